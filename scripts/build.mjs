@@ -1,0 +1,29 @@
+// Bundles the extension and the CLI with esbuild. `--watch` rebuilds on change,
+// `--production` minifies (the .vsix ships only dist/).
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify: production,
+  logLevel: 'info',
+  // mysql2 and dockerode pull optional native modules they can live without
+  external: ['vscode', 'cpu-features', 'ssh2/lib/protocol/crypto/build/Release/sshcrypto.node'],
+};
+
+const builds = [
+  { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+];
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}
