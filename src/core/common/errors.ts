@@ -1,0 +1,52 @@
+/**
+ * Typed errors of the engine. Each carries one sentence for people (what, where,
+ * what to do) and the underlying cause; adapters decide how to show them.
+ */
+export abstract class DualEnvError extends Error {
+  /** Exit code the CLI uses: 2 for bad usage or configuration, 1 for a failed operation. */
+  abstract readonly exitCode: 1 | 2;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The compose file or its x-dual-env block is missing or wrong. */
+export class ConfigError extends DualEnvError {
+  readonly exitCode = 2;
+}
+
+/** The caller asked for something that cannot be done as asked (unknown environment, bad id). */
+export class UsageError extends DualEnvError {
+  readonly exitCode = 2;
+}
+
+/** A Docker engine did not answer. */
+export class DockerUnreachableError extends DualEnvError {
+  readonly exitCode = 1;
+}
+
+/** A child process (compose, git) failed. */
+export class CommandFailedError extends DualEnvError {
+  readonly exitCode = 1;
+  constructor(
+    message: string,
+    readonly exitStatus: number | null,
+    readonly output: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** An operation stopped because its AbortSignal fired before it changed anything. */
+export class CancelledError extends DualEnvError {
+  readonly exitCode = 1;
+  constructor(message = 'Cancelled; nothing was changed.') {
+    super(message);
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { CancelledError, CommandFailedError } from './errors';
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  /** Bytes written to the child's stdin, then closed. */
+  input?: string | Buffer;
+  /** Each line of stdout and stderr as it arrives. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Strings that must never reach the returned output or onLine (passwords). */
+  redact?: readonly string[];
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Replaces every occurrence of each secret by `***`. */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of secrets) if (secret) out = out.split(secret).join('***');
+  return out;
+}
+
+/**
+ * Runs a program with an argument array (never a shell), collecting its output.
+ * Resolves with the exit code; `runChecked` turns a non-zero exit into an error.
+ */
+export function runProcess(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  if (options.signal?.aborted) return Promise.reject(new CancelledError());
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      signal: options.signal,
+    });
+    const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+    const partial = { stdout: '', stderr: '' };
+    const onData = (stream: 'stdout' | 'stderr') => (data: Buffer) => {
+      chunks[stream].push(data);
+      if (!options.onLine) return;
+      const text = partial[stream] + data.toString('utf8');
+      const lines = text.split(/\r?\n/);
+      partial[stream] = lines.pop() ?? '';
+      for (const line of lines) options.onLine(redactSecrets(line, options.redact), stream);
+    };
+    child.stdout.on('data', onData('stdout'));
+    child.stderr.on('data', onData('stderr'));
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.name === 'AbortError') reject(new CancelledError());
+      else if (error.code === 'ENOENT') reject(new CommandFailedError(`${command} is not installed or not on PATH.`, null, '', { cause: error }));
+      else reject(error);
+    });
+    child.once('close', (code) => {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        if (partial[stream] && options.onLine) options.onLine(redactSecrets(partial[stream], options.redact), stream);
+      }
+      resolve({
+        exitCode: code ?? 1,
+        stdout: redactSecrets(Buffer.concat(chunks.stdout).toString('utf8'), options.redact),
+        stderr: redactSecrets(Buffer.concat(chunks.stderr).toString('utf8'), options.redact),
+      });
+    });
+    child.stdin.on('error', () => { /* the child may exit before reading its input */ });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+export async function runChecked(
+  command: string,
+  args: readonly string[],
+  what: string,
+  options: RunOptions = {},
+): Promise<RunResult> {
+  const result = await runProcess(command, args, options);
+  if (result.exitCode !== 0) {
+    const tail = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n');
+    throw new CommandFailedError(`${what} failed (exit code ${result.exitCode}): ${tail}`, result.exitCode, result.stdout + result.stderr);
+  }
+  return result;
+}

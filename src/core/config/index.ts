@@ -1,0 +1,4 @@
+export * from './model';
+export { DEFAULT_COMPOSE_FILE, loadConfig, parseConfig, normaliseProjectName } from './loadConfig';
+export { checkIsolation, type IsolationFinding } from './isolation';
+export { interpolate, parseDotEnv, loadVariables, MissingVariableError } from './interpolate';

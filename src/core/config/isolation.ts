@@ -1,0 +1,64 @@
+import type { DualEnvConfig, Environment } from './model';
+
+export interface IsolationFinding {
+  severity: 'error' | 'warning';
+  /** What both environments share, in one sentence. */
+  message: string;
+}
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '0.0.0.0']);
+const hostKey = (host: string) => (LOCAL_HOSTS.has(host) ? 'localhost' : host.toLowerCase());
+
+/**
+ * Checks that staging and production share nothing that could let one change the
+ * other: a shared database or published port is an error; a shared network, named
+ * volume or bind mount is a warning (the seed shares ./backend/uploads).
+ */
+export function checkIsolation(config: DualEnvConfig): IsolationFinding[] {
+  const findings: IsolationFinding[] = [];
+  const envs = config.environments;
+  for (let i = 0; i < envs.length; i++) {
+    for (let j = i + 1; j < envs.length; j++) findings.push(...comparePair(config, envs[i], envs[j]));
+  }
+  return findings;
+}
+
+function comparePair(config: DualEnvConfig, a: Environment, b: Environment): IsolationFinding[] {
+  const findings: IsolationFinding[] = [];
+  const pair = `${a.label} and ${b.label}`;
+  if (a.database && b.database &&
+      hostKey(a.database.host) === hostKey(b.database.host) && a.database.port === b.database.port &&
+      a.database.name === b.database.name) {
+    findings.push({ severity: 'error', message: `${pair} use the same database ${a.database.name} on ${a.database.host}:${a.database.port}; a staging change would reach production data.` });
+  }
+  for (const shared of intersect(resources(config, a, 'ports'), resources(config, b, 'ports'))) {
+    findings.push({ severity: 'error', message: `${pair} both publish host port ${shared}.` });
+  }
+  for (const shared of intersect(resources(config, a, 'networks'), resources(config, b, 'networks'))) {
+    findings.push({ severity: 'warning', message: `${pair} share the network ${shared}.` });
+  }
+  for (const shared of intersect(resources(config, a, 'volumes'), resources(config, b, 'volumes'))) {
+    findings.push({ severity: 'warning', message: `${pair} share the volume ${shared}.` });
+  }
+  for (const shared of intersect(resources(config, a, 'binds'), resources(config, b, 'binds'))) {
+    findings.push({ severity: 'warning', message: `${pair} share the bind mount ${shared}.` });
+  }
+  return findings;
+}
+
+function resources(config: DualEnvConfig, env: Environment, kind: 'ports' | 'networks' | 'volumes' | 'binds'): Set<string> {
+  const out = new Set<string>();
+  for (const name of env.services) {
+    const service = config.services.get(name);
+    if (!service) continue;
+    if (kind === 'ports') for (const p of service.ports) out.add(`${p.hostPort}/${p.protocol}`);
+    if (kind === 'networks') for (const n of service.networks) out.add(n);
+    if (kind === 'volumes') for (const v of service.volumes) if (v.kind === 'volume') out.add(v.source);
+    if (kind === 'binds') for (const v of service.volumes) if (v.kind === 'bind' && !v.readOnly) out.add(v.source);
+  }
+  return out;
+}
+
+function intersect(a: Set<string>, b: Set<string>): string[] {
+  return [...a].filter((x) => b.has(x)).sort();
+}

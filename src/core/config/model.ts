@@ -1,0 +1,86 @@
+/** What Dual Env knows about one environment (staging or production) of a compose file. */
+export interface Environment {
+  /** The key in x-dual-env (`staging`, `production`). */
+  name: string;
+  /** For people: `Staging`, `Production`. */
+  label: string;
+  /** Production gets confirmations, backups and the branch policy. */
+  isProduction: boolean;
+  /** Compose services that make up the environment. */
+  services: string[];
+  url?: string;
+  database?: DatabaseConfig;
+  /** Glob of branches allowed to deploy here (`*` for any). */
+  branchPattern: string;
+  /** Production deploys only a commit that staging runs healthy. */
+  requireStagingFirst: boolean;
+  backups: BackupPolicy;
+  /** `unix://`, `tcp://` or `ssh://`; absent means DOCKER_HOST or the local socket. */
+  dockerHost?: string;
+  healthTimeoutSeconds: number;
+}
+
+export interface DatabaseConfig {
+  /** The compose service running the database. */
+  service: string;
+  host: string;
+  port: number;
+  name: string;
+  user: string;
+  /** Name of the variable (environment or .env) holding the password, never the password. */
+  passwordVariable: string;
+  /** Name of the variable holding the root password, when restores need it. */
+  rootPasswordVariable?: string;
+}
+
+export interface BackupPolicy {
+  /** Absolute folder holding `<YYYYMMDD-HHMMSS>/` backups. */
+  folder: string;
+  /** How many backups to keep; the newest verified one is never deleted. */
+  retention: number;
+}
+
+export interface PublishedPort {
+  hostIp?: string;
+  hostPort: number;
+  containerPort: number;
+  protocol: string;
+}
+
+export interface VolumeMount {
+  kind: 'volume' | 'bind';
+  /** Named volume, or absolute host path of a bind mount. */
+  source: string;
+  target: string;
+  /** A read-only mount cannot carry changes from one environment to the other. */
+  readOnly: boolean;
+}
+
+export interface ComposeService {
+  name: string;
+  image?: string;
+  buildContext?: string;
+  ports: PublishedPort[];
+  networks: string[];
+  volumes: VolumeMount[];
+  /** 1-based line of the service's key in the compose file. */
+  line: number;
+}
+
+export interface DualEnvConfig {
+  /** Absolute path of the compose file. */
+  file: string;
+  projectDir: string;
+  /** Compose project name: COMPOSE_PROJECT_NAME, else x-dual-env.project, else the folder's name. */
+  projectName: string;
+  environments: Environment[];
+  services: ReadonlyMap<string, ComposeService>;
+  /** Environments came from x-dual-env (false: inferred from service-name prefixes). */
+  declared: boolean;
+  /** Variables Compose would interpolate with: .env overridden by the process environment. */
+  variables: Readonly<Record<string, string>>;
+}
+
+export function findEnvironment(config: DualEnvConfig, name: string): Environment | undefined {
+  return config.environments.find((e) => e.name === name);
+}
