@@ -1,0 +1,33 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { checkIsolation, loadConfig } from '../../core/config';
+
+interface GlobalOptions { file: string }
+
+/** `dual-env environments [--json]`: what the compose file declares, and the isolation check. */
+export function registerEnvironmentsCommand(program: Command): void {
+  program
+    .command('environments')
+    .description('list the environments the compose file declares and check their isolation')
+    .option('--json', 'machine-readable output')
+    .action((options: { json?: boolean }, command: Command) => {
+      const { file } = command.optsWithGlobals<GlobalOptions>();
+      const config = loadConfig(path.resolve(file));
+      const findings = checkIsolation(config);
+      if (options.json) {
+        const environments = config.environments.map((e) => ({
+          name: e.name, label: e.label, production: e.isProduction, services: e.services, url: e.url,
+          database: e.database && { host: e.database.host, port: e.database.port, name: e.database.name, user: e.database.user },
+          branch: e.branchPattern,
+        }));
+        process.stdout.write(`${JSON.stringify({ file: config.file, project: config.projectName, environments, isolation: findings }, null, 2)}\n`);
+      } else {
+        process.stdout.write(`${config.file} (project ${config.projectName})\n`);
+        for (const e of config.environments) {
+          process.stdout.write(`${e.label}${e.isProduction ? ' [production]' : ''}: ${e.services.join(', ')}${e.url ? ` · ${e.url}` : ''}\n`);
+        }
+        for (const f of findings) process.stdout.write(`${f.severity}: ${f.message}\n`);
+      }
+      if (findings.some((f) => f.severity === 'error')) process.exitCode = 2;
+    });
+}

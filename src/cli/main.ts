@@ -1,0 +1,45 @@
+import { Command, CommanderError } from 'commander';
+import { DualEnvError } from '../core/common/errors';
+import { registerEnvironmentsCommand } from './commands/environments';
+import { version } from './version';
+
+/**
+ * The `dual-env` command: a thin adapter over src/core. Exit codes: 0 ok,
+ * 1 operation failed, 2 bad usage or configuration.
+ */
+export function buildProgram(): Command {
+  const program = new Command('dual-env')
+    .description('Staging → production for a Docker Compose app: status, logs, deploys, backups, rollback.')
+    .version(version, '-V, --version')
+    .option('-f, --file <composeFile>', 'compose file', 'docker-compose-dual-env.yml')
+    .option('--debug', 'print stack traces of errors')
+    .showHelpAfterError()
+    .exitOverride();
+  registerEnvironmentsCommand(program);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    const debug = program.opts<{ debug?: boolean }>().debug;
+    if (error instanceof DualEnvError) {
+      process.stderr.write(`dual-env: ${error.message}\n`);
+      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`dual-env: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}

@@ -1,0 +1,3 @@
+// The one door from the extension into the engine.
+export * from '../core/config';
+export { errorMessage } from '../core/common/errors';
