@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { rigDir } from './paths';
+import { RigError, readState, writeState } from './state';
+
+/** A loopback port nothing listens on: the daemon's proxy, so no image pull can leave the machine. */
+const DEAD_PROXY = 'http://127.0.0.1:9';
+
+export function localDocker(): Docker {
+  return new Docker(); // honours DOCKER_HOST, else the local socket
+}
+
+async function answers(docker: Docker): Promise<boolean> {
+  try {
+    await docker.ping();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function onPath(program: string): boolean {
+  return (process.env.PATH ?? '').split(':').some((dir) => dir && fs.existsSync(path.join(dir, program)));
+}
+
+/** Uses the engine that answers, or starts Debian's dockerd with the rig's offline settings. */
+export async function ensureEngine(log: (line: string) => void): Promise<Docker> {
+  const docker = localDocker();
+  if (await answers(docker)) return docker;
+  if (process.env.DOCKER_HOST) throw new RigError(`No Docker engine answers at DOCKER_HOST=${process.env.DOCKER_HOST}; start it or unset DOCKER_HOST.`);
+  if (!onPath('dockerd')) throw new RigError('No Docker engine answers and dockerd is not installed; install Debian\'s docker.io (apt-get install docker.io).');
+  if (process.getuid?.() !== 0) throw new RigError('No Docker engine answers and starting dockerd needs root; start Docker yourself or run the rig as root.');
+
+  log('starting dockerd (overlay2, ports on 127.0.0.1, pulls blocked)');
+  fs.mkdirSync(rigDir, { recursive: true });
+  const out = fs.openSync(path.join(rigDir, 'dockerd.log'), 'a');
+  const child = spawn('dockerd', ['--storage-driver=overlay2', '--iptables=false', '--ip', '127.0.0.1'], {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: { ...process.env, HTTP_PROXY: DEAD_PROXY, HTTPS_PROXY: DEAD_PROXY, http_proxy: DEAD_PROXY, https_proxy: DEAD_PROXY, NO_PROXY: '', no_proxy: '' },
+  });
+  child.unref();
+  writeState({ ...readState(), dockerdPid: child.pid });
+  for (const end = Date.now() + 60_000; Date.now() < end; ) {
+    if (await answers(docker)) return docker;
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const tail = fs.readFileSync(path.join(rigDir, 'dockerd.log'), 'utf8').trim().split('\n').slice(-3).join(' | ');
+  throw new RigError(`dockerd did not start within 60 s (see .rig/dockerd.log): ${tail}`);
+}
+
+/** Stops dockerd only if the rig started it. */
+export async function stopEngineIfOurs(log: (line: string) => void): Promise<void> {
+  const { dockerdPid } = readState();
+  if (!dockerdPid) return;
+  try {
+    process.kill(dockerdPid, 'SIGTERM');
+    log(`stopping dockerd (pid ${dockerdPid}) that the rig started`);
+    for (const end = Date.now() + 30_000; Date.now() < end; ) {
+      process.kill(dockerdPid, 0);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } catch {
+    // gone
+  }
+  writeState({ ...readState(), dockerdPid: undefined });
+}

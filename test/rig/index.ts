@@ -1,0 +1,32 @@
+import type Docker from 'dockerode';
+import { ensureEngine } from './engine';
+import { ensureImages } from './images';
+import { ensureEnvFile, ensureHalf, type EnvironmentName } from './stack';
+
+export { composeFile, envFile, projectName, repoRoot } from './paths';
+export { PORTS, composeChecked, ensureHalf, projectContainers, removeHalf, servicesOf, waitHealthy, type EnvironmentName } from './stack';
+
+export interface Rig {
+  docker: Docker;
+  /** Values of the rig's .env: passwords and image names. */
+  env: Record<string, string>;
+}
+
+const quiet = (line: string) => { if (process.env.RIG_VERBOSE) console.error(`[rig] ${line}`); };
+
+let engineAndImages: Promise<Docker> | undefined;
+
+/**
+ * The one call tests and benchmarks make: a Docker engine, the offline images,
+ * and the halves of the reference stack they ask for, healthy.
+ */
+export async function startRig(halves: readonly EnvironmentName[] = [], log: (line: string) => void = quiet): Promise<Rig> {
+  engineAndImages ??= ensureEngine(log).then(async (docker) => {
+    await ensureImages(docker, log);
+    return docker;
+  });
+  const docker = await engineAndImages;
+  const env = ensureEnvFile();
+  for (const half of halves) await ensureHalf(docker, half, log);
+  return { docker, env };
+}

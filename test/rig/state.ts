@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { rigDir } from './paths';
+
+/** A refusal of the rig: one sentence, exit code 1, nothing deleted. */
+export class RigError extends Error {}
+
+export interface RigState {
+  /** Set only when the rig started dockerd itself. */
+  dockerdPid?: number;
+  /** Images the rig built (removed by rig:down). */
+  images?: string[];
+  /** The rig wrote .env (and so may delete it). */
+  wroteEnvFile?: boolean;
+}
+
+const stateFile = path.join(rigDir, 'state.json');
+
+export function readState(): RigState {
+  try {
+    return JSON.parse(fs.readFileSync(stateFile, 'utf8')) as RigState;
+  } catch {
+    return {};
+  }
+}
+
+export function writeState(state: RigState): void {
+  fs.mkdirSync(rigDir, { recursive: true });
+  fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));
+}
