@@ -1,8 +1,6 @@
-import path from 'node:path';
 import type { Command } from 'commander';
-import { checkIsolation, loadConfig } from '../../core/config';
-
-interface GlobalOptions { file: string }
+import { checkIsolation } from '../../core/config';
+import { configOf, printJson } from '../context';
 
 /** `dual-env environments [--json]`: what the compose file declares, and the isolation check. */
 export function registerEnvironmentsCommand(program: Command): void {
@@ -11,8 +9,7 @@ export function registerEnvironmentsCommand(program: Command): void {
     .description('list the environments the compose file declares and check their isolation')
     .option('--json', 'machine-readable output')
     .action((options: { json?: boolean }, command: Command) => {
-      const { file } = command.optsWithGlobals<GlobalOptions>();
-      const config = loadConfig(path.resolve(file));
+      const config = configOf(command);
       const findings = checkIsolation(config);
       if (options.json) {
         const environments = config.environments.map((e) => ({
@@ -20,7 +17,7 @@ export function registerEnvironmentsCommand(program: Command): void {
           database: e.database && { host: e.database.host, port: e.database.port, name: e.database.name, user: e.database.user },
           branch: e.branchPattern,
         }));
-        process.stdout.write(`${JSON.stringify({ file: config.file, project: config.projectName, environments, isolation: findings }, null, 2)}\n`);
+        printJson({ file: config.file, project: config.projectName, environments, isolation: findings });
       } else {
         process.stdout.write(`${config.file} (project ${config.projectName})\n`);
         for (const e of config.environments) {

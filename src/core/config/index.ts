@@ -2,3 +2,4 @@ export * from './model';
 export { DEFAULT_COMPOSE_FILE, loadConfig, parseConfig, normaliseProjectName } from './loadConfig';
 export { checkIsolation, type IsolationFinding } from './isolation';
 export { interpolate, parseDotEnv, loadVariables, MissingVariableError } from './interpolate';
+export { databaseCredentials, secretKey, type DatabaseCredentials, type SecretSource } from './credentials';

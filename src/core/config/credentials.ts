@@ -1,0 +1,50 @@
+import { ConfigError } from '../common/errors';
+import type { DatabaseConfig, DualEnvConfig } from './model';
+
+/**
+ * Where a password comes from when neither the environment nor .env has it:
+ * the extension plugs in SecretStorage here, the CLI nothing.
+ */
+export interface SecretSource {
+  get(key: string): Promise<string | undefined>;
+}
+
+export interface DatabaseCredentials {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: string;
+}
+
+/** The key a password is stored under in a SecretSource. */
+export function secretKey(config: DualEnvConfig, variable: string): string {
+  return `dualEnv:${config.file}:${variable}`;
+}
+
+async function lookup(config: DualEnvConfig, variable: string, secrets?: SecretSource): Promise<string | undefined> {
+  const fromVariables = config.variables[variable];
+  if (fromVariables) return fromVariables;
+  return secrets?.get(secretKey(config, variable));
+}
+
+/**
+ * The application user's credentials for an environment's database, from the
+ * variables the compose file uses (process environment, then .env), then the
+ * secret source. The error names the variable, never a value.
+ */
+export async function databaseCredentials(
+  config: DualEnvConfig,
+  database: DatabaseConfig,
+  options: { asRoot?: boolean; secrets?: SecretSource } = {},
+): Promise<DatabaseCredentials> {
+  const variable = options.asRoot ? database.rootPasswordVariable : database.passwordVariable;
+  if (!variable) {
+    throw new ConfigError(`The database of ${database.service} declares no rootPasswordVariable in x-dual-env; add it to allow restores.`);
+  }
+  const password = await lookup(config, variable, options.secrets);
+  if (!password) {
+    throw new ConfigError(`The database password is not set: define ${variable} in the environment or in .env beside ${config.file}.`);
+  }
+  return { host: database.host, port: database.port, database: database.name, user: options.asRoot ? 'root' : database.user, password };
+}
