@@ -1,4 +1,5 @@
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { compactTimestamp } from '../common/time';
 import { CancelledError, CommandFailedError, UsageError, errorMessage } from '../common/errors';
 
 /** A git working tree; every call runs git with an argument array (simple-git), never a shell. */
@@ -71,16 +72,25 @@ export async function commitAll(repo: GitRepository, message: string): Promise<C
 
 /** `production-YYYYMMDD-HHMMSS` in UTC. */
 export function productionTagName(at: Date): string {
-  const iso = at.toISOString();
-  return `${TAG_PREFIX}${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
+  return `${TAG_PREFIX}${compactTimestamp(at)}`;
 }
 
-/** Tags HEAD and pushes the branch and the tag to the remote in one push. */
-export async function pushWithTag(repo: GitRepository, options: { remote?: string; branch: string; tag: string; message: string }): Promise<void> {
+/** Tags HEAD with an annotated tag (the message says what was deployed). */
+export async function createTag(repo: GitRepository, tag: string, message: string): Promise<void> {
+  await attempt(repo, `create tag ${tag}`, (g) => g.raw(['tag', '--annotate', '--message', message, '--', tag, 'HEAD']));
+}
+
+/** Pushes the branch and the tag to the remote in one push. */
+export async function pushBranchAndTag(repo: GitRepository, options: { remote?: string; branch: string; tag: string }): Promise<void> {
   const remote = options.remote ?? 'origin';
-  await attempt(repo, `create tag ${options.tag}`, (g) => g.raw(['tag', '--annotate', '--message', options.message, '--', options.tag, 'HEAD']));
   await attempt(repo, `push ${options.branch} and ${options.tag} to ${remote}`, (g) =>
     g.raw(['push', '--porcelain', '--', remote, `refs/heads/${options.branch}:refs/heads/${options.branch}`, `refs/tags/${options.tag}:refs/tags/${options.tag}`]));
+}
+
+/** Tags HEAD and pushes the branch and the tag. */
+export async function pushWithTag(repo: GitRepository, options: { remote?: string; branch: string; tag: string; message: string }): Promise<void> {
+  await createTag(repo, options.tag, options.message);
+  await pushBranchAndTag(repo, options);
 }
 
 export async function hasRemote(repo: GitRepository, remote = 'origin'): Promise<boolean> {

@@ -74,3 +74,8 @@ export function readHistory(projectDir: string, environment?: string): HistoryRe
 export function lastSuccessfulDeploy(projectDir: string, environment: string): HistoryRecord | undefined {
   return readHistory(projectDir, environment).filter((r) => r.operation === 'deploy' && r.outcome === 'succeeded').at(-1);
 }
+
+/** The commit running in an environment by its history: the last successful deploy or rollback (a rolled-back deploy changes nothing). */
+export function liveCommit(projectDir: string, environment: string): string | undefined {
+  return readHistory(projectDir, environment).filter((r) => r.outcome === 'succeeded').at(-1)?.commit;
+}
