@@ -116,7 +116,7 @@ export function summarise(environment: Environment, containers: readonly Contain
   const running = byService.filter((own) => own.some((c) => c.state === 'running')).length;
   const health: EnvironmentHealth = running === 0 ? 'down' : 'degraded';
   const reason = `${unwell.map(describe).join('; ')}${health === 'down' ? '; nothing is running' : ''}.`;
-  return { environment: environment.name, health, reason: reason.charAt(0).toUpperCase() + reason.slice(1), containers: listed };
+  return { environment: environment.name, health, reason, containers: listed };
 }
 
 /** The status an environment gets while its engine does not answer. */

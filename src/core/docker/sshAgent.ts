@@ -42,7 +42,8 @@ function sshConnection(target: SshTarget): Duplex {
   const socket = new Duplex({
     write(chunk, _encoding, callback) {
       if (!child.stdin.writable) return callback();
-      child.stdin.write(chunk, callback);
+      // a failed write means ssh is gone; its exit (below) tells why
+      child.stdin.write(chunk, () => callback());
     },
     final(callback) {
       child.stdin.end();
@@ -60,13 +61,16 @@ function sshConnection(target: SshTarget): Duplex {
     sawData = true;
     if (!socket.push(chunk)) child.stdout.pause();
   });
-  child.stdout.on('end', () => socket.push(null));
   child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-2000); });
   child.on('error', (error) => socket.destroy(error));
+  // ssh that gave up closes its stdin; the reason comes from its exit, not from the EPIPE
+  child.stdin.on('error', () => undefined);
   child.on('close', (code) => {
     if (code !== 0 && !sawData) {
       const reason = stderr.trim().split('\n').filter(Boolean).at(-1) ?? `ssh exited with code ${code}`;
       socket.destroy(new Error(reason));
+    } else {
+      socket.push(null);
     }
   });
   // what http.ClientRequest calls on a net.Socket
