@@ -30,6 +30,7 @@ export function adminConnection(credentials: DatabaseCredentials, database: stri
   return mysql.createConnection({
     host: credentials.host, port: credentials.port, user: credentials.user, password: credentials.password,
     database: database ?? undefined, multipleStatements: true, charset: 'UTF8MB4_UNICODE_CI', timezone: 'Z', dateStrings: true,
+    supportBigNumbers: true, bigNumberStrings: true,
   });
 }
 
@@ -68,3 +69,30 @@ export function tempFolder(prefix: string): string {
 
 export const noProgress = () => {};
 export const never = () => new AbortController().signal;
+
+/** Every row of a table as raw column bytes (no driver conversion), in key order: for byte-exact comparison. */
+export async function rawRows(credentials: DatabaseCredentials, table: string, orderBy: string): Promise<(Buffer | null)[][]> {
+  const connection = await adminConnection(credentials);
+  try {
+    const [rows] = await connection.query({ sql: `SELECT * FROM \`${table}\` ORDER BY ${orderBy}`, rowsAsArray: true, typeCast: false });
+    return rows as unknown as (Buffer | null)[][];
+  } finally {
+    await connection.end();
+  }
+}
+
+/** Loads a gzip dump with the stock `mariadb` client (password through MYSQL_PWD, never on the command line). */
+export async function loadWithStockClient(credentials: DatabaseCredentials, dumpFile: string): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  await new Promise<void>((resolve, reject) => {
+    const gunzip = spawn('gunzip', ['-c', dumpFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const client = spawn('mariadb', ['-h', credentials.host, '-P', String(credentials.port), '-u', credentials.user, credentials.database], {
+      stdio: ['pipe', 'inherit', 'pipe'], env: { ...process.env, MYSQL_PWD: credentials.password },
+    });
+    let stderr = '';
+    client.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    gunzip.stdout.pipe(client.stdin);
+    client.on('error', reject);
+    client.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`mariadb exited with ${code}: ${stderr}`))));
+  });
+}
