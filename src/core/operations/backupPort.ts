@@ -20,13 +20,13 @@ export interface BackupSummary {
 export interface DatabaseBackups {
   /** A verified backup of the environment's database, recording the commit and the live images. */
   create(
-    request: { environment: Environment; gitCommit?: string; images?: Record<string, string> },
+    request: { environment: Environment; gitCommit?: string; images?: Record<string, string>; reason?: string },
     signal: AbortSignal,
     onProgress: ProgressListener,
   ): Promise<BackupSummary>;
-  /** Loads a backup (of `from`, default the same environment) into the environment's database, all or nothing. */
+  /** Loads a backup (of `from`, default the same environment) into the environment's database, all or nothing; a safety backup first when asked. */
   restore(
-    request: { environment: Environment; backupId: string; from?: Environment },
+    request: { environment: Environment; backupId: string; from?: Environment; safetyBackup?: boolean },
     signal: AbortSignal,
     onProgress: ProgressListener,
   ): Promise<void>;

@@ -12,6 +12,8 @@ export interface BringBackOptions {
   /** Service → image id to run again; default the images recorded with the backup. */
   images?: Record<string, string>;
   healthTimeoutMs: number;
+  /** Back up the current data before it is replaced (when the caller took no safety backup itself). */
+  safetyBackup?: boolean;
   /** Marks each step for the point-of-no-return answer. */
   enter: (step: string) => void;
 }
@@ -29,7 +31,7 @@ export async function bringBack(deps: OperationDeps, options: BringBackOptions, 
 
   options.enter('restore');
   progress.running('restore', `Restoring the database from backup ${backup.id}`);
-  await deps.backups.restore({ environment, backupId: backup.id }, never, (event) => progress.log('restore', event.logLine ?? event.message ?? ''));
+  await deps.backups.restore({ environment, backupId: backup.id, safetyBackup: options.safetyBackup }, never, (event) => progress.log('restore', event.logLine ?? event.message ?? ''));
   progress.done('restore', `Database restored from backup ${backup.id}`);
 
   options.enter('images');

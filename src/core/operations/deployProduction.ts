@@ -88,7 +88,7 @@ export async function deployProduction(deps: OperationDeps, options: DeployProdu
     previous = Object.fromEntries(Object.values(live).map((image) => [image.service, image.imageId]));
 
     progress.running('backup', `Backing up ${environment.database!.name}`);
-    result.backup = await deps.backups.create({ environment, gitCommit: liveCommit(deps.config.projectDir, environment.name), images: previous }, signal, (event) => progress.log('backup', event.message ?? event.logLine ?? ''));
+    result.backup = await deps.backups.create({ environment, gitCommit: liveCommit(deps.config.projectDir, environment.name), images: previous, reason: `before deploy of ${plan.branch} @ ${plan.commit.shortHash}` }, signal, (event) => progress.log('backup', event.message ?? event.logLine ?? ''));
     progress.done('backup', `Backup ${result.backup.id} taken and verified`);
 
     noReturn.enter('git');
@@ -141,7 +141,8 @@ export async function deployProduction(deps: OperationDeps, options: DeployProdu
         throw new HealthGateError(`${error.message} Production runs the new version unhealthy; roll back with: dual-env rollback production ${result.backup.id}`, error.service, error.reason);
       }
       progress.running('rollback', `Rolling back to backup ${result.backup.id} and the previous images`);
-      await bringBack(deps, { environment, backup: result.backup, images: previous, healthTimeoutMs, enter: noReturn.enter }, progress);
+      // writes made while the new version was being built and checked are kept in a safety backup
+      await bringBack(deps, { environment, backup: result.backup, images: previous, healthTimeoutMs, safetyBackup: true, enter: noReturn.enter }, progress);
       result.images = previous;
       result.outcome = 'rolled-back';
       progress.done('rollback', `Rolled back: ${environment.label} runs the previous version with the data of backup ${result.backup.id}`);

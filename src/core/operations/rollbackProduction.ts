@@ -78,7 +78,7 @@ export async function rollbackProduction(deps: OperationDeps, options: RollbackO
     const live = await liveImages(deps.docker, deps.config.projectName, built);
     progress.running('safety-backup', 'Backing up the current state first');
     const current = Object.fromEntries(Object.values(live).map((image) => [image.service, image.imageId]));
-    result.safetyBackup = await deps.backups.create({ environment, gitCommit: liveCommit(deps.config.projectDir, environment.name), images: current }, signal, (event) => progress.log('safety-backup', event.message ?? event.logLine ?? ''));
+    result.safetyBackup = await deps.backups.create({ environment, gitCommit: liveCommit(deps.config.projectDir, environment.name), images: current, reason: `safety before rollback to ${backup.id}` }, signal, (event) => progress.log('safety-backup', event.message ?? event.logLine ?? ''));
     progress.done('safety-backup', `Safety backup ${result.safetyBackup.id} taken`);
 
     await bringBack(deps, { environment, backup, images, healthTimeoutMs: (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000, enter: noReturn.enter }, progress);

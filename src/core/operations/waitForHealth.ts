@@ -44,14 +44,16 @@ async function verdictOf(docker: Docker, container: Docker.ContainerInfo | undef
   const state = info.State;
   const health = state.Health?.Status;
   if (state.Running && !state.Restarting && (health === 'healthy' || !state.Health)) return { state: 'healthy' };
-  if (health === 'unhealthy') {
-    const probe = state.Health?.Log?.at(-1)?.Output?.trim().slice(0, 200);
-    return { state: 'failed', why: `its healthcheck fails${probe ? ` (${probe})` : ''}` };
-  }
+  // a crash explains more than the failing healthcheck it causes, so it is checked first
   if (info.RestartCount >= CRASH_RESTARTS || state.Status === 'exited' || state.Status === 'dead') {
     const logs = await logTail(docker, container.Id);
     const what = state.Status === 'exited' || state.Status === 'dead' ? `it exited with code ${state.ExitCode}` : `it keeps crashing (restarted ${info.RestartCount} times)`;
     return { state: 'failed', why: `${what}${logs ? `; last output: ${logs}` : ''}` };
+  }
+  if (health === 'unhealthy') {
+    const probe = state.Health?.Log?.at(-1)?.Output?.trim().slice(0, 200);
+    const logs = await logTail(docker, container.Id);
+    return { state: 'failed', why: `its healthcheck fails${probe ? ` (${probe})` : ''}${logs ? `; last output: ${logs}` : ''}` };
   }
   return { state: 'pending', why: health ? `health ${health}` : state.Status };
 }
