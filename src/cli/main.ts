@@ -1,7 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { DualEnvError } from '../core/common/errors';
+import { registerDeployCommand } from './commands/deploy';
+import { registerEnvironmentControlCommands } from './commands/environmentControl';
 import { registerEnvironmentsCommand } from './commands/environments';
+import { registerHistoryCommand } from './commands/history';
 import { registerLogsCommand } from './commands/logs';
+import { registerRollbackCommand } from './commands/rollback';
 import { registerStatusCommand } from './commands/status';
 import { version } from './version';
 
@@ -20,6 +24,10 @@ export function buildProgram(): Command {
   registerEnvironmentsCommand(program);
   registerStatusCommand(program);
   registerLogsCommand(program);
+  registerDeployCommand(program);
+  registerRollbackCommand(program);
+  registerHistoryCommand(program);
+  registerEnvironmentControlCommands(program);
   return program;
 }
 
