@@ -1,6 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { DualEnvError } from '../core/common/errors';
+import { registerBackupCommand } from './commands/backup';
+import { registerBackupsCommand } from './commands/backups';
 import { registerEnvironmentsCommand } from './commands/environments';
+import { registerRestoreCommand } from './commands/restore';
+import { registerVerifyCommand } from './commands/verify';
 import { version } from './version';
 
 /**
@@ -16,6 +20,10 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerEnvironmentsCommand(program);
+  registerBackupCommand(program);
+  registerBackupsCommand(program);
+  registerVerifyCommand(program);
+  registerRestoreCommand(program);
   return program;
 }
 
