@@ -1,8 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { DualEnvError } from '../core/common/errors';
+import { registerBackupCommand } from './commands/backup';
+import { registerBackupsCommand } from './commands/backups';
 import { registerEnvironmentsCommand } from './commands/environments';
 import { registerLogsCommand } from './commands/logs';
 import { registerStatusCommand } from './commands/status';
+import { registerRestoreCommand } from './commands/restore';
+import { registerVerifyCommand } from './commands/verify';
 import { version } from './version';
 
 /**
@@ -20,6 +24,10 @@ export function buildProgram(): Command {
   registerEnvironmentsCommand(program);
   registerStatusCommand(program);
   registerLogsCommand(program);
+  registerBackupCommand(program);
+  registerBackupsCommand(program);
+  registerVerifyCommand(program);
+  registerRestoreCommand(program);
   return program;
 }
 
