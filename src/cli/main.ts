@@ -2,8 +2,12 @@ import { Command, CommanderError } from 'commander';
 import { DualEnvError } from '../core/common/errors';
 import { registerBackupCommand } from './commands/backup';
 import { registerBackupsCommand } from './commands/backups';
+import { registerDeployCommand } from './commands/deploy';
+import { registerEnvironmentControlCommands } from './commands/environmentControl';
 import { registerEnvironmentsCommand } from './commands/environments';
+import { registerHistoryCommand } from './commands/history';
 import { registerLogsCommand } from './commands/logs';
+import { registerRollbackCommand } from './commands/rollback';
 import { registerStatusCommand } from './commands/status';
 import { registerRestoreCommand } from './commands/restore';
 import { registerVerifyCommand } from './commands/verify';
@@ -28,6 +32,10 @@ export function buildProgram(): Command {
   registerBackupsCommand(program);
   registerVerifyCommand(program);
   registerRestoreCommand(program);
+  registerDeployCommand(program);
+  registerRollbackCommand(program);
+  registerHistoryCommand(program);
+  registerEnvironmentControlCommands(program);
   return program;
 }
 
