@@ -20,8 +20,14 @@ describe('Environments view in VS Code', () => {
 
   it('shows Staging and Production under the Dual Env activity-bar icon', async () => {
     const view = await workbench.environmentsView();
-    await workbench.treeItem(view, /^Staging/).waitFor();
-    await workbench.treeItem(view, /^Production/).waitFor();
-    assert.equal(await view.getByRole('treeitem', { level: 1 }).count(), 2);
+    await workbench.treeItem(view, 'Staging').waitFor();
+    await workbench.treeItem(view, 'Production').waitFor();
+    const environments = (await workbench.rowNames(view, 1)).filter((name) => /^(Staging|Production),/.test(name));
+    assert.deepEqual(environments.map((name) => name.split(',')[0]), ['Staging', 'Production']);
+  });
+
+  it('shows a badge per environment in the status bar', async () => {
+    assert.match(await workbench.statusBarItem('Staging').innerText(), /Staging/);
+    assert.match(await workbench.statusBarItem('Production').innerText(), /Production/);
   });
 });

@@ -10,7 +10,7 @@ export class Workbench {
 
   /**
    * code-server with the packaged VSIX installed, the worktree (its reference compose
-   * file and the rig's .env) open.
+   * file and the rig's .env) open, and the extension active.
    */
   static async open(folder = repoRoot): Promise<Workbench> {
     const server = await startCodeServer({ extensionsDir: installVsix() });
@@ -20,6 +20,8 @@ export class Workbench {
       const workbench = new Workbench(browser.page, server, browser);
       await browser.page.goto(workbenchUrl(server, folder));
       await browser.page.locator('.monaco-workbench .part.activitybar').waitFor(SLOW);
+      // activated by workspaceContains: its badges are the sign it is up
+      await workbench.statusBarItem('Staging').waitFor(SLOW);
       return workbench;
     } catch (error) {
       await browser?.close();
@@ -44,8 +46,14 @@ export class Workbench {
     return pane;
   }
 
-  treeItem(view: Locator, name: string | RegExp): Locator {
-    return view.getByRole('treeitem', { name });
+  /** A row by its label (rows are named `label, description`). */
+  treeItem(view: Locator, label: string): Locator {
+    return view.getByRole('treeitem', { name: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(,|$)`) });
+  }
+
+  /** The accessible names (`label, description`) of the rows at a depth of the tree. */
+  async rowNames(view: Locator, level: number): Promise<string[]> {
+    return view.locator(`[role=treeitem][aria-level="${level}"]`).evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? ''));
   }
 
   statusBarItem(text: string | RegExp): Locator {

@@ -17,11 +17,17 @@ const suiteSource = path.join(__dirname, 'suite');
 const suiteOut = path.join(repoRoot, '.vscode-test', 'suite');
 const HOST_TIMEOUT_MS = 180_000;
 
-/** The suite as the extension host loads it: one CommonJS file per source file. */
+/**
+ * The suite as the extension host loads it: index.js and one bundle per *.test.ts
+ * (so that tests can use the engine's own helpers), with vscode and mocha left to the host.
+ */
 async function buildSuite(): Promise<string> {
   fs.rmSync(suiteOut, { recursive: true, force: true });
-  const entryPoints = fs.readdirSync(suiteSource).filter((f) => f.endsWith('.ts')).map((f) => path.join(suiteSource, f));
-  await esbuild.build({ entryPoints, outdir: suiteOut, format: 'cjs', platform: 'node', target: 'node20', sourcemap: 'inline', logLevel: 'warning' });
+  const entryPoints = fs.readdirSync(suiteSource).filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => path.join(suiteSource, f));
+  await esbuild.build({
+    entryPoints, outdir: suiteOut, bundle: true, external: ['vscode', 'mocha'],
+    format: 'cjs', platform: 'node', target: 'node20', sourcemap: 'inline', logLevel: 'warning',
+  });
   return path.join(suiteOut, 'index.js');
 }
 
