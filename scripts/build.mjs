@@ -15,7 +15,7 @@ const common = {
   minify: production,
   logLevel: 'info',
   // mysql2 and dockerode pull optional native modules they can live without
-  external: ['vscode', 'cpu-features', 'ssh2/lib/protocol/crypto/build/Release/sshcrypto.node'],
+  external: ['vscode', 'cpu-features', 'ssh2/lib/protocol/crypto/build/Release/sshcrypto.node', '*.node'],
 };
 
 const builds = [

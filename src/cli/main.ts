@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { DualEnvError } from '../core/common/errors';
 import { registerEnvironmentsCommand } from './commands/environments';
+import { registerLogsCommand } from './commands/logs';
+import { registerStatusCommand } from './commands/status';
 import { version } from './version';
 
 /**
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerEnvironmentsCommand(program);
+  registerStatusCommand(program);
+  registerLogsCommand(program);
   return program;
 }
 

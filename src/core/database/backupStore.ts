@@ -1,0 +1,277 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
+import type { DatabaseCredentials } from '../config/credentials';
+import { UsageError } from '../common/errors';
+import { progressReporter, type ProgressListener } from '../operations/progress';
+import { writeDump, type DumpOptions } from './dumpWriter';
+import { BackupCorruptError, BackupNotFoundError } from './errors';
+import {
+  BACKUP_ID, CHECKSUM_ALGORITHM, DUMP_FILE, MANIFEST_FILE, backupIdFor, compareNewestFirst, readRecord,
+  type BackupManifest, type BackupRecord,
+} from './manifest';
+import { formatBytes, formatCount, formatRate } from './progressText';
+
+export interface BackupDeps {
+  credentials: DatabaseCredentials;
+  /** The environment's backups folder (`backups/<environment>`). */
+  folder: string;
+  now?: () => Date;
+  dump?: Omit<DumpOptions, 'onProgress'>;
+}
+
+export interface BackupInput {
+  environment: string;
+  gitCommit?: string;
+  images?: Record<string, string>;
+  reason?: string;
+}
+
+const PARTIAL_PREFIX = '.partial-';
+
+async function fsyncPath(target: string): Promise<void> {
+  const handle = await fs.promises.open(target, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function sha256Of(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), hash);
+  return hash.digest('hex');
+}
+
+/** Concatenates the gzip parts (one valid multi-member gzip file), fsyncs it, returns its sha256 and size. */
+async function joinParts(parts: readonly string[], target: string): Promise<{ sha256: string; bytes: number }> {
+  const hash = crypto.createHash('sha256');
+  const out = await fs.promises.open(target, 'w');
+  let bytes = 0;
+  try {
+    for (const part of parts) {
+      for await (const chunk of fs.createReadStream(part, { highWaterMark: 1 << 20 })) {
+        const data = chunk as Buffer;
+        hash.update(data);
+        await out.write(data);
+        bytes += data.length;
+      }
+      await fs.promises.rm(part);
+    }
+    await out.sync();
+  } finally {
+    await out.close();
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+async function writeFileSynced(file: string, text: string): Promise<void> {
+  const handle = await fs.promises.open(file, 'w');
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Renames the finished folder to its id, taking `-2`, `-3`… when another backup has that second. */
+async function publish(folder: string, partial: string, id: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? id : `${id}-${n}`;
+    try {
+      // a rename onto an existing non-empty folder fails, so two writers never share one
+      if (fs.existsSync(path.join(folder, candidate))) continue;
+      await fs.promises.rename(partial, path.join(folder, candidate));
+      return candidate;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+    }
+  }
+}
+
+/**
+ * Takes a backup of one database into `folder/<YYYYMMDD-HHMMSS>/`: dump.sql.gz
+ * and manifest.json. Everything is written under a `.partial-…` name, fsynced,
+ * the dump re-read and its sha256 checked, and only then renamed to the id:
+ * a failed or interrupted backup never leaves a folder that looks complete.
+ */
+export async function createBackup(
+  deps: BackupDeps,
+  input: BackupInput,
+  signal: AbortSignal,
+  onProgress?: ProgressListener,
+): Promise<BackupRecord> {
+  const report = progressReporter(onProgress);
+  const started = (deps.now ?? (() => new Date()))();
+  const startedMs = Date.now();
+  const id = backupIdFor(started);
+  await fs.promises.mkdir(deps.folder, { recursive: true });
+  const partial = await fs.promises.mkdtemp(path.join(deps.folder, `${PARTIAL_PREFIX}${id}-`));
+  const partsDir = path.join(partial, 'parts');
+  await fs.promises.mkdir(partsDir);
+  try {
+    report.running('backup', `Backing up ${deps.credentials.database}…`, 0);
+    let lastReport = 0;
+    const dump = await writeDump(deps.credentials, partsDir, signal, {
+      ...deps.dump,
+      onProgress: (p) => {
+        const now = Date.now();
+        if (now - lastReport < 250 && p.tablesDone < p.tablesTotal) return;
+        lastReport = now;
+        const fraction = p.estimatedRows > 0 ? Math.min(0.99, p.rows / p.estimatedRows) : p.tablesDone / Math.max(1, p.tablesTotal);
+        report.running('backup', `${p.tablesDone}/${p.tablesTotal} tables · ${formatCount(p.rows)} rows · ${formatBytes(p.bytes)} · ${formatRate(p.bytes, now - startedMs)}`, fraction);
+      },
+    });
+    report.running('backup', 'Writing and verifying dump.sql.gz…', 0.99);
+    const dumpFile = path.join(partial, DUMP_FILE);
+    const written = await joinParts(dump.parts, dumpFile);
+    await fs.promises.rm(partsDir, { recursive: true });
+    // read back what reached the disk: a dump is trusted only once its bytes are known good
+    const reread = await sha256Of(dumpFile);
+    if (reread !== written.sha256) {
+      throw new BackupCorruptError(`The dump written to ${dumpFile} reads back differently (sha256 mismatch); the disk may be failing. No backup was kept.`);
+    }
+    const manifest: BackupManifest = {
+      formatVersion: 1,
+      id,
+      createdAt: started.toISOString(),
+      environment: input.environment,
+      database: deps.credentials.database,
+      serverVersion: dump.serverVersion,
+      tables: dump.tables,
+      objects: dump.objects,
+      checksumAlgorithm: CHECKSUM_ALGORITHM,
+      dump: { file: DUMP_FILE, sha256: written.sha256, bytes: written.bytes },
+      ...(input.gitCommit ? { gitCommit: input.gitCommit } : {}),
+      ...(input.images ? { images: input.images } : {}),
+      ...(input.reason ? { reason: input.reason } : {}),
+      durationMs: Date.now() - startedMs,
+      verifiedAt: new Date().toISOString(),
+    };
+    const finalId = await publishWithManifest(deps.folder, partial, id, manifest);
+    const record = readRecord(deps.folder, finalId);
+    report.done('backup', `Backup ${finalId}: ${dump.tables.length} tables, ${formatCount(record.rows ?? 0)} rows, ${formatBytes(written.bytes)}.`);
+    return record;
+  } catch (error) {
+    await fs.promises.rm(partial, { recursive: true, force: true });
+    report.failed('backup', error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}
+
+async function publishWithManifest(folder: string, partial: string, id: string, manifest: BackupManifest): Promise<string> {
+  // the id inside the manifest must match the folder's name, which is only known at publish time
+  let finalId = id;
+  for (let n = 2; fs.existsSync(path.join(folder, finalId)); n++) finalId = `${id}-${n}`;
+  await writeFileSynced(path.join(partial, MANIFEST_FILE), `${JSON.stringify({ ...manifest, id: finalId }, null, 2)}\n`);
+  await fsyncPath(partial);
+  const published = await publish(folder, partial, finalId);
+  if (published !== finalId) {
+    // another writer took the name in between: keep the manifest's id true
+    const file = path.join(folder, published, MANIFEST_FILE);
+    await writeFileSynced(file, `${JSON.stringify({ ...manifest, id: published }, null, 2)}\n`);
+  }
+  await fsyncPath(folder);
+  return published;
+}
+
+/** Backups of one environment, newest first; damaged ones are listed with `complete: false` and the problem. */
+export function listBackups(folder: string): BackupRecord[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(folder, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return entries
+    .filter((e) => e.isDirectory() && BACKUP_ID.test(e.name))
+    .map((e) => readRecord(folder, e.name))
+    .sort(compareNewestFirst);
+}
+
+function checkId(id: string): void {
+  if (!BACKUP_ID.test(id)) throw new UsageError(`"${id}" is not a backup id; ids look like 20250131-235959 (see \`dual-env backups <env>\`).`);
+}
+
+export function findBackup(folder: string, id: string): BackupRecord {
+  checkId(id);
+  if (!fs.existsSync(path.join(folder, id))) {
+    throw new BackupNotFoundError(`There is no backup ${id} in ${folder}; list them with \`dual-env backups <env>\`.`);
+  }
+  return readRecord(folder, id);
+}
+
+export interface VerifyResult {
+  record: BackupRecord;
+  ok: boolean;
+  problems: string[];
+}
+
+/**
+ * Checks a backup fully: manifest present, dump size and sha256 as recorded,
+ * the gzip stream whole, and the dump's last line the writer's end marker.
+ */
+export async function verifyBackup(folder: string, id: string, signal?: AbortSignal): Promise<VerifyResult> {
+  const record = findBackup(folder, id);
+  const problems: string[] = record.problem ? [record.problem] : [];
+  const manifest = record.manifest;
+  const dumpFile = path.join(record.path, DUMP_FILE);
+  if (manifest && fs.existsSync(dumpFile)) {
+    const actual = await sha256Of(dumpFile);
+    if (actual !== manifest.dump.sha256) problems.push(`${DUMP_FILE} has sha256 ${actual.slice(0, 12)}…, the manifest says ${manifest.dump.sha256.slice(0, 12)}…`);
+    else {
+      let tail = '';
+      try {
+        const keepTail = new Writable({
+          write(chunk: Buffer, _encoding, callback) { tail = (tail + chunk.toString('latin1')).slice(-200); callback(); },
+        });
+        await pipeline(fs.createReadStream(dumpFile), zlib.createGunzip(), keepTail, { signal });
+        if (!tail.includes('-- Dual Env dump complete')) problems.push(`${DUMP_FILE} does not end with the end marker; it is truncated`);
+      } catch (error) {
+        problems.push(`${DUMP_FILE} is not a whole gzip stream (${error instanceof Error ? error.message : String(error)})`);
+      }
+    }
+  }
+  return { record, ok: problems.length === 0, problems };
+}
+
+/** Throws BackupCorruptError, naming what is wrong, unless the backup verifies. */
+export async function assertRestorable(folder: string, id: string, signal?: AbortSignal): Promise<BackupManifest> {
+  const result = await verifyBackup(folder, id, signal);
+  if (!result.ok || !result.record.manifest) {
+    throw new BackupCorruptError(`Backup ${id} in ${folder} cannot be trusted: ${result.problems.join('; ')}. It was not restored; pick another backup.`);
+  }
+  return result.record.manifest;
+}
+
+export async function deleteBackup(folder: string, id: string): Promise<void> {
+  findBackup(folder, id);
+  await fs.promises.rm(path.join(folder, id), { recursive: true, force: true });
+}
+
+/**
+ * Keeps the newest `keep` backups and deletes the older ones, but never the
+ * newest verified backup (even when it is older than all kept ones). Leftover
+ * `.partial-…` folders of interrupted backups older than an hour go too.
+ * Returns the deleted ids.
+ */
+export async function applyRetention(folder: string, keep: number): Promise<string[]> {
+  if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`Retention must keep at least 1 backup, not ${keep}.`);
+  const backups = listBackups(folder);
+  const newestVerified = backups.find((b) => b.verified);
+  const doomed = backups.slice(keep).filter((b) => b !== newestVerified);
+  for (const backup of doomed) await fs.promises.rm(backup.path, { recursive: true, force: true });
+  const hourAgo = Date.now() - 3_600_000;
+  for (const entry of fs.existsSync(folder) ? fs.readdirSync(folder) : []) {
+    const full = path.join(folder, entry);
+    if (entry.startsWith(PARTIAL_PREFIX) && fs.statSync(full).mtimeMs < hourAgo) await fs.promises.rm(full, { recursive: true, force: true });
+  }
+  return doomed.map((b) => b.id);
+}

@@ -1,0 +1,67 @@
+import { quoteIdentifier, quoteString } from './sqlText';
+import type { SchemaObject } from './schema';
+
+/**
+ * The text around the row data of a dump: plain SQL that the stock
+ * mysql/mariadb client loads (`mariadb db < <(gunzip -c dump.sql.gz)`), in the
+ * session settings mysqldump uses, restored at the end.
+ */
+
+/** The SQL mode row data and CREATE TABLE run under: not strict, so zero dates load; 0 in AUTO_INCREMENT kept. */
+export const DUMP_SQL_MODE = 'NO_AUTO_VALUE_ON_ZERO';
+
+export function dumpHeader(info: { database: string; serverVersion: string; createdAt: string }): string {
+  return [
+    `-- Dual Env backup of database ${quoteIdentifier(info.database)}`,
+    `-- server ${info.serverVersion}, taken ${info.createdAt}`,
+    '-- Load with: gunzip -c dump.sql.gz | mariadb <database>',
+    '',
+    'SET NAMES utf8mb4;',
+    "SET @OLD_TIME_ZONE = @@TIME_ZONE, TIME_ZONE = '+00:00';",
+    'SET @OLD_FOREIGN_KEY_CHECKS = @@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS = 0;',
+    'SET @OLD_UNIQUE_CHECKS = @@UNIQUE_CHECKS, UNIQUE_CHECKS = 0;',
+    `SET @OLD_SQL_MODE = @@SQL_MODE, SQL_MODE = '${DUMP_SQL_MODE}';`,
+    'SET @OLD_SQL_NOTES = @@SQL_NOTES, SQL_NOTES = 0;',
+    '',
+  ].join('\n') + '\n';
+}
+
+export function dumpFooter(): string {
+  return [
+    '',
+    'SET SQL_MODE = @OLD_SQL_MODE;',
+    'SET FOREIGN_KEY_CHECKS = @OLD_FOREIGN_KEY_CHECKS;',
+    'SET UNIQUE_CHECKS = @OLD_UNIQUE_CHECKS;',
+    'SET TIME_ZONE = @OLD_TIME_ZONE;',
+    'SET SQL_NOTES = @OLD_SQL_NOTES;',
+    '-- Dual Env dump complete',
+    '',
+  ].join('\n');
+}
+
+export function tableSchema(table: string, createTable: string): string {
+  return `\n--\n-- Table ${quoteIdentifier(table)}\n--\nDROP TABLE IF EXISTS ${quoteIdentifier(table)};\n${createTable};\n\n`;
+}
+
+/** `INSERT INTO `t` (`a`,`b`) VALUES` + newline: the start of each multi-row INSERT. */
+export function insertPrefix(table: string, columns: readonly string[]): string {
+  return `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(',')}) VALUES\n`;
+}
+
+/**
+ * Routines, views, triggers and events. Bodies may hold `;`, so they are
+ * written between `DELIMITER ;;` lines as mysqldump does; each runs in the
+ * SQL mode it was created in.
+ */
+export function objectsSection(objects: readonly SchemaObject[]): string {
+  if (objects.length === 0) return '';
+  const lines = ['', '--', '-- Routines, views, triggers and events', '--', 'DELIMITER ;;'];
+  for (const object of objects) {
+    const drop = object.type === 'VIEW' ? 'DROP VIEW IF EXISTS' : `DROP ${object.type} IF EXISTS`;
+    lines.push(`SET SESSION SQL_MODE = ${quoteString(object.sqlMode ?? DUMP_SQL_MODE)};;`);
+    lines.push(`${drop} ${quoteIdentifier(object.name)};;`);
+    lines.push(`${object.create};;`);
+  }
+  lines.push('DELIMITER ;', `SET SESSION SQL_MODE = '${DUMP_SQL_MODE}';`, '');
+  return lines.join('\n') + '\n';
+}

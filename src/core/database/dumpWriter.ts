@@ -1,0 +1,172 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
+import type { DatabaseCredentials } from '../config/credentials';
+import { CancelledError } from '../common/errors';
+import { abortWith, closeQuietly, describeServer, destroyQuietly, openConnection, rowsOf, safeMessage, type Connection } from './connection';
+import { dumpFooter, dumpHeader, objectsSection, tableSchema } from './dumpFormat';
+import { DatabaseError } from './errors';
+import { quoteIdentifier } from './sqlText';
+import { readSchemaObjects, readTables, showCreateTable, type TableInfo } from './schema';
+import { streamTableRows } from './tableRows';
+
+export interface TableSummary {
+  name: string;
+  rows: number;
+  /** ContentChecksum of the table's values: the same after a restore. */
+  checksum: string;
+}
+
+export interface DumpProgress {
+  tablesDone: number;
+  tablesTotal: number;
+  rows: number;
+  /** Uncompressed SQL bytes written so far. */
+  bytes: number;
+  /** The server's estimate of all rows, for a fraction. */
+  estimatedRows: number;
+}
+
+export interface DumpOptions {
+  /** Tables dumped at once, each on its own connection, all in one consistent snapshot (default 2). */
+  parallel?: number;
+  /** gzip level: 1 (default) keeps compression from being the slowest part. */
+  compressionLevel?: number;
+  maxStatementBytes?: number;
+  onProgress?: (progress: DumpProgress) => void;
+}
+
+export interface DumpResult {
+  /** gzip files, in order; concatenated they are one valid gzip stream of the whole dump. */
+  parts: string[];
+  tables: TableSummary[];
+  serverVersion: string;
+  objects: { type: string; name: string }[];
+}
+
+/** Writes one gzip part file; `fill` writes the SQL. A broken file (disk full) calls `onBroken` so readers stop. */
+async function writePart(file: string, level: number, fill: (out: Writable) => Promise<void>, onBroken: () => void): Promise<void> {
+  const gzip = zlib.createGzip({ level });
+  const done = pipeline(gzip, fs.createWriteStream(file));
+  done.catch(onBroken);
+  try {
+    await fill(gzip);
+    gzip.end();
+  } catch (error) {
+    gzip.destroy();
+    await done.catch(() => undefined);
+    throw error;
+  }
+  await done;
+}
+
+async function startSnapshot(connection: Connection): Promise<void> {
+  await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+  await connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');
+}
+
+/**
+ * Opens `count` connections whose snapshots all see the same data. One
+ * connection needs nothing more. Several start their snapshots while another
+ * connection holds `LOCK TABLES … READ` on every table of the database: no
+ * write can commit meanwhile, so the snapshots are identical. (FLUSH TABLES
+ * WITH READ LOCK would do too, but needs the global RELOAD privilege the
+ * application user does not have; LOCK TABLES needs only rights on the database.)
+ */
+async function openSnapshots(credentials: DatabaseCredentials, tables: readonly TableInfo[], count: number, opened: Connection[]): Promise<Connection[]> {
+  const workers: Connection[] = [];
+  for (let i = 0; i < count; i++) {
+    const connection = await openConnection(credentials);
+    opened.push(connection);
+    workers.push(connection);
+  }
+  if (count === 1) {
+    await startSnapshot(workers[0]);
+    return workers;
+  }
+  const locker = await openConnection(credentials);
+  opened.push(locker);
+  await locker.query('SET SESSION lock_wait_timeout = 60');
+  await locker.query(`LOCK TABLES ${tables.map((t) => `${quoteIdentifier(t.name)} READ`).join(', ')}`);
+  try {
+    await Promise.all(workers.map(startSnapshot));
+  } finally {
+    await locker.query('UNLOCK TABLES');
+    await closeQuietly(locker);
+  }
+  return workers;
+}
+
+/**
+ * Dumps one database into gzip part files in `partsDir`: a header, one part
+ * per table (CREATE TABLE + INSERTs), then routines, views, triggers, events
+ * and the footer. Tables run in parallel on separate connections of one
+ * consistent snapshot; concatenating the parts gives the dump.
+ */
+export async function writeDump(
+  credentials: DatabaseCredentials,
+  partsDir: string,
+  signal: AbortSignal,
+  options: DumpOptions = {},
+): Promise<DumpResult> {
+  const level = options.compressionLevel ?? 1;
+  const opened: Connection[] = [];
+  const stopAbort = abortWith(signal, () => opened);
+  try {
+    const first = await openConnection(credentials);
+    opened.push(first);
+    const [{ version }] = await rowsOf<{ version: string }>(first, 'SELECT VERSION() AS version');
+    const tables = await readTables(first, credentials.database);
+    const parallel = Math.max(1, Math.min(options.parallel ?? 2, tables.length || 1));
+    await closeQuietly(first);
+    const workers = await openSnapshots(credentials, tables, parallel, opened);
+    const objects = await readSchemaObjects(workers[0], credentials.database);
+
+    const partOf = (index: number) => path.join(partsDir, `${String(index).padStart(6, '0')}.sql.gz`);
+    const header = dumpHeader({ database: credentials.database, serverVersion: version, createdAt: new Date().toISOString() });
+    await writePart(partOf(0), level, async (out) => { out.write(header); }, () => undefined);
+
+    const progress: DumpProgress = { tablesDone: 0, tablesTotal: tables.length, rows: 0, bytes: 0, estimatedRows: tables.reduce((n, t) => n + t.estimatedRows, 0) };
+    const report = () => options.onProgress?.({ ...progress });
+    const summaries: TableSummary[] = new Array(tables.length);
+    // biggest tables first, so the parallel connections finish close together
+    const queue = tables.map((table, index) => ({ table, index })).sort((a, b) => b.table.estimatedBytes - a.table.estimatedBytes);
+    const work = async (connection: Connection) => {
+      for (let item = queue.shift(); item; item = queue.shift()) {
+        const { table, index } = item;
+        if (signal.aborted) throw new CancelledError();
+        const create = await showCreateTable(connection, table.name);
+        await writePart(partOf(index + 1), level, async (out) => {
+          out.write(tableSchema(table.name, create));
+          const result = await streamTableRows(connection, table, {
+            output: out,
+            maxStatementBytes: options.maxStatementBytes,
+            onProgress: (rows, bytes) => { progress.rows += rows; progress.bytes += bytes; report(); },
+          });
+          summaries[index] = { name: table.name, ...result };
+        }, () => destroyQuietly(connection));
+        progress.tablesDone++;
+        report();
+      }
+    };
+    await Promise.all(workers.map(work));
+    const last = partOf(tables.length + 1);
+    await writePart(last, level, async (out) => { out.write(objectsSection(objects)); out.write(dumpFooter()); }, () => undefined);
+    for (const worker of workers) await worker.query('ROLLBACK');
+    return {
+      parts: Array.from({ length: tables.length + 2 }, (_, i) => partOf(i)),
+      tables: summaries,
+      serverVersion: version,
+      objects: objects.map((o) => ({ type: o.type, name: o.name })),
+    };
+  } catch (error) {
+    if (signal.aborted) throw new CancelledError('Backup cancelled; no backup was kept.');
+    if (error instanceof CancelledError || error instanceof DatabaseError) throw error;
+    throw new DatabaseError(`Backup of ${credentials.database} on ${describeServer(credentials)} failed: ${safeMessage(error, credentials)}.`, { cause: error });
+  } finally {
+    stopAbort();
+    for (const connection of opened) destroyQuietly(connection);
+  }
+}

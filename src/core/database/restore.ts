@@ -1,0 +1,215 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type { DatabaseCredentials } from '../config/credentials';
+import { CancelledError, UsageError } from '../common/errors';
+import { progressReporter, type ProgressListener } from '../operations/progress';
+import { assertRestorable, createBackup } from './backupStore';
+import { abortWith, closeQuietly, describeServer, destroyQuietly, openConnection, rowsOf, safeMessage, type Connection } from './connection';
+import { loadDump } from './dumpLoader';
+import type { DumpOptions } from './dumpWriter';
+import { DatabaseError, RestoreVerificationError } from './errors';
+import { DUMP_FILE, type BackupRecord } from './manifest';
+import { formatBytes, formatCount, formatRate } from './progressText';
+import { quoteIdentifier, quoteString } from './sqlText';
+import { compareTables, tableChecksums } from './tableChecksums';
+
+export interface RestoreDeps {
+  /** Root (or a user with CREATE/DROP DATABASE): the restore loads into a scratch database first. `database` is the target. */
+  credentials: DatabaseCredentials;
+  /** The environment's backups folder: where the backup is and where the safety backup goes. */
+  folder: string;
+  /** Named in the safety backup's manifest. */
+  environment?: string;
+  /** Connections that load rows at once (default 3). */
+  parallel?: number;
+  dump?: Omit<DumpOptions, 'onProgress'>;
+}
+
+export interface RestoreInput {
+  backupId: string;
+  /** Back up the current state of the target first (default true). */
+  safetyBackup?: boolean;
+}
+
+export interface RestoreResult {
+  backupId: string;
+  database: string;
+  tables: number;
+  rows: number;
+  safetyBackup?: BackupRecord;
+  durationMs: number;
+}
+
+/** Names of the helper databases of a restore of `target`: short enough for MySQL's 64 characters. */
+function helperPrefix(target: string, role: 'restore' | 'hold'): string {
+  return `${target.slice(0, 40)}__${role}_`;
+}
+
+async function listLike(admin: Connection, prefix: string): Promise<string[]> {
+  const like = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const rows = await rowsOf<{ name: string }>(admin, 'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [`${like}%`]);
+  return rows.map((r) => r.name);
+}
+
+async function namesOf(admin: Connection, sql: string, database: string): Promise<string[]> {
+  return (await rowsOf<{ name: string }>(admin, sql, [database])).map((r) => r.name);
+}
+
+const TABLES_SQL = "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'";
+const VIEWS_SQL = 'SELECT TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?';
+const TRIGGERS_SQL = 'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?';
+const EVENTS_SQL = 'SELECT EVENT_NAME AS name FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?';
+
+/**
+ * Moves the scratch database's tables into the target in one RENAME TABLE
+ * (the target's own tables go to a holding database in the same statement),
+ * so the target holds either all its old tables or all the backup's. Triggers
+ * cannot travel between databases, so they are dropped just before and created
+ * again after (the target's own come back if the rename fails); views,
+ * routines and events are replaced after the rename.
+ */
+async function swapIn(admin: Connection, targetConnection: Connection, target: string, scratch: string, objectStatements: readonly string[]): Promise<void> {
+  const q = quoteIdentifier;
+  const hold = `${helperPrefix(target, 'hold')}${crypto.randomBytes(4).toString('hex')}`;
+  await admin.query(`CREATE DATABASE ${q(hold)}`);
+  const oldTables = await namesOf(admin, TABLES_SQL, target);
+  const newTables = await namesOf(admin, TABLES_SQL, scratch);
+  const oldTriggers: { create: string; sqlMode: string }[] = [];
+  for (const name of await namesOf(admin, TRIGGERS_SQL, target)) {
+    const [row] = await rowsOf<Record<string, string>>(admin, `SHOW CREATE TRIGGER ${q(target)}.${q(name)}`);
+    oldTriggers.push({ create: row['SQL Original Statement'], sqlMode: row.sql_mode });
+  }
+  for (const name of await namesOf(admin, TRIGGERS_SQL, scratch)) await admin.query(`DROP TRIGGER ${q(scratch)}.${q(name)}`);
+  for (const name of await namesOf(admin, TRIGGERS_SQL, target)) await admin.query(`DROP TRIGGER ${q(target)}.${q(name)}`);
+  const renames = [
+    ...oldTables.map((t) => `${q(target)}.${q(t)} TO ${q(hold)}.${q(t)}`),
+    ...newTables.map((t) => `${q(scratch)}.${q(t)} TO ${q(target)}.${q(t)}`),
+  ];
+  try {
+    if (renames.length > 0) await admin.query(`RENAME TABLE ${renames.join(', ')}`);
+  } catch (error) {
+    for (const trigger of oldTriggers) {
+      await targetConnection.query(`SET SESSION SQL_MODE = ${quoteString(trigger.sqlMode)}`);
+      await targetConnection.query(trigger.create);
+    }
+    await admin.query(`DROP DATABASE ${q(hold)}`);
+    throw error;
+  }
+  try {
+    for (const name of await namesOf(admin, VIEWS_SQL, target)) await admin.query(`DROP VIEW ${q(target)}.${q(name)}`);
+    for (const r of await rowsOf<{ name: string; type: string }>(admin,
+      'SELECT ROUTINE_NAME AS name, ROUTINE_TYPE AS type FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?', [target])) {
+      await admin.query(`DROP ${r.type} ${q(target)}.${q(r.name)}`);
+    }
+    for (const name of await namesOf(admin, EVENTS_SQL, target)) await admin.query(`DROP EVENT ${q(target)}.${q(name)}`);
+    for (const statement of objectStatements) await targetConnection.query(statement);
+  } catch (error) {
+    throw new DatabaseError(`The backup's tables are in ${target}, but recreating its views, routines, triggers or events failed: ${safeMessage(error)}; the previous tables are kept in database ${hold}.`, { cause: error });
+  }
+  await admin.query(`DROP DATABASE ${q(hold)}`);
+}
+
+/**
+ * Restores a backup into the database of `deps.credentials`: refuses a backup
+ * whose files do not match its manifest, takes a safety backup of the current
+ * state (unless told not to), loads the dump into a fresh scratch database,
+ * checks every table's row count and checksum against the manifest, and only
+ * then swaps the tables in. Interrupted at any point before the swap, the
+ * target is untouched; the swap itself is one RENAME TABLE.
+ */
+export async function restoreBackup(
+  deps: RestoreDeps,
+  input: RestoreInput,
+  signal: AbortSignal,
+  onProgress?: ProgressListener,
+): Promise<RestoreResult> {
+  const report = progressReporter(onProgress);
+  const started = Date.now();
+  const target = deps.credentials.database;
+  const q = quoteIdentifier;
+  report.running('verify', `Checking backup ${input.backupId}…`);
+  const manifest = await assertRestorable(deps.folder, input.backupId, signal);
+  report.done('verify', `Backup ${input.backupId} is intact (sha256 matches).`);
+
+  const opened: Connection[] = [];
+  const stopAbort = abortWith(signal, () => opened);
+  let scratch: string | undefined;
+  let admin: Connection | undefined;
+  try {
+    admin = await openConnection(deps.credentials, { database: null });
+    opened.push(admin);
+    await admin.query('SET SESSION lock_wait_timeout = 60');
+    const lockName = `dual-env-restore:${target}`.slice(0, 64);
+    const [{ got }] = await rowsOf<{ got: number | null }>(admin, 'SELECT GET_LOCK(?, 0) AS got', [lockName]);
+    if (Number(got) !== 1) throw new UsageError(`Another restore of ${target} on ${describeServer(deps.credentials)} is running; wait for it to finish.`);
+    // leftovers of a restore that was killed: the lock says none is running now
+    for (const leftover of [...await listLike(admin, helperPrefix(target, 'restore')), ...await listLike(admin, helperPrefix(target, 'hold'))]) {
+      await admin.query(`DROP DATABASE ${q(leftover)}`);
+    }
+    const [schema] = await rowsOf<{ charset: string; collation: string }>(admin,
+      'SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [target]);
+
+    let safetyBackup: BackupRecord | undefined;
+    if (input.safetyBackup === false) {
+      report.skipped('safety-backup', 'No safety backup: the caller opted out.');
+    } else if (!schema) {
+      report.skipped('safety-backup', `No safety backup: database ${target} does not exist yet.`);
+    } else {
+      safetyBackup = await createBackup(
+        { credentials: deps.credentials, folder: deps.folder, dump: deps.dump },
+        { environment: deps.environment ?? manifest.environment, reason: `safety copy before restoring ${input.backupId}` },
+        signal,
+        (event) => onProgress?.({ ...event, step: 'safety-backup' }),
+      );
+    }
+    const encoding = schema ? ` CHARACTER SET ${schema.charset} COLLATE ${schema.collation}` : '';
+    if (!schema) await admin.query(`CREATE DATABASE ${q(target)}`);
+
+    scratch = `${helperPrefix(target, 'restore')}${crypto.randomBytes(4).toString('hex')}`;
+    await admin.query(`CREATE DATABASE ${q(scratch)}${encoding}`);
+    const loaders: Connection[] = [];
+    for (let i = 0; i < Math.max(1, deps.parallel ?? 3); i++) {
+      const connection = await openConnection(deps.credentials, { database: scratch });
+      opened.push(connection);
+      loaders.push(connection);
+    }
+    report.running('load', `Loading ${input.backupId} into scratch database ${scratch}…`, 0);
+    const loadStarted = Date.now();
+    const loaded = await loadDump(path.join(deps.folder, input.backupId, DUMP_FILE), loaders, signal, (p) => {
+      report.running('load', `${p.tablesCreated}/${manifest.tables.length} tables · ${formatBytes(p.bytesRead)} of ${formatBytes(p.totalBytes)} · ${formatRate(p.bytesRead, Date.now() - loadStarted)}`, p.bytesRead / Math.max(1, p.totalBytes));
+    });
+    for (const connection of loaders) await closeQuietly(connection);
+    report.done('load', `Loaded ${formatCount(loaded.statements)} statements.`);
+
+    report.running('check', 'Comparing row counts and checksums with the manifest…');
+    const totalRows = manifest.tables.reduce((n, t) => n + t.rows, 0);
+    let checkedRows = 0;
+    const actual = await tableChecksums(deps.credentials, scratch, {
+      parallel: Math.max(1, deps.parallel ?? 3),
+      onRows: (rows) => { checkedRows += rows; report.running('check', `${formatCount(checkedRows)} of ${formatCount(totalRows)} rows checked`, checkedRows / Math.max(1, totalRows)); },
+    });
+    const problems = compareTables(manifest.tables, actual);
+    if (problems.length > 0) {
+      throw new RestoreVerificationError(`Backup ${input.backupId} did not load as recorded (${problems.slice(0, 3).join('; ')}); ${target} was left unchanged.`);
+    }
+    report.done('check', `All ${manifest.tables.length} tables match the manifest.`);
+    if (signal.aborted) throw new CancelledError();
+
+    report.running('swap', `Swapping the restored tables into ${target}…`);
+    const targetConnection = await openConnection(deps.credentials, { database: target });
+    opened.push(targetConnection);
+    await swapIn(admin, targetConnection, target, scratch, loaded.objectStatements);
+    await admin.query(`DROP DATABASE ${q(scratch)}`);
+    scratch = undefined;
+    report.done('swap', `${target} now holds backup ${input.backupId}.`);
+    return { backupId: input.backupId, database: target, tables: manifest.tables.length, rows: totalRows, safetyBackup, durationMs: Date.now() - started };
+  } catch (error) {
+    if (scratch && admin && !signal.aborted) await admin.query(`DROP DATABASE IF EXISTS ${q(scratch)}`).catch(() => undefined);
+    if (signal.aborted) throw new CancelledError(`Restore of ${input.backupId} cancelled; ${target} was left unchanged.`);
+    if (error instanceof Error && 'exitCode' in error) throw error;
+    throw new DatabaseError(`Restore of ${input.backupId} into ${target} on ${describeServer(deps.credentials)} failed: ${safeMessage(error, deps.credentials)}; ${target} was left unchanged.`, { cause: error });
+  } finally {
+    stopAbort();
+    for (const connection of opened) destroyQuietly(connection);
+  }
+}

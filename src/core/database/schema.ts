@@ -1,0 +1,96 @@
+import { quoteIdentifier, stripDefiner } from './sqlText';
+import { rowsOf, type Connection } from './connection';
+import { valueKindOf, type ValueKind } from './valueEncoding';
+
+export interface ColumnInfo {
+  name: string;
+  kind: ValueKind;
+}
+
+export interface TableInfo {
+  name: string;
+  /** Columns holding values, in table order; generated columns are left out (the server computes them). */
+  columns: ColumnInfo[];
+  /** The server's estimate, for progress only. */
+  estimatedRows: number;
+  estimatedBytes: number;
+}
+
+/** A view, trigger, routine or event as the dump writes it: its CREATE statement and the SQL mode it needs. */
+export interface SchemaObject {
+  type: 'VIEW' | 'TRIGGER' | 'PROCEDURE' | 'FUNCTION' | 'EVENT';
+  name: string;
+  create: string;
+  sqlMode?: string;
+}
+
+/** Base tables of a database (sequences and views left out) with their value columns. */
+export async function readTables(connection: Connection, database: string): Promise<TableInfo[]> {
+  const tables = await rowsOf<{ name: string; rows: string | null; bytes: string | null }>(connection,
+    `SELECT TABLE_NAME AS name, TABLE_ROWS AS \`rows\`, DATA_LENGTH AS bytes FROM information_schema.TABLES
+     WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME`, [database]);
+  const columns = await rowsOf<{ tableName: string; name: string; dataType: string; generated: string }>(connection,
+    `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name, DATA_TYPE AS dataType, IS_GENERATED AS \`generated\`
+     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`, [database]);
+  return tables.map((t) => ({
+    name: t.name,
+    columns: columns
+      .filter((c) => c.tableName === t.name && c.generated !== 'ALWAYS')
+      .map((c) => ({ name: c.name, kind: valueKindOf(c.dataType) })),
+    estimatedRows: Number(t.rows ?? 0),
+    estimatedBytes: Number(t.bytes ?? 0),
+  }));
+}
+
+export async function showCreateTable(connection: Connection, table: string): Promise<string> {
+  const [row] = await rowsOf<Record<string, string>>(connection, `SHOW CREATE TABLE ${quoteIdentifier(table)}`);
+  return row['Create Table'];
+}
+
+/** Views in an order where each comes after the views it selects from. */
+export function orderViews(views: readonly SchemaObject[]): SchemaObject[] {
+  const remaining = [...views];
+  const ordered: SchemaObject[] = [];
+  const dependsOn = (view: SchemaObject, other: SchemaObject) =>
+    view !== other && view.create.includes(quoteIdentifier(other.name));
+  while (remaining.length > 0) {
+    // a name that merely appears as a column alias only makes the order stricter, never wrong
+    const index = remaining.findIndex((view) => !remaining.some((other) => dependsOn(view, other)));
+    ordered.push(...remaining.splice(index === -1 ? 0 : index, 1));
+  }
+  return ordered;
+}
+
+/**
+ * Views, routines, triggers and events of the current database, DEFINER
+ * removed, in the order a restore creates them: routines first (views and
+ * triggers may call them), views by dependency, then triggers and events.
+ */
+export async function readSchemaObjects(connection: Connection, database: string): Promise<SchemaObject[]> {
+  const show = async (what: string, name: string, column: string) => {
+    const [row] = await rowsOf<Record<string, string | null>>(connection, `SHOW CREATE ${what} ${quoteIdentifier(name)}`);
+    const create = row?.[column];
+    if (!create) {
+      throw new Error(`the server did not show the definition of ${what.toLowerCase()} ${name}; the backup user needs to be its definer or have SELECT on mysql.proc`);
+    }
+    return { create: stripDefiner(create), sqlMode: row.sql_mode ?? undefined };
+  };
+  const routines = await rowsOf<{ name: string; type: 'PROCEDURE' | 'FUNCTION' }>(connection,
+    'SELECT ROUTINE_NAME AS name, ROUTINE_TYPE AS type FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_TYPE, ROUTINE_NAME', [database]);
+  const views = await rowsOf<{ name: string }>(connection,
+    'SELECT TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME', [database]);
+  const triggers = await rowsOf<{ name: string }>(connection,
+    'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY EVENT_OBJECT_TABLE, ACTION_ORDER', [database]);
+  const events = await rowsOf<{ name: string }>(connection,
+    'SELECT EVENT_NAME AS name FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME', [database]);
+  const objects: SchemaObject[] = [];
+  for (const r of routines) {
+    objects.push({ type: r.type, name: r.name, ...await show(r.type, r.name, r.type === 'PROCEDURE' ? 'Create Procedure' : 'Create Function') });
+  }
+  const viewObjects: SchemaObject[] = [];
+  for (const v of views) viewObjects.push({ type: 'VIEW', name: v.name, ...await show('VIEW', v.name, 'Create View'), sqlMode: undefined });
+  objects.push(...orderViews(viewObjects));
+  for (const t of triggers) objects.push({ type: 'TRIGGER', name: t.name, ...await show('TRIGGER', t.name, 'SQL Original Statement') });
+  for (const e of events) objects.push({ type: 'EVENT', name: e.name, ...await show('EVENT', e.name, 'Create Event') });
+  return objects;
+}

@@ -1,0 +1,167 @@
+/**
+ * Splits a stream of SQL text into statements the way the mysql client does:
+ * `;` (or the current `DELIMITER`) outside quotes and comments ends a
+ * statement; `--`/`#` line comments are dropped, `/* … *\/` comments kept (the
+ * server reads `/*!…*\/` ones). Works on bytes, so a chunk may end anywhere,
+ * even inside a UTF-8 sequence.
+ */
+
+const QUOTE_SINGLE = 0x27;
+const QUOTE_DOUBLE = 0x22;
+const BACKTICK = 0x60;
+const BACKSLASH = 0x5c;
+const NEWLINE = 0x0a;
+const DASH = 0x2d;
+const HASH = 0x23;
+const SLASH = 0x2f;
+const STAR = 0x2a;
+
+type State = 'code' | 'single' | 'double' | 'backtick' | 'lineComment' | 'blockComment';
+
+export class StatementSplitter {
+  private delimiter: Buffer = Buffer.from(';');
+  private state: State = 'code';
+  /** Pieces of the statement being read, from earlier chunks. */
+  private pieces: Buffer[] = [];
+  private pending: Buffer = Buffer.alloc(0);
+  /** Whether the statement so far holds anything but whitespace. */
+  private started = false;
+  private escapeNext = false;
+
+  /** Feeds a chunk; returns the statements it completed (without their delimiter). */
+  push(chunk: Buffer): string[] {
+    const data = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = Buffer.alloc(0);
+    const out: string[] = [];
+    let segmentStart = 0;
+    let i = 0;
+    const n = data.length;
+    const delimiter = () => this.delimiter;
+    while (i < n) {
+      const b = data[i];
+      switch (this.state) {
+        case 'single':
+        case 'double': {
+          const quote = this.state === 'single' ? QUOTE_SINGLE : QUOTE_DOUBLE;
+          // jump through the string: only a backslash or the quote matter
+          for (; i < n; i++) {
+            const c = data[i];
+            if (this.escapeNext) { this.escapeNext = false; continue; }
+            if (c === BACKSLASH) { this.escapeNext = true; continue; }
+            if (c === quote) { this.state = 'code'; i++; break; }
+          }
+          continue;
+        }
+        case 'backtick': {
+          const end = data.indexOf(BACKTICK, i);
+          if (end === -1) { i = n; continue; }
+          this.state = 'code';
+          i = end + 1;
+          continue;
+        }
+        case 'lineComment': {
+          const end = data.indexOf(NEWLINE, i);
+          if (end === -1) { i = n; segmentStart = n; continue; }
+          this.state = 'code';
+          i = end + 1;
+          segmentStart = i;
+          continue;
+        }
+        case 'blockComment': {
+          const end = data.indexOf('*/', i);
+          if (end === -1) {
+            // keep the last byte: it may be the `*` of a `*/` split across chunks
+            if (n - 1 > i) i = n - 1;
+            this.pending = data.subarray(i);
+            this.pieces.push(data.subarray(segmentStart, i));
+            return this.finishChunk(out);
+          }
+          this.state = 'code';
+          i = end + 2;
+          continue;
+        }
+        case 'code':
+          break;
+      }
+      // code: look for what starts a quote, a comment or ends the statement
+      if (b === QUOTE_SINGLE) { this.state = 'single'; this.started = true; i++; continue; }
+      if (b === QUOTE_DOUBLE) { this.state = 'double'; this.started = true; i++; continue; }
+      if (b === BACKTICK) { this.state = 'backtick'; this.started = true; i++; continue; }
+      if (b === HASH || (b === DASH && i + 1 < n && data[i + 1] === DASH && (i + 2 >= n || data[i + 2] <= 0x20))) {
+        if (b === DASH && i + 2 >= n) { return this.keepTail(data, segmentStart, i, out); }
+        this.pieces.push(data.subarray(segmentStart, i));
+        this.state = 'lineComment';
+        continue;
+      }
+      if (b === DASH && i + 1 >= n) return this.keepTail(data, segmentStart, i, out);
+      if (b === SLASH && i + 1 < n && data[i + 1] === STAR) { this.state = 'blockComment'; i += 2; continue; }
+      if (b === SLASH && i + 1 >= n) return this.keepTail(data, segmentStart, i, out);
+      const d = delimiter();
+      if (b === d[0]) {
+        if (i + d.length > n) return this.keepTail(data, segmentStart, i, out);
+        if (d.length === 1 || data.subarray(i, i + d.length).equals(d)) {
+          this.pieces.push(data.subarray(segmentStart, i));
+          this.emit(out);
+          i += d.length;
+          segmentStart = i;
+          continue;
+        }
+      }
+      if (!this.started) {
+        if (b <= 0x20) { i++; segmentStart = i; continue; }
+        this.started = true;
+        // DELIMITER is a client command on a line of its own
+        if ((b === 0x44 || b === 0x64)) {
+          const lineEnd = data.indexOf(NEWLINE, i);
+          if (lineEnd === -1) return this.keepTail(data, segmentStart, i, out);
+          const line = data.toString('utf8', i, lineEnd).trim();
+          const match = /^delimiter\s+(\S+)$/i.exec(line);
+          if (match) {
+            this.delimiter = Buffer.from(match[1]);
+            this.started = false;
+            i = lineEnd + 1;
+            segmentStart = i;
+            continue;
+          }
+        }
+      }
+      i++;
+    }
+    if (this.state !== 'lineComment' && segmentStart < n) this.pieces.push(data.subarray(segmentStart, n));
+    return this.finishChunk(out);
+  }
+
+  /** The statement left at the end of the input, if it holds anything (a dump's last one has its `;`). */
+  end(): string[] {
+    const out: string[] = [];
+    if (this.pending.length > 0) this.pieces.push(this.pending);
+    this.pending = Buffer.alloc(0);
+    if (this.started) this.emit(out);
+    return out;
+  }
+
+  /** Whether the input so far ended between statements (a whole dump does). */
+  get atStatementBoundary(): boolean {
+    return !this.started && this.state !== 'single' && this.state !== 'double' && this.state !== 'backtick' && this.state !== 'blockComment';
+  }
+
+  private keepTail(data: Buffer, segmentStart: number, i: number, out: string[]): string[] {
+    if (i > segmentStart) this.pieces.push(data.subarray(segmentStart, i));
+    // copied: the caller may reuse the chunk's memory
+    this.pending = Buffer.from(data.subarray(i));
+    return this.finishChunk(out);
+  }
+
+  private finishChunk(out: string[]): string[] {
+    // pieces point into the chunk; copy them so the chunk can be released
+    if (this.pieces.length > 0) this.pieces = [Buffer.concat(this.pieces)];
+    return out;
+  }
+
+  private emit(out: string[]): void {
+    const text = Buffer.concat(this.pieces).toString('utf8').trim();
+    this.pieces = [];
+    this.started = false;
+    if (text.length > 0) out.push(text);
+  }
+}
