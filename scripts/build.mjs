@@ -19,7 +19,9 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+  // the extension's engine (dockerode, mysql2, …) is a second file it loads on first use, so activation stays cheap
+  { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: [...common.external, './engine'] },
+  { ...common, entryPoints: { engine: 'src/extension/engine.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
 ];
 

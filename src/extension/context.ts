@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { CancelledError, errorMessage } from '../core/common/errors';
 import type { Environment, SecretSource } from '../core/config';
 import type { ProgressEvent } from '../core/operations/progress';
+import { LogChannels } from './logChannels';
 import { StatusBadges } from './statusBar/statusBadges';
 import { EnvironmentsTree, type TreeNode } from './tree/environmentsTree';
 import { windowUserInput, type UserInput } from './userInput';
@@ -27,6 +28,7 @@ export class Ctx {
   readonly model: WorkspaceModel;
   readonly tree: EnvironmentsTree;
   readonly badges: StatusBadges;
+  readonly logChannels: LogChannels;
   /** Replaced by a scripted one in the extension-host tests. */
   userInput: UserInput = windowUserInput;
   /** Passwords asked once and kept in VS Code's SecretStorage; never in settings. */
@@ -37,8 +39,9 @@ export class Ctx {
     this.model = new WorkspaceModel(this.log);
     this.tree = new EnvironmentsTree(this.model);
     this.badges = new StatusBadges(this.model);
+    this.logChannels = new LogChannels(this.log);
     this.secrets = { get: async (key) => extension.secrets.get(key) };
-    this.push(this.log, this.model, this.tree, this.badges);
+    this.push(this.log, this.model, this.tree, this.badges, this.logChannels);
   }
 
   push(...disposables: vscode.Disposable[]): void {

@@ -22,6 +22,12 @@ export function activate(context: vscode.ExtensionContext): DualEnvApi {
   ctx.registerCommand('stopContainer', commands.stopContainer);
   ctx.registerCommand('restartContainer', commands.restartContainer);
   ctx.registerCommand('openInBrowser', commands.openInBrowser);
+  ctx.registerCommand('showLogs', commands.showLogs);
+  ctx.registerCommand('stopFollowingLogs', commands.stopFollowingLogs);
+  ctx.registerCommand('backupProduction', commands.backupProduction);
+  ctx.registerCommand('verifyBackup', commands.verifyBackup);
+  ctx.registerCommand('revealBackup', commands.revealBackup);
+  ctx.registerCommand('deleteBackup', commands.deleteBackup);
 
   ctx.push(
     vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('dualEnv')) ctx.model.reload(); }),

@@ -3,12 +3,20 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { ConfigError, errorMessage } from '../core/common/errors';
 import { checkIsolation, loadConfig, type DualEnvConfig, type Environment, type IsolationFinding } from '../core/config';
+import { loadEngine } from './engineLoader';
 import type { EnvironmentStatus } from './model';
 import { applySettings, type DualEnvSettings } from './settings/applySettings';
 import { readSettings } from './settings/settings';
 
 /** What the Environments view can show; package.json's viewsWelcome matches `dualEnv.state`. */
-export type ViewState = 'noFolder' | 'noComposeFile' | 'configError' | 'ready';
+export type ViewState = 'noFolder' | 'noComposeFile' | 'configError' | 'dockerUnreachable' | 'ready';
+
+/** What the model needs of the engine's StatusMonitor. */
+interface Monitor {
+  subscribe(listener: (snapshot: EnvironmentStatus[]) => void): () => void;
+  start(): void;
+  dispose(): void;
+}
 
 /**
  * The workspace as the tree, the status bar and the commands see it: the compose
@@ -25,6 +33,9 @@ export class WorkspaceModel implements vscode.Disposable {
   settings: DualEnvSettings = readSettings();
   findings: IsolationFinding[] = [];
   private readonly statuses = new Map<string, EnvironmentStatus>();
+  private monitor: Monitor | undefined;
+  /** Bumped by each reload, so that a slow start of an older one is dropped. */
+  private generation = 0;
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
@@ -45,8 +56,14 @@ export class WorkspaceModel implements vscode.Disposable {
     return this.statuses.get(environment);
   }
 
-  /** Reads the compose file and the settings again; cheap, and never cached past a Refresh. */
+  /**
+   * Reads the compose file and the settings again and restarts the live status;
+   * nothing is cached past a Refresh (the welcome view's Retry calls this too).
+   */
   reload(): void {
+    const generation = ++this.generation;
+    this.monitor?.dispose();
+    this.monitor = undefined;
     this.settings = readSettings(this.folder?.uri);
     this.config = undefined;
     this.findings = [];
@@ -67,6 +84,42 @@ export class WorkspaceModel implements vscode.Disposable {
       }
     }
     this.changed.fire();
+    if (this.config) void this.watch(this.config, generation);
+  }
+
+  /** Resolves once the live status has started (or Docker was found unreachable). */
+  ready: Promise<void> = Promise.resolve();
+
+  private watch(config: DualEnvConfig, generation: number): Promise<void> {
+    this.ready = (async () => {
+      const engine = await loadEngine();
+      if (generation !== this.generation) return;
+      // a quick ping, so that the view can say at once that Docker is not there
+      const hosts = new Map(config.environments.map((e) => [engine.dockerClientFor(e), e]));
+      const unreachable = await Promise.all([...hosts.keys()].map((docker) => docker.ping().then(() => undefined, (error: unknown) => errorMessage(error))));
+      if (generation !== this.generation) return;
+      const problems = unreachable.filter((p): p is string => p !== undefined);
+      if (problems.length === hosts.size) {
+        this.setState('dockerUnreachable', `Docker cannot be reached (${problems[0]}); start it or fix dualEnv.dockerHost / DOCKER_HOST, then Retry.`);
+        this.changed.fire();
+      }
+      // the monitor keeps reconnecting on its own; its first answer makes the view ready again
+      const monitor = engine.createStatusMonitor({ config, log: (line) => this.log.info(line) });
+      this.monitor = monitor;
+      monitor.subscribe((snapshot) => {
+        if (generation !== this.generation) return;
+        for (const status of snapshot) this.statuses.set(status.environment, status);
+        if (this.state === 'dockerUnreachable' && snapshot.some((s) => s.health !== 'unknown')) this.setState('ready', undefined);
+        this.changed.fire();
+      });
+      monitor.start();
+    })().catch((error: unknown) => this.log.error(error instanceof Error ? error : String(error)));
+    return this.ready;
+  }
+
+  /** Logs a failure that the view shows only as missing data. */
+  logProblem(what: string, error: unknown): void {
+    this.log.warn(`${what}: ${errorMessage(error)}`);
   }
 
   private setState(state: ViewState, problem: string | undefined): void {
@@ -77,6 +130,8 @@ export class WorkspaceModel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.generation++;
+    this.monitor?.dispose();
     this.changed.dispose();
   }
 }

@@ -4,3 +4,5 @@ export {
   environmentActions, openInBrowser, restartContainer, restartEnvironment, startContainer, startEnvironment,
   stopContainer, stopEnvironment,
 } from './environment';
+export { showLogs, stopFollowingLogs } from './logs';
+export { backupProduction, deleteBackup, revealBackup, verifyBackup } from './backups';

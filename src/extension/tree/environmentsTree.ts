@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import type { Environment } from '../../core/config/model';
+import type { BackupRecord } from '../../core/database/manifest';
+import { loadEngine } from '../engineLoader';
 import type { ContainerStatus } from '../model';
 import type { WorkspaceModel } from '../workspaceModel';
+import { backupItem, backupsGroupItem } from './backups/backupItem';
 import { containerItem } from './containers/containerItem';
 import { environmentItem } from './environments/environmentItem';
 import type { ItemView } from './itemView';
@@ -12,16 +15,48 @@ import { untrustedItem, warningItem } from './warnings/warningItem';
 export type TreeNode =
   | { kind: 'environment'; environment: Environment }
   | { kind: 'container'; environment: Environment; container: ContainerStatus }
+  | { kind: 'backups'; environment: Environment }
+  | { kind: 'backup'; environment: Environment; backup: BackupRecord }
   | { kind: 'warning'; view: ItemView };
 
-/** The Environments view: each environment, its containers, and the warnings; redrawn when the model changes. */
+/**
+ * The Environments view: each environment, its containers, production's backups and
+ * the warnings; redrawn when the model changes or a backup folder changes on disk.
+ */
 export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  private readonly backups = new Map<string, BackupRecord[]>();
+  private watchers: vscode.Disposable[] = [];
 
   constructor(private readonly model: WorkspaceModel) {
-    this.subscription = model.onDidChange(() => this.changed.fire(undefined));
+    this.subscription = model.onDidChange(() => {
+      this.watchBackupFolders();
+      this.changed.fire(undefined);
+    });
+  }
+
+  /** Production's environments: the ones whose backups the tree lists. */
+  private static hasBackups(environment: Environment): boolean {
+    return environment.isProduction && environment.database !== undefined;
+  }
+
+  private watchBackupFolders(): void {
+    for (const watcher of this.watchers) watcher.dispose();
+    this.watchers = this.model.environments().filter(EnvironmentsTree.hasBackups).map((environment) => {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(environment.backups.folder), '**/manifest.json'));
+      const refresh = () => this.refreshBackups();
+      watcher.onDidCreate(refresh);
+      watcher.onDidDelete(refresh);
+      watcher.onDidChange(refresh);
+      return watcher;
+    });
+  }
+
+  /** Lists the backups again (after a backup, a delete, or a change on disk). */
+  refreshBackups(): void {
+    this.changed.fire(undefined);
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -35,16 +70,32 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vsco
         return environmentItem(node.environment, this.model.statusOf(node.environment.name), undefined);
       case 'container':
         return containerItem(node.environment.name, node.container);
+      case 'backups':
+        return backupsGroupItem(node.environment.name, this.backups.get(node.environment.name));
+      case 'backup':
+        return backupItem(node.environment.name, node.backup);
       case 'warning':
         return node.view;
     }
   }
 
-  getChildren(node?: TreeNode): TreeNode[] {
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) return this.roots();
+    if (node.kind === 'backups') {
+      return (this.backups.get(node.environment.name) ?? []).map((backup): TreeNode => ({ kind: 'backup', environment: node.environment, backup }));
+    }
     if (node.kind !== 'environment') return [];
-    const containers = this.model.statusOf(node.environment.name)?.containers ?? [];
-    return containers.map((container) => ({ kind: 'container', environment: node.environment, container }));
+    const { environment } = node;
+    const containers = (this.model.statusOf(environment.name)?.containers ?? []).map((container): TreeNode => ({ kind: 'container', environment, container }));
+    if (!EnvironmentsTree.hasBackups(environment)) return containers;
+    const engine = await loadEngine();
+    try {
+      this.backups.set(environment.name, engine.listBackups(environment.backups.folder));
+    } catch (error) {
+      this.backups.delete(environment.name);
+      this.model.logProblem(`Cannot list the backups in ${environment.backups.folder}`, error);
+    }
+    return [...containers, { kind: 'backups', environment }];
   }
 
   private roots(): TreeNode[] {
@@ -57,6 +108,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vsco
   }
 
   dispose(): void {
+    for (const watcher of this.watchers) watcher.dispose();
     this.subscription.dispose();
     this.changed.dispose();
   }

@@ -1,6 +1,7 @@
 // The tree items map the engine's status to label, description, icon, tooltip and context value.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { backupItem, backupsGroupItem } from '../../../src/extension/tree/backups/backupItem';
 import { containerItem } from '../../../src/extension/tree/containers/containerItem';
 import { environmentItem } from '../../../src/extension/tree/environments/environmentItem';
 import { untrustedItem, warningItem } from '../../../src/extension/tree/warnings/warningItem';
@@ -86,5 +87,31 @@ describe('relative time', () => {
     assert.equal(relativeTime('2026-11-25T13:59:30Z', NOW), 'less than a minute ago');
     assert.equal(relativeTime('2026-11-25T13:45:00Z', NOW), '15 min ago');
     assert.equal(relativeTime('2026-11-23T13:00:00Z', NOW), '2 d ago');
+  });
+});
+
+describe('backup items', () => {
+  const backup = {
+    id: '20261125-120000', path: '/p/backups/production/20261125-120000', environment: 'production', database: 'warehouse_wms',
+    createdAt: '2026-11-25T12:00:00Z', sizeBytes: 1_572_864, complete: true, verified: true, rows: 1200, gitCommit: 'abc1234def',
+  };
+
+  it('show time, size, commit and verification', () => {
+    const item = backupItem('production', backup, NOW);
+    assert.equal(item.label, '2026-11-25 12:00:00');
+    assert.equal(item.description, '1.5 MB · abc1234 · verified');
+    assert.deepEqual(item.icon, { id: 'verified-filled', color: 'charts.green' });
+    assert.equal(item.contextValue, 'backup.verified');
+  });
+
+  it('flag an incomplete backup with its problem', () => {
+    const item = backupItem('production', { ...backup, complete: false, verified: false, problem: 'manifest.json is missing' }, NOW);
+    assert.equal(item.contextValue, 'backup.unverified');
+    assert.match(item.description ?? '', /incomplete$/);
+    assert.match(item.tooltip ?? '', /manifest\.json is missing/);
+  });
+
+  it('count the verified ones on the group', () => {
+    assert.equal(backupsGroupItem('production', [backup, { ...backup, verified: false }]).description, '2 (1 verified)');
   });
 });

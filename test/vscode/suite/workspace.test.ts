@@ -8,17 +8,37 @@ suite('tree, status bar, settings and secrets', () => {
   test('the tree lists Staging and Production from the workspace compose file', async () => {
     const api = await dualEnv();
     await until(api, () => api.model.state === 'ready', 'the compose file to load');
-    const roots = api.tree.getChildren().map((node) => api.tree.viewOf(node));
+    const roots = (await api.tree.getChildren()).map((node) => api.tree.viewOf(node));
     const environments = roots.filter((view) => view.contextValue.startsWith('environment.'));
     assert.deepEqual(environments.map((view) => view.label), ['Staging', 'Production']);
     assert.deepEqual(environments.map((view) => view.contextValue), ['environment.staging', 'environment.production']);
   });
 
+  test('each environment lists its three containers, running and healthy, from the live status', async () => {
+    const api = await dualEnv();
+    await until(api, () => api.model.environments().every((e) => api.model.statusOf(e.name)?.health === 'healthy'), 'both environments to be healthy');
+    for (const node of await api.tree.getChildren()) {
+      if (node.kind !== 'environment') continue;
+      assert.match(api.tree.viewOf(node).description ?? '', /^3\/3 healthy/);
+      const children = (await api.tree.getChildren(node)).map((child) => api.tree.viewOf(child));
+      const containers = children.filter((view) => view.contextValue.startsWith('container.'));
+      assert.deepEqual(containers.map((view) => view.label), node.environment.services);
+      for (const view of containers) {
+        assert.equal(view.contextValue, 'container.running');
+        assert.deepEqual(view.icon, { id: 'pass-filled', color: 'charts.green' });
+      }
+      assert.equal(children.some((view) => view.label === 'Backups'), node.environment.isProduction);
+    }
+  });
+
   test('the status bar has one badge per environment', async () => {
     const api = await dualEnv();
+    await until(api, () => api.model.environments().every((e) => api.model.statusOf(e.name)?.health === 'healthy'), 'both environments to be healthy');
     const badges = api.badges.views();
-    assert.match(badges.staging.text, /^\$\(beaker\) Staging /);
-    assert.match(badges.production.text, /^\$\(rocket\) Production /);
+    assert.equal(badges.staging.text, '$(beaker) Staging ✓');
+    assert.equal(badges.production.text, '$(rocket) Production ✓');
+    assert.equal(badges.production.backgroundColor, undefined);
+    for (const service of api.model.environments()[1].services) assert.match(badges.production.tooltip, new RegExp(`\\| ${service} \\| running, healthy \\|`));
   });
 
   test('a dualEnv.* setting reaches the environments without a reload of the window', async () => {
