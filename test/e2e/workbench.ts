@@ -71,6 +71,15 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /** Picks an item of the open quick pick by its label. */
+  async pick(label: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(label);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
   /** The modal dialog now showing. */
   async dialog(): Promise<Locator> {
     const dialog = this.page.locator('.monaco-dialog-box');
