@@ -13,7 +13,7 @@ export function buildProgram(): Command {
   const program = new Command('dual-env')
     .description('Staging → production for a Docker Compose app: status, logs, deploys, backups, rollback.')
     .version(version, '-V, --version')
-    .option('-f, --file <composeFile>', 'compose file', 'docker-compose-dual-env.yml')
+    .option('--file <composeFile>', 'compose file', 'docker-compose-dual-env.yml')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError()
     .exitOverride();
