@@ -97,7 +97,7 @@ async function followService(f: Follower, service: string): Promise<void> {
     f.signal.addEventListener('abort', stopWaiting, { once: true });
     try {
       // opened before looking, so a start between the look and the wait is not missed
-      const started = f.follow ? await nextStart(f, service, waiter.signal) : undefined;
+      const next = f.follow ? await nextStart(f, service, waiter.signal) : undefined;
       const current = await currentContainer(f, service);
       const running = current?.State.Running === true;
       if (current && (!last || running)) {
@@ -112,7 +112,7 @@ async function followService(f: Follower, service: string): Promise<void> {
       }
       if (!f.follow) return;
       if (!current && !last) f.emit({ service, stream: 'marker', text: `${service} has no container yet; waiting for it to start` });
-      await started;
+      await next?.started;
       failures = 0;
     } catch (error) {
       const failure = asDockerError(error, f.docker);
@@ -152,14 +152,15 @@ async function currentContainer(f: Follower, service: string): Promise<Docker.Co
 }
 
 /** Resolves at the next start of a container of the service (restart, recreation, first start). */
-async function nextStart(f: Follower, service: string, signal: AbortSignal): Promise<Promise<void>> {
+async function nextStart(f: Follower, service: string, signal: AbortSignal): Promise<{ started: Promise<void> }> {
   let started!: () => void;
   const promise = new Promise<void>((resolve) => { started = resolve; });
   const events = await openContainerEvents(f.docker, [`${PROJECT_LABEL}=${f.projectName}`, `${SERVICE_LABEL}=${service}`], ['start'], () => started(), signal);
   // a stream that ends without a start (engine restart) also means: look again
   events.ended.then(() => started(), () => started());
   signal.addEventListener('abort', () => started(), { once: true });
-  return promise;
+  // wrapped: an async function returning the promise itself would wait for it
+  return { started: promise };
 }
 
 /** Streams one container's log until it stops (follow) or its history ends. */
