@@ -291,6 +291,21 @@ describe('deploy staging and production', () => {
     assert.equal(history.restoredBackupId, target.backupId);
   });
 
+  it('loads a production backup into staging as fresh data', async () => {
+    const [newest] = await backups.list(config.environments.find((e) => e.isProduction)!);
+    await deployStaging(deps, { freshData: { kind: 'backup', backupId: newest.id }, healthTimeoutSeconds: 120 }, never(), (e) => events.push(e));
+    const staging = await mysql.createConnection({
+      host: '127.0.0.1', port: port('STAGING_DB_PORT'), user: 'staging_user', password: rig.env.STAGING_DB_PASSWORD, database: 'warehouse_wms_staging',
+    });
+    try {
+      const [rows] = await staging.query('SELECT COUNT(*) AS n FROM warehouses WHERE code = ?', [CODE.before]);
+      assert.equal((rows as Array<{ n: number }>)[0].n, 1, 'production\'s row is in staging now');
+    } finally {
+      await staging.end();
+    }
+    assert.ok(!(await backups.list(config.environments.find((e) => !e.isProduction)!)).length, 'no staging backup was written into production\'s folder or its own');
+  });
+
   it('stops on a cancel before anything changed, and finishes once past that point', async () => {
     const before = await productionSnapshot();
     const head = project.git('rev-parse', 'HEAD').trim();
