@@ -7,8 +7,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type Docker from 'dockerode';
 import { composeChecked, composeFile, projectContainers, repoRoot, servicesOf, startRig, waitHealthy, type Rig } from '../../rig';
+import { printInContainer } from './helpers';
 
 const cli = path.join(repoRoot, 'dist', 'cli.js');
 
@@ -34,15 +34,6 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-async function printInContainer(docker: Docker, service: string, text: string): Promise<void> {
-  const running = (await projectContainers(docker, [service])).find((c) => c.State === 'running');
-  assert.ok(running, `${service} runs`);
-  // PID 1's stdout is the container's log: what the app would print
-  const exec = await docker.getContainer(running.Id).exec({ Cmd: ['sh', '-c', `echo ${text} > /proc/1/fd/1`], AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({});
-  await new Promise((resolve) => { stream.on('end', resolve); stream.resume(); });
 }
 
 /** Collects a child's stdout lines and resolves waits for lines matching a pattern. */
@@ -116,20 +107,20 @@ describe('dual-env CLI on the rig', { timeout: 600_000 }, () => {
     const out = lineWatcher(child);
     const probe = (n: number) => `probe-${n}-${process.pid}`;
     try {
-      await printInContainer(rig.docker, 'staging-backend', probe(1));
+      await printInContainer(rig.docker, 'staging-backend', `echo ${probe(1)}`);
       await out.next(new RegExp(probe(1)));
 
       const [before] = await projectContainers(rig.docker, ['staging-backend']);
       await rig.docker.getContainer(before.Id).restart({ t: 1 });
       await out.next(/--- staging-backend restarted/);
-      await printInContainer(rig.docker, 'staging-backend', probe(2));
+      await printInContainer(rig.docker, 'staging-backend', `echo ${probe(2)}`);
       await out.next(new RegExp(probe(2)));
       // compose v1 can trip over a container still settling after a restart ("Renaming a container with the same name")
       await waitHealthy(rig.docker, ['staging-backend']);
 
       await composeChecked(['up', '-d', '--no-deps', '--force-recreate', 'staging-backend']);
       await out.next(/--- staging-backend was recreated/);
-      await printInContainer(rig.docker, 'staging-backend', probe(3));
+      await printInContainer(rig.docker, 'staging-backend', `echo ${probe(3)}`);
       await out.next(new RegExp(probe(3)));
       const [after] = await projectContainers(rig.docker, ['staging-backend']);
       assert.notEqual(after.Id, before.Id, 'a new container');
