@@ -39,8 +39,8 @@ export interface DumpOptions {
 }
 
 export interface DumpResult {
-  /** gzip files, in order; concatenated they are one valid gzip stream of the whole dump. */
-  parts: string[];
+  /** gzip files, in order; concatenated they are one valid gzip stream of the whole dump. `table` for table parts. */
+  parts: { file: string; table?: string }[];
   tables: TableSummary[];
   serverVersion: string;
   objects: { type: string; name: string }[];
@@ -156,7 +156,7 @@ export async function writeDump(
     await writePart(last, level, async (out) => { out.write(objectsSection(objects)); out.write(dumpFooter()); }, () => undefined);
     for (const worker of workers) await worker.query('ROLLBACK');
     return {
-      parts: Array.from({ length: tables.length + 2 }, (_, i) => partOf(i)),
+      parts: [{ file: partOf(0) }, ...tables.map((t, i) => ({ file: partOf(i + 1), table: t.name })), { file: last }],
       tables: summaries,
       serverVersion: version,
       objects: objects.map((o) => ({ type: o.type, name: o.name })),
