@@ -2,7 +2,13 @@ import { Command, CommanderError } from 'commander';
 import { DualEnvError } from '../core/common/errors';
 import { registerBackupCommand } from './commands/backup';
 import { registerBackupsCommand } from './commands/backups';
+import { registerDeployCommand } from './commands/deploy';
+import { registerEnvironmentControlCommands } from './commands/environmentControl';
 import { registerEnvironmentsCommand } from './commands/environments';
+import { registerHistoryCommand } from './commands/history';
+import { registerLogsCommand } from './commands/logs';
+import { registerRollbackCommand } from './commands/rollback';
+import { registerStatusCommand } from './commands/status';
 import { registerRestoreCommand } from './commands/restore';
 import { registerVerifyCommand } from './commands/verify';
 import { version } from './version';
@@ -15,15 +21,21 @@ export function buildProgram(): Command {
   const program = new Command('dual-env')
     .description('Staging → production for a Docker Compose app: status, logs, deploys, backups, rollback.')
     .version(version, '-V, --version')
-    .option('-f, --file <composeFile>', 'compose file', 'docker-compose-dual-env.yml')
+    .option('--file <composeFile>', 'compose file', 'docker-compose-dual-env.yml')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError()
     .exitOverride();
   registerEnvironmentsCommand(program);
+  registerStatusCommand(program);
+  registerLogsCommand(program);
   registerBackupCommand(program);
   registerBackupsCommand(program);
   registerVerifyCommand(program);
   registerRestoreCommand(program);
+  registerDeployCommand(program);
+  registerRollbackCommand(program);
+  registerHistoryCommand(program);
+  registerEnvironmentControlCommands(program);
   return program;
 }
 

@@ -1,14 +1,40 @@
 import * as vscode from 'vscode';
-import { EnvironmentsTree } from './tree/environmentsTree';
+import { Ctx } from './context';
+import * as commands from './commands';
 
-/** Wires the extension together; the work happens in src/core, reached lazily. */
-export function activate(context: vscode.ExtensionContext): void {
-  const tree = new EnvironmentsTree();
-  context.subscriptions.push(
-    tree,
-    vscode.window.registerTreeDataProvider('dualEnv.environments', tree),
-    vscode.commands.registerCommand('dualEnv.refresh', () => tree.refresh()),
+/** What activate() returns: the context, for the extension-host tests. */
+export type DualEnvApi = Ctx;
+
+/** Short on purpose: build the context, register each command by name, read the workspace. */
+export function activate(context: vscode.ExtensionContext): DualEnvApi {
+  const ctx = new Ctx(context);
+  ctx.push(vscode.window.createTreeView('dualEnv.environments', { treeDataProvider: ctx.tree, showCollapseAll: true }));
+
+  ctx.registerCommand('refresh', commands.refresh);
+  ctx.registerCommand('showLog', commands.showLog);
+  ctx.registerCommand('createComposeFile', commands.createComposeFile);
+  ctx.registerCommand('setDatabasePassword', commands.setDatabasePassword);
+  ctx.registerCommand('environmentActions', commands.environmentActions);
+  ctx.registerCommand('startEnvironment', commands.startEnvironment);
+  ctx.registerCommand('stopEnvironment', commands.stopEnvironment);
+  ctx.registerCommand('restartEnvironment', commands.restartEnvironment);
+  ctx.registerCommand('startContainer', commands.startContainer);
+  ctx.registerCommand('stopContainer', commands.stopContainer);
+  ctx.registerCommand('restartContainer', commands.restartContainer);
+  ctx.registerCommand('openInBrowser', commands.openInBrowser);
+  ctx.registerCommand('showLogs', commands.showLogs);
+  ctx.registerCommand('stopFollowingLogs', commands.stopFollowingLogs);
+  ctx.registerCommand('backupProduction', commands.backupProduction);
+  ctx.registerCommand('verifyBackup', commands.verifyBackup);
+  ctx.registerCommand('revealBackup', commands.revealBackup);
+  ctx.registerCommand('deleteBackup', commands.deleteBackup);
+
+  ctx.push(
+    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('dualEnv')) ctx.model.reload(); }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => ctx.model.reload()),
   );
+  ctx.model.reload();
+  return ctx;
 }
 
 export function deactivate(): void {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
-import { PORTS, ensureHalf, projectContainers, removeHalf, servicesOf, startRig, type EnvironmentName, type Rig } from '../rig';
+import { PORTS, ensureHalf, projectContainers, projectName, removeHalf, servicesOf, startRig, type EnvironmentName, type Rig } from '../rig';
 
 const port = (rig: Rig, variable: string) => Number(rig.env[variable]);
 
@@ -63,7 +63,7 @@ describe('reference stack: staging half', () => {
     await removeHalf(rig.docker, 'staging');
     assert.deepEqual(await projectContainers(rig.docker, servicesOf('staging')), []);
     const { Volumes } = await rig.docker.listVolumes();
-    assert.ok(!(Volumes ?? []).some((v) => v.Name.endsWith('staging_mysql_data') && v.Labels?.['com.docker.compose.project']?.startsWith('dual-env-rig')));
+    assert.ok(!(Volumes ?? []).some((v) => v.Name.endsWith('staging_mysql_data') && v.Labels?.['com.docker.compose.project'] === projectName));
   });
 });
 
@@ -104,6 +104,24 @@ describe('reference stack: production half, isolated from staging', () => {
     } finally {
       await staging.end();
       await production.end();
+    }
+  });
+});
+
+describe('rig refusals', () => {
+  it('refuses in one sentence when a port the half publishes is taken, and deletes nothing', async () => {
+    const rig = await startRig();
+    await removeHalf(rig.docker, 'staging');
+    const net = await import('node:net');
+    const blocker = net.createServer();
+    const takenPort = port(rig, 'STAGING_API_PORT');
+    await new Promise<void>((resolve) => blocker.listen(takenPort, '127.0.0.1', resolve));
+    try {
+      await assert.rejects(ensureHalf(rig.docker, 'staging', () => {}), (error: Error) =>
+        error.message === `Port ${takenPort} on 127.0.0.1 is already taken by another program; free it or set STAGING_API_PORT in .env.`);
+      assert.deepEqual(await projectContainers(rig.docker, servicesOf('staging')), []);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
     }
   });
 });

@@ -33,6 +33,12 @@ export async function ensureEngine(log: (line: string) => void): Promise<Docker>
   if (!onPath('dockerd')) throw new RigError('No Docker engine answers and dockerd is not installed; install Debian\'s docker.io (apt-get install docker.io).');
   if (process.getuid?.() !== 0) throw new RigError('No Docker engine answers and starting dockerd needs root; start Docker yourself or run the rig as root.');
 
+  await startDockerd(docker, log);
+  return docker;
+}
+
+/** Starts Debian's dockerd with the rig's offline settings and waits until it answers. */
+async function startDockerd(docker: Docker, log: (line: string) => void): Promise<number> {
   log('starting dockerd (overlay2, ports on 127.0.0.1, pulls blocked)');
   fs.mkdirSync(rigDir, { recursive: true });
   const out = fs.openSync(path.join(rigDir, 'dockerd.log'), 'a');
@@ -44,12 +50,48 @@ export async function ensureEngine(log: (line: string) => void): Promise<Docker>
   child.unref();
   writeState({ ...readState(), dockerdPid: child.pid });
   for (const end = Date.now() + 60_000; Date.now() < end; ) {
-    if (await answers(docker)) return docker;
+    if (await answers(docker)) return child.pid as number;
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 300));
   }
   const tail = fs.readFileSync(path.join(rigDir, 'dockerd.log'), 'utf8').trim().split('\n').slice(-3).join(' | ');
   throw new RigError(`dockerd did not start within 60 s (see .rig/dockerd.log): ${tail}`);
+}
+
+const DOCKERD_PID_FILE = '/var/run/docker.pid';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Restarts the shared Docker daemon the way a host reboot of the engine would: SIGTERM
+ * to the pid in /var/run/docker.pid, wait until it is gone, start it again exactly as
+ * ensureEngine does. Containers with `restart: unless-stopped` come back on their own;
+ * callers wait for their own services to be healthy again.
+ */
+export async function restartEngine(log: (line: string) => void = () => {}): Promise<Docker> {
+  if (process.env.DOCKER_HOST) throw new RigError('restartEngine restarts only the local dockerd; unset DOCKER_HOST.');
+  const pid = Number(fs.readFileSync(DOCKERD_PID_FILE, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) throw new RigError(`${DOCKERD_PID_FILE} holds no pid; is dockerd running?`);
+  const wasOurs = readState().dockerdPid === pid;
+  log(`stopping dockerd (pid ${pid})`);
+  process.kill(pid, 'SIGTERM');
+  for (const end = Date.now() + 60_000; alive(pid); ) {
+    if (Date.now() > end) throw new RigError(`dockerd (pid ${pid}) did not stop within 60 s of SIGTERM.`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const docker = localDocker();
+  const state = readState();
+  await startDockerd(docker, log);
+  // the daemon belongs to whoever started the first one: only that rig's rig:down stops it
+  if (!wasOurs) writeState({ ...readState(), dockerdPid: state.dockerdPid });
+  return docker;
 }
 
 /** Stops dockerd only if the rig started it. */

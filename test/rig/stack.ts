@@ -58,9 +58,11 @@ export function ensureEnvFile(): Record<string, string> {
     HEALTHCHECK_START_PERIOD: '120s',
     PUBLISH_ADDRESS: '127.0.0.1',
   };
-  // passwords already in use stay: the database volumes were initialised with them
-  const values = { ...wanted, ...existing };
-  if (Object.keys(wanted).every((key) => key in existing)) return values;
+  // passwords already in use stay (the database volumes were initialised with them);
+  // names and ports follow RIG_INSTANCE / RIG_PORT_OFFSET of this run
+  const derived = Object.fromEntries(Object.entries(wanted).filter(([key]) => !key.endsWith('PASSWORD')));
+  const values = { ...wanted, ...existing, ...derived };
+  if (Object.entries(values).every(([key, value]) => existing[key] === value)) return values;
   const body = Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n');
   fs.writeFileSync(envFile, `${MARKER}\n${body}\n`, { mode: 0o600 });
   writeState({ ...readState(), wroteEnvFile: true });

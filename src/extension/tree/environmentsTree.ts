@@ -1,57 +1,115 @@
-import path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_COMPOSE_FILE, errorMessage, loadConfig, type DualEnvConfig, type Environment } from '../coreApi';
+import type { Environment } from '../../core/config/model';
+import type { BackupRecord } from '../../core/database/manifest';
+import { loadEngine } from '../engineLoader';
+import type { ContainerStatus } from '../model';
+import type { WorkspaceModel } from '../workspaceModel';
+import { backupItem, backupsGroupItem } from './backups/backupItem';
+import { containerItem } from './containers/containerItem';
+import { environmentItem } from './environments/environmentItem';
+import type { ItemView } from './itemView';
+import { toTreeItem } from './toTreeItem';
+import { untrustedItem, warningItem } from './warnings/warningItem';
 
-type Node = { kind: 'environment'; environment: Environment } | { kind: 'service'; name: string } | { kind: 'problem'; message: string };
+/** What a row of the Environments view stands for; commands receive it as their argument. */
+export type TreeNode =
+  | { kind: 'environment'; environment: Environment }
+  | { kind: 'container'; environment: Environment; container: ContainerStatus }
+  | { kind: 'backups'; environment: Environment }
+  | { kind: 'backup'; environment: Environment; backup: BackupRecord }
+  | { kind: 'warning'; view: ItemView };
 
-/** The Environments view: each environment of the workspace's compose file and its services. */
-export class EnvironmentsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+/**
+ * The Environments view: each environment, its containers, production's backups and
+ * the warnings; redrawn when the model changes or a backup folder changes on disk.
+ */
+export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+  private readonly backups = new Map<string, BackupRecord[]>();
+  private watchers: vscode.Disposable[] = [];
 
-  refresh(): void {
-    this.changed.fire();
+  constructor(private readonly model: WorkspaceModel) {
+    this.subscription = model.onDidChange(() => {
+      this.watchBackupFolders();
+      this.changed.fire(undefined);
+    });
+  }
+
+  /** Production's environments: the ones whose backups the tree lists. */
+  private static hasBackups(environment: Environment): boolean {
+    return environment.isProduction && environment.database !== undefined;
+  }
+
+  private watchBackupFolders(): void {
+    for (const watcher of this.watchers) watcher.dispose();
+    this.watchers = this.model.environments().filter(EnvironmentsTree.hasBackups).map((environment) => {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(environment.backups.folder), '**/manifest.json'));
+      const refresh = () => this.refreshBackups();
+      watcher.onDidCreate(refresh);
+      watcher.onDidDelete(refresh);
+      watcher.onDidChange(refresh);
+      return watcher;
+    });
+  }
+
+  /** Lists the backups again (after a backup, a delete, or a change on disk). */
+  refreshBackups(): void {
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    return toTreeItem(this.viewOf(node));
+  }
+
+  /** The plain data of a row (the extension-host tests read the tree through this). */
+  viewOf(node: TreeNode): ItemView {
+    switch (node.kind) {
+      case 'environment':
+        return environmentItem(node.environment, this.model.statusOf(node.environment.name), undefined);
+      case 'container':
+        return containerItem(node.environment.name, node.container);
+      case 'backups':
+        return backupsGroupItem(node.environment.name, this.backups.get(node.environment.name));
+      case 'backup':
+        return backupItem(node.environment.name, node.backup);
+      case 'warning':
+        return node.view;
+    }
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) return this.roots();
+    if (node.kind === 'backups') {
+      return (this.backups.get(node.environment.name) ?? []).map((backup): TreeNode => ({ kind: 'backup', environment: node.environment, backup }));
+    }
+    if (node.kind !== 'environment') return [];
+    const { environment } = node;
+    const containers = (this.model.statusOf(environment.name)?.containers ?? []).map((container): TreeNode => ({ kind: 'container', environment, container }));
+    if (!EnvironmentsTree.hasBackups(environment)) return containers;
+    const engine = await loadEngine();
+    try {
+      this.backups.set(environment.name, engine.listBackups(environment.backups.folder));
+    } catch (error) {
+      this.backups.delete(environment.name);
+      this.model.logProblem(`Cannot list the backups in ${environment.backups.folder}`, error);
+    }
+    return [...containers, { kind: 'backups', environment }];
+  }
+
+  private roots(): TreeNode[] {
+    // outside `ready` the tree is empty, so that the view's welcome content explains why
+    if (this.model.state !== 'ready') return [];
+    const trust: TreeNode[] = vscode.workspace.isTrusted ? [] : [{ kind: 'warning', view: untrustedItem() }];
+    const environments = this.model.environments().map((environment): TreeNode => ({ kind: 'environment', environment }));
+    const warnings = this.model.findings.map((finding, index): TreeNode => ({ kind: 'warning', view: warningItem(finding, index) }));
+    return [...trust, ...environments, ...warnings];
   }
 
   dispose(): void {
+    for (const watcher of this.watchers) watcher.dispose();
+    this.subscription.dispose();
     this.changed.dispose();
-  }
-
-  getTreeItem(node: Node): vscode.TreeItem {
-    if (node.kind === 'environment') {
-      const item = new vscode.TreeItem(node.environment.label, vscode.TreeItemCollapsibleState.Expanded);
-      item.iconPath = new vscode.ThemeIcon(node.environment.isProduction ? 'rocket' : 'beaker');
-      item.contextValue = `environment.${node.environment.isProduction ? 'production' : 'staging'}`;
-      item.description = node.environment.url;
-      return item;
-    }
-    if (node.kind === 'service') {
-      const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
-      item.iconPath = new vscode.ThemeIcon('package');
-      item.contextValue = 'container';
-      return item;
-    }
-    const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
-    item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-    return item;
-  }
-
-  getChildren(node?: Node): Node[] {
-    if (node?.kind === 'environment') return node.environment.services.map((name) => ({ kind: 'service', name }));
-    if (node) return [];
-    const config = this.load();
-    if (typeof config === 'string') return [{ kind: 'problem', message: config }];
-    return config.environments.map((environment) => ({ kind: 'environment', environment }));
-  }
-
-  private load(): DualEnvConfig | string {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder) return 'Open a folder that holds docker-compose-dual-env.yml.';
-    const file = vscode.workspace.getConfiguration('dualEnv').get<string>('composeFile') || DEFAULT_COMPOSE_FILE;
-    try {
-      return loadConfig(path.resolve(folder.uri.fsPath, file));
-    } catch (error) {
-      return errorMessage(error);
-    }
   }
 }

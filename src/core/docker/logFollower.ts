@@ -1,0 +1,250 @@
+import { Readable } from 'node:stream';
+import type Docker from 'dockerode';
+import { DockerUnreachableError, errorMessage } from '../common/errors';
+import { asDockerError, callDocker } from './client';
+import { PROJECT_LABEL, SERVICE_LABEL, serviceOf } from './discovery';
+import { openContainerEvents } from './eventStream';
+import { FrameDecoder, LineSplitter, type OutputStream } from './frames';
+
+export interface LogLine {
+  service: string;
+  /** `marker` lines come from Dual Env itself: a re-attach after a restart or recreation. */
+  stream: OutputStream | 'marker';
+  text: string;
+  /** RFC 3339 time Docker recorded the line at (absent on markers). */
+  timestamp?: string;
+}
+
+export interface FollowLogsOptions {
+  docker: Docker;
+  projectName: string;
+  /** One service, or all services of an environment. */
+  services: readonly string[];
+  follow: boolean;
+  /** Unix seconds (may be fractional): only lines from then on. */
+  since?: number;
+  /** Lines of history per service before following (default: all). */
+  tail?: number;
+  signal?: AbortSignal;
+  /** Lines buffered for a slow consumer before the Docker streams are paused. */
+  highWaterMark?: number;
+}
+
+interface Source {
+  pause(): void;
+  resume(): void;
+}
+
+/**
+ * Logs of one service or several, as a readable stream of LogLine objects. Following
+ * is by service: when its container restarts or is recreated the follower attaches
+ * to the one that runs now, says so with a marker line, and asks only for lines after
+ * the last one it saw. A slow consumer pauses the Docker streams (back-pressure).
+ */
+export function followLogs(options: FollowLogsOptions): Readable {
+  const sources = new Set<Source>();
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let paused = false;
+  const output = new Readable({
+    objectMode: true,
+    highWaterMark: options.highWaterMark ?? 512,
+    read() {
+      if (!paused) return;
+      paused = false;
+      for (const source of sources) source.resume();
+    },
+    destroy(error, callback) {
+      stop.abort();
+      callback(error);
+    },
+  });
+  const emit = (line: LogLine) => {
+    if (stop.signal.aborted) return;
+    if (!output.push(line) && !paused) {
+      paused = true;
+      for (const source of sources) source.pause();
+    }
+  };
+  const follower = { ...options, signal: stop.signal, emit, sources, isPaused: () => paused };
+  const services = options.follow
+    ? Promise.all(options.services.map((service) => followService(follower, service)))
+    // without -f the history comes service after service, each in order
+    : options.services.reduce<Promise<unknown>>((previous, service) => previous.then(() => followService(follower, service)), Promise.resolve());
+  services.then(
+    () => { if (!output.destroyed) output.push(null); },
+    (error: unknown) => { if (!output.destroyed) output.destroy(error as Error); },
+  ).finally(() => options.signal?.removeEventListener('abort', onAbort));
+  return output;
+}
+
+type Follower = FollowLogsOptions & { signal: AbortSignal; emit: (line: LogLine) => void; sources: Set<Source>; isPaused: () => boolean };
+
+interface Attached {
+  id: string;
+  startedAt: string;
+}
+
+async function followService(f: Follower, service: string): Promise<void> {
+  let last: Attached | undefined;
+  /** Nanoseconds since the epoch of the newest line seen: the next attach starts there, without repeats. */
+  let seen: bigint | undefined;
+  let failures = 0;
+  while (!f.signal.aborted) {
+    const waiter = new AbortController();
+    const stopWaiting = () => waiter.abort();
+    f.signal.addEventListener('abort', stopWaiting, { once: true });
+    try {
+      // opened before looking, so a start between the look and the wait is not missed
+      const next = f.follow ? await nextStart(f, service, waiter.signal) : undefined;
+      const current = await currentContainer(f, service);
+      const running = current?.State.Running === true;
+      if (current && (!last || running)) {
+        waiter.abort();
+        if (last) f.emit({ service, stream: 'marker', text: markerText(service, last, current) });
+        last = { id: current.Id, startedAt: current.State.StartedAt };
+        const ended = await streamContainer(f, service, current, seen, (nanos) => { seen = nanos; });
+        failures = 0;
+        if (!f.follow) return;
+        if (ended === 'aborted') return;
+        continue;
+      }
+      if (!f.follow) return;
+      if (!current && !last) f.emit({ service, stream: 'marker', text: `${service} has no container yet; waiting for it to start` });
+      await next?.started;
+      failures = 0;
+    } catch (error) {
+      const failure = asDockerError(error, f.docker);
+      if (f.signal.aborted) return;
+      if (!f.follow || !(failure instanceof DockerUnreachableError)) throw failure;
+      // the engine went away (restart, network): say so once, then keep trying
+      if (failures++ === 0) f.emit({ service, stream: 'marker', text: `${errorMessage(failure)} Still following ${service}.` });
+      await sleep(Math.min(5_000, 250 * 2 ** failures), f.signal);
+    } finally {
+      waiter.abort();
+      f.signal.removeEventListener('abort', stopWaiting);
+    }
+  }
+}
+
+function markerText(service: string, last: Attached, current: Docker.ContainerInspectInfo): string {
+  const name = current.Name.replace(/^\//, '');
+  if (current.Id !== last.id) return `${service} was recreated (new container ${name}, ${current.Id.slice(0, 12)}); following it`;
+  if (current.State.StartedAt !== last.startedAt) return `${service} restarted (${name}); following it again`;
+  return `log stream of ${service} reconnected`;
+}
+
+/** The container a service runs now: the running one, else the newest. */
+async function currentContainer(f: Follower, service: string): Promise<Docker.ContainerInspectInfo | undefined> {
+  const listed = await callDocker(f.docker, () => f.docker.listContainers({
+    all: true, filters: { label: [`${PROJECT_LABEL}=${f.projectName}`, `${SERVICE_LABEL}=${service}`] },
+  }));
+  const candidates = listed.filter((c) => serviceOf(c.Labels) === service)
+    .sort((a, b) => Number(b.State === 'running') - Number(a.State === 'running') || b.Created - a.Created);
+  if (candidates.length === 0) return undefined;
+  try {
+    return await callDocker(f.docker, () => f.docker.getContainer(candidates[0].Id).inspect());
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return undefined; // removed in between
+    throw error;
+  }
+}
+
+/** Resolves at the next start of a container of the service (restart, recreation, first start). */
+async function nextStart(f: Follower, service: string, signal: AbortSignal): Promise<{ started: Promise<void> }> {
+  let started!: () => void;
+  const promise = new Promise<void>((resolve) => { started = resolve; });
+  const events = await openContainerEvents(f.docker, [`${PROJECT_LABEL}=${f.projectName}`, `${SERVICE_LABEL}=${service}`], ['start'], () => started(), signal);
+  // a stream that ends without a start (engine restart) also means: look again
+  events.ended.then(() => started(), () => started());
+  signal.addEventListener('abort', () => started(), { once: true });
+  // wrapped: an async function returning the promise itself would wait for it
+  return { started: promise };
+}
+
+/** Streams one container's log until it stops (follow) or its history ends. */
+async function streamContainer(
+  f: Follower,
+  service: string,
+  container: Docker.ContainerInspectInfo,
+  seen: bigint | undefined,
+  onSeen: (nanos: bigint) => void,
+): Promise<'ended' | 'aborted'> {
+  const since = seen !== undefined ? nanosToSince(seen) : f.since;
+  const response = await callDocker(f.docker, () => f.docker.getContainer(container.Id).logs({
+    follow: f.follow as true, stdout: true, stderr: true, timestamps: true,
+    ...(since !== undefined ? { since } : {}),
+    ...(seen === undefined && f.tail !== undefined ? { tail: f.tail } : {}),
+    abortSignal: f.signal,
+  } as Docker.ContainerLogsOptions & { follow: true })) as unknown as NodeJS.ReadableStream | Buffer;
+
+  const decoder = container.Config.Tty ? undefined : new FrameDecoder();
+  const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
+  const deliver = (stream: OutputStream, lines: string[]) => {
+    for (const raw of lines) {
+      const space = raw.indexOf(' ');
+      const timestamp = space > 0 ? raw.slice(0, space) : undefined;
+      const nanos = timestamp ? timestampNanos(timestamp) : undefined;
+      if (nanos === undefined) {
+        f.emit({ service, stream, text: raw });
+        continue;
+      }
+      if (seen !== undefined && nanos <= seen) continue; // already shown before the re-attach
+      seen = nanos;
+      onSeen(nanos);
+      f.emit({ service, stream, text: raw.slice(space + 1), timestamp });
+    }
+  };
+  const onChunk = (chunk: Buffer) => {
+    if (!decoder) return deliver('stdout', splitters.stdout.push(chunk));
+    for (const frame of decoder.push(chunk)) deliver(frame.stream, splitters[frame.stream].push(frame.payload));
+  };
+  const finish = () => {
+    deliver('stdout', splitters.stdout.flush());
+    deliver('stderr', splitters.stderr.flush());
+  };
+  if (Buffer.isBuffer(response)) {
+    onChunk(response);
+    finish();
+    return 'ended';
+  }
+  const stream = response as NodeJS.ReadableStream & { destroy(): void };
+  const source: Source = { pause: () => stream.pause(), resume: () => stream.resume() };
+  f.sources.add(source);
+  if (f.isPaused()) stream.pause();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      stream.on('data', onChunk);
+      stream.once('end', () => resolve());
+      stream.once('close', () => resolve());
+      stream.once('error', (error: Error) => (f.signal.aborted ? resolve() : reject(error)));
+      f.signal.addEventListener('abort', () => { stream.destroy(); resolve(); }, { once: true });
+    });
+  } finally {
+    f.sources.delete(source);
+  }
+  finish();
+  return f.signal.aborted ? 'aborted' : 'ended';
+}
+
+/** `2026-11-25T14:49:30.123456789Z` → nanoseconds since the epoch; undefined when it is not a timestamp. */
+export function timestampNanos(timestamp: string): bigint | undefined {
+  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(timestamp);
+  if (!match) return undefined;
+  const seconds = Date.parse(`${match[1]}${match[3]}`);
+  if (Number.isNaN(seconds)) return undefined;
+  return BigInt(seconds) * 1_000_000n + BigInt((match[2] ?? '').padEnd(9, '0'));
+}
+
+/** Docker's `since` takes `seconds.nanoseconds`. */
+export function nanosToSince(nanos: bigint): string {
+  return `${nanos / 1_000_000_000n}.${String(nanos % 1_000_000_000n).padStart(9, '0')}`;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+}

@@ -1,0 +1,217 @@
+import type Docker from 'dockerode';
+import { errorMessage } from '../common/errors';
+import type { DualEnvConfig, Environment } from '../config';
+import { asDockerError, dockerClientFor, dockerHostLabel } from './client';
+import {
+  PROJECT_LABEL, inspectContainers, readProjectContainers, serviceOf, summarise, unknownStatus,
+  type ContainerStatus, type EnvironmentStatus,
+} from './discovery';
+import { STATUS_ACTIONS, containerIdOf, openContainerEvents, type DockerEvent } from './eventStream';
+
+export type StatusListener = (snapshot: EnvironmentStatus[]) => void;
+
+export interface StatusMonitor {
+  /** Syncs with one list call per host, then follows Docker's events. */
+  start(): void;
+  /** The status of every environment, in the compose file's order. */
+  snapshot(): EnvironmentStatus[];
+  /** Called with the new snapshot whenever it changes; returns the unsubscribe function. */
+  subscribe(listener: StatusListener): () => void;
+  dispose(): void;
+}
+
+export interface StatusMonitorDeps {
+  config: DualEnvConfig;
+  dockerFor?: (environment: Environment) => Docker;
+  /** Events closer together than this are applied at once (a deploy emits dozens). */
+  coalesceMs?: number;
+  /** Reconnect delays after the stream breaks: doubling from `initialMs` up to `maxMs`, forever. */
+  backoff?: { initialMs: number; maxMs: number };
+  /** Diagnostics (reconnects), for an output channel or --debug. */
+  log?: (line: string) => void;
+}
+
+/** The delay before reconnect attempt `attempt` (0-based): exponential with ±20 % jitter, capped. */
+export function backoffDelay(attempt: number, initialMs: number, maxMs: number, random: () => number = Math.random): number {
+  const base = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/**
+ * Live status of every environment without polling: one list call to sync, then
+ * Docker's event stream filtered to the project; bursts are coalesced and only the
+ * containers named in the events are inspected again. When the stream breaks it
+ * reconnects with backoff forever and resyncs; meanwhile the snapshot says
+ * `unknown` with the reason.
+ */
+export function createStatusMonitor(deps: StatusMonitorDeps): StatusMonitor {
+  const dockerFor = deps.dockerFor ?? ((environment: Environment) => dockerClientFor(environment));
+  const hosts = new Map<Docker, HostWatch>();
+  const listeners = new Set<StatusListener>();
+  let lastEmitted = '';
+
+  const snapshot = () => deps.config.environments.map((environment) => {
+    const host = hosts.get(dockerFor(environment));
+    return host ? host.statusOf(environment) : unknownStatus(environment, 'Not started.');
+  });
+  const changed = () => {
+    const current = snapshot();
+    const text = JSON.stringify(current);
+    if (text === lastEmitted) return;
+    lastEmitted = text;
+    for (const listener of [...listeners]) listener(current);
+  };
+
+  for (const environment of deps.config.environments) {
+    const docker = dockerFor(environment);
+    let host = hosts.get(docker);
+    if (!host) {
+      host = new HostWatch(docker, deps, changed);
+      hosts.set(docker, host);
+    }
+    host.environments.push(environment);
+  }
+
+  let started = false;
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      for (const host of hosts.values()) void host.run();
+    },
+    snapshot,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    dispose() {
+      listeners.clear();
+      for (const host of hosts.values()) host.dispose();
+    },
+  };
+}
+
+/** One Docker host: its event stream, its containers, and whether it answers. */
+class HostWatch {
+  readonly environments: Environment[] = [];
+  private readonly containers = new Map<string, ContainerStatus>();
+  private unreachable: string | undefined;
+  private synced = false;
+  private readonly pending = new Set<string>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  /** Applies refreshes one at a time, and never before the resync that precedes them. */
+  private queue: Promise<void> = Promise.resolve();
+  private readonly disposed = new AbortController();
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly deps: StatusMonitorDeps,
+    private readonly changed: () => void,
+  ) {}
+
+  statusOf(environment: Environment): EnvironmentStatus {
+    const own = [...this.containers.values()].filter((c) => environment.services.includes(c.service));
+    own.sort((a, b) => environment.services.indexOf(a.service) - environment.services.indexOf(b.service) || (a.name ?? '').localeCompare(b.name ?? ''));
+    if (this.unreachable) return unknownStatus(environment, this.unreachable, own);
+    if (!this.synced) return unknownStatus(environment, `Reading container status from ${dockerHostLabel(this.docker)}.`);
+    return summarise(environment, own);
+  }
+
+  private get services(): Set<string> {
+    return new Set(this.environments.flatMap((e) => e.services));
+  }
+
+  async run(): Promise<void> {
+    const { initialMs, maxMs } = this.deps.backoff ?? { initialMs: 250, maxMs: 10_000 };
+    let attempt = 0;
+    while (!this.disposed.signal.aborted) {
+      const connection = new AbortController();
+      const stop = () => connection.abort();
+      this.disposed.signal.addEventListener('abort', stop, { once: true });
+      let why: string;
+      try {
+        // the stream opens before the list, so no change between the two is missed
+        const events = await openContainerEvents(this.docker, [`${PROJECT_LABEL}=${this.deps.config.projectName}`], STATUS_ACTIONS, (event) => this.onEvent(event), connection.signal);
+        await this.enqueue(() => this.resync());
+        attempt = 0;
+        await events.ended;
+        why = `The Docker event stream from ${dockerHostLabel(this.docker)} ended (engine restarting?); reconnecting.`;
+      } catch (error) {
+        why = errorMessage(asDockerError(error, this.docker));
+      } finally {
+        connection.abort();
+        this.disposed.signal.removeEventListener('abort', stop);
+      }
+      if (this.disposed.signal.aborted) return;
+      const delay = backoffDelay(attempt++, initialMs, maxMs);
+      this.deps.log?.(`${why} Retrying in ${delay} ms.`);
+      this.markUnreachable(why);
+      await sleep(delay, this.disposed.signal);
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.flushTimer);
+    this.disposed.abort();
+  }
+
+  private markUnreachable(reason: string): void {
+    this.unreachable = reason;
+    this.pending.clear();
+    this.changed();
+  }
+
+  private async resync(): Promise<void> {
+    const services = this.services;
+    const all = await readProjectContainers(this.docker, this.deps.config.projectName, [...services]);
+    this.containers.clear();
+    for (const container of all) if (container.containerId) this.containers.set(container.containerId, container);
+    this.synced = true;
+    this.unreachable = undefined;
+    this.changed();
+  }
+
+  private onEvent(event: DockerEvent): void {
+    const id = containerIdOf(event);
+    const service = serviceOf(event.Actor?.Attributes);
+    if (!id || !service || !this.services.has(service)) return;
+    this.pending.add(id);
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.enqueue(() => this.refresh());
+    }, this.deps.coalesceMs ?? 150);
+  }
+
+  /** Inspects only the containers named by the coalesced events. */
+  private async refresh(): Promise<void> {
+    const ids = [...this.pending];
+    this.pending.clear();
+    if (ids.length === 0 || this.unreachable) return;
+    const fresh = await inspectContainers(this.docker, ids);
+    for (const [id, status] of fresh) {
+      if (status) this.containers.set(id, status);
+      else this.containers.delete(id);
+    }
+    this.changed();
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(task);
+    // a failed refresh is logged; the stream's end or the next event recovers it
+    this.queue = run.catch((error: unknown) => this.deps.log?.(errorMessage(asDockerError(error, this.docker))));
+    return run;
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,86 @@
+import * as vscode from 'vscode';
+import type { Environment } from '../../core/config';
+import { compose } from '../compose';
+import type { CommandFactory, Ctx } from '../context';
+import type { TreeNode } from '../tree/environmentsTree';
+
+type Verb = 'start' | 'stop' | 'restart';
+const TITLES: Record<Verb, string> = { start: 'Start', stop: 'Stop', restart: 'Restart' };
+
+/** Production is never stopped or restarted without a modal that names the action. */
+async function confirmProduction(ctx: Ctx, environment: Environment, verb: Verb, services: readonly string[]): Promise<boolean> {
+  if (!environment.isProduction || verb === 'start') return true;
+  const action = `${TITLES[verb]} ${services.length === environment.services.length ? environment.label : services.join(', ')}`;
+  return ctx.userInput.confirm(`${action}?`, {
+    detail: `This ${verb}s ${services.join(', ')} in production; the site is ${verb === 'stop' ? 'down until you start it again' : 'unavailable while they restart'}.`,
+    confirm: action,
+  });
+}
+
+async function composeVerb(ctx: Ctx, environment: Environment, verb: Verb, services: readonly string[]): Promise<void> {
+  const config = ctx.model.config;
+  if (!config || !ctx.requireTrust(`${verb} containers`)) return;
+  if (!(await confirmProduction(ctx, environment, verb, services))) {
+    ctx.log.info(`${TITLES[verb]} of ${environment.label} cancelled; nothing was changed.`);
+    return;
+  }
+  await ctx.withProgress(`${TITLES[verb]} ${services.length === environment.services.length ? environment.label : services.join(', ')}`, (signal, onProgress) =>
+    compose(config, ctx.model.settings.composeCommand, [verb, ...services], { signal, onLine: (line) => onProgress({ step: verb, state: 'running', elapsedMs: 0, logLine: line }) }));
+}
+
+function environmentVerb(verb: Verb): CommandFactory {
+  return (ctx) => async (arg?: unknown) => {
+    const environment = await ctx.environmentOf(arg, `${TITLES[verb]} Environment`);
+    if (environment) await composeVerb(ctx, environment, verb, environment.services);
+  };
+}
+
+function containerVerb(verb: Verb): CommandFactory {
+  return (ctx) => async (node?: TreeNode) => {
+    if (node?.kind !== 'container') throw new Error(`${TITLES[verb]} Container works on a container of the Environments view.`);
+    await composeVerb(ctx, node.environment, verb, [node.container.service]);
+  };
+}
+
+export const startEnvironment = environmentVerb('start');
+export const stopEnvironment = environmentVerb('stop');
+export const restartEnvironment = environmentVerb('restart');
+export const startContainer = containerVerb('start');
+export const stopContainer = containerVerb('stop');
+export const restartContainer = containerVerb('restart');
+
+/** Opens the environment's URL from x-dual-env, or a published port of the container. */
+export const openInBrowser: CommandFactory = (ctx) => async (arg?: unknown) => {
+  const node = arg as TreeNode | undefined;
+  if (node?.kind === 'container') {
+    const port = node.container.ports.find((p) => p.protocol === 'tcp');
+    if (!port) throw new Error(`${node.container.service} publishes no TCP port to open.`);
+    const host = !port.hostIp || port.hostIp === '0.0.0.0' || port.hostIp === '::' ? '127.0.0.1' : port.hostIp;
+    await vscode.env.openExternal(vscode.Uri.parse(`http://${host}:${port.hostPort}/`));
+    return;
+  }
+  const environment = await ctx.environmentOf(arg, 'Open Environment in Browser', (e) => Boolean(e.url));
+  if (!environment?.url) return;
+  await vscode.env.openExternal(vscode.Uri.parse(environment.url));
+};
+
+/** The status-bar badge's click: a quick pick of what can be done with that environment. */
+export const environmentActions: CommandFactory = (ctx) => async (arg?: unknown) => {
+  const environment = await ctx.environmentOf(arg, 'Environment Actions');
+  if (!environment) return;
+  const registered = new Set(await vscode.commands.getCommands(true));
+  const candidates = [
+    ...(environment.isProduction
+      ? [['dualEnv.deployProduction', '$(rocket) Deploy to Production'], ['dualEnv.rollbackProduction', '$(history) Roll Back Production…'], ['dualEnv.backupProduction', '$(database) Back Up Production Now']]
+      : [['dualEnv.deployStaging', '$(beaker) Deploy to Staging']]),
+    ['dualEnv.showLogs', '$(output) Show Logs…'],
+    ['dualEnv.openInBrowser', '$(link-external) Open in Browser'],
+    ['dualEnv.restartEnvironment', '$(debug-restart) Restart'],
+    ['dualEnv.stopEnvironment', '$(debug-stop) Stop'],
+    ['dualEnv.startEnvironment', '$(debug-start) Start'],
+    ['dualEnv.showDeployHistory', '$(list-unordered) Show Deploy History'],
+    ['dualEnv.refresh', '$(refresh) Refresh'],
+  ].filter(([command]) => registered.has(command));
+  const picked = await ctx.userInput.pick(candidates.map(([command, label]) => ({ label, command })), { title: `${environment.label}`, placeHolder: ctx.model.statusOf(environment.name)?.reason });
+  if (picked) await vscode.commands.executeCommand(picked.command, environment.name);
+};

@@ -1,0 +1,8 @@
+// Every command of the extension, each a factory (ctx) => handler; extension.ts registers them by name.
+export { createComposeFile, refresh, setDatabasePassword, showLog } from './workspace';
+export {
+  environmentActions, openInBrowser, restartContainer, restartEnvironment, startContainer, startEnvironment,
+  stopContainer, stopEnvironment,
+} from './environment';
+export { showLogs, stopFollowingLogs } from './logs';
+export { backupProduction, deleteBackup, revealBackup, verifyBackup } from './backups';

@@ -1,0 +1,28 @@
+import * as vscode from 'vscode';
+import type { CommandFactory } from '../context';
+import type { TreeNode } from '../tree/environmentsTree';
+
+/** Show Logs…: a container from the tree, or a quick pick of environment, then service. */
+export const showLogs: CommandFactory = (ctx) => async (arg?: unknown) => {
+  const config = ctx.model.config;
+  if (!config) throw new Error(ctx.model.problem ?? 'There is no compose file to read services from.');
+  const node = arg as TreeNode | undefined;
+  if (node?.kind === 'container') {
+    await ctx.logChannels.follow(config, node.environment, node.container.service);
+    return;
+  }
+  const environment = await ctx.environmentOf(arg, 'Show Logs');
+  if (!environment) return;
+  const picked = await ctx.userInput.pick(environment.services.map((service) => ({ label: service })), { title: `Show Logs of ${environment.label}`, placeHolder: 'Service' });
+  if (picked) await ctx.logChannels.follow(config, environment, picked.label);
+};
+
+export const stopFollowingLogs: CommandFactory = (ctx) => async () => {
+  const services = ctx.logChannels.services();
+  if (services.length === 0) {
+    void vscode.window.showInformationMessage('No service\'s logs are being followed.');
+    return;
+  }
+  const picked = services.length === 1 ? { label: services[0] } : await ctx.userInput.pick(services.map((label) => ({ label })), { title: 'Stop Following Logs', placeHolder: 'Service' });
+  if (picked) ctx.logChannels.stop(picked.label);
+};

@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { secretKey } from '../../core/config';
+import type { CommandFactory } from '../context';
+
+/** Reads the compose file, the settings and Docker again; also the Retry of the welcome view. */
+export const refresh: CommandFactory = (ctx) => () => ctx.model.reload();
+
+/** Creates docker-compose-dual-env.yml from the reference one the extension ships, and opens it. */
+export const createComposeFile: CommandFactory = (ctx) => async () => {
+  const target = ctx.model.composeFilePath();
+  if (!target) throw new Error('Open a folder first: the compose file is created in the workspace folder.');
+  if (fs.existsSync(target)) {
+    void vscode.window.showInformationMessage(`${path.basename(target)} already exists; it was left as it is.`);
+  } else {
+    const reference = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'docker-compose-dual-env.yml');
+    await vscode.workspace.fs.copy(reference, vscode.Uri.file(target));
+    ctx.log.info(`Created ${target} from the reference compose file.`);
+  }
+  await vscode.window.showTextDocument(vscode.Uri.file(target));
+  ctx.model.reload();
+};
+
+/**
+ * Keeps a database password in SecretStorage, for when neither the environment nor
+ * the .env beside the compose file has it. Never in settings, never in the log.
+ */
+export const setDatabasePassword: CommandFactory = (ctx) => async (arg?: unknown) => {
+  const config = ctx.model.config;
+  const environment = await ctx.environmentOf(arg, 'Set Database Password', (e) => e.database !== undefined);
+  if (!config || !environment?.database) return;
+  const variables = [environment.database.passwordVariable, environment.database.rootPasswordVariable].filter((v): v is string => Boolean(v));
+  const picked = variables.length === 1 ? { label: variables[0] } : await ctx.userInput.pick(variables.map((label) => ({ label })), { title: `Password of ${environment.label}'s database`, placeHolder: 'Variable' });
+  if (!picked) return;
+  const password = await ctx.userInput.input({ title: `Set ${picked.label}`, prompt: `Password for ${environment.label}'s database (${picked.label}); kept in VS Code's secret storage.`, password: true });
+  if (!password) return;
+  await ctx.extension.secrets.store(secretKey(config, picked.label), password);
+  ctx.log.info(`Stored ${picked.label} for ${environment.label} in the secret storage.`);
+  void vscode.window.showInformationMessage(`${picked.label} is stored in VS Code's secret storage; the environment and .env still take precedence.`);
+};
+
+export const showLog: CommandFactory = (ctx) => () => ctx.log.show();

@@ -1,0 +1,136 @@
+import * as vscode from 'vscode';
+import { CancelledError, errorMessage } from '../core/common/errors';
+import type { Environment, SecretSource } from '../core/config';
+import type { ProgressEvent } from '../core/operations/progress';
+import { LogChannels } from './logChannels';
+import { StatusBadges } from './statusBar/statusBadges';
+import { EnvironmentsTree, type TreeNode } from './tree/environmentsTree';
+import { windowUserInput, type UserInput } from './userInput';
+import { WorkspaceModel } from './workspaceModel';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a command gets whatever VS Code passes (a tree node, a name, nothing)
+export type Handler = (...args: any[]) => unknown;
+/** A command is a factory: it gets the context once and returns the handler (rust-analyzer's pattern). */
+export type CommandFactory = (ctx: Ctx) => Handler;
+
+/** An action offered on a failure notification (`Show Log`, `Roll Back`). */
+export interface FailureAction {
+  title: string;
+  run(): unknown;
+}
+
+/**
+ * The one object every part of the extension hangs off: the model, the views, the
+ * log, the user-input seam, and every disposable.
+ */
+export class Ctx {
+  readonly log: vscode.LogOutputChannel;
+  readonly model: WorkspaceModel;
+  readonly tree: EnvironmentsTree;
+  readonly badges: StatusBadges;
+  readonly logChannels: LogChannels;
+  /** Replaced by a scripted one in the extension-host tests. */
+  userInput: UserInput = windowUserInput;
+  /** Passwords asked once and kept in VS Code's SecretStorage; never in settings. */
+  readonly secrets: SecretSource;
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.log = vscode.window.createOutputChannel('Dual Env', { log: true });
+    this.model = new WorkspaceModel(this.log);
+    this.tree = new EnvironmentsTree(this.model);
+    this.badges = new StatusBadges(this.model);
+    this.logChannels = new LogChannels(this.log);
+    this.secrets = { get: async (key) => extension.secrets.get(key) };
+    this.push(this.log, this.model, this.tree, this.badges, this.logChannels);
+  }
+
+  push(...disposables: vscode.Disposable[]): void {
+    this.extension.subscriptions.push(...disposables);
+  }
+
+  registerCommand(name: string, factory: CommandFactory): void {
+    const handler = factory(this);
+    this.push(vscode.commands.registerCommand(`dualEnv.${name}`, async (...args: unknown[]) => {
+      try {
+        return await handler(...args);
+      } catch (error) {
+        await this.showFailure(error);
+      }
+    }));
+  }
+
+  /**
+   * Commands that run Compose, git or a restore refuse in an untrusted workspace
+   * (their menus hide too, through `isWorkspaceTrusted`); this says why when one is
+   * invoked anyway.
+   */
+  requireTrust(action: string): boolean {
+    if (vscode.workspace.isTrusted) return true;
+    void vscode.window.showWarningMessage(`Dual Env does not ${action} in an untrusted workspace: it would run Compose or git from this folder. Trust the folder (Manage Workspace Trust) first.`);
+    return false;
+  }
+
+  /**
+   * The environment a command acts on: given by the tree node or status-bar item it
+   * was invoked from, else asked for with a quick pick.
+   */
+  async environmentOf(arg: unknown, title: string, filter: (e: Environment) => boolean = () => true): Promise<Environment | undefined> {
+    const environments = this.model.environments().filter(filter);
+    const node = arg as Partial<TreeNode> | undefined;
+    const name = typeof arg === 'string' ? arg : node && 'environment' in node ? node.environment?.name : undefined;
+    if (name) return environments.find((e) => e.name === name);
+    if (environments.length === 0) {
+      throw new Error(this.model.problem ?? 'The compose file declares no environment this command applies to.');
+    }
+    const picked = await this.userInput.pick(
+      environments.map((environment) => ({ label: environment.label, description: environment.url, environment })),
+      { title, placeHolder: 'Environment' },
+    );
+    return picked?.environment;
+  }
+
+  /**
+   * Runs a long operation under a cancellable notification: the current step in the
+   * notification, every event in the log, Cancel → the operation's AbortSignal.
+   */
+  withProgress<T>(title: string, task: (signal: AbortSignal, onProgress: (event: ProgressEvent) => void) => Promise<T>): Promise<T> {
+    return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const abort = new AbortController();
+      const cancel = token.onCancellationRequested(() => {
+        this.log.warn(`${title}: cancelled by the user.`);
+        abort.abort();
+      });
+      this.log.info(`${title}: started.`);
+      try {
+        const result = await task(abort.signal, (event) => {
+          if (event.logLine !== undefined) {
+            this.log.trace(`[${event.step}] ${event.logLine}`);
+            return;
+          }
+          const line = `[${event.step}] ${event.state}${event.message ? `: ${event.message}` : ''}`;
+          if (event.state === 'failed') this.log.error(line);
+          else this.log.info(line);
+          if (event.state === 'running' && event.message) progress.report({ message: event.message });
+        });
+        this.log.info(`${title}: finished.`);
+        return result;
+      } finally {
+        cancel.dispose();
+      }
+    }));
+  }
+
+  /** A failure ends in one error notification with "Show Log" and any extra actions. */
+  async showFailure(error: unknown, actions: readonly FailureAction[] = []): Promise<void> {
+    const message = errorMessage(error);
+    if (error instanceof CancelledError) {
+      this.log.info(message);
+      void vscode.window.showInformationMessage(message);
+      return;
+    }
+    this.log.error(error instanceof Error ? error : message);
+    const all = [...actions, { title: 'Show Log', run: () => this.log.show() }];
+    const chosen = await this.userInput.error(message, all.map((a) => a.title));
+    await all.find((a) => a.title === chosen)?.run();
+  }
+}

@@ -1,3 +1,0 @@
-// The one door from the extension into the engine.
-export * from '../core/config';
-export { errorMessage } from '../core/common/errors';

@@ -1,0 +1,29 @@
+// A warning node: an isolation finding of the compose file, or why the view shows status only.
+import type { IsolationFinding } from '../../../core/config/isolation';
+import { escapeMarkdown } from '../../presentation';
+import type { ItemView } from '../itemView';
+
+export function warningItem(finding: IsolationFinding, index: number): ItemView {
+  const error = finding.severity === 'error';
+  return {
+    id: `warning:${index}`,
+    label: finding.message,
+    description: error ? 'isolation error' : 'isolation warning',
+    icon: error ? { id: 'error', color: 'list.errorForeground' } : { id: 'warning', color: 'list.warningForeground' },
+    tooltip: `**Staging and production are not fully isolated**\n\n${escapeMarkdown(finding.message)}`,
+    contextValue: `warning.${finding.severity}`,
+    collapsible: 'none',
+  };
+}
+
+export function untrustedItem(): ItemView {
+  return {
+    id: 'warning:untrusted',
+    label: 'Restricted mode: status only',
+    description: 'trust this folder to deploy, start or stop',
+    icon: { id: 'shield', color: 'list.warningForeground' },
+    tooltip: 'This workspace is not trusted, so Dual Env shows status only and runs no Compose, git or restore command. Trust the folder (**Manage Workspace Trust**) to enable them.',
+    contextValue: 'warning.untrusted',
+    collapsible: 'none',
+  };
+}

@@ -1,0 +1,70 @@
+// The packaged extension in a real VS Code, on the rig's running reference stack:
+// the Environments view and the status bar follow Docker live, and Show Logs…
+// follows a container's output.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { runChecked } from '../../src/core/common/process';
+import { projectContainers, servicesOf, startRig, waitHealthy, type Rig } from '../rig';
+import { Workbench } from './workbench';
+
+describe('Environments view and status bar in VS Code', () => {
+  let rig: Rig;
+  let workbench: Workbench;
+
+  before(async () => {
+    rig = await startRig(['staging', 'production']);
+    workbench = await Workbench.open();
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  it('lists Staging and Production and their six containers, running and healthy', async () => {
+    const view = await workbench.environmentsView();
+    await workbench.treeItem(view, 'Staging').waitFor();
+    await workbench.treeItem(view, 'Production').waitFor();
+    for (const service of [...servicesOf('staging'), ...servicesOf('production')]) {
+      await view.getByRole('treeitem', { name: new RegExp(`^${service}, running, healthy`) }).waitFor();
+    }
+    const environments = (await workbench.rowNames(view, 1)).filter((name) => /^(Staging|Production),/.test(name));
+    assert.deepEqual(environments, ['Staging, 3/3 healthy', 'Production, 3/3 healthy']);
+    const containers = (await workbench.rowNames(view, 2)).filter((name) => /^(staging|production)-/.test(name));
+    assert.equal(containers.length, 6);
+    await workbench.statusBarItem('Staging ✓').waitFor();
+    await workbench.statusBarItem('Production ✓').waitFor();
+    await workbench.screenshot('tree-and-status-bar.png');
+  });
+
+  it('turns a stopped container and its environment\'s badge degraded without a click', async () => {
+    const [frontend] = await projectContainers(rig.docker, ['staging-frontend']);
+    const view = await workbench.environmentsView();
+    try {
+      await rig.docker.getContainer(frontend.Id).stop({ t: 1 });
+      await view.getByRole('treeitem', { name: /^staging-frontend, exited/ }).waitFor({ timeout: 10_000 });
+      await workbench.statusBarItem('Staging ⚠ 2/3').waitFor({ timeout: 10_000 });
+      assert.ok(await workbench.treeItem(view, 'Staging').getAttribute('aria-label').then((name) => name?.startsWith('Staging, 2/3 degraded')));
+      const badge = workbench.statusBarItem('Staging ⚠ 2/3');
+      assert.match(await badge.getAttribute('class') ?? '', /warning-kind/);
+      await workbench.screenshot('staging-degraded.png');
+    } finally {
+      await rig.docker.getContainer(frontend.Id).start();
+      await waitHealthy(rig.docker, ['staging-frontend']);
+    }
+    await workbench.statusBarItem('Staging ✓').waitFor({ timeout: 10_000 });
+  });
+
+  it('Show Logs… opens a channel that shows a line the container prints afterwards', async () => {
+    await workbench.runCommand('Dual Env: Show Logs…');
+    await workbench.pick('Staging');
+    await workbench.pick('staging-backend');
+    const output = workbench.page.locator('.part.panel');
+    await output.locator('.monaco-select-box, .output-view-container, .monaco-editor').first().waitFor();
+    const [backend] = await projectContainers(rig.docker, ['staging-backend']);
+    const marker = `dual-env-e2e-marker-${Date.now()}`;
+    // PID 1's stdout is what `docker logs` (and so the channel) reads
+    await runChecked('docker', ['exec', backend.Id, 'sh', '-c', 'echo "$0" > /proc/1/fd/1', marker], 'docker exec');
+    await output.getByText(marker).waitFor({ timeout: 15_000 });
+    await workbench.screenshot('log-channel.png');
+  });
+});

@@ -1,0 +1,95 @@
+// What a person does in the workbench, as playwright steps: open our view, run a
+// palette command, answer a modal dialog, read the status bar.
+import type { Locator, Page } from 'playwright-core';
+import { artifactPath, installVsix, launchBrowser, repoRoot, startCodeServer, workbenchUrl, type Browser, type CodeServer } from './harness';
+
+const SLOW = { timeout: 60_000 };
+
+export class Workbench {
+  private constructor(readonly page: Page, private readonly server: CodeServer, private readonly browser: Browser) {}
+
+  /**
+   * code-server with the packaged VSIX installed, the worktree (its reference compose
+   * file and the rig's .env) open, and the extension active.
+   */
+  static async open(folder = repoRoot): Promise<Workbench> {
+    const server = await startCodeServer({ extensionsDir: installVsix() });
+    let browser: Browser | undefined;
+    try {
+      browser = await launchBrowser();
+      const workbench = new Workbench(browser.page, server, browser);
+      await browser.page.goto(workbenchUrl(server, folder));
+      await browser.page.locator('.monaco-workbench .part.activitybar').waitFor(SLOW);
+      // activated by workspaceContains: its badges are the sign it is up
+      await workbench.statusBarItem('Staging').waitFor(SLOW);
+      return workbench;
+    } catch (error) {
+      await browser?.close();
+      await server.stop();
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+    await this.server.stop();
+    if (this.browser.blocked.length > 0) {
+      throw new Error(`the workbench tried to reach past loopback: ${[...new Set(this.browser.blocked)].join(' ')}`);
+    }
+  }
+
+  /** The Environments view, opened from the activity bar. */
+  async environmentsView(): Promise<Locator> {
+    const pane = this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: 'Environments' }) });
+    if (!(await pane.isVisible())) await this.page.locator('.activitybar .action-label[aria-label^="Dual Env"]').click();
+    await pane.waitFor();
+    return pane;
+  }
+
+  /** A row by its label (rows are named `label, description`). */
+  treeItem(view: Locator, label: string): Locator {
+    return view.getByRole('treeitem', { name: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(,|$)`) });
+  }
+
+  /** The accessible names (`label, description`) of the rows at a depth of the tree. */
+  async rowNames(view: Locator, level: number): Promise<string[]> {
+    return view.locator(`[role=treeitem][aria-level="${level}"]`).evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? ''));
+  }
+
+  statusBarItem(text: string | RegExp): Locator {
+    return this.page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: text });
+  }
+
+  /** Runs a command from the palette by its full title (`Dual Env: Refresh`). */
+  async runCommand(title: string): Promise<void> {
+    await this.page.locator('.monaco-workbench .part.editor').click();
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Picks an item of the open quick pick by its label. */
+  async pick(label: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(label);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** The modal dialog now showing. */
+  async dialog(): Promise<Locator> {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    return dialog;
+  }
+
+  async screenshot(name: string): Promise<string> {
+    const file = artifactPath(name);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+}

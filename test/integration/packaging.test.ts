@@ -1,0 +1,50 @@
+// The .vsix holds only what runs, stays small, and declares what VS Code needs.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { runChecked } from '../../src/core/common/process';
+import { repoRoot } from '../rig';
+
+const MAX_VSIX_BYTES = 1.5 * 1024 * 1024;
+
+describe('extension package', () => {
+  it('ships only dist, media, README, LICENSE and package.json, under 1.5 MB', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-vsix-'));
+    try {
+      const vsix = path.join(out, 'dual-env.vsix');
+      const vsce = path.join(repoRoot, 'node_modules', '.bin', 'vsce');
+      await runChecked(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], 'vsce package', { cwd: repoRoot });
+      assert.ok(fs.statSync(vsix).size < MAX_VSIX_BYTES, `vsix is ${fs.statSync(vsix).size} bytes`);
+      const listed = await runChecked(vsce, ['ls', '--no-dependencies'], 'vsce ls', { cwd: repoRoot });
+      const files = listed.stdout.trim().split('\n').map((f) => f.trim()).filter(Boolean);
+      assert.ok(files.includes('dist/extension.js') && files.includes('dist/cli.js'), files.join(', '));
+      for (const file of files) assert.match(file, /^(dist\/|media\/|README\.md$|LICENSE$|package\.json$)/, `unexpected file in the package: ${file}`);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('declares the manifest fields VS Code and npm need', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+    assert.equal(manifest.name, 'dual-env');
+    assert.equal(manifest.main, './dist/extension.js');
+    assert.equal(manifest.bin['dual-env'], './dist/cli.js');
+    assert.match(manifest.engines.vscode, /^\^1\.(\d+)\.0$/);
+    assert.ok(Number(/^\^1\.(\d+)/.exec(manifest.engines.vscode)?.[1]) <= 100, 'engines.vscode must allow VS Code 1.100');
+    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.ok(manifest.contributes.viewsContainers.activitybar.some((c: { id: string }) => c.id === 'dualEnv'));
+    assert.ok(manifest.contributes.views.dualEnv.some((v: { name: string }) => v.name === 'Environments'));
+    for (const command of manifest.contributes.commands) assert.equal(command.category, 'Dual Env');
+  });
+
+  it('runs the bundled CLI: --version and a usage error exit code', async () => {
+    const cli = path.join(repoRoot, 'dist', 'cli.js');
+    const version = await runChecked(process.execPath, [cli, '--version'], 'dual-env --version');
+    assert.equal(version.stdout.trim(), JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version);
+    const { runProcess } = await import('../../src/core/common/process');
+    const bad = await runProcess(process.execPath, [cli, 'no-such-command']);
+    assert.equal(bad.exitCode, 2);
+  });
+});

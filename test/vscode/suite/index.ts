@@ -1,0 +1,34 @@
+// Entry point the extension host loads through extensionTestsPath (the contract of
+// @vscode/test-electron, which code-server honours through the workbench URL's payload).
+// Runs every *.test.js beside it with mocha, and writes each result as JSON to
+// DUAL_ENV_TEST_RESULTS so that the driver can report them to node's test runner.
+import fs from 'node:fs';
+import path from 'node:path';
+import Mocha from 'mocha';
+
+export interface HostTestResult {
+  title: string;
+  state: 'passed' | 'failed';
+  durationMs: number;
+  error?: string;
+}
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000, reporter: 'spec' });
+  for (const file of fs.readdirSync(__dirname).sort()) {
+    if (file.endsWith('.test.js')) mocha.addFile(path.join(__dirname, file));
+  }
+  const results: HostTestResult[] = [];
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      const file = process.env.DUAL_ENV_TEST_RESULTS;
+      if (file) fs.writeFileSync(file, JSON.stringify(results, null, 2));
+      if (failures > 0) reject(new Error(`${failures} extension-host tests failed.`));
+      else resolve();
+    });
+    runner.on('pass', (test) => results.push({ title: test.fullTitle(), state: 'passed', durationMs: test.duration ?? 0 }));
+    runner.on('fail', (test, error: Error) => results.push({
+      title: test.fullTitle(), state: 'failed', durationMs: test.duration ?? 0, error: error.stack ?? error.message,
+    }));
+  });
+}
