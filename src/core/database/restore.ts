@@ -16,8 +16,10 @@ import { compareTables, tableChecksums } from './tableChecksums';
 export interface RestoreDeps {
   /** Root (or a user with CREATE/DROP DATABASE): the restore loads into a scratch database first. `database` is the target. */
   credentials: DatabaseCredentials;
-  /** The environment's backups folder: where the backup is and where the safety backup goes. */
+  /** The backups folder holding the backup (and receiving the safety backup unless `safetyFolder` says otherwise). */
   folder: string;
+  /** Where the safety backup of the target goes, when the backup comes from another environment's folder. */
+  safetyFolder?: string;
   /** Named in the safety backup's manifest. */
   environment?: string;
   /** Connections that load rows at once (default 3). */
@@ -167,7 +169,7 @@ export async function restoreBackup(
       report.skipped('safety-backup', `No safety backup: database ${target} does not exist yet.`);
     } else {
       safetyBackup = await createBackup(
-        { credentials: deps.credentials, folder: deps.folder, dump: deps.dump },
+        { credentials: deps.credentials, folder: deps.safetyFolder ?? deps.folder, dump: deps.dump },
         { environment: deps.environment ?? manifest.environment, reason: `safety copy before restoring ${input.backupId}` },
         signal,
         (event) => onProgress?.({ ...event, step: 'safety-backup' }),
