@@ -219,6 +219,8 @@ export async function restoreBackup(
     report.done('check', `All ${manifest.tables.length} tables match the manifest.`);
     if (signal.aborted) throw new CancelledError();
 
+    // from here on a cancel would only risk leaving the swap half-reported: it runs to its end
+    stopAbort();
     report.running('swap', `Swapping the restored tables into ${target}…`);
     const targetConnection = await openConnection(deps.credentials, { database: target });
     opened.push(targetConnection);
