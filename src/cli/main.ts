@@ -1,8 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { DualEnvError } from '../core/common/errors';
+import { registerBackupCommand } from './commands/backup';
+import { registerBackupsCommand } from './commands/backups';
+import { registerDeployCommand } from './commands/deploy';
+import { registerEnvironmentControlCommands } from './commands/environmentControl';
 import { registerEnvironmentsCommand } from './commands/environments';
+import { registerHistoryCommand } from './commands/history';
 import { registerLogsCommand } from './commands/logs';
+import { registerRollbackCommand } from './commands/rollback';
 import { registerStatusCommand } from './commands/status';
+import { registerRestoreCommand } from './commands/restore';
+import { registerVerifyCommand } from './commands/verify';
 import { version } from './version';
 
 /**
@@ -20,6 +28,14 @@ export function buildProgram(): Command {
   registerEnvironmentsCommand(program);
   registerStatusCommand(program);
   registerLogsCommand(program);
+  registerBackupCommand(program);
+  registerBackupsCommand(program);
+  registerVerifyCommand(program);
+  registerRestoreCommand(program);
+  registerDeployCommand(program);
+  registerRollbackCommand(program);
+  registerHistoryCommand(program);
+  registerEnvironmentControlCommands(program);
   return program;
 }
 

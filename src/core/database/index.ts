@@ -4,3 +4,4 @@ export { type BackupManifest, type BackupRecord } from './manifest';
 export { restoreBackup, type RestoreDeps, type RestoreInput, type RestoreResult } from './restore';
 export { tableChecksums, compareTables } from './tableChecksums';
 export type { TableSummary, DumpOptions } from './dumpWriter';
+export type { DatabaseCredentials } from '../config/credentials';

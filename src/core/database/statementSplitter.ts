@@ -109,21 +109,21 @@ export class StatementSplitter {
       }
       if (!this.started) {
         if (b <= 0x20) { i++; segmentStart = i; continue; }
-        this.started = true;
         // DELIMITER is a client command on a line of its own
         if ((b === 0x44 || b === 0x64)) {
           const lineEnd = data.indexOf(NEWLINE, i);
-          if (lineEnd === -1) return this.keepTail(data, segmentStart, i, out);
-          const line = data.toString('utf8', i, lineEnd).trim();
+          // a DELIMITER line is short: wait for its end, but never for long (a huge DELETE on one line)
+          if (lineEnd === -1 && n - i < 256) return this.keepTail(data, segmentStart, i, out);
+          const line = lineEnd === -1 ? '' : data.toString('utf8', i, lineEnd).trim();
           const match = /^delimiter\s+(\S+)$/i.exec(line);
           if (match) {
             this.delimiter = Buffer.from(match[1]);
-            this.started = false;
             i = lineEnd + 1;
             segmentStart = i;
             continue;
           }
         }
+        this.started = true;
       }
       i++;
     }
@@ -147,14 +147,12 @@ export class StatementSplitter {
 
   private keepTail(data: Buffer, segmentStart: number, i: number, out: string[]): string[] {
     if (i > segmentStart) this.pieces.push(data.subarray(segmentStart, i));
-    // copied: the caller may reuse the chunk's memory
-    this.pending = Buffer.from(data.subarray(i));
+    this.pending = data.subarray(i);
     return this.finishChunk(out);
   }
 
   private finishChunk(out: string[]): string[] {
-    // pieces point into the chunk; copy them so the chunk can be released
-    if (this.pieces.length > 0) this.pieces = [Buffer.concat(this.pieces)];
+    // pieces stay views into their chunks (never copied per chunk: a 60 MB statement would cost O(n²))
     return out;
   }
 

@@ -67,8 +67,12 @@ export function streamTableRows(connection: Connection, table: TableInfo, option
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
+      core.removeListener('error', onConnectionError);
       reject(error);
     };
+    // a query without a callback hears of a lost connection only through the connection's 'error'
+    const onConnectionError = (error: unknown) => fail(error);
+    core.once('error', onConnectionError);
     const query = core.query({ sql: selectValues(table), rowsAsArray: true, typeCast: false });
     query.on('result', (row: unknown) => {
       const values = row as (Buffer | null)[];
@@ -100,6 +104,7 @@ export function streamTableRows(connection: Connection, table: TableInfo, option
       if (settled) return;
       flush(true);
       settled = true;
+      core.removeListener('error', onConnectionError);
       resolve({ rows: checksum.rows, checksum: checksum.hex() });
     });
   });

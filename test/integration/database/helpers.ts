@@ -96,3 +96,49 @@ export async function loadWithStockClient(credentials: DatabaseCredentials, dump
     client.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`mariadb exited with ${code}: ${stderr}`))));
   });
 }
+
+export interface ChildRun {
+  /** Resolves with the JSON lines the child printed and its exit code or signal. */
+  done: Promise<{ lines: Record<string, unknown>[]; code: number | null; signal: NodeJS.Signals | null }>;
+  kill: () => void;
+}
+
+/**
+ * Runs childOperation.ts in a separate node process; `onLine` sees each JSON
+ * line as it arrives (to kill the child at the right moment).
+ */
+export async function runChild(
+  credentials: DatabaseCredentials,
+  request: Record<string, unknown>,
+  options: { maxOldSpaceMb?: number; onLine?: (line: Record<string, unknown>, kill: () => void) => void } = {},
+): Promise<ChildRun> {
+  const { spawn } = await import('node:child_process');
+  const script = path.join(__dirname, 'childOperation.ts');
+  const args = [...(options.maxOldSpaceMb ? [`--max-old-space-size=${options.maxOldSpaceMb}`] : []), '--import', 'tsx', script, JSON.stringify(request)];
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DUAL_ENV_TEST_CREDENTIALS: JSON.stringify(credentials) },
+  });
+  const kill = () => { child.kill('SIGKILL'); };
+  const lines: Record<string, unknown>[] = [];
+  let partial = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => {
+    const text = partial + d.toString();
+    const parts = text.split('\n');
+    partial = parts.pop() ?? '';
+    for (const part of parts) {
+      const line = JSON.parse(part) as Record<string, unknown>;
+      lines.push(line);
+      options.onLine?.(line, kill);
+    }
+  });
+  const done = new Promise<{ lines: Record<string, unknown>[]; code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('close', (code, signal) => {
+      if (code !== 0 && !signal && stderr) lines.push({ stderr });
+      resolve({ lines, code, signal });
+    });
+  });
+  return { done, kill };
+}

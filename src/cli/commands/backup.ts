@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../core/common/errors';
+import { formatBytes, formatCount } from '../../core/database/progressText';
+import { backupDatabase } from '../../core/operations/backupDatabase';
+import type { ProgressListener } from '../../core/operations/progress';
+import { configOf, environmentOf, printJson } from '../context';
+
+/**
+ * Progress for people: on a TTY one line rewritten in place (tables, rows,
+ * bytes, rate); finished steps on their own line. Without a TTY only the
+ * finished steps, so logs stay readable.
+ */
+export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): ProgressListener {
+  const live = Boolean(stream.isTTY);
+  let open = false;
+  return (event) => {
+    if (event.state === 'running') {
+      if (!live || !event.message) return;
+      const line = `${event.step}: ${event.message}`;
+      stream.write(`\r\x1b[K${line.slice(0, Math.max(20, (stream.columns ?? 120) - 1))}`);
+      open = true;
+      return;
+    }
+    if (open) stream.write('\r\x1b[K');
+    open = false;
+    if (event.message) stream.write(`${event.step}: ${event.message}\n`);
+  };
+}
+
+/** An AbortSignal that fires on Ctrl-C, so an operation stops and cleans up instead of dying midway. */
+export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  process.once('SIGTERM', onInterrupt);
+  return { signal: controller.signal, dispose: () => { process.off('SIGINT', onInterrupt); process.off('SIGTERM', onInterrupt); } };
+}
+
+export function parallelOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new UsageError(`--parallel takes a whole number from 1 to 16, not "${value}".`);
+  return n;
+}
+
+/** `dual-env backup <env> [--json] [--parallel n]`: a verified backup of the environment's database. */
+export function registerBackupCommand(program: Command): void {
+  program
+    .command('backup')
+    .description("back up an environment's database into its backups folder (verified, then retention applied)")
+    .argument('<env>', 'environment name (staging, production)')
+    .option('--json', 'machine-readable output')
+    .option('--parallel <n>', 'tables dumped at once, all from one consistent snapshot', parallelOption)
+    .option('--git-commit <sha>', 'record this commit in the manifest')
+    .action(async (name: string, options: { json?: boolean; parallel?: number; gitCommit?: string }, command: Command) => {
+      const config = configOf(command);
+      const environment = environmentOf(config, name);
+      const { signal, dispose } = interruptSignal();
+      try {
+        const record = await backupDatabase(
+          { config, environment, dump: { parallel: options.parallel } },
+          { gitCommit: options.gitCommit, reason: 'manual (dual-env backup)' },
+          signal,
+          options.json ? undefined : progressPrinter(),
+        );
+        if (options.json) {
+          const { manifest, ...summary } = record;
+          printJson({ ...summary, tables: manifest?.tables });
+        } else {
+          process.stdout.write(`${record.id}\t${formatBytes(record.sizeBytes)}\t${formatCount(record.rows ?? 0)} rows\t${record.path}\n`);
+        }
+      } finally {
+        dispose();
+      }
+    });
+}

@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../core/common/errors';
+import { describePlan } from '../../core/operations/deployPreflight';
+import { deployProduction } from '../../core/operations/deployProduction';
+import { deployStaging, type FreshData } from '../../core/operations/deployStaging';
+import { confirmAtTerminal } from '../confirm';
+import { configOf, environmentOf } from '../context';
+import { interruptSignal, operationDeps, printProgress } from '../operationRunner';
+
+interface DeployOptions {
+  yes?: boolean;
+  message?: string;
+  freshData?: boolean | string;
+  autoRollback?: boolean;
+  healthTimeout?: string;
+}
+
+function seconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--health-timeout "${value}" is not a positive number of seconds.`);
+  return n;
+}
+
+/** `dual-env deploy <env> [--yes] [--message <m>] [--fresh-data [backup-id]] [--auto-rollback]`. */
+export function registerDeployCommand(program: Command): void {
+  program
+    .command('deploy')
+    .description('deploy the checked-out code: staging directly; production after checks, confirmation and a verified backup')
+    .argument('<environment>', 'staging, production, … as declared in x-dual-env')
+    .option('-y, --yes', 'confirm a production deploy without asking (for scripts and CI)')
+    .option('-m, --message <message>', 'commit uncommitted changes with this message as part of a production deploy')
+    .option('--fresh-data [backup-id]', 'staging only: reset its database from the init SQL, or load this production backup')
+    .option('--auto-rollback', 'production only: roll back at once when the new version does not become healthy')
+    .option('--health-timeout <seconds>', 'how long to wait for health (default: healthTimeoutSeconds of the environment)')
+    .addHelpText('after', '\nProgress goes to stderr. Exit codes: 0 deployed, 1 refused, failed or rolled back, 2 bad usage.')
+    .action(async (environmentName: string, options: DeployOptions, command: Command) => {
+      const config = configOf(command);
+      const environment = environmentOf(config, environmentName);
+      const deps = await operationDeps(config, environment);
+      const interrupt = interruptSignal();
+      try {
+        if (!environment.isProduction) {
+          if (options.message) throw new UsageError('--message commits as part of a production deploy; a staging deploy builds the working tree as it is.');
+          const freshData: FreshData | undefined = options.freshData === undefined ? undefined
+            : typeof options.freshData === 'string' ? { kind: 'backup', backupId: options.freshData } : { kind: 'init' };
+          const result = await deployStaging(deps, { environment: environment.name, freshData, healthTimeoutSeconds: seconds(options.healthTimeout) }, interrupt.signal, printProgress);
+          process.stdout.write(`Deployed ${result.commit ? result.commit.slice(0, 7) : 'the working tree'}${result.dirty ? ' with uncommitted changes' : ''} to ${environment.label}${result.url ? `: ${result.url}` : ''}\n`);
+          return;
+        }
+        if (options.freshData !== undefined) throw new UsageError('--fresh-data resets staging data; production data is changed only by a rollback.');
+        const result = await deployProduction(deps, {
+          environment: environment.name,
+          message: options.message,
+          autoRollback: options.autoRollback,
+          healthTimeoutSeconds: seconds(options.healthTimeout),
+          // asked at a terminal, a staging-first warning is part of the question; with --yes it refuses
+          stagingFirst: options.yes ? 'refuse' : 'ask',
+          confirm: (plan) => confirmAtTerminal(describePlan(plan), { yes: options.yes, action: `Deploy to ${environment.label}` }),
+        }, interrupt.signal, printProgress);
+        if (result.outcome === 'declined') {
+          process.stderr.write('dual-env: not confirmed; nothing was changed.\n');
+          process.exitCode = 1;
+        } else if (result.outcome === 'rolled-back') {
+          process.stderr.write(`dual-env: the deploy failed and was rolled back: ${result.error}\n`);
+          process.exitCode = 1;
+        } else {
+          process.stdout.write(`Deployed ${result.commit?.slice(0, 7)} to ${environment.label} (tag ${result.tag}, backup ${result.backup?.id})${result.url ? `: ${result.url}` : ''}\n`);
+        }
+      } finally {
+        interrupt.dispose();
+      }
+    });
+}

@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { CancelledError } from '../../core/common/errors';
+import { findBackup } from '../../core/database';
+import { formatCount } from '../../core/database/progressText';
+import { restoreDatabase } from '../../core/operations/restoreDatabase';
+import { confirmAtTerminal } from '../confirm';
+import { configOf, environmentOf, printJson } from '../context';
+import { interruptSignal, parallelOption, progressPrinter } from './backup';
+
+/**
+ * `dual-env restore <env> <backup-id> [--yes]`: replaces the environment's
+ * database with a backup. Production asks first (or needs --yes without a TTY).
+ */
+export function registerRestoreCommand(program: Command): void {
+  program
+    .command('restore')
+    .description("restore a backup into an environment's database (safety backup first; all or nothing)")
+    .argument('<env>', 'environment name (staging, production)')
+    .argument('<backup-id>', 'a backup id from `dual-env backups <env>`')
+    .option('-y, --yes', 'do not ask for confirmation (needed for production without a terminal)')
+    .option('--no-safety-backup', 'skip the backup of the current state taken before restoring')
+    .option('--parallel <n>', 'connections loading rows at once', parallelOption)
+    .option('--json', 'machine-readable output')
+    .action(async (name: string, id: string, options: { yes?: boolean; safetyBackup: boolean; parallel?: number; json?: boolean }, command: Command) => {
+      const config = configOf(command);
+      const environment = environmentOf(config, name);
+      const backup = findBackup(environment.backups.folder, id);
+      if (environment.isProduction) {
+        const question = `Restore ${environment.label}'s database ${environment.database?.name ?? ''} from backup ${id}`
+          + ` (${backup.createdAt ?? 'unknown time'}, ${formatCount(backup.rows ?? 0)} rows)? Its current data will be replaced${options.safetyBackup ? ' (a safety backup is taken first)' : ''}.`;
+        const confirmed = await confirmAtTerminal(question, { yes: options.yes, action: 'Restore' });
+        if (!confirmed) throw new CancelledError('Restore not confirmed; nothing was changed.');
+      }
+      const { signal, dispose } = interruptSignal();
+      try {
+        const result = await restoreDatabase(
+          { config, environment, parallel: options.parallel },
+          { backupId: id, safetyBackup: options.safetyBackup },
+          signal,
+          options.json ? undefined : progressPrinter(),
+        );
+        if (options.json) {
+          const { safetyBackup, ...rest } = result;
+          printJson({ ...rest, safetyBackup: safetyBackup?.id });
+        } else {
+          process.stdout.write(`${environment.label} now holds backup ${id}: ${result.tables} tables, ${formatCount(result.rows)} rows.${result.safetyBackup ? ` Previous state saved as ${result.safetyBackup.id}.` : ''}\n`);
+        }
+      } finally {
+        dispose();
+      }
+    });
+}

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../core/common/errors';
+import { describeRollbackPlan, rollbackProduction } from '../../core/operations/rollbackProduction';
+import { confirmAtTerminal } from '../confirm';
+import { configOf, environmentOf } from '../context';
+import { interruptSignal, operationDeps, printProgress } from '../operationRunner';
+
+/** `dual-env rollback production [<backup-id>] [--yes]`. */
+export function registerRollbackCommand(program: Command): void {
+  program
+    .command('rollback')
+    .description('roll production back to a backup: its data and the images recorded with it (a safety backup is taken first)')
+    .argument('<environment>', 'the production environment')
+    .argument('[backup-id]', 'the backup to go back to (default: the one taken by the last deploy)')
+    .option('-y, --yes', 'confirm without asking (for scripts and CI)')
+    .option('--health-timeout <seconds>', 'how long to wait for health')
+    .action(async (environmentName: string, backupId: string | undefined, options: { yes?: boolean; healthTimeout?: string }, command: Command) => {
+      const config = configOf(command);
+      const environment = environmentOf(config, environmentName);
+      if (!environment.isProduction) throw new UsageError(`Rollback is for production; to reset ${environment.name}'s data use: dual-env deploy ${environment.name} --fresh-data [backup-id].`);
+      const deps = await operationDeps(config, environment);
+      const interrupt = interruptSignal();
+      try {
+        const result = await rollbackProduction(deps, {
+          environment: environment.name,
+          backupId,
+          healthTimeoutSeconds: options.healthTimeout ? Number(options.healthTimeout) : undefined,
+          confirm: (plan) => confirmAtTerminal(describeRollbackPlan(plan), { yes: options.yes, action: `Roll ${environment.label} back` }),
+        }, interrupt.signal, printProgress);
+        if (result.outcome === 'declined') {
+          process.stderr.write('dual-env: not confirmed; nothing was changed.\n');
+          process.exitCode = 1;
+          return;
+        }
+        process.stdout.write(`Rolled ${environment.label} back to backup ${result.plan.backup.id}; safety backup of the state before: ${result.safetyBackup?.id}\n`);
+      } finally {
+        interrupt.dispose();
+      }
+    });
+}

@@ -1,0 +1,38 @@
+import { detectCompose, type ComposePreference } from '../core/compose/composeCommand';
+import type { DualEnvConfig, Environment } from '../core/config';
+import { dockerClientFor } from '../core/docker/client';
+import { databaseBackups } from '../core/operations/databaseBackups';
+import type { OperationDeps } from '../core/operations/operationContext';
+import type { ProgressEvent } from '../core/operations/progress';
+
+/** The real dependencies of an operation on one environment, for the CLI. */
+export async function operationDeps(config: DualEnvConfig, environment: Environment): Promise<OperationDeps> {
+  const preference = process.env.DUAL_ENV_COMPOSE;
+  const compose = await detectCompose(preference === 'v1' || preference === 'v2' ? (preference as ComposePreference) : 'auto');
+  return { config, docker: dockerClientFor(environment), compose, backups: databaseBackups(config) };
+}
+
+/** Progress on stderr: one line per step change, child-process output indented under it. */
+export function printProgress(event: ProgressEvent): void {
+  const seconds = (event.elapsedMs / 1000).toFixed(1).padStart(6);
+  if (event.logLine !== undefined) {
+    if (event.logLine) process.stderr.write(`${seconds}s   ${event.step}| ${event.logLine}\n`);
+    return;
+  }
+  const mark = { running: '…', done: '✓', failed: '✗', skipped: '–' }[event.state];
+  if (event.message) process.stderr.write(`${seconds}s ${mark} ${event.step}: ${event.message}\n`);
+}
+
+/**
+ * An AbortSignal that Ctrl-C fires. The operation decides what it means: before
+ * anything changed it stops; after, it says what it is finishing and finishes.
+ */
+export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    if (controller.signal.aborted) process.stderr.write('dual-env: still finishing; wait for the operation to end.\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onInterrupt) };
+}

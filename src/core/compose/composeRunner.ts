@@ -1,0 +1,84 @@
+import { CommandFailedError } from '../common/errors';
+import type { DualEnvConfig } from '../config';
+import { runCompose, type ComposeCommand, type ComposeProject } from './composeCommand';
+
+/** One compose project as the operations drive it: which Compose, which file, which extra variables, what to hide. */
+export interface ComposeTarget {
+  compose: ComposeCommand;
+  project: ComposeProject;
+  /** Set in Compose's environment on top of the process's (GIT_COMMIT, APP_VERSION); they win over .env. */
+  variables: Readonly<Record<string, string>>;
+  /** Values that must never reach a log line or an error (passwords from .env). */
+  secrets: readonly string[];
+}
+
+export interface StepOptions {
+  signal?: AbortSignal;
+  onLine?: (line: string) => void;
+}
+
+const SECRET_NAME = /PASSWORD|SECRET|TOKEN|PRIVATE|KEY/i;
+
+/** Every value the compose file may interpolate that looks like a secret, declared password variables included. */
+export function secretsOf(config: DualEnvConfig): string[] {
+  const declared = new Set(config.environments.flatMap((e) => [e.database?.passwordVariable, e.database?.rootPasswordVariable].filter(Boolean) as string[]));
+  return Object.entries(config.variables)
+    .filter(([name, value]) => value && (declared.has(name) || SECRET_NAME.test(name)))
+    .map(([, value]) => value);
+}
+
+export function composeTarget(config: DualEnvConfig, compose: ComposeCommand, variables: Record<string, string> = {}): ComposeTarget {
+  return {
+    compose,
+    project: { file: config.file, projectName: config.projectName, projectDir: config.projectDir },
+    variables,
+    secrets: secretsOf(config),
+  };
+}
+
+/** Runs one Compose command, streaming its lines (secrets replaced) and failing with its last lines. */
+export async function composeStep(target: ComposeTarget, args: readonly string[], what: string, options: StepOptions = {}): Promise<void> {
+  const result = await runCompose(target.compose, target.project, args, {
+    env: { ...process.env, ...target.variables },
+    signal: options.signal,
+    redact: target.secrets,
+    onLine: options.onLine && ((line) => { if (line.trim()) options.onLine!(line); }),
+  });
+  if (result.exitCode !== 0) {
+    const tail = (result.stderr || result.stdout).trim().split('\n').filter(Boolean).slice(-3).join(' | ');
+    throw new CommandFailedError(`${what} failed (compose exit code ${result.exitCode}): ${tail}`, result.exitCode, result.stdout + result.stderr);
+  }
+}
+
+/** Builds the images of the given services; nothing running is touched. */
+export function buildServices(target: ComposeTarget, services: readonly string[], options?: StepOptions) {
+  return composeStep(target, ['build', ...services], `Building ${services.join(', ')}`, options);
+}
+
+/** Replaces the containers of the given services with new ones from their current images, leaving other services alone. */
+export function recreateServices(target: ComposeTarget, services: readonly string[], options?: StepOptions) {
+  return composeStep(target, ['up', '-d', '--no-deps', '--force-recreate', ...services], `Recreating ${services.join(', ')}`, options);
+}
+
+/** Starts the given services if they are not running, without recreating those that are. */
+export function ensureServicesUp(target: ComposeTarget, services: readonly string[], options?: StepOptions) {
+  return composeStep(target, ['up', '-d', '--no-deps', '--no-recreate', ...services], `Starting ${services.join(', ')}`, options);
+}
+
+/** Creates (when missing) and starts the given services, recreating those whose configuration changed. */
+export function upServices(target: ComposeTarget, services: readonly string[], options?: StepOptions) {
+  return composeStep(target, ['up', '-d', '--no-deps', ...services], `Starting ${services.join(', ')}`, options);
+}
+
+export function stopServices(target: ComposeTarget, services: readonly string[], options?: StepOptions) {
+  return composeStep(target, ['stop', ...services], `Stopping ${services.join(', ')}`, options);
+}
+
+export function restartServices(target: ComposeTarget, services: readonly string[], options?: StepOptions) {
+  return composeStep(target, ['restart', ...services], `Restarting ${services.join(', ')}`, options);
+}
+
+/** Stops and removes the containers of the given services; named volumes (the data) stay. */
+export function removeServices(target: ComposeTarget, services: readonly string[], options?: StepOptions) {
+  return composeStep(target, ['rm', '--stop', '--force', ...services], `Removing ${services.join(', ')}`, options);
+}

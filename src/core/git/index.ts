@@ -1,0 +1,2 @@
+export { branchMatches } from './branchPolicy';
+export * from './repository';

@@ -1,0 +1,124 @@
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { compactTimestamp } from '../common/time';
+import { CancelledError, CommandFailedError, UsageError, errorMessage } from '../common/errors';
+
+/** A git working tree; every call runs git with an argument array (simple-git), never a shell. */
+export interface GitRepository {
+  dir: string;
+  signal?: AbortSignal;
+}
+
+export interface CommitSummary {
+  hash: string;
+  shortHash: string;
+  subject: string;
+  author: string;
+  /** ISO 8601. */
+  date: string;
+}
+
+export interface TreeState {
+  clean: boolean;
+  /** Paths with uncommitted changes, untracked files included. */
+  changed: string[];
+}
+
+const TAG_PREFIX = 'production-';
+
+function git(repo: GitRepository): SimpleGit {
+  return simpleGit({ baseDir: repo.dir, abort: repo.signal });
+}
+
+/** Runs one git call, turning its failure into a sentence that says what failed where. */
+async function attempt<T>(repo: GitRepository, what: string, call: (g: SimpleGit) => Promise<T>): Promise<T> {
+  try {
+    return await call(git(repo));
+  } catch (error) {
+    if (repo.signal?.aborted) throw new CancelledError();
+    const detail = errorMessage(error).trim().split('\n').slice(-3).join(' ');
+    throw new CommandFailedError(`git could not ${what} in ${repo.dir}: ${detail}`, null, errorMessage(error), { cause: error });
+  }
+}
+
+export async function isRepository(repo: GitRepository): Promise<boolean> {
+  return git(repo).checkIsRepo().catch(() => false);
+}
+
+/** The checked-out branch; a detached HEAD has none and cannot be deployed by branch policy. */
+export async function currentBranch(repo: GitRepository): Promise<string> {
+  const name = (await attempt(repo, 'read the current branch', (g) => g.raw(['rev-parse', '--abbrev-ref', 'HEAD']))).trim();
+  if (name === 'HEAD') throw new UsageError(`${repo.dir} has a detached HEAD; check out a branch before deploying.`);
+  return name;
+}
+
+export async function headCommit(repo: GitRepository): Promise<CommitSummary> {
+  const [commit] = await log(repo, ['-1', 'HEAD'], 'read HEAD');
+  if (!commit) throw new UsageError(`${repo.dir} has no commit yet; commit the project before deploying.`);
+  return commit;
+}
+
+export async function treeState(repo: GitRepository): Promise<TreeState> {
+  const status = await attempt(repo, 'read the working tree status', (g) => g.status());
+  const changed = status.files.map((f) => f.path);
+  return { clean: changed.length === 0, changed };
+}
+
+/** Stages everything (new files included) and commits it with the message exactly as given. */
+export async function commitAll(repo: GitRepository, message: string): Promise<CommitSummary> {
+  await attempt(repo, 'stage the changes', (g) => g.raw(['add', '--all']));
+  await attempt(repo, 'commit the changes', (g) => g.raw(['commit', '--quiet', '--message', message]));
+  return headCommit(repo);
+}
+
+/** `production-YYYYMMDD-HHMMSS` in UTC. */
+export function productionTagName(at: Date): string {
+  return `${TAG_PREFIX}${compactTimestamp(at)}`;
+}
+
+/** Tags HEAD with an annotated tag (the message says what was deployed). */
+export async function createTag(repo: GitRepository, tag: string, message: string): Promise<void> {
+  await attempt(repo, `create tag ${tag}`, (g) => g.raw(['tag', '--annotate', '--message', message, '--', tag, 'HEAD']));
+}
+
+/** Pushes the branch and the tag to the remote in one push. */
+export async function pushBranchAndTag(repo: GitRepository, options: { remote?: string; branch: string; tag: string }): Promise<void> {
+  const remote = options.remote ?? 'origin';
+  await attempt(repo, `push ${options.branch} and ${options.tag} to ${remote}`, (g) =>
+    g.raw(['push', '--porcelain', '--', remote, `refs/heads/${options.branch}:refs/heads/${options.branch}`, `refs/tags/${options.tag}:refs/tags/${options.tag}`]));
+}
+
+/** Tags HEAD and pushes the branch and the tag. */
+export async function pushWithTag(repo: GitRepository, options: { remote?: string; branch: string; tag: string; message: string }): Promise<void> {
+  await createTag(repo, options.tag, options.message);
+  await pushBranchAndTag(repo, options);
+}
+
+export async function hasRemote(repo: GitRepository, remote = 'origin'): Promise<boolean> {
+  const remotes = await attempt(repo, 'list remotes', (g) => g.getRemotes());
+  return remotes.some((r) => r.name === remote);
+}
+
+/** The newest `production-*` tag (the names sort by time), if any. */
+export async function lastProductionTag(repo: GitRepository): Promise<string | undefined> {
+  const out = await attempt(repo, 'list production tags', (g) => g.raw(['tag', '--list', `${TAG_PREFIX}*`]));
+  return out.split('\n').map((t) => t.trim()).filter(Boolean).sort().at(-1);
+}
+
+/** Commits on HEAD since the last production tag (all of HEAD's history when there is none), newest first. */
+export async function changesSinceLastProduction(repo: GitRepository, limit = 50): Promise<{ since?: string; commits: CommitSummary[] }> {
+  const since = await lastProductionTag(repo);
+  const range = since ? `refs/tags/${since}..HEAD` : 'HEAD';
+  return { since, commits: await log(repo, [`--max-count=${limit}`, range], 'list the changes since the last production deploy') };
+}
+
+const FIELD = '\x1f';
+const RECORD = '\x1e';
+
+async function log(repo: GitRepository, args: string[], what: string): Promise<CommitSummary[]> {
+  const format = ['%H', '%h', '%s', '%an', '%aI'].join(FIELD) + RECORD;
+  const out = await attempt(repo, what, (g) => g.raw(['log', `--format=${format}`, ...args, '--']));
+  return out.split(RECORD).map((r) => r.trim()).filter(Boolean).map((record) => {
+    const [hash, shortHash, subject, author, date] = record.split(FIELD);
+    return { hash, shortHash, subject, author, date };
+  });
+}

@@ -1,0 +1,35 @@
+import type { Environment } from '../config';
+import type { ProgressListener } from './progress';
+
+/** What the deploy and rollback operations need to know of a backup. */
+export interface BackupSummary {
+  id: string;
+  environment: string;
+  /** ISO 8601. */
+  createdAt: string;
+  gitCommit?: string;
+  /** Service → image id that was live when the backup was taken. */
+  images?: Record<string, string>;
+}
+
+/**
+ * The backups the operations take and restore, as one injected dependency:
+ * the backup issue's verified writer and atomic restore sit behind it, so the
+ * operations can be driven and tested with any real implementation.
+ */
+export interface DatabaseBackups {
+  /** A verified backup of the environment's database, recording the commit and the live images. */
+  create(
+    request: { environment: Environment; gitCommit?: string; images?: Record<string, string>; reason?: string },
+    signal: AbortSignal,
+    onProgress: ProgressListener,
+  ): Promise<BackupSummary>;
+  /** Loads a backup (of `from`, default the same environment) into the environment's database, all or nothing; a safety backup first when asked. */
+  restore(
+    request: { environment: Environment; backupId: string; from?: Environment; safetyBackup?: boolean },
+    signal: AbortSignal,
+    onProgress: ProgressListener,
+  ): Promise<void>;
+  /** The environment's backups, newest first. */
+  list(environment: Environment): Promise<BackupSummary[]>;
+}

@@ -1,0 +1,113 @@
+import type Docker from 'dockerode';
+import { DualEnvError } from '../common/errors';
+import type { DualEnvConfig, Environment } from '../config';
+import { branchMatches, changesSinceLastProduction, currentBranch, headCommit, isRepository, treeState, type CommitSummary } from '../git';
+import { lastSuccessfulDeploy } from './history';
+import { waitForHealth } from './waitForHealth';
+
+/** A production deploy refused before anything was touched: branch, tree, staging first. */
+export class DeployRefusedError extends DualEnvError {
+  readonly exitCode = 1;
+}
+
+/** What the caller is asked to confirm before production is touched. */
+export interface DeployPlan {
+  environment: string;
+  label: string;
+  branch: string;
+  commit: CommitSummary;
+  /** Uncommitted files that will be committed with `commitMessage` first. */
+  toCommit?: { files: string[]; message: string };
+  /** Commits since the last production deploy (newest first), and that deploy's tag. */
+  changes: CommitSummary[];
+  since?: string;
+  services: string[];
+  backup: string;
+  /** Things the caller should weigh (staging not on this commit, when configured to ask). */
+  warnings: string[];
+}
+
+export interface PreflightOptions {
+  message?: string;
+  /** requireStagingFirst not met: refuse (default) or put it to the caller in the plan. */
+  stagingFirst?: 'refuse' | 'ask';
+}
+
+const listed = (files: string[]) => files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
+
+/** Checks everything that can be checked without changing anything, and builds the plan. */
+export async function preflightProduction(
+  docker: Docker,
+  config: DualEnvConfig,
+  environment: Environment,
+  options: PreflightOptions,
+  signal: AbortSignal,
+): Promise<DeployPlan> {
+  const repo = { dir: config.projectDir, signal };
+  if (!(await isRepository(repo))) {
+    throw new DeployRefusedError(`${config.projectDir} is not a git repository; production deploys only committed code, so put the project under git first.`);
+  }
+  if (!environment.database) {
+    throw new DeployRefusedError(`${environment.name} declares no database in x-dual-env, so no backup can be taken before the deploy; add its database block.`);
+  }
+  const branch = await currentBranch(repo);
+  if (!branchMatches(environment.branchPattern, branch)) {
+    throw new DeployRefusedError(`${environment.label} deploys only branches matching "${environment.branchPattern}", and "${branch}" does not; check out such a branch and try again.`);
+  }
+  const tree = await treeState(repo);
+  if (!tree.clean && !options.message?.trim()) {
+    throw new DeployRefusedError(`The working tree has uncommitted changes (${listed(tree.changed)}); commit them, or give a commit message (--message) to commit them as part of the deploy.`);
+  }
+  const commit = await headCommit(repo);
+  const warnings: string[] = [];
+  if (environment.requireStagingFirst) {
+    const problem = await stagingFirstProblem(docker, config, commit, tree.clean);
+    if (problem && options.stagingFirst !== 'ask') throw new DeployRefusedError(`${problem}; deploy it to staging first (dual-env deploy staging).`);
+    if (problem) warnings.push(problem);
+  }
+  const { commits, since } = await changesSinceLastProduction(repo);
+  return {
+    environment: environment.name,
+    label: environment.label,
+    branch,
+    commit,
+    toCommit: tree.clean ? undefined : { files: tree.changed, message: options.message!.trim() },
+    changes: commits,
+    since,
+    services: environment.services,
+    backup: `A verified backup of the ${environment.database.name} database will be taken first.`,
+    warnings,
+  };
+}
+
+/** Why the commit may not go to production yet under requireStagingFirst, or undefined when it may. */
+async function stagingFirstProblem(docker: Docker, config: DualEnvConfig, commit: CommitSummary, clean: boolean): Promise<string | undefined> {
+  const staging = config.environments.find((e) => !e.isProduction);
+  if (!staging) return undefined;
+  if (!clean) return `The uncommitted changes have not run on ${staging.label}`;
+  const last = lastSuccessfulDeploy(config.projectDir, staging.name);
+  if (!last || last.commit !== commit.hash || last.dirty) {
+    return `Commit ${commit.shortHash} has not been deployed to ${staging.label}${last?.commit ? ` (it last ran ${last.commit.slice(0, 7)}${last.dirty ? ' with uncommitted changes' : ''})` : ''}`;
+  }
+  try {
+    await waitForHealth(docker, config.projectName, staging.services, { timeoutMs: 0 });
+  } catch (error) {
+    return `${staging.label} is not healthy (${(error as Error).message.replace(/\.$/, '')})`;
+  }
+  return undefined;
+}
+
+/** The plan as lines for a terminal prompt or a modal. */
+export function describePlan(plan: DeployPlan): string {
+  const lines = [
+    `Deploy ${plan.branch} @ ${plan.commit.shortHash} (${plan.commit.subject}) to ${plan.label}.`,
+    ...(plan.toCommit ? [`First commit ${plan.toCommit.files.length} changed file(s) (${listed(plan.toCommit.files)}) as "${plan.toCommit.message}".`] : []),
+    plan.since ? `${plan.changes.length} commit(s) since ${plan.since}:` : `First production deploy; ${plan.changes.length} commit(s) on the branch:`,
+    ...plan.changes.slice(0, 10).map((c) => `  ${c.shortHash} ${c.subject} (${c.author})`),
+    ...(plan.changes.length > 10 ? [`  … and ${plan.changes.length - 10} more`] : []),
+    plan.backup,
+    `Services rebuilt and recreated: ${plan.services.join(', ')}.`,
+    ...plan.warnings.map((w) => `Warning: ${w}.`),
+  ];
+  return lines.join('\n');
+}

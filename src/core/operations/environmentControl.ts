@@ -1,0 +1,48 @@
+import { UsageError } from '../common/errors';
+import { restartServices, stopServices, upServices } from '../compose/composeRunner';
+import { findEnvironment } from '../config';
+import { withLock } from './lock';
+import { targetFor, type OperationDeps } from './operationContext';
+import { progressReporter, type ProgressListener } from './progress';
+import { waitForHealth } from './waitForHealth';
+
+export type ControlAction = 'up' | 'down' | 'restart';
+
+export interface ControlOptions {
+  environment: string;
+  action: ControlAction;
+  /** One service of the environment; default all of them. */
+  service?: string;
+  healthTimeoutSeconds?: number;
+}
+
+/**
+ * Starts (`up`), stops (`down`: containers stopped, data kept) or restarts an
+ * environment or one of its services, holding its lock; up and restart wait for health.
+ */
+export async function controlEnvironment(deps: Pick<OperationDeps, 'config' | 'docker' | 'compose'>, options: ControlOptions, signal: AbortSignal, onProgress?: ProgressListener): Promise<void> {
+  const progress = progressReporter(onProgress);
+  const environment = findEnvironment(deps.config, options.environment);
+  if (!environment) throw new UsageError(`There is no environment "${options.environment}" in ${deps.config.file}; it declares: ${deps.config.environments.map((e) => e.name).join(', ')}.`);
+  if (options.service && !environment.services.includes(options.service)) {
+    throw new UsageError(`${environment.label} has no service "${options.service}"; its services are ${environment.services.join(', ')}.`);
+  }
+  const services = options.service ? [options.service] : environment.services;
+  const target = targetFor(deps, environment);
+  const onLine = (line: string) => progress.log(options.action, line);
+  await withLock(deps.config.projectDir, environment.name, `${options.action} of ${services.join(', ')}`, async () => {
+    progress.running(options.action, `${options.action === 'up' ? 'Starting' : options.action === 'down' ? 'Stopping' : 'Restarting'} ${services.join(', ')}`);
+    if (options.action === 'down') {
+      await stopServices(target, services, { signal, onLine });
+      progress.done('down', `Stopped ${services.join(', ')}; their data is kept`);
+      return;
+    }
+    await (options.action === 'up' ? upServices : restartServices)(target, services, { signal, onLine });
+    progress.running('health', `Waiting for ${services.join(', ')} to be healthy`);
+    await waitForHealth(deps.docker, deps.config.projectName, services, {
+      timeoutMs: (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000,
+      onStatus: (line) => progress.log('health', line),
+    });
+    progress.done(options.action, `${services.join(', ')} ${options.action === 'up' ? 'up' : 'restarted'} and healthy`);
+  });
+}

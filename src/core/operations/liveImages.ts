@@ -1,0 +1,87 @@
+import type Docker from 'dockerode';
+import { CommandFailedError, errorMessage } from '../common/errors';
+import type { DualEnvConfig } from '../config';
+
+/** The image a service's running container was started from. */
+export interface LiveImage {
+  service: string;
+  containerId: string;
+  imageId: string;
+}
+
+export function splitImageName(name: string): { repo: string; tag: string } {
+  const slash = name.lastIndexOf('/');
+  const colon = name.lastIndexOf(':');
+  return colon > slash ? { repo: name.slice(0, colon), tag: name.slice(colon + 1) } : { repo: name, tag: 'latest' };
+}
+
+/** The containers of a compose project's services (stopped ones too), by service. */
+export async function serviceContainers(docker: Docker, projectName: string, services: readonly string[]): Promise<Map<string, Docker.ContainerInfo>> {
+  const all = await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${projectName}`] } });
+  const byService = new Map<string, Docker.ContainerInfo>();
+  for (const container of all) {
+    const service = container.Labels['com.docker.compose.service'];
+    if (!services.includes(service) || container.Labels['com.docker.compose.oneoff'] === 'True') continue;
+    // prefer the running one if a replacement is half-created
+    if (!byService.has(service) || container.State === 'running') byService.set(service, container);
+  }
+  return byService;
+}
+
+/** Image ids of the services' running containers; a service without one is left out. */
+export async function liveImages(docker: Docker, projectName: string, services: readonly string[]): Promise<Record<string, LiveImage>> {
+  const out: Record<string, LiveImage> = {};
+  for (const [service, container] of await serviceContainers(docker, projectName, services)) {
+    if (container.State === 'running') out[service] = { service, containerId: container.Id, imageId: container.ImageID };
+  }
+  return out;
+}
+
+/** The image name compose runs a service under (`image:` of the compose file). */
+export function configuredImage(config: DualEnvConfig, service: string): string {
+  const image = config.services.get(service)?.image;
+  if (!image) throw new CommandFailedError(`Service ${service} in ${config.file} has no \`image:\` name, so Dual Env cannot keep its previous image for a rollback; add one.`, null, '');
+  return image;
+}
+
+async function tag(docker: Docker, imageId: string, name: string): Promise<void> {
+  const { repo, tag: tagName } = splitImageName(name);
+  try {
+    await docker.getImage(imageId).tag({ repo, tag: tagName });
+  } catch (error) {
+    throw new CommandFailedError(`Could not tag image ${imageId.slice(0, 19)} as ${name}: ${errorMessage(error)}`, null, '', { cause: error });
+  }
+}
+
+/**
+ * Tags each live image as `<repo>:rollback-<stamp>`, so the build that moves
+ * `<repo>:<tag>` to a new image cannot orphan it and a rollback can bring it back.
+ */
+export async function tagForRollback(docker: Docker, config: DualEnvConfig, live: Record<string, LiveImage>, stamp: string): Promise<Record<string, string>> {
+  const tags: Record<string, string> = {};
+  for (const image of Object.values(live)) {
+    const name = `${splitImageName(configuredImage(config, image.service)).repo}:rollback-${stamp}`;
+    await tag(docker, image.imageId, name);
+    tags[image.service] = name;
+  }
+  return tags;
+}
+
+/** Points each service's configured image name back at the given image id (service → image id). */
+export async function restoreImageNames(docker: Docker, config: DualEnvConfig, images: Record<string, string>): Promise<void> {
+  for (const [service, imageId] of Object.entries(images)) {
+    try {
+      await docker.getImage(imageId).inspect();
+    } catch (error) {
+      throw new CommandFailedError(`The image ${imageId.slice(0, 19)} that ${service} ran before is gone from the Docker host, so it cannot be brought back; rebuild that version instead.`, null, '', { cause: error });
+    }
+    await tag(docker, imageId, configuredImage(config, service));
+  }
+}
+
+/** The configured images' ids now (after a build), by service. */
+export async function builtImages(docker: Docker, config: DualEnvConfig, services: readonly string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const service of services) out[service] = (await docker.getImage(configuredImage(config, service)).inspect()).Id;
+  return out;
+}

@@ -1,0 +1,69 @@
+import type Docker from 'dockerode';
+import { CancelledError, UsageError } from '../common/errors';
+import type { ComposeCommand } from '../compose/composeCommand';
+import { composeTarget, type ComposeTarget } from '../compose/composeRunner';
+import type { DualEnvConfig, Environment } from '../config';
+import type { DatabaseBackups } from './backupPort';
+import type { ProgressReporter } from './progress';
+
+/** What deploy, rollback and the start/stop operations are given to work with. */
+export interface OperationDeps {
+  config: DualEnvConfig;
+  /** The Docker engine of the environment operated on. */
+  docker: Docker;
+  compose: ComposeCommand;
+  backups: DatabaseBackups;
+  /** Clock for tags and history (tests pin it). */
+  now?: () => Date;
+}
+
+/** The environment by name, or the production one when none is named. */
+export function pickEnvironment(config: DualEnvConfig, name: string | undefined, wantProduction: boolean): Environment {
+  const environment = name ? config.environments.find((e) => e.name === name) : config.environments.find((e) => e.isProduction === wantProduction);
+  if (!environment) {
+    throw new UsageError(`${config.file} declares no ${name ? `environment "${name}"` : wantProduction ? 'production environment' : 'staging environment'}; it has: ${config.environments.map((e) => e.name).join(', ')}.`);
+  }
+  if (environment.isProduction !== wantProduction) {
+    throw new UsageError(`${environment.name} is ${environment.isProduction ? '' : 'not '}a production environment; use the ${environment.isProduction ? 'production' : 'staging'} deploy for it.`);
+  }
+  return environment;
+}
+
+/** Services of the environment that Compose builds (the app); the rest (database) are only kept running. */
+export function builtServices(config: DualEnvConfig, environment: Environment): { built: string[]; others: string[] } {
+  const built = environment.services.filter((s) => config.services.get(s)?.buildContext);
+  return { built, others: environment.services.filter((s) => !built.includes(s)) };
+}
+
+/** Compose for the environment, with the deployed commit in its variables so `/api/version` can show it. */
+export function targetFor(deps: Pick<OperationDeps, 'config' | 'compose'>, environment: Environment, commit?: string, version?: string): ComposeTarget {
+  const variables: Record<string, string> = {};
+  if (commit) variables.GIT_COMMIT = commit;
+  if (version) variables.APP_VERSION = version;
+  if (environment.dockerHost) variables.DOCKER_HOST = environment.dockerHost;
+  return composeTarget(deps.config, deps.compose, variables);
+}
+
+export function throwIfCancelled(signal: AbortSignal): void {
+  if (signal.aborted) throw new CancelledError();
+}
+
+/**
+ * After the first step that changes something, a cancel request can no longer
+ * stop the operation half-way; it is answered with what is being finished.
+ */
+export function pointOfNoReturn(signal: AbortSignal, progress: ProgressReporter) {
+  let step = '';
+  let passed = false;
+  const answer = () => progress.running(step, `Cannot stop now, finishing step ${step}; the operation will complete or roll back.`);
+  signal.addEventListener('abort', () => { if (passed) answer(); }, { once: true });
+  return {
+    /** Enters a step; from the first call on, cancellation is refused. */
+    enter(name: string) {
+      step = name;
+      if (!passed && signal.aborted) throw new CancelledError();
+      passed = true;
+    },
+    get passed() { return passed; },
+  };
+}

@@ -1,0 +1,103 @@
+import { UsageError, errorMessage } from '../common/errors';
+import type { BackupSummary } from './backupPort';
+import { bringBack } from './bringBack';
+import { appendHistory, liveCommit, newRecord, readHistory, type HistoryOutcome } from './history';
+import { liveImages } from './liveImages';
+import { acquireLock } from './lock';
+import { builtServices, pickEnvironment, pointOfNoReturn, throwIfCancelled, type OperationDeps } from './operationContext';
+import { progressReporter, type ProgressListener } from './progress';
+
+export interface RollbackPlan {
+  environment: string;
+  label: string;
+  backup: BackupSummary;
+  /** Service → image id that will run again. */
+  images: Record<string, string>;
+  /** Services that keep their current image (the backup recorded none for them). */
+  keepImages: string[];
+}
+
+export interface RollbackOptions {
+  environment?: string;
+  /** Default: the backup taken by the last production deploy, else the newest. */
+  backupId?: string;
+  confirm: (plan: RollbackPlan) => Promise<boolean>;
+  healthTimeoutSeconds?: number;
+}
+
+export interface RollbackResult {
+  outcome: 'succeeded' | 'declined';
+  plan: RollbackPlan;
+  safetyBackup?: BackupSummary;
+}
+
+/** The backup to roll back to: the one named, else the one the last deploy took before changing anything. */
+async function chooseBackup(deps: OperationDeps, environmentName: string, backups: BackupSummary[], backupId?: string): Promise<BackupSummary> {
+  if (backups.length === 0) throw new UsageError(`There is no backup of ${environmentName} to roll back to.`);
+  if (backupId) {
+    const named = backups.find((b) => b.id === backupId);
+    if (!named) throw new UsageError(`There is no backup "${backupId}" of ${environmentName}; dual-env backups ${environmentName} lists them.`);
+    return named;
+  }
+  const lastDeploy = readHistory(deps.config.projectDir, environmentName).filter((r) => r.operation === 'deploy' && r.backupId).at(-1);
+  return backups.find((b) => b.id === lastDeploy?.backupId) ?? backups[0];
+}
+
+/**
+ * Rolls production back to a backup: confirmation, lock, a safety backup of
+ * the current state, the backup's data, the images recorded with it, health.
+ */
+export async function rollbackProduction(deps: OperationDeps, options: RollbackOptions, signal: AbortSignal, onProgress?: ProgressListener): Promise<RollbackResult> {
+  const progress = progressReporter(onProgress);
+  const now = deps.now ?? (() => new Date());
+  const environment = pickEnvironment(deps.config, options.environment, true);
+  const backup = await chooseBackup(deps, environment.name, await deps.backups.list(environment), options.backupId);
+  const { built } = builtServices(deps.config, environment);
+  const images = Object.fromEntries(Object.entries(backup.images ?? {}).filter(([service]) => built.includes(service)));
+  const plan: RollbackPlan = { environment: environment.name, label: environment.label, backup, images, keepImages: built.filter((s) => !images[s]) };
+
+  progress.running('confirm', 'Waiting for confirmation');
+  const confirmed = await options.confirm(plan);
+  throwIfCancelled(signal);
+  if (!confirmed) {
+    progress.skipped('confirm', 'Not confirmed; nothing was changed.');
+    return { outcome: 'declined', plan };
+  }
+  progress.done('confirm', 'Confirmed');
+
+  const lock = acquireLock(deps.config.projectDir, environment.name, `rollback to ${backup.id}`);
+  const startedAt = now();
+  const result: RollbackResult = { outcome: 'succeeded', plan };
+  const record = (outcome: HistoryOutcome, error?: string) => appendHistory(deps.config.projectDir, newRecord({
+    operation: 'rollback', environment: environment.name, outcome, error,
+    startedAt: startedAt.toISOString(), finishedAt: now().toISOString(), durationMs: now().getTime() - startedAt.getTime(),
+    commit: backup.gitCommit, images, backupId: result.safetyBackup?.id, restoredBackupId: backup.id,
+  }));
+  const noReturn = pointOfNoReturn(signal, progress);
+  try {
+    const live = await liveImages(deps.docker, deps.config.projectName, built);
+    progress.running('safety-backup', 'Backing up the current state first');
+    const current = Object.fromEntries(Object.values(live).map((image) => [image.service, image.imageId]));
+    result.safetyBackup = await deps.backups.create({ environment, gitCommit: liveCommit(deps.config.projectDir, environment.name), images: current, reason: `safety before rollback to ${backup.id}` }, signal, (event) => progress.log('safety-backup', event.message ?? event.logLine ?? ''));
+    progress.done('safety-backup', `Safety backup ${result.safetyBackup.id} taken`);
+
+    await bringBack(deps, { environment, backup, images, healthTimeoutMs: (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000, enter: noReturn.enter }, progress);
+    record('succeeded');
+    return result;
+  } catch (error) {
+    record(!noReturn.passed && signal.aborted ? 'cancelled' : 'failed', errorMessage(error));
+    throw error;
+  } finally {
+    lock.release();
+  }
+}
+
+/** The plan as lines for a terminal prompt or a modal. */
+export function describeRollbackPlan(plan: RollbackPlan): string {
+  return [
+    `Roll ${plan.label} back to backup ${plan.backup.id} (taken ${plan.backup.createdAt}${plan.backup.gitCommit ? ` at commit ${plan.backup.gitCommit.slice(0, 7)}` : ''}).`,
+    'A safety backup of the current database is taken first; then the database is replaced by the backup.',
+    Object.keys(plan.images).length > 0 ? `Images brought back: ${Object.entries(plan.images).map(([s, id]) => `${s} ${id.replace('sha256:', '').slice(0, 12)}`).join(', ')}.` : 'The backup recorded no images; the current images keep running.',
+    ...(plan.keepImages.length > 0 && Object.keys(plan.images).length > 0 ? [`Keeping the current image of: ${plan.keepImages.join(', ')}.`] : []),
+  ].join('\n');
+}

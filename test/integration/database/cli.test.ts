@@ -1,0 +1,92 @@
+// The dual-env backup, backups, verify and restore commands on the rig's
+// staging database, and production's confirmation without a terminal.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { tableChecksums } from '../../../src/core/database';
+import { repoRoot } from '../../rig';
+import { runSql, startDatabaseRig, type DatabaseRig } from './helpers';
+
+const CLI = path.join(repoRoot, 'src', 'cli', 'main.ts');
+const STAGING_FOLDER = path.join(repoRoot, 'backups', 'staging');
+const PRODUCTION_FOLDER = path.join(repoRoot, 'backups', 'production');
+const STAGING_DB = 'warehouse_wms_staging';
+
+function dualEnv(...args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const entries = (folder: string) => (fs.existsSync(folder) ? fs.readdirSync(folder) : []);
+
+describe('dual-env backup, backups, verify, restore', () => {
+  let db: DatabaseRig;
+  const existing = { staging: [] as string[], production: [] as string[] };
+
+  before(async () => {
+    db = await startDatabaseRig();
+    existing.staging = entries(STAGING_FOLDER);
+    existing.production = entries(PRODUCTION_FOLDER);
+  });
+
+  after(() => {
+    // only what these tests created
+    for (const [folder, kept] of [[STAGING_FOLDER, existing.staging], [PRODUCTION_FOLDER, existing.production]] as const) {
+      for (const entry of entries(folder)) if (!kept.includes(entry)) fs.rmSync(path.join(folder, entry), { recursive: true, force: true });
+    }
+  });
+
+  let id: string;
+
+  it('backs up staging and lists the backup as verified', () => {
+    const backup = dualEnv('backup', 'staging', '--json');
+    assert.equal(backup.code, 0, backup.stderr);
+    const record = JSON.parse(backup.stdout) as { id: string; verified: boolean; tables: { name: string }[] };
+    id = record.id;
+    assert.equal(record.verified, true);
+    assert.ok(record.tables.some((t) => t.name === 'orders'));
+    const listed = dualEnv('backups', 'staging', '--json');
+    assert.equal(listed.code, 0, listed.stderr);
+    const list = JSON.parse(listed.stdout) as { id: string; verified: boolean; complete: boolean }[];
+    assert.deepEqual(list.find((b) => b.id === id), { ...list.find((b) => b.id === id), verified: true, complete: true });
+    const text = dualEnv('backups', 'staging');
+    assert.match(text.stdout, new RegExp(`^${id}\\t.*verified`, 'm'));
+    for (const output of [backup.stdout, backup.stderr, listed.stdout, text.stdout]) {
+      assert.ok(!output.includes(db.rig.env.STAGING_DB_ROOT_PASSWORD) && !output.includes(db.rig.env.STAGING_DB_PASSWORD));
+    }
+  });
+
+  it('verifies a good backup (exit 0) and a damaged one (exit 1)', () => {
+    const good = dualEnv('verify', 'staging', id);
+    assert.equal(good.code, 0, good.stderr);
+    assert.match(good.stdout, /is intact/);
+    const damagedId = '20000101-000000';
+    fs.cpSync(path.join(STAGING_FOLDER, id), path.join(STAGING_FOLDER, damagedId), { recursive: true });
+    fs.appendFileSync(path.join(STAGING_FOLDER, damagedId, 'dump.sql.gz'), 'junk');
+    const bad = dualEnv('verify', 'staging', damagedId);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /cannot be trusted: dump\.sql\.gz has \d+ bytes/);
+    assert.equal(dualEnv('verify', 'staging', 'nonsense').code, 2);
+  });
+
+  it('restores staging from the backup, after a safety backup', async () => {
+    const root = db.root(STAGING_DB);
+    const expected = await tableChecksums(root, STAGING_DB);
+    await runSql(root, "UPDATE warehouses SET city = 'Changed' WHERE id = 1");
+    const restored = dualEnv('restore', 'staging', id);
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.match(restored.stdout, /Staging now holds backup .* Previous state saved as \d{8}-\d{6}/);
+    assert.deepEqual(await tableChecksums(root, STAGING_DB), expected);
+  });
+
+  it('refuses to restore production without a terminal unless --yes is given', () => {
+    fs.mkdirSync(PRODUCTION_FOLDER, { recursive: true });
+    fs.cpSync(path.join(STAGING_FOLDER, id), path.join(PRODUCTION_FOLDER, id), { recursive: true });
+    const refused = dualEnv('restore', 'production', id);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /no terminal to confirm on; pass --yes/);
+    assert.deepEqual(entries(PRODUCTION_FOLDER).sort(), [...existing.production, id].sort(), 'no safety backup was taken');
+  });
+});

@@ -1,0 +1,263 @@
+// Deploying staging and production, refusals and rollback, on the rig with a real
+// git repository (a temp copy of the project, see test/support/tempProject.ts) and a bare remote.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import mysql from 'mysql2/promise';
+import { detectCompose } from '../../../src/core/compose/composeCommand';
+import type { DualEnvConfig } from '../../../src/core/config';
+import { DatabaseError } from '../../../src/core/database';
+import { databaseBackups } from '../../../src/core/operations/databaseBackups';
+import { DeployRefusedError } from '../../../src/core/operations/deployPreflight';
+import { deployProduction, type DeployProductionOptions } from '../../../src/core/operations/deployProduction';
+import { deployStaging } from '../../../src/core/operations/deployStaging';
+import { readHistory } from '../../../src/core/operations/history';
+import { acquireLock, LockedError } from '../../../src/core/operations/lock';
+import type { DatabaseBackups } from '../../../src/core/operations/backupPort';
+import type { OperationDeps } from '../../../src/core/operations/operationContext';
+import type { ProgressEvent } from '../../../src/core/operations/progress';
+import { rollbackProduction } from '../../../src/core/operations/rollbackProduction';
+import { composeChecked, projectContainers, projectName, servicesOf, startRig, waitHealthy, type Rig } from '../../rig';
+import { watchHttp } from '../../support/httpWatch';
+import { makeTempProject, type TempProject } from '../../support/tempProject';
+
+const BRANCH = 'stable/prisma-mysql-$(touch${IFS}pwned);`id`';
+const never = () => new AbortController().signal;
+
+describe('deploy staging and production', () => {
+  let rig: Rig;
+  let project: TempProject;
+  let config: DualEnvConfig;
+  let deps: OperationDeps;
+  let backups: DatabaseBackups;
+  const events: ProgressEvent[] = [];
+
+  const port = (variable: string) => Number(rig.env[variable]);
+  const productionUrl = () => `http://127.0.0.1:${port('PRODUCTION_HTTP_PORT')}`;
+  const database = () => mysql.createConnection({
+    host: '127.0.0.1', port: port('PRODUCTION_DB_PORT'), user: 'wms_user', password: rig.env.PRODUCTION_DB_PASSWORD, database: 'warehouse_wms',
+  });
+  async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const connection = await database();
+    try {
+      return (await connection.query(sql, params))[0] as T[];
+    } finally {
+      await connection.end();
+    }
+  }
+  const hasWarehouse = async (code: string) => (await query<{ n: number }>('SELECT COUNT(*) AS n FROM warehouses WHERE code = ?', [code]))[0].n === 1;
+  const addWarehouse = (code: string) => query('INSERT INTO warehouses (code, name, city) VALUES (?, ?, ?)', [code, 'deploy test', 'Testville']);
+
+  /** Production as seen from outside: each container, its image and state, and the data. */
+  async function productionSnapshot() {
+    const containers = await projectContainers(rig.docker, servicesOf('production'));
+    const imageTags = await Promise.all(['wms-frontend', 'wms-backend'].map(async (repo) => (await rig.docker.getImage(`${projectName}/${repo}:production`).inspect()).Id));
+    const rows = await query<{ code: string }>('SELECT code FROM warehouses ORDER BY code');
+    return {
+      containers: containers.map((c) => `${c.Labels['com.docker.compose.service']} ${c.Id} ${c.ImageID} ${c.State}`).sort(),
+      imageTags,
+      rows: rows.map((r) => r.code),
+    };
+  }
+  const remoteTags = () => project.remoteGit('tag', '--list').trim();
+  const deploy = (options: Partial<DeployProductionOptions> = {}, signal = never()) =>
+    deployProduction(deps, { confirm: async () => true, stagingFirst: 'ask', healthTimeoutSeconds: 120, ...options }, signal, (e) => events.push(e));
+  const version = async (httpPortVariable: string) => (await (await fetch(`http://127.0.0.1:${port(httpPortVariable)}/api/version`)).json()) as { commit: string };
+
+  before(async () => {
+    rig = await startRig(['staging', 'production']);
+    project = makeTempProject(BRANCH);
+    config = project.config();
+    assert.equal(config.projectName, projectName, 'the temp project drives the rig\'s compose project');
+    backups = databaseBackups(config);
+    deps = { config, docker: rig.docker, compose: await detectCompose(), backups };
+  });
+
+  after(async () => {
+    // put the rig's stack back as the worktree defines it, and drop the images this test tagged
+    await composeChecked(['up', '-d', '--build', ...servicesOf('staging'), ...servicesOf('production')]).catch(() => undefined);
+    for (const image of await rig.docker.listImages()) {
+      for (const tag of image.RepoTags ?? []) {
+        if (tag.startsWith(`${projectName}/`) && /:rollback-/.test(tag)) await rig.docker.getImage(tag).remove().catch(() => undefined);
+      }
+    }
+    project?.remove();
+  });
+
+  it('deploys staging healthy, with its commit, and leaves production\'s containers alone', async () => {
+    const before = await productionSnapshot();
+    const result = await deployStaging(deps, { healthTimeoutSeconds: 120 }, never(), (e) => events.push(e));
+    const head = project.git('rev-parse', 'HEAD').trim();
+    assert.equal(result.commit, head);
+    assert.equal(result.branch, BRANCH);
+    assert.equal(result.url, `http://127.0.0.1:${port('STAGING_HTTP_PORT')}`);
+    assert.equal((await version('STAGING_HTTP_PORT')).commit, head);
+    const health = await fetch(`${result.url}/api/health`);
+    assert.equal(health.status, 200);
+    assert.deepEqual((await productionSnapshot()).containers, before.containers);
+    assert.equal(readHistory(config.projectDir, 'staging').at(-1)?.outcome, 'succeeded');
+  });
+
+  it('refuses a non-matching branch, a dirty tree, a declined confirmation and a held lock, changing nothing', async () => {
+    const before = await productionSnapshot();
+    const head = project.git('rev-parse', 'HEAD').trim();
+
+    project.git('checkout', '--quiet', '-b', 'feature/not-allowed');
+    await assert.rejects(deploy(), (error: unknown) => error instanceof DeployRefusedError && /"feature\/not-allowed" does not/.test(error.message));
+    project.git('checkout', '--quiet', BRANCH);
+    project.git('branch', '-D', 'feature/not-allowed');
+
+    project.write('examples/wms/frontend/html/index.html', '<p>uncommitted</p>\n');
+    await assert.rejects(deploy(), (error: unknown) => error instanceof DeployRefusedError && /uncommitted changes \(examples\/wms\/frontend\/html\/index.html\)/.test(error.message));
+    project.git('checkout', '--', '.');
+
+    let plan: Parameters<DeployProductionOptions['confirm']>[0] | undefined;
+    const declined = await deploy({ confirm: async (p) => { plan = p; return false; } });
+    assert.equal(declined.outcome, 'declined');
+    assert.equal(plan?.branch, BRANCH);
+    assert.equal(plan?.commit.hash, head);
+    assert.match(plan?.backup ?? '', /verified backup of the warehouse_wms database/);
+    assert.deepEqual(plan?.changes.map((c) => c.subject), ['initial']);
+
+    const held = acquireLock(config.projectDir, 'production', 'a deploy started elsewhere');
+    try {
+      await assert.rejects(deploy(), (error: unknown) => error instanceof LockedError && /production is busy: a deploy started elsewhere by/.test(error.message));
+    } finally {
+      held.release();
+    }
+
+    assert.deepEqual(await productionSnapshot(), before);
+    assert.deepEqual(await backups.list(config.environments.find((e) => e.isProduction)!), []);
+    assert.equal(project.git('rev-parse', 'HEAD').trim(), head);
+    assert.equal(remoteTags(), '');
+  });
+
+  it('refuses a commit staging has not run when the configuration requires staging first', async () => {
+    project.write('examples/wms/frontend/html/about.html', '<p>about</p>\n');
+    project.git('add', '--all');
+    project.git('commit', '--quiet', '-m', 'add about page');
+    await assert.rejects(deploy({ stagingFirst: 'refuse' }), (error: unknown) => error instanceof DeployRefusedError && /has not been deployed to Staging.*deploy it to staging first/.test(error.message));
+  });
+
+  it('stops before any container or git change when the backup fails', async () => {
+    const before = await productionSnapshot();
+    const head = project.git('rev-parse', 'HEAD').trim();
+    project.write('examples/wms/frontend/html/index.html', '<p>would be committed</p>\n');
+    const databaseContainer = (await projectContainers(rig.docker, ['production-database']))[0];
+    await rig.docker.getContainer(databaseContainer.Id).stop();
+    try {
+      await assert.rejects(deploy({ message: 'never committed' }), (error: unknown) => error instanceof DatabaseError);
+      const containers = (await projectContainers(rig.docker, servicesOf('production'))).map((c) => `${c.Labels['com.docker.compose.service']} ${c.Id} ${c.ImageID}`).sort();
+      assert.deepEqual(containers, before.containers.map((c) => c.split(' ').slice(0, 3).join(' ')));
+      assert.equal(project.git('rev-parse', 'HEAD').trim(), head);
+      assert.match(project.git('status', '--porcelain'), /index\.html/);
+      assert.equal(project.git('tag', '--list').trim(), '');
+      assert.equal(remoteTags(), '');
+      assert.equal(readHistory(config.projectDir, 'production').at(-1)?.outcome, 'failed');
+    } finally {
+      await rig.docker.getContainer(databaseContainer.Id).start();
+      await waitHealthy(rig.docker, ['production-database']);
+      project.git('checkout', '--', '.');
+    }
+    assert.deepEqual(await productionSnapshot(), before);
+  });
+
+  it('keeps the old production serving when the build fails', async () => {
+    const before = await productionSnapshot();
+    project.write('examples/wms/backend/Dockerfile', `${project.read('examples/wms/backend/Dockerfile')}RUN echo "broken on purpose" && exit 3\n`);
+    const watch = watchHttp(`${productionUrl()}/api/health`);
+    try {
+      await assert.rejects(deploy({ message: 'break the backend build' }), /Building production-frontend, production-backend failed/);
+    } finally {
+      const seen = await watch.stop();
+      assert.ok(seen.requests > 5, 'production was polled throughout');
+      assert.deepEqual(seen.failures, [], 'production answered 200 throughout the failed deploy');
+    }
+    const after = await productionSnapshot();
+    assert.deepEqual(after.containers, before.containers);
+    assert.deepEqual(after.imageTags, before.imageTags, 'the compose image names point at the live images again');
+    assert.equal((await fetch(`${productionUrl()}/api/health`)).status, 200);
+    project.git('revert', '--no-edit', 'HEAD');
+  });
+
+  it('deploys with a commit message full of shell metacharacters, passed literally, and shows the commit', async () => {
+    const message = 'x"; rm -rf / #$(id) `touch pwned`';
+    project.write('examples/wms/frontend/html/index.html', '<p>release 2</p>\n');
+    const result = await deploy({ message });
+    assert.equal(result.outcome, 'succeeded');
+    const head = project.git('rev-parse', 'HEAD').trim();
+    assert.equal(result.commit, head);
+    assert.equal(project.git('log', '-1', '--format=%B').trim(), message);
+    assert.equal(project.remoteGit('rev-parse', `refs/heads/${BRANCH}`).trim(), head);
+    assert.equal(project.remoteGit('rev-parse', `refs/tags/${result.tag}^{commit}`).trim(), head);
+    assert.match(result.tag ?? '', /^production-\d{8}-\d{6}$/);
+    assert.equal((await version('PRODUCTION_HTTP_PORT')).commit, head);
+    assert.equal(await (await fetch(productionUrl())).text(), '<p>release 2</p>\n');
+    for (const dir of [project.dir, path.dirname(project.dir), process.cwd()]) assert.equal(fs.existsSync(path.join(dir, 'pwned')), false);
+    const record = readHistory(config.projectDir, 'production').at(-1)!;
+    assert.equal(record.outcome, 'succeeded');
+    assert.equal(record.backupId, result.backup?.id);
+    assert.deepEqual(Object.keys(record.images ?? {}).sort(), ['production-backend', 'production-frontend']);
+  });
+
+  it('rolls back to the old images and the backup\'s data when the health gate fails', async () => {
+    const before = await productionSnapshot();
+    const oldCommit = (await version('PRODUCTION_HTTP_PORT')).commit;
+    await addWarehouse('BEFORE-DEPLOY');
+    // a production-only crash: staging would run this commit fine
+    project.write('examples/wms/backend/server.js', project.read('examples/wms/backend/server.js')
+      .replace("const env = process.env;", "const env = process.env;\nif (env.APP_ENV === 'production') { console.error('missing production setting'); process.exit(4); }"));
+    const started = events.length;
+    const written: Promise<unknown>[] = [];
+    const result = await deployProduction(deps, {
+      confirm: async () => true, stagingFirst: 'ask', autoRollback: true, healthTimeoutSeconds: 120, message: 'crash in production',
+    }, never(), (event) => {
+      events.push(event);
+      // written after the backup: the rollback must take it away again
+      if (event.step === 'backup' && event.state === 'done') written.push(addWarehouse('AFTER-BACKUP'));
+    });
+    await Promise.all(written);
+    assert.equal(result.outcome, 'rolled-back');
+    assert.match(result.error ?? '', /production-backend did not become healthy: (it keeps crashing|its healthcheck fails).*last output: .*missing production setting/);
+    const after = await productionSnapshot();
+    assert.deepEqual(after.imageTags, before.imageTags, 'the old images run again');
+    assert.deepEqual(after.containers.map((c) => c.split(' ')[2]), before.containers.map((c) => c.split(' ')[2]));
+    assert.equal(await hasWarehouse('BEFORE-DEPLOY'), true);
+    assert.equal(await hasWarehouse('AFTER-BACKUP'), false);
+    assert.equal((await fetch(`${productionUrl()}/api/health`)).status, 200);
+    assert.equal((await version('PRODUCTION_HTTP_PORT')).commit, oldCommit);
+    assert.ok(events.slice(started).some((e) => e.step === 'rollback' && e.state === 'done'));
+    assert.equal(readHistory(config.projectDir, 'production').at(-1)?.outcome, 'rolled-back');
+    project.git('revert', '--no-edit', 'HEAD');
+  });
+
+  it('lets exactly one of two deploys started at once run', async () => {
+    project.write('examples/wms/frontend/html/index.html', '<p>release 3</p>\n');
+    project.git('commit', '--quiet', '--all', '-m', 'release 3');
+    const outcomes = await Promise.allSettled([deploy(), deploy()]);
+    const ran = outcomes.filter((o) => o.status === 'fulfilled');
+    const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    assert.equal(ran.length, 1);
+    assert.equal(refused.length, 1);
+    assert.ok(refused[0].reason instanceof LockedError, String(refused[0].reason));
+    assert.equal(await (await fetch(productionUrl())).text(), '<p>release 3</p>\n');
+  });
+
+  it('rolls production back to a chosen backup: its data and its images, after a safety backup', async () => {
+    const records = readHistory(config.projectDir, 'production').filter((r) => r.outcome === 'succeeded');
+    const target = records.at(-1)!; // the release 3 deploy: its backup holds release 2's data and images
+    const releaseTwo = records.at(-2)!;
+    await addWarehouse('AFTER-REL3');
+    const result = await rollbackProduction(deps, { backupId: target.backupId, confirm: async () => true, healthTimeoutSeconds: 120 }, never(), (e) => events.push(e));
+    assert.equal(result.outcome, 'succeeded');
+    assert.ok(result.safetyBackup);
+    assert.equal(await hasWarehouse('AFTER-REL3'), false);
+    assert.equal(await hasWarehouse('BEFORE-DEPLOY'), true);
+    assert.equal(await (await fetch(productionUrl())).text(), '<p>release 2</p>\n');
+    assert.equal((await version('PRODUCTION_HTTP_PORT')).commit, releaseTwo.commit);
+    const history = readHistory(config.projectDir, 'production').at(-1)!;
+    assert.equal(history.operation, 'rollback');
+    assert.equal(history.restoredBackupId, target.backupId);
+  });
+});

@@ -1,0 +1,94 @@
+// The dual-env CLI's deploy, history and up/down commands as separate processes,
+// on the rig, against a temp git copy of the project (see test/support/tempProject.ts).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { DualEnvConfig } from '../../../src/core/config';
+import { appendHistory, newRecord, readHistory, type HistoryRecord } from '../../../src/core/operations/history';
+import { composeChecked, projectContainers, projectName, repoRoot, servicesOf, startRig, type Rig } from '../../rig';
+import { makeTempProject, type TempProject } from '../../support/tempProject';
+
+const cli = path.join(repoRoot, 'src', 'cli', 'main.ts');
+
+describe('dual-env deploy, history, up and down', () => {
+  let rig: Rig;
+  let project: TempProject;
+  let config: DualEnvConfig;
+
+  function run(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', cli, '--file', project.composeFile, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      child.once('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  before(async () => {
+    rig = await startRig(['staging', 'production']);
+    project = makeTempProject('stable/prisma-mysql-cli');
+    config = project.config();
+    assert.equal(config.projectName, projectName);
+  });
+
+  after(async () => {
+    await composeChecked(['up', '-d', '--build', ...servicesOf('staging'), ...servicesOf('production')]).catch(() => undefined);
+    for (const image of await rig.docker.listImages()) {
+      for (const tag of image.RepoTags ?? []) {
+        if (tag.startsWith(`${projectName}/`) && /:rollback-/.test(tag)) await rig.docker.getImage(tag).remove().catch(() => undefined);
+      }
+    }
+    project?.remove();
+  });
+
+  it('refuses a production deploy with no terminal to confirm on and no --yes, changing nothing', async () => {
+    const containers = (await projectContainers(rig.docker, servicesOf('production'))).map((c) => c.Id).sort();
+    const result = await run('deploy', 'production');
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /changes production and there is no terminal to confirm on; pass --yes/);
+    assert.deepEqual((await projectContainers(rig.docker, servicesOf('production'))).map((c) => c.Id).sort(), containers);
+    assert.deepEqual(readHistory(config.projectDir, 'production'), []);
+  });
+
+  it('stops and starts one staging service', async () => {
+    const down = await run('down', 'staging', 'staging-frontend');
+    assert.equal(down.code, 0, down.stderr);
+    const [stopped] = await projectContainers(rig.docker, ['staging-frontend']);
+    assert.equal(stopped.State, 'exited');
+    const up = await run('up', 'staging', 'staging-frontend');
+    assert.equal(up.code, 0, up.stderr);
+    assert.equal((await fetch(`http://127.0.0.1:${rig.env.STAGING_HTTP_PORT}/healthz`)).status, 200);
+  });
+
+  it('deploys staging, then lets exactly one of two production deploys started at once run', async () => {
+    const staging = await run('deploy', 'staging');
+    assert.equal(staging.code, 0, staging.stderr);
+    assert.match(staging.stdout, /Deployed [0-9a-f]{7} to Staging: http:\/\/127\.0\.0\.1:/);
+    const [first, second] = await Promise.all([run('deploy', 'production', '--yes'), run('deploy', 'production', '--yes')]);
+    const codes = [first.code, second.code].sort();
+    assert.deepEqual(codes, [0, 1], `${first.stderr}\n---\n${second.stderr}`);
+    const loser = first.code === 1 ? first : second;
+    assert.match(loser.stderr, /production is busy: deploy of stable\/prisma-mysql-cli by .* \(pid \d+, since/);
+    const winner = first.code === 0 ? first : second;
+    assert.match(winner.stdout, /Deployed [0-9a-f]{7} to Production \(tag production-\d{8}-\d{6}, backup \d{8}-\d{6}\)/);
+    assert.equal(readHistory(config.projectDir, 'production').filter((r) => r.outcome === 'succeeded').length, 1);
+  });
+
+  it('shows the history newest first, as text and as JSON', async () => {
+    const extra: HistoryRecord = newRecord({
+      operation: 'deploy', environment: 'production', outcome: 'failed', error: 'build failed', commit: 'f'.repeat(40), branch: 'stable/prisma-mysql-cli',
+      startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), durationMs: 1000,
+    });
+    appendHistory(config.projectDir, extra);
+    const json = await run('history', 'production', '--json');
+    assert.equal(json.code, 0, json.stderr);
+    const records = JSON.parse(json.stdout) as HistoryRecord[];
+    assert.deepEqual(records.map((r) => r.outcome), ['failed', 'succeeded']);
+    assert.equal(records[0].id, extra.id);
+    const text = await run('history', 'production');
+    assert.match(text.stdout, /failed +deploy stable\/prisma-mysql-cli @ fffffff[\s\S]*build failed[\s\S]*succeeded +deploy stable\/prisma-mysql-cli @ [0-9a-f]{7} +\[production-/);
+  });
+});

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, it } from 'node:test';
+import { appendHistory, historyFile, lastSuccessfulDeploy, newRecord, readHistory } from '../../../src/core/operations/history';
+
+describe('deploy history', () => {
+  let dir = '';
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const record = (environment: string, outcome: 'succeeded' | 'failed', commit: string) => newRecord({
+    operation: 'deploy', environment, outcome, commit, startedAt: '2026-11-25T10:00:00.000Z', finishedAt: '2026-11-25T10:01:00.000Z', durationMs: 60_000,
+  });
+
+  it('appends records and reads them back per environment, oldest first', () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-history-'));
+    appendHistory(dir, record('staging', 'succeeded', 'a1'));
+    appendHistory(dir, record('production', 'failed', 'a1'));
+    appendHistory(dir, record('staging', 'succeeded', 'b2'));
+    appendHistory(dir, record('staging', 'failed', 'c3'));
+    assert.deepEqual(readHistory(dir, 'staging').map((r) => r.commit), ['a1', 'b2', 'c3']);
+    assert.deepEqual(readHistory(dir).map((r) => r.environment), ['staging', 'production', 'staging', 'staging']);
+    assert.equal(lastSuccessfulDeploy(dir, 'staging')?.commit, 'b2');
+    assert.equal(lastSuccessfulDeploy(dir, 'production'), undefined);
+    const first = readHistory(dir)[0];
+    assert.equal(first.user, os.userInfo().username);
+    assert.equal(first.hostname, os.hostname());
+  });
+
+  it('skips a line cut short by a crash and keeps the rest', () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-history-'));
+    appendHistory(dir, record('production', 'succeeded', 'a1'));
+    fs.appendFileSync(historyFile(dir), '{"id":"broken","operat');
+    fs.appendFileSync(historyFile(dir), '\n');
+    appendHistory(dir, record('production', 'succeeded', 'b2'));
+    assert.deepEqual(readHistory(dir, 'production').map((r) => r.commit), ['a1', 'b2']);
+  });
+
+  it('reads an empty history when nothing was deployed yet', () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-history-'));
+    assert.deepEqual(readHistory(dir), []);
+  });
+});
