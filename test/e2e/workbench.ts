@@ -80,6 +80,11 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /** A notification toast (progress, information or error) by its text. */
+  notification(text: string | RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast', { hasText: text });
+  }
+
   /** The modal dialog now showing. */
   async dialog(): Promise<Locator> {
     const dialog = this.page.locator('.monaco-dialog-box');

@@ -10,6 +10,8 @@ export type Answer = { pick: string } | { input: string } | { confirm: string } 
 export class ScriptedUserInput implements UserInput {
   /** The questions asked, in order: `pick: title`, `confirm: message`. */
   readonly asked: string[] = [];
+  /** The detail text of each modal confirmation, in order. */
+  readonly details: string[] = [];
   private readonly answers: Answer[];
 
   constructor(answers: Answer[]) {
@@ -34,7 +36,8 @@ export class ScriptedUserInput implements UserInput {
     return this.next('input', options.title).input;
   }
 
-  async confirm(message: string, options: { confirm: string }): Promise<boolean> {
+  async confirm(message: string, options: { detail: string; confirm: string }): Promise<boolean> {
+    this.details.push(options.detail);
     return this.next('confirm', message).confirm === options.confirm;
   }
 
