@@ -19,3 +19,23 @@ suite('log channels', () => {
     assert.deepEqual(api.logChannels.services(), []);
   });
 });
+
+suite('status-bar badge click', () => {
+  test('offers the environment\'s actions and runs the one picked', async () => {
+    const api = await dualEnv();
+    const badge = api.badges.views().production;
+    assert.ok(badge);
+    const input = new ScriptedUserInput([{ pick: '$(output) Show Logs…' }, { pick: 'production-backend' }]);
+    try {
+      await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.environmentActions', 'production'); });
+      input.assertDone();
+      for (const action of ['$(rocket) Deploy to Production', '$(history) Roll Back Production…', '$(database) Back Up Production Now', '$(debug-stop) Stop']) {
+        assert.ok(input.offered[0].includes(action), `${action} not offered: ${input.offered[0].join(', ')}`);
+      }
+      assert.ok(!input.offered[0].includes('$(beaker) Deploy to Staging'));
+      assert.deepEqual(api.logChannels.services(), ['production-backend']);
+    } finally {
+      api.logChannels.stop('production-backend');
+    }
+  });
+});
