@@ -10,7 +10,7 @@ export type Answer = { pick: string } | { input: string } | { confirm: string } 
 export class ScriptedUserInput implements UserInput {
   /** The questions asked, in order: `pick: title`, `confirm: message`. */
   readonly asked: string[] = [];
-  /** The labels each quick pick offered, in order. */
+  /** The labels each quick pick offered, and the buttons of each error, in order. */
   readonly offered: string[][] = [];
   /** The detail text of each modal confirmation, in order. */
   readonly details: string[] = [];
@@ -45,6 +45,7 @@ export class ScriptedUserInput implements UserInput {
   }
 
   async error(message: string, actions: readonly string[]): Promise<string | undefined> {
+    this.offered.push([...actions]);
     const { error } = this.next('error', message);
     assert.ok(error === undefined || actions.includes(error), `"${message}" offers ${actions.join(', ')}, not ${error}`);
     return error;
