@@ -1,3 +1,4 @@
+import { UsageError } from '../core/common/errors';
 import { detectCompose, type ComposePreference } from '../core/compose/composeCommand';
 import type { DualEnvConfig, Environment } from '../core/config';
 import { dockerClientFor } from '../core/docker/client';
@@ -35,4 +36,12 @@ export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
   };
   process.on('SIGINT', onInterrupt);
   return { signal: controller.signal, dispose: () => process.off('SIGINT', onInterrupt) };
+}
+
+/** `--health-timeout <seconds>`: a positive number, or undefined when not given. */
+export function parseSeconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--health-timeout "${value}" is not a positive number of seconds.`);
+  return n;
 }

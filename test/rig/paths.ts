@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import path from 'node:path';
 
 /** The repository root: the rig runs the real reference compose file from here. */
@@ -5,7 +6,11 @@ export const repoRoot = path.resolve(__dirname, '..', '..');
 export const rigDir = path.join(repoRoot, '.rig');
 export const composeFile = path.join(repoRoot, 'docker-compose-dual-env.yml');
 export const envFile = path.join(repoRoot, '.env');
-export const projectName = `dual-env-rig${process.env.RIG_INSTANCE ? `-${process.env.RIG_INSTANCE}` : ''}`;
+/**
+ * One compose project per checkout (or per RIG_INSTANCE): two checkouts never share
+ * database volumes, which were initialised with the passwords of one checkout's .env.
+ */
+export const projectName = `dual-env-rig-${process.env.RIG_INSTANCE || crypto.createHash('sha256').update(repoRoot).digest('hex').slice(0, 6)}`;
 
 export const BASE_IMAGE = 'dual-env-rig/base:bookworm-1';
 export const DATABASE_IMAGE = 'dual-env-rig/database:1';

@@ -5,7 +5,7 @@ import { deployProduction } from '../../core/operations/deployProduction';
 import { deployStaging, type FreshData } from '../../core/operations/deployStaging';
 import { confirmAtTerminal } from '../confirm';
 import { configOf, environmentOf } from '../context';
-import { interruptSignal, operationDeps, printProgress } from '../operationRunner';
+import { interruptSignal, operationDeps, parseSeconds, printProgress } from '../operationRunner';
 
 interface DeployOptions {
   yes?: boolean;
@@ -13,13 +13,6 @@ interface DeployOptions {
   freshData?: boolean | string;
   autoRollback?: boolean;
   healthTimeout?: string;
-}
-
-function seconds(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--health-timeout "${value}" is not a positive number of seconds.`);
-  return n;
 }
 
 /** `dual-env deploy <env> [--yes] [--message <m>] [--fresh-data [backup-id]] [--auto-rollback]`. */
@@ -44,7 +37,7 @@ export function registerDeployCommand(program: Command): void {
           if (options.message) throw new UsageError('--message commits as part of a production deploy; a staging deploy builds the working tree as it is.');
           const freshData: FreshData | undefined = options.freshData === undefined ? undefined
             : typeof options.freshData === 'string' ? { kind: 'backup', backupId: options.freshData } : { kind: 'init' };
-          const result = await deployStaging(deps, { environment: environment.name, freshData, healthTimeoutSeconds: seconds(options.healthTimeout) }, interrupt.signal, printProgress);
+          const result = await deployStaging(deps, { environment: environment.name, freshData, healthTimeoutSeconds: parseSeconds(options.healthTimeout) }, interrupt.signal, printProgress);
           process.stdout.write(`Deployed ${result.commit ? result.commit.slice(0, 7) : 'the working tree'}${result.dirty ? ' with uncommitted changes' : ''} to ${environment.label}${result.url ? `: ${result.url}` : ''}\n`);
           return;
         }
@@ -53,7 +46,7 @@ export function registerDeployCommand(program: Command): void {
           environment: environment.name,
           message: options.message,
           autoRollback: options.autoRollback,
-          healthTimeoutSeconds: seconds(options.healthTimeout),
+          healthTimeoutSeconds: parseSeconds(options.healthTimeout),
           // asked at a terminal, a staging-first warning is part of the question; with --yes it refuses
           stagingFirst: options.yes ? 'refuse' : 'ask',
           confirm: (plan) => confirmAtTerminal(describePlan(plan), { yes: options.yes, action: `Deploy to ${environment.label}` }),

@@ -3,7 +3,7 @@ import { UsageError } from '../../core/common/errors';
 import { describeRollbackPlan, rollbackProduction } from '../../core/operations/rollbackProduction';
 import { confirmAtTerminal } from '../confirm';
 import { configOf, environmentOf } from '../context';
-import { interruptSignal, operationDeps, printProgress } from '../operationRunner';
+import { interruptSignal, operationDeps, parseSeconds, printProgress } from '../operationRunner';
 
 /** `dual-env rollback production [<backup-id>] [--yes]`. */
 export function registerRollbackCommand(program: Command): void {
@@ -24,7 +24,7 @@ export function registerRollbackCommand(program: Command): void {
         const result = await rollbackProduction(deps, {
           environment: environment.name,
           backupId,
-          healthTimeoutSeconds: options.healthTimeout ? Number(options.healthTimeout) : undefined,
+          healthTimeoutSeconds: parseSeconds(options.healthTimeout),
           confirm: (plan) => confirmAtTerminal(describeRollbackPlan(plan), { yes: options.yes, action: `Roll ${environment.label} back` }),
         }, interrupt.signal, printProgress);
         if (result.outcome === 'declined') {

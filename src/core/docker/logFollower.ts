@@ -5,6 +5,7 @@ import { asDockerError, callDocker } from './client';
 import { PROJECT_LABEL, SERVICE_LABEL, serviceOf } from './discovery';
 import { openContainerEvents } from './eventStream';
 import { FrameDecoder, LineSplitter, type OutputStream } from './frames';
+import { sleep } from './sleep';
 
 export interface LogLine {
   service: string;
@@ -240,11 +241,4 @@ export function timestampNanos(timestamp: string): bigint | undefined {
 /** Docker's `since` takes `seconds.nanoseconds`. */
 export function nanosToSince(nanos: bigint): string {
   return `${nanos / 1_000_000_000n}.${String(nanos % 1_000_000_000n).padStart(9, '0')}`;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-  });
 }

@@ -4,7 +4,8 @@ import { buildServices, ensureServicesUp, recreateServices, removeServices, type
 import type { DualEnvConfig, Environment } from '../config';
 import { currentBranch, headCommit, isRepository, treeState } from '../git';
 import { appendHistory, newRecord, type HistoryOutcome } from './history';
-import { builtImages, serviceContainers } from './liveImages';
+import { readProjectContainers } from '../docker/discovery';
+import { builtImages } from './liveImages';
 import { acquireLock } from './lock';
 import { builtServices, pickEnvironment, targetFor, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener, type ProgressReporter } from './progress';
@@ -106,9 +107,9 @@ async function resetData(deps: OperationDeps, environment: Environment, target: 
 
 /** Named volumes of the database container (its data), which must belong to this compose project. */
 async function dataVolumes(docker: Docker, config: DualEnvConfig, service: string): Promise<string[]> {
-  const container = (await serviceContainers(docker, config.projectName, [service])).get(service);
-  if (!container) return [];
-  const info = await docker.getContainer(container.Id).inspect();
+  const [container] = await readProjectContainers(docker, config.projectName, [service]);
+  if (!container?.containerId) return [];
+  const info = await docker.getContainer(container.containerId).inspect();
   const names = info.Mounts.filter((m) => m.Type === 'volume' && m.Name).map((m) => m.Name as string);
   const owned: string[] = [];
   for (const name of names) {

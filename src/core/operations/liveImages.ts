@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { CommandFailedError, errorMessage } from '../common/errors';
 import type { DualEnvConfig } from '../config';
+import { readProjectContainers } from '../docker/discovery';
 
 /** The image a service's running container was started from. */
 export interface LiveImage {
@@ -15,24 +16,13 @@ export function splitImageName(name: string): { repo: string; tag: string } {
   return colon > slash ? { repo: name.slice(0, colon), tag: name.slice(colon + 1) } : { repo: name, tag: 'latest' };
 }
 
-/** The containers of a compose project's services (stopped ones too), by service. */
-export async function serviceContainers(docker: Docker, projectName: string, services: readonly string[]): Promise<Map<string, Docker.ContainerInfo>> {
-  const all = await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${projectName}`] } });
-  const byService = new Map<string, Docker.ContainerInfo>();
-  for (const container of all) {
-    const service = container.Labels['com.docker.compose.service'];
-    if (!services.includes(service) || container.Labels['com.docker.compose.oneoff'] === 'True') continue;
-    // prefer the running one if a replacement is half-created
-    if (!byService.has(service) || container.State === 'running') byService.set(service, container);
-  }
-  return byService;
-}
-
 /** Image ids of the services' running containers; a service without one is left out. */
 export async function liveImages(docker: Docker, projectName: string, services: readonly string[]): Promise<Record<string, LiveImage>> {
   const out: Record<string, LiveImage> = {};
-  for (const [service, container] of await serviceContainers(docker, projectName, services)) {
-    if (container.State === 'running') out[service] = { service, containerId: container.Id, imageId: container.ImageID };
+  for (const container of await readProjectContainers(docker, projectName, services)) {
+    if (container.state === 'running' && container.containerId && container.imageId) {
+      out[container.service] = { service: container.service, containerId: container.containerId, imageId: container.imageId };
+    }
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { DualEnvError } from '../common/errors';
-import { serviceContainers } from './liveImages';
+import { missingContainer, readProjectContainers, type ContainerStatus } from '../docker/discovery';
+import { FrameDecoder } from '../docker/frames';
 
 /** A service did not become healthy after a deploy: which one and why. */
 export class HealthGateError extends DualEnvError {
@@ -20,55 +21,54 @@ export interface HealthWaitOptions {
 /** A service restarting this often after being recreated is crashing, not starting. */
 const CRASH_RESTARTS = 2;
 
-/** The last lines a container wrote (docker's multiplexed log frames stripped). */
+/** The last lines a container wrote. */
 async function logTail(docker: Docker, containerId: string): Promise<string> {
   try {
     const raw = (await docker.getContainer(containerId).logs({ stdout: true, stderr: true, tail: 3, follow: false })) as unknown as Buffer;
-    const lines: string[] = [];
-    for (let offset = 0; offset + 8 <= raw.length; ) {
-      const size = raw.readUInt32BE(offset + 4);
-      lines.push(raw.subarray(offset + 8, offset + 8 + size).toString('utf8'));
-      offset += 8 + size;
-    }
-    return lines.join('').trim().split('\n').slice(-3).join(' | ').slice(0, 300);
+    const text = new FrameDecoder().push(raw).map((frame) => frame.payload.toString('utf8')).join('');
+    return text.trim().split('\n').slice(-3).join(' | ').slice(0, 300);
   } catch {
     return '';
   }
 }
 
-type Verdict = { state: 'healthy' } | { state: 'pending'; why: string } | { state: 'failed'; why: string };
+type Verdict = { state: 'healthy' } | { state: 'pending' | 'failed'; why: string };
 
-async function verdictOf(docker: Docker, container: Docker.ContainerInfo | undefined): Promise<Verdict> {
-  if (!container) return { state: 'pending', why: 'no container' };
-  const info = await docker.getContainer(container.Id).inspect();
-  const state = info.State;
-  const health = state.Health?.Status;
-  if (state.Running && !state.Restarting && (health === 'healthy' || !state.Health)) return { state: 'healthy' };
+async function verdictOf(docker: Docker, container: ContainerStatus): Promise<Verdict> {
+  if (container.state === 'missing') return { state: 'pending', why: 'no container' };
+  if (container.state === 'running' && (container.health === 'healthy' || container.health === 'none')) return { state: 'healthy' };
+  const output = async () => {
+    const logs = container.containerId ? await logTail(docker, container.containerId) : '';
+    return logs ? `; last output: ${logs}` : '';
+  };
   // a crash explains more than the failing healthcheck it causes, so it is checked first
-  if (info.RestartCount >= CRASH_RESTARTS || state.Status === 'exited' || state.Status === 'dead') {
-    const logs = await logTail(docker, container.Id);
-    const what = state.Status === 'exited' || state.Status === 'dead' ? `it exited with code ${state.ExitCode}` : `it keeps crashing (restarted ${info.RestartCount} times)`;
-    return { state: 'failed', why: `${what}${logs ? `; last output: ${logs}` : ''}` };
+  if (container.restartCount >= CRASH_RESTARTS || container.state === 'exited' || container.state === 'dead') {
+    const what = container.state === 'exited' || container.state === 'dead' ? `it is ${container.state}` : `it keeps crashing (restarted ${container.restartCount} times)`;
+    return { state: 'failed', why: `${what}${await output()}` };
   }
-  if (health === 'unhealthy') {
-    const probe = state.Health?.Log?.at(-1)?.Output?.trim().slice(0, 200);
-    const logs = await logTail(docker, container.Id);
-    return { state: 'failed', why: `its healthcheck fails${probe ? ` (${probe})` : ''}${logs ? `; last output: ${logs}` : ''}` };
+  if (container.health === 'unhealthy') {
+    return { state: 'failed', why: `its healthcheck fails${container.healthLog ? ` (${container.healthLog.slice(0, 200)})` : ''}${await output()}` };
   }
-  return { state: 'pending', why: health ? `health ${health}` : state.Status };
+  return { state: 'pending', why: container.health === 'starting' ? 'health starting' : container.state };
 }
 
 /**
- * Waits until every service's container runs and, when it has a healthcheck,
- * reports healthy. Fails as soon as one is unhealthy or crash-looping, or at the
+ * The deploy's health gate: waits until every service's container runs and,
+ * when it has a healthcheck, reports healthy (read through the status issue's
+ * discovery). Fails as soon as one is unhealthy or crash-looping, or at the
  * timeout, naming the service and the reason.
  */
 export async function waitForHealth(docker: Docker, projectName: string, services: readonly string[], options: HealthWaitOptions): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   let reported = '';
   for (;;) {
-    const containers = await serviceContainers(docker, projectName, services);
-    const verdicts = await Promise.all(services.map(async (service) => [service, await verdictOf(docker, containers.get(service))] as const));
+    const containers = await readProjectContainers(docker, projectName, services);
+    // a half-created replacement may sit beside the running container: judge the running one
+    const pick = (service: string) => {
+      const own = containers.filter((c) => c.service === service);
+      return own.find((c) => c.state === 'running') ?? own[0] ?? missingContainer(service);
+    };
+    const verdicts = await Promise.all(services.map(async (service) => [service, await verdictOf(docker, pick(service))] as const));
     const failed = verdicts.find(([, v]) => v.state === 'failed');
     if (failed) {
       const why = (failed[1] as { why: string }).why;

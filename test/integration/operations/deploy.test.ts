@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import { detectCompose } from '../../../src/core/compose/composeCommand';
 import type { DualEnvConfig } from '../../../src/core/config';
+import { CancelledError } from '../../../src/core/common/errors';
 import { DatabaseError } from '../../../src/core/database';
 import { databaseBackups } from '../../../src/core/operations/databaseBackups';
 import { DeployRefusedError } from '../../../src/core/operations/deployPreflight';
@@ -24,6 +25,9 @@ import { makeTempProject, type TempProject } from '../../support/tempProject';
 
 const BRANCH = 'stable/prisma-mysql-$(touch${IFS}pwned);`id`';
 const never = () => new AbortController().signal;
+// production's data outlives a run: rows of this run carry its own suffix
+const RUN = Date.now().toString(36).slice(-6);
+const CODE = { before: `BEFORE-${RUN}`, afterBackup: `AFTERBK-${RUN}`, afterRelease3: `AFTER3-${RUN}` };
 
 describe('deploy staging and production', () => {
   let rig: Rig;
@@ -75,6 +79,7 @@ describe('deploy staging and production', () => {
   });
 
   after(async () => {
+    await query('DELETE FROM warehouses WHERE code IN (?)', [Object.values(CODE)]).catch(() => undefined);
     // put the rig's stack back as the worktree defines it, and drop the images this test tagged
     await composeChecked(['up', '-d', '--build', ...servicesOf('staging'), ...servicesOf('production')]).catch(() => undefined);
     for (const image of await rig.docker.listImages()) {
@@ -97,6 +102,31 @@ describe('deploy staging and production', () => {
     assert.equal(health.status, 200);
     assert.deepEqual((await productionSnapshot()).containers, before.containers);
     assert.equal(readHistory(config.projectDir, 'staging').at(-1)?.outcome, 'succeeded');
+  });
+
+  it('re-initialises staging data from the init SQL, leaving production alone', async () => {
+    const staging = await mysql.createConnection({
+      host: '127.0.0.1', port: port('STAGING_DB_PORT'), user: 'staging_user', password: rig.env.STAGING_DB_PASSWORD, database: 'warehouse_wms_staging',
+    });
+    try {
+      await staging.query('INSERT INTO warehouses (code, name, city) VALUES (?, ?, ?)', ['STAGING-ONLY', 'fresh data probe', 'Testville']);
+    } finally {
+      await staging.end();
+    }
+    const before = await productionSnapshot();
+    await deployStaging(deps, { freshData: { kind: 'init' }, healthTimeoutSeconds: 120 }, never(), (e) => events.push(e));
+    const after = await mysql.createConnection({
+      host: '127.0.0.1', port: port('STAGING_DB_PORT'), user: 'staging_user', password: rig.env.STAGING_DB_PASSWORD, database: 'warehouse_wms_staging',
+    });
+    try {
+      const [rows] = await after.query('SELECT code FROM warehouses ORDER BY code');
+      const codes = (rows as Array<{ code: string }>).map((r) => r.code);
+      assert.ok(!codes.includes('STAGING-ONLY'), 'the probe row is gone');
+      assert.ok(codes.length > 0, 'the init SQL seeded the table again');
+    } finally {
+      await after.end();
+    }
+    assert.deepEqual(await productionSnapshot(), before);
   });
 
   it('refuses a non-matching branch, a dirty tree, a declined confirmation and a held lock, changing nothing', async () => {
@@ -204,7 +234,7 @@ describe('deploy staging and production', () => {
   it('rolls back to the old images and the backup\'s data when the health gate fails', async () => {
     const before = await productionSnapshot();
     const oldCommit = (await version('PRODUCTION_HTTP_PORT')).commit;
-    await addWarehouse('BEFORE-DEPLOY');
+    await addWarehouse(CODE.before);
     // a production-only crash: staging would run this commit fine
     project.write('examples/wms/backend/server.js', project.read('examples/wms/backend/server.js')
       .replace("const env = process.env;", "const env = process.env;\nif (env.APP_ENV === 'production') { console.error('missing production setting'); process.exit(4); }"));
@@ -215,7 +245,7 @@ describe('deploy staging and production', () => {
     }, never(), (event) => {
       events.push(event);
       // written after the backup: the rollback must take it away again
-      if (event.step === 'backup' && event.state === 'done') written.push(addWarehouse('AFTER-BACKUP'));
+      if (event.step === 'backup' && event.state === 'done') written.push(addWarehouse(CODE.afterBackup));
     });
     await Promise.all(written);
     assert.equal(result.outcome, 'rolled-back');
@@ -223,8 +253,8 @@ describe('deploy staging and production', () => {
     const after = await productionSnapshot();
     assert.deepEqual(after.imageTags, before.imageTags, 'the old images run again');
     assert.deepEqual(after.containers.map((c) => c.split(' ')[2]), before.containers.map((c) => c.split(' ')[2]));
-    assert.equal(await hasWarehouse('BEFORE-DEPLOY'), true);
-    assert.equal(await hasWarehouse('AFTER-BACKUP'), false);
+    assert.equal(await hasWarehouse(CODE.before), true);
+    assert.equal(await hasWarehouse(CODE.afterBackup), false);
     assert.equal((await fetch(`${productionUrl()}/api/health`)).status, 200);
     assert.equal((await version('PRODUCTION_HTTP_PORT')).commit, oldCommit);
     assert.ok(events.slice(started).some((e) => e.step === 'rollback' && e.state === 'done'));
@@ -248,16 +278,41 @@ describe('deploy staging and production', () => {
     const records = readHistory(config.projectDir, 'production').filter((r) => r.outcome === 'succeeded');
     const target = records.at(-1)!; // the release 3 deploy: its backup holds release 2's data and images
     const releaseTwo = records.at(-2)!;
-    await addWarehouse('AFTER-REL3');
+    await addWarehouse(CODE.afterRelease3);
     const result = await rollbackProduction(deps, { backupId: target.backupId, confirm: async () => true, healthTimeoutSeconds: 120 }, never(), (e) => events.push(e));
     assert.equal(result.outcome, 'succeeded');
     assert.ok(result.safetyBackup);
-    assert.equal(await hasWarehouse('AFTER-REL3'), false);
-    assert.equal(await hasWarehouse('BEFORE-DEPLOY'), true);
+    assert.equal(await hasWarehouse(CODE.afterRelease3), false);
+    assert.equal(await hasWarehouse(CODE.before), true);
     assert.equal(await (await fetch(productionUrl())).text(), '<p>release 2</p>\n');
     assert.equal((await version('PRODUCTION_HTTP_PORT')).commit, releaseTwo.commit);
     const history = readHistory(config.projectDir, 'production').at(-1)!;
     assert.equal(history.operation, 'rollback');
     assert.equal(history.restoredBackupId, target.backupId);
+  });
+
+  it('stops on a cancel before anything changed, and finishes once past that point', async () => {
+    const before = await productionSnapshot();
+    const head = project.git('rev-parse', 'HEAD').trim();
+    const tags = project.git('tag', '--list');
+    const early = new AbortController();
+    await assert.rejects(deployProduction(deps, { confirm: async () => true, stagingFirst: 'ask' }, early.signal, (event) => {
+      if (event.step === 'backup' && event.state === 'running' && !early.signal.aborted) early.abort();
+    }), (error: unknown) => error instanceof CancelledError);
+    assert.deepEqual((await productionSnapshot()).containers, before.containers);
+    assert.equal(project.git('rev-parse', 'HEAD').trim(), head);
+    assert.equal(project.git('tag', '--list'), tags);
+    assert.equal(readHistory(config.projectDir, 'production').at(-1)?.outcome, 'cancelled');
+
+    project.write('examples/wms/frontend/html/index.html', '<p>release 4</p>\n');
+    const late = new AbortController();
+    const seen: ProgressEvent[] = [];
+    const result = await deployProduction(deps, { confirm: async () => true, stagingFirst: 'ask', message: 'release 4', healthTimeoutSeconds: 120 }, late.signal, (event) => {
+      seen.push(event);
+      if (event.step === 'build' && event.state === 'running' && !late.signal.aborted) late.abort();
+    });
+    assert.equal(result.outcome, 'succeeded');
+    assert.ok(seen.some((e) => /^Cannot stop now, finishing step build/.test(e.message ?? '')), 'the cancel request was answered');
+    assert.equal(await (await fetch(productionUrl())).text(), '<p>release 4</p>\n');
   });
 });

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CancelledError } from '../../../src/core/common/errors';
+import { compactTimestamp } from '../../../src/core/common/time';
+import { describePlan, type DeployPlan } from '../../../src/core/operations/deployPreflight';
+import { splitImageName } from '../../../src/core/operations/liveImages';
+import { pointOfNoReturn } from '../../../src/core/operations/operationContext';
+import { progressReporter, type ProgressEvent } from '../../../src/core/operations/progress';
+
+const commit = (shortHash: string, subject: string) => ({ hash: `${shortHash}${'0'.repeat(33)}`, shortHash, subject, author: 'Ada', date: '2026-11-25T10:00:00Z' });
+
+describe('deploy pieces', () => {
+  it('splits image names with registries, ports and digests-free tags', () => {
+    assert.deepEqual(splitImageName('wms-backend:production'), { repo: 'wms-backend', tag: 'production' });
+    assert.deepEqual(splitImageName('registry.local:5000/team/wms-backend:1.2'), { repo: 'registry.local:5000/team/wms-backend', tag: '1.2' });
+    assert.deepEqual(splitImageName('registry.local:5000/wms-backend'), { repo: 'registry.local:5000/wms-backend', tag: 'latest' });
+  });
+
+  it('stamps UTC times that sort', () => {
+    assert.equal(compactTimestamp(new Date(Date.UTC(2026, 0, 2, 3, 4, 5))), '20260102-030405');
+  });
+
+  it('describes the plan: what, what changes, the backup and the warnings', () => {
+    const plan: DeployPlan = {
+      environment: 'production', label: 'Production', branch: 'stable/prisma-mysql-7', commit: commit('abc1234', 'fix totals'),
+      toCommit: { files: ['a.ts', 'b.ts'], message: 'hotfix' },
+      changes: [commit('abc1234', 'fix totals'), commit('def5678', 'add export')], since: 'production-20261101-120000',
+      services: ['production-frontend', 'production-backend'], backup: 'A verified backup of the warehouse_wms database will be taken first.',
+      warnings: ['Commit abc1234 has not been deployed to Staging'],
+    };
+    const text = describePlan(plan);
+    assert.match(text, /^Deploy stable\/prisma-mysql-7 @ abc1234 \(fix totals\) to Production\./);
+    assert.match(text, /First commit 2 changed file\(s\) \(a\.ts, b\.ts\) as "hotfix"/);
+    assert.match(text, /2 commit\(s\) since production-20261101-120000:\n {2}abc1234 fix totals \(Ada\)\n {2}def5678 add export \(Ada\)/);
+    assert.match(text, /verified backup of the warehouse_wms database/);
+    assert.match(text, /Warning: Commit abc1234 has not been deployed to Staging\./);
+  });
+
+  it('cancels before the point of no return and answers a cancel after it', () => {
+    const events: ProgressEvent[] = [];
+    const early = new AbortController();
+    const before = pointOfNoReturn(early.signal, progressReporter((e) => events.push(e)));
+    early.abort();
+    assert.throws(() => before.enter('git'), CancelledError);
+    assert.equal(before.passed, false);
+
+    const late = new AbortController();
+    const after = pointOfNoReturn(late.signal, progressReporter((e) => events.push(e)));
+    after.enter('git');
+    after.enter('build');
+    late.abort();
+    assert.equal(after.passed, true);
+    assert.equal(events.at(-1)?.message, 'Cannot stop now, finishing step build; the operation will complete or roll back.');
+  });
+});
