@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { dualEnv, until, withUserInput } from './api';
 import { ScriptedUserInput } from './scriptedUserInput';
@@ -21,5 +23,30 @@ suite('production deploy confirmation', () => {
     assert.match(input.details[0], /backup/i);
     assert.match(input.details[0], /production-frontend, production-backend/);
     assert.deepEqual({ containers: containers(), backups: backups() }, before);
+  });
+});
+
+suite('failed production deploy', () => {
+  test('a build that fails after the confirmation ends in an error offering Roll Back and Show Log', async () => {
+    const api = await dualEnv();
+    const dir = api.model.config?.projectDir;
+    assert.ok(dir);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
+    const dockerfile = path.join(dir, 'examples', 'wms', 'backend', 'Dockerfile');
+    const original = fs.readFileSync(dockerfile, 'utf8');
+    const head = git('rev-parse', 'HEAD').trim();
+    // committed, so that the deploy's clean-tree check passes and the build is what fails
+    fs.writeFileSync(dockerfile, `${original}\nRUN exit 3\n`);
+    git('commit', '--quiet', '-am', 'a backend image that cannot be built');
+    const input = new ScriptedUserInput([{ confirm: 'Deploy to Production' }, { error: undefined }]);
+    try {
+      await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.deployProduction'); });
+      input.assertDone();
+      assert.match(input.asked[1], /^error: /);
+      assert.deepEqual(input.offered.at(-1), ['Roll Back', 'Show Log']);
+    } finally {
+      git('reset', '--quiet', '--hard', head);
+    }
+    await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production still healthy');
   });
 });
