@@ -72,7 +72,7 @@ export class Ctx {
 
   /**
    * The environment a command acts on: given by the tree node or status-bar item it
-   * was invoked from, else asked for with a quick pick.
+   * was invoked from, else the only one it applies to, else asked for with a quick pick.
    */
   async environmentOf(arg: unknown, title: string, filter: (e: Environment) => boolean = () => true): Promise<Environment | undefined> {
     const environments = this.model.environments().filter(filter);
@@ -82,6 +82,7 @@ export class Ctx {
     if (environments.length === 0) {
       throw new Error(this.model.problem ?? 'The compose file declares no environment this command applies to.');
     }
+    if (environments.length === 1) return environments[0];
     const picked = await this.userInput.pick(
       environments.map((environment) => ({ label: environment.label, description: environment.url, environment })),
       { title, placeHolder: 'Environment' },

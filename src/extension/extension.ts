@@ -28,6 +28,11 @@ export function activate(context: vscode.ExtensionContext): DualEnvApi {
   ctx.registerCommand('verifyBackup', commands.verifyBackup);
   ctx.registerCommand('revealBackup', commands.revealBackup);
   ctx.registerCommand('deleteBackup', commands.deleteBackup);
+  ctx.registerCommand('deployStaging', commands.deployStaging);
+  ctx.registerCommand('deployProduction', commands.deployProduction);
+  ctx.registerCommand('rollbackProduction', commands.rollbackProduction);
+  ctx.registerCommand('rollbackToBackup', commands.rollbackProduction);
+  ctx.registerCommand('showDeployHistory', commands.showDeployHistory);
 
   ctx.push(
     vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('dualEnv')) ctx.model.reload(); }),

@@ -3,8 +3,9 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { ConfigError, errorMessage } from '../core/common/errors';
 import { checkIsolation, loadConfig, type DualEnvConfig, type Environment, type IsolationFinding } from '../core/config';
+import { lastSuccessfulDeploy } from '../core/operations/history';
 import { loadEngine } from './engineLoader';
-import type { EnvironmentStatus } from './model';
+import type { EnvironmentStatus, LastDeploy } from './model';
 import { applySettings, type DualEnvSettings } from './settings/applySettings';
 import { readSettings } from './settings/settings';
 
@@ -54,6 +55,11 @@ export class WorkspaceModel implements vscode.Disposable {
 
   statusOf(environment: string): EnvironmentStatus | undefined {
     return this.statuses.get(environment);
+  }
+
+  /** The last successful deploy from the project's deploy history (a small file, read when the tree redraws). */
+  lastDeployOf(environment: string): LastDeploy | undefined {
+    return this.config && lastSuccessfulDeploy(this.config.projectDir, environment);
   }
 
   /**

@@ -81,15 +81,17 @@ export interface CodeServer {
 }
 
 /** Starts code-server on a free loopback port with a fresh profile; the extensions folder is removed on stop. */
-export async function startCodeServer(options: { extensionsDir?: string; settings?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {}): Promise<CodeServer> {
+export async function startCodeServer(options: { extensionsDir?: string; settings?: Record<string, unknown>; env?: NodeJS.ProcessEnv; workspaceTrust?: boolean } = {}): Promise<CodeServer> {
   const userDataDir = tempDir('dual-env-ud-');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...SETTINGS, ...options.settings }, null, 2));
+  // with workspace trust on, a folder opens in restricted mode (no prompt) until someone trusts it
+  const trust = options.workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...SETTINGS, ...trust, ...options.settings }, null, 2));
   const extensionsDir = options.extensionsDir ?? tempDir('dual-env-ext-');
   const port = await freePort();
   const child = spawn(codeServerBin(), [
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--ignore-last-opened',
     '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--config', path.join(userDataDir, 'config.yaml'),
   ], { env: { ...process.env, EXTENSIONS_GALLERY: '{}', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -12,8 +12,8 @@ export class Workbench {
    * code-server with the packaged VSIX installed, the worktree (its reference compose
    * file and the rig's .env) open, and the extension active.
    */
-  static async open(folder = repoRoot): Promise<Workbench> {
-    const server = await startCodeServer({ extensionsDir: installVsix() });
+  static async open(folder = repoRoot, options: { workspaceTrust?: boolean } = {}): Promise<Workbench> {
+    const server = await startCodeServer({ extensionsDir: installVsix(), workspaceTrust: options.workspaceTrust });
     let browser: Browser | undefined;
     try {
       browser = await launchBrowser();
@@ -71,6 +71,21 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /** The titles the command palette offers for `filter` (the palette is closed again). */
+  async paletteTitles(filter: string): Promise<string[]> {
+    await this.page.locator('.monaco-workbench .part.editor').click();
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${filter}`);
+    const rows = this.page.locator('.quick-input-list .monaco-list-row');
+    await rows.first().waitFor();
+    // the list is virtualised; 40 rows fit, more than Dual Env contributes
+    const titles = await rows.evaluateAll((elements) => elements.map((e) => e.getAttribute('aria-label') ?? ''));
+    await this.page.keyboard.press('Escape');
+    return titles.map((t) => t.split(',')[0].trim());
+  }
+
   /** Picks an item of the open quick pick by its label. */
   async pick(label: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
@@ -78,6 +93,11 @@ export class Workbench {
     await input.fill(label);
     await this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
     await this.page.keyboard.press('Enter');
+  }
+
+  /** A notification toast (progress, information or error) by its text. */
+  notification(text: string | RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast', { hasText: text });
   }
 
   /** The modal dialog now showing. */

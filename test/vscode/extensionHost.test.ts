@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { format } from 'node:util';
 import * as esbuild from 'esbuild';
 import { startRig } from '../rig';
+import { makeTempProject, type TempProject } from '../support/tempProject';
 import { launchBrowser, repoRoot, startCodeServer, workbenchUrl } from '../e2e/harness';
 import type { HostTestResult } from './suite/index';
 
@@ -31,7 +32,7 @@ async function buildSuite(): Promise<string> {
   return path.join(suiteOut, 'index.js');
 }
 
-async function runInCodeServer(testsPath: string, resultsFile: string): Promise<void> {
+async function runInCodeServer(testsPath: string, resultsFile: string, folder: string): Promise<void> {
   const server = await startCodeServer({ env: { DUAL_ENV_TEST_RESULTS: resultsFile } });
   const browser = await launchBrowser();
   try {
@@ -45,7 +46,7 @@ async function runInCodeServer(testsPath: string, resultsFile: string): Promise<
       if (process.env.VERBOSE || /^ {2,}(\S|✔|\d+\))|passing|failing/.test(line)) console.log(`# ${line}`);
     });
     const remote = (p: string) => `vscode-remote://${server.authority}${p}`;
-    await page.goto(workbenchUrl(server, repoRoot, [['extensionDevelopmentPath', remote(repoRoot)], ['extensionTestsPath', remote(testsPath)]]));
+    await page.goto(workbenchUrl(server, folder, [['extensionDevelopmentPath', remote(repoRoot)], ['extensionTestsPath', remote(testsPath)]]));
     let timer: NodeJS.Timeout | undefined;
     const code = await Promise.race([exited, new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), HOST_TIMEOUT_MS); })]);
     clearTimeout(timer);
@@ -56,12 +57,12 @@ async function runInCodeServer(testsPath: string, resultsFile: string): Promise<
   }
 }
 
-async function runInDesktopVsCode(testsPath: string, resultsFile: string): Promise<void> {
+async function runInDesktopVsCode(testsPath: string, resultsFile: string, folder: string): Promise<void> {
   const { runTests } = await import('@vscode/test-electron');
   await runTests({
     extensionDevelopmentPath: repoRoot,
     extensionTestsPath: testsPath,
-    launchArgs: [repoRoot, '--disable-extensions', '--disable-workspace-trust'],
+    launchArgs: [folder, '--disable-extensions', '--disable-workspace-trust'],
     extensionTestsEnv: { DUAL_ENV_TEST_RESULTS: resultsFile },
   }).catch(() => { /* the failures are in the results file */ });
 }
@@ -70,16 +71,22 @@ describe(`extension-host suite (${process.env.DUAL_ENV_VSCODE === 'desktop' ? 'd
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-host-'));
   const resultsFile = path.join(scratch, 'results.json');
   let results: HostTestResult[] = [];
+  // the open folder: a temp git copy of the project on a production branch, driving the rig's containers
+  let project: TempProject | undefined;
 
   before(async () => {
     await startRig(['staging', 'production']);
+    project = makeTempProject('stable/prisma-mysql-host');
     const testsPath = await buildSuite();
-    await (process.env.DUAL_ENV_VSCODE === 'desktop' ? runInDesktopVsCode : runInCodeServer)(testsPath, resultsFile);
+    await (process.env.DUAL_ENV_VSCODE === 'desktop' ? runInDesktopVsCode : runInCodeServer)(testsPath, resultsFile, project.dir);
     if (!fs.existsSync(resultsFile)) throw new Error('the extension host wrote no results; run with VERBOSE=1 to see its console.');
     results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
   });
 
-  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  after(() => {
+    project?.remove();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
 
   it('ran the suite inside the extension host', async (t) => {
     assert.ok(results.length > 0, 'the suite reported no tests');

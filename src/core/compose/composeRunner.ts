@@ -64,7 +64,7 @@ function failureTail(output: string): string {
 
 /** Builds the images of the given services; nothing running is touched. */
 export function buildServices(target: ComposeTarget, services: readonly string[], options?: StepOptions) {
-  return composeStep(target, ['build', ...services], `Building ${services.join(', ')}`, options);
+  return composeStep(target, ['build', '--force-rm', ...services], `Building ${services.join(', ')}`, options);
 }
 
 /** Replaces the containers of the given services with new ones from their current images, leaving other services alone. */

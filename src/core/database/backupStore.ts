@@ -7,11 +7,11 @@ import zlib from 'node:zlib';
 import type { DatabaseCredentials } from '../config/credentials';
 import { UsageError } from '../common/errors';
 import { progressReporter, type ProgressListener } from '../operations/progress';
-import { writeDump, type DumpOptions } from './dumpWriter';
+import { writeDump, type DumpOptions, type DumpResult } from './dumpWriter';
 import { BackupCorruptError, BackupNotFoundError } from './errors';
 import {
   BACKUP_ID, CHECKSUM_ALGORITHM, DUMP_FILE, MANIFEST_FILE, backupIdFor, compareNewestFirst, readRecord,
-  type BackupManifest, type BackupRecord,
+  type BackupManifest, type BackupRecord, type DumpPart,
 } from './manifest';
 import { formatBytes, formatCount, formatRate } from './progressText';
 
@@ -47,26 +47,29 @@ export async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Concatenates the gzip parts (one valid multi-member gzip file), fsyncs it, returns its sha256 and size. */
-async function joinParts(parts: readonly string[], target: string): Promise<{ sha256: string; bytes: number }> {
+/** Concatenates the gzip parts (one valid multi-member gzip file), fsyncs it, returns its sha256, size and where each part is. */
+async function joinParts(parts: DumpResult['parts'], target: string): Promise<{ sha256: string; bytes: number; index: DumpPart[] }> {
   const hash = crypto.createHash('sha256');
   const out = await fs.promises.open(target, 'w');
+  const index: DumpPart[] = [];
   let bytes = 0;
   try {
     for (const part of parts) {
-      for await (const chunk of fs.createReadStream(part, { highWaterMark: 1 << 20 })) {
+      const offset = bytes;
+      for await (const chunk of fs.createReadStream(part.file, { highWaterMark: 1 << 20 })) {
         const data = chunk as Buffer;
         hash.update(data);
         await out.write(data);
         bytes += data.length;
       }
-      await fs.promises.rm(part);
+      index.push({ ...(part.table === undefined ? {} : { table: part.table }), offset, bytes: bytes - offset });
+      await fs.promises.rm(part.file);
     }
     await out.sync();
   } finally {
     await out.close();
   }
-  return { sha256: hash.digest('hex'), bytes };
+  return { sha256: hash.digest('hex'), bytes, index };
 }
 
 async function writeFileSynced(file: string, text: string): Promise<void> {
@@ -147,7 +150,7 @@ export async function createBackup(
       tables: dump.tables,
       objects: dump.objects,
       checksumAlgorithm: CHECKSUM_ALGORITHM,
-      dump: { file: DUMP_FILE, sha256: written.sha256, bytes: written.bytes },
+      dump: { file: DUMP_FILE, sha256: written.sha256, bytes: written.bytes, parts: written.index },
       ...(input.gitCommit ? { gitCommit: input.gitCommit } : {}),
       ...(input.images ? { images: input.images } : {}),
       ...(input.reason ? { reason: input.reason } : {}),

@@ -39,8 +39,8 @@ export interface DumpOptions {
 }
 
 export interface DumpResult {
-  /** gzip files, in order; concatenated they are one valid gzip stream of the whole dump. */
-  parts: string[];
+  /** gzip files, in order; concatenated they are one valid gzip stream of the whole dump. `table` for table parts. */
+  parts: { file: string; table?: string }[];
   tables: TableSummary[];
   serverVersion: string;
   objects: { type: string; name: string }[];
@@ -89,7 +89,16 @@ async function openSnapshots(credentials: DatabaseCredentials, tables: readonly 
   const locker = await openConnection(credentials);
   opened.push(locker);
   await locker.query('SET SESSION lock_wait_timeout = 60');
-  await locker.query(`LOCK TABLES ${tables.map((t) => `${quoteIdentifier(t.name)} READ`).join(', ')}`);
+  try {
+    await locker.query(`LOCK TABLES ${tables.map((t) => `${quoteIdentifier(t.name)} READ`).join(', ')}`);
+  } catch (error) {
+    // without the LOCK TABLES privilege the snapshots could differ: one connection it is
+    if (!/denied/i.test(safeMessage(error))) throw error;
+    await closeQuietly(locker);
+    for (const extra of workers.slice(1)) await closeQuietly(extra);
+    await startSnapshot(workers[0]);
+    return [workers[0]];
+  }
   try {
     await Promise.all(workers.map(startSnapshot));
   } finally {
@@ -156,7 +165,7 @@ export async function writeDump(
     await writePart(last, level, async (out) => { out.write(objectsSection(objects)); out.write(dumpFooter()); }, () => undefined);
     for (const worker of workers) await worker.query('ROLLBACK');
     return {
-      parts: Array.from({ length: tables.length + 2 }, (_, i) => partOf(i)),
+      parts: [{ file: partOf(0) }, ...tables.map((t, i) => ({ file: partOf(i + 1), table: t.name })), { file: last }],
       tables: summaries,
       serverVersion: version,
       objects: objects.map((o) => ({ type: o.type, name: o.name })),

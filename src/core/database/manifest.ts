@@ -6,6 +6,17 @@ export const DUMP_FILE = 'dump.sql.gz';
 export const MANIFEST_FILE = 'manifest.json';
 export const CHECKSUM_ALGORITHM = 'dual-env-rows-v1: sum mod 2^64 of two MurmurHash3-32 of each row as an SQL tuple';
 
+/**
+ * Where each gzip member of dump.sql.gz starts: the header, one per table, then
+ * routines/views/triggers/events. A restore loads tables from their own
+ * members in parallel; stock tools just read the file as one gzip stream.
+ */
+export interface DumpPart {
+  table?: string;
+  offset: number;
+  bytes: number;
+}
+
 /** What manifest.json holds. Never a password. */
 export interface BackupManifest {
   formatVersion: 1;
@@ -18,7 +29,7 @@ export interface BackupManifest {
   tables: TableSummary[];
   objects: { type: string; name: string }[];
   checksumAlgorithm: string;
-  dump: { file: string; sha256: string; bytes: number };
+  dump: { file: string; sha256: string; bytes: number; parts?: DumpPart[] };
   gitCommit?: string;
   /** Image of each service that was live, when the caller said. */
   images?: Record<string, string>;

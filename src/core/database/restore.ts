@@ -5,10 +5,10 @@ import { CancelledError, UsageError } from '../common/errors';
 import { progressReporter, type ProgressListener } from '../operations/progress';
 import { assertRestorable, createBackup } from './backupStore';
 import { abortWith, closeQuietly, describeServer, destroyQuietly, openConnection, rowsOf, safeMessage, type Connection } from './connection';
-import { loadDump } from './dumpLoader';
-import type { DumpOptions } from './dumpWriter';
+import { loadDump, loadDumpByParts, type LoadProgress, type LoadResult } from './dumpLoader';
+import type { DumpOptions, TableSummary } from './dumpWriter';
 import { DatabaseError, RestoreVerificationError } from './errors';
-import { DUMP_FILE, type BackupRecord } from './manifest';
+import { DUMP_FILE, type BackupRecord, type DumpPart } from './manifest';
 import { formatBytes, formatCount, formatRate } from './progressText';
 import { quoteIdentifier, quoteString } from './sqlText';
 import { compareTables, tableChecksums } from './tableChecksums';
@@ -16,8 +16,10 @@ import { compareTables, tableChecksums } from './tableChecksums';
 export interface RestoreDeps {
   /** Root (or a user with CREATE/DROP DATABASE): the restore loads into a scratch database first. `database` is the target. */
   credentials: DatabaseCredentials;
-  /** The environment's backups folder: where the backup is and where the safety backup goes. */
+  /** The backups folder holding the backup (and receiving the safety backup unless `safetyFolder` says otherwise). */
   folder: string;
+  /** Where the safety backup of the target goes, when the backup comes from another environment's folder. */
+  safetyFolder?: string;
   /** Named in the safety backup's manifest. */
   environment?: string;
   /** Connections that load rows at once (default 3). */
@@ -38,6 +40,17 @@ export interface RestoreResult {
   rows: number;
   safetyBackup?: BackupRecord;
   durationMs: number;
+}
+
+/** Whether the manifest's index of gzip members covers the dump exactly (else the dump is read front to back). */
+function partsTileFile(parts: readonly DumpPart[] | undefined, bytes: number): boolean {
+  if (!parts || parts.length < 2) return false;
+  let next = 0;
+  for (const part of parts) {
+    if (part.offset !== next || part.bytes <= 0) return false;
+    next += part.bytes;
+  }
+  return next === bytes;
 }
 
 /** Names of the helper databases of a restore of `target`: short enough for MySQL's 64 characters. */
@@ -156,7 +169,7 @@ export async function restoreBackup(
       report.skipped('safety-backup', `No safety backup: database ${target} does not exist yet.`);
     } else {
       safetyBackup = await createBackup(
-        { credentials: deps.credentials, folder: deps.folder, dump: deps.dump },
+        { credentials: deps.credentials, folder: deps.safetyFolder ?? deps.folder, dump: deps.dump },
         { environment: deps.environment ?? manifest.environment, reason: `safety copy before restoring ${input.backupId}` },
         signal,
         (event) => onProgress?.({ ...event, step: 'safety-backup' }),
@@ -175,19 +188,30 @@ export async function restoreBackup(
     }
     report.running('load', `Loading ${input.backupId} into scratch database ${scratch}…`, 0);
     const loadStarted = Date.now();
-    const loaded = await loadDump(path.join(deps.folder, input.backupId, DUMP_FILE), loaders, signal, (p) => {
+    const dumpFile = path.join(deps.folder, input.backupId, DUMP_FILE);
+    const onLoad = (p: LoadProgress) => {
       report.running('load', `${p.tablesCreated}/${manifest.tables.length} tables · ${formatBytes(p.bytesRead)} of ${formatBytes(p.totalBytes)} · ${formatRate(p.bytesRead, Date.now() - loadStarted)}`, p.bytesRead / Math.max(1, p.totalBytes));
-    });
-    for (const connection of loaders) await closeQuietly(connection);
-    report.done('load', `Loaded ${formatCount(loaded.statements)} statements.`);
-
-    report.running('check', 'Comparing row counts and checksums with the manifest…');
+    };
     const totalRows = manifest.tables.reduce((n, t) => n + t.rows, 0);
-    let checkedRows = 0;
-    const actual = await tableChecksums(deps.credentials, scratch, {
-      parallel: Math.max(1, deps.parallel ?? 3),
-      onRows: (rows) => { checkedRows += rows; report.running('check', `${formatCount(checkedRows)} of ${formatCount(totalRows)} rows checked`, checkedRows / Math.max(1, totalRows)); },
-    });
+    let loaded: LoadResult;
+    let actual: TableSummary[];
+    if (partsTileFile(manifest.dump.parts, manifest.dump.bytes)) {
+      // tables load side by side from their own gzip members, each checksummed as soon as it is in
+      const result = await loadDumpByParts(dumpFile, manifest.dump.parts ?? [], loaders, scratch, signal, onLoad);
+      loaded = result;
+      actual = result.tables;
+      report.done('load', `Loaded ${formatCount(loaded.statements)} statements.`);
+    } else {
+      loaded = await loadDump(dumpFile, loaders, signal, onLoad);
+      report.done('load', `Loaded ${formatCount(loaded.statements)} statements.`);
+      report.running('check', 'Comparing row counts and checksums with the manifest…');
+      let checkedRows = 0;
+      actual = await tableChecksums(deps.credentials, scratch, {
+        parallel: Math.max(1, deps.parallel ?? 3),
+        onRows: (rows) => { checkedRows += rows; report.running('check', `${formatCount(checkedRows)} of ${formatCount(totalRows)} rows checked`, checkedRows / Math.max(1, totalRows)); },
+      });
+    }
+    for (const connection of loaders) await closeQuietly(connection);
     const problems = compareTables(manifest.tables, actual);
     if (problems.length > 0) {
       throw new RestoreVerificationError(`Backup ${input.backupId} did not load as recorded (${problems.slice(0, 3).join('; ')}); ${target} was left unchanged.`);
@@ -195,6 +219,8 @@ export async function restoreBackup(
     report.done('check', `All ${manifest.tables.length} tables match the manifest.`);
     if (signal.aborted) throw new CancelledError();
 
+    // from here on a cancel would only risk leaving the swap half-reported: it runs to its end
+    stopAbort();
     report.running('swap', `Swapping the restored tables into ${target}…`);
     const targetConnection = await openConnection(deps.credentials, { database: target });
     opened.push(targetConnection);

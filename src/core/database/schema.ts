@@ -25,13 +25,15 @@ export interface SchemaObject {
 }
 
 /** Base tables of a database (sequences and views left out) with their value columns. */
-export async function readTables(connection: Connection, database: string): Promise<TableInfo[]> {
+export async function readTables(connection: Connection, database: string, only?: string): Promise<TableInfo[]> {
+  const filter = only === undefined ? '' : ' AND TABLE_NAME = ?';
+  const values = only === undefined ? [database] : [database, only];
   const tables = await rowsOf<{ name: string; rows: string | null; bytes: string | null }>(connection,
     `SELECT TABLE_NAME AS name, TABLE_ROWS AS \`rows\`, DATA_LENGTH AS bytes FROM information_schema.TABLES
-     WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME`, [database]);
+     WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'${filter} ORDER BY TABLE_NAME`, values);
   const columns = await rowsOf<{ tableName: string; name: string; dataType: string; generated: string }>(connection,
     `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name, DATA_TYPE AS dataType, IS_GENERATED AS \`generated\`
-     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`, [database]);
+     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?${filter} ORDER BY TABLE_NAME, ORDINAL_POSITION`, values);
   return tables.map((t) => ({
     name: t.name,
     columns: columns

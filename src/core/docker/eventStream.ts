@@ -53,6 +53,8 @@ export async function openContainerEvents(
     stream.on('error', (error: Error) => (signal.aborted ? resolve() : reject(error)));
   });
   signal.addEventListener('abort', () => stream.destroy?.(), { once: true });
+  // a caller that gave up on the stream before awaiting `ended` must not crash the process
+  ended.catch(() => undefined);
   return { ended };
 }
 

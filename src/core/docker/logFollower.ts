@@ -5,6 +5,7 @@ import { asDockerError, callDocker } from './client';
 import { PROJECT_LABEL, SERVICE_LABEL, serviceOf } from './discovery';
 import { openContainerEvents } from './eventStream';
 import { FrameDecoder, LineSplitter, type OutputStream } from './frames';
+import { sleep } from './sleep';
 
 export interface LogLine {
   service: string;
@@ -110,8 +111,8 @@ async function followService(f: Follower, service: string): Promise<void> {
         if (ended === 'aborted') return;
         continue;
       }
+      if (!current && !last) f.emit({ service, stream: 'marker', text: `${service} has no container${f.follow ? ' yet; waiting for it to start' : ''}` });
       if (!f.follow) return;
-      if (!current && !last) f.emit({ service, stream: 'marker', text: `${service} has no container yet; waiting for it to start` });
       await next?.started;
       failures = 0;
     } catch (error) {
@@ -240,11 +241,4 @@ export function timestampNanos(timestamp: string): bigint | undefined {
 /** Docker's `since` takes `seconds.nanoseconds`. */
 export function nanosToSince(nanos: bigint): string {
   return `${nanos / 1_000_000_000n}.${String(nanos % 1_000_000_000n).padStart(9, '0')}`;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-  });
 }

@@ -7,6 +7,7 @@ import {
   type ContainerStatus, type EnvironmentStatus,
 } from './discovery';
 import { STATUS_ACTIONS, containerIdOf, openContainerEvents, type DockerEvent } from './eventStream';
+import { sleep } from './sleep';
 
 export type StatusListener = (snapshot: EnvironmentStatus[]) => void;
 
@@ -202,16 +203,4 @@ class HostWatch {
     this.queue = run.catch((error: unknown) => this.deps.log?.(errorMessage(asDockerError(error, this.docker))));
     return run;
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

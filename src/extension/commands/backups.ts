@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { databaseCredentials } from '../../core/config';
 import type { CommandFactory, Ctx } from '../context';
 import { loadEngine } from '../engineLoader';
 import type { TreeNode } from '../tree/environmentsTree';
@@ -13,20 +12,15 @@ function backupNode(node: unknown, command: string): BackupNode {
   return candidate;
 }
 
-/** Back Up Production Now: a verified backup of the database, then the retention policy. */
+/** Back Up Production Now: a verified backup of the database, then the retention policy (as `dual-env backup`). */
 export const backupProduction: CommandFactory = (ctx) => async (arg?: unknown) => {
   const config = ctx.model.config;
   const environment = await ctx.environmentOf(arg, 'Back Up Now', (e) => e.isProduction && e.database !== undefined);
   if (!config || !environment?.database) return;
-  const credentials = await databaseCredentials(config, environment.database, { secrets: ctx.secrets });
   const images = Object.fromEntries((ctx.model.statusOf(environment.name)?.containers ?? []).filter((c) => c.image).map((c) => [c.service, c.image]));
   const engine = await loadEngine();
-  const record = await ctx.withProgress(`Back Up ${environment.label}`, async (signal, onProgress) => {
-    const backup = await engine.createBackup({ credentials, folder: environment.backups.folder }, { environment: environment.name, images, reason: 'backup from VS Code' }, signal, onProgress);
-    const removed = await engine.applyRetention(environment.backups.folder, environment.backups.retention);
-    if (removed.length > 0) ctx.log.info(`Retention (${environment.backups.retention}) removed backups ${removed.join(', ')}.`);
-    return backup;
-  });
+  const record = await ctx.withProgress(`Back Up ${environment.label}`, (signal, onProgress) =>
+    engine.backupDatabase({ config, environment, secrets: ctx.secrets }, { images, reason: 'backup from VS Code' }, signal, onProgress));
   ctx.tree.refreshBackups();
   void vscode.window.showInformationMessage(`Backup ${record.id} of ${environment.label} is written and verified (${record.rows ?? 0} rows).`);
 };

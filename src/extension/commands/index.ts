@@ -6,3 +6,5 @@ export {
 } from './environment';
 export { showLogs, stopFollowingLogs } from './logs';
 export { backupProduction, deleteBackup, revealBackup, verifyBackup } from './backups';
+export { deployProduction, deployStaging, rollbackProduction } from './deploy';
+export { showDeployHistory } from './history';

@@ -67,7 +67,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vsco
   viewOf(node: TreeNode): ItemView {
     switch (node.kind) {
       case 'environment':
-        return environmentItem(node.environment, this.model.statusOf(node.environment.name), undefined);
+        return environmentItem(node.environment, this.model.statusOf(node.environment.name), this.model.lastDeployOf(node.environment.name));
       case 'container':
         return containerItem(node.environment.name, node.container);
       case 'backups':

@@ -43,6 +43,28 @@ describe('restore refuses a damaged backup and leaves the target unchanged', () 
     fs.writeFileSync(manifestFile, JSON.stringify(manifest));
   }
 
+  /** Edits one table's gzip member and keeps the manifest's index and sha256 consistent, so the parallel loader reads it. */
+  function rewriteTablePart(dir: string, table: string, edit: (sql: string) => string): void {
+    const dumpFile = path.join(dir, 'dump.sql.gz');
+    const manifestFile = path.join(dir, 'manifest.json');
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+    const whole = fs.readFileSync(dumpFile);
+    let offset = 0;
+    const members: Buffer[] = [];
+    manifest.dump.parts = manifest.dump.parts.map((part: { table?: string; offset: number; bytes: number }) => {
+      let member = whole.subarray(part.offset, part.offset + part.bytes);
+      if (part.table === table) member = zlib.gzipSync(edit(zlib.gunzipSync(member).toString('utf8')));
+      members.push(member);
+      const moved = { ...part, offset, bytes: member.length };
+      offset += member.length;
+      return moved;
+    });
+    const gz = Buffer.concat(members);
+    fs.writeFileSync(dumpFile, gz);
+    manifest.dump = { ...manifest.dump, bytes: gz.length, sha256: crypto.createHash('sha256').update(gz).digest('hex') };
+    fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+  }
+
   async function assertTargetUnchanged(): Promise<void> {
     assert.deepEqual(await tableChecksums(db.root(TARGET), TARGET), targetBefore);
     const admin = await adminConnection(db.root(TARGET), null);
@@ -118,6 +140,14 @@ describe('restore refuses a damaged backup and leaves the target unchanged', () 
     rewriteDump(dir, (sql) => sql.replace("'row 4321'", "'row 4322'"));
     assert.equal((await verifyBackup(folder, '20000101-000005')).ok, true, 'the files themselves are consistent');
     await assert.rejects(restore('20000101-000005'), (error: Error) => error instanceof RestoreVerificationError && /audit holds different values/.test(error.message));
+    await assertTargetUnchanged();
+  });
+
+  it('refuses a changed row also when tables load in parallel from their own gzip members', async () => {
+    const dir = copyBackup('20000101-000006');
+    rewriteTablePart(dir, 'child', (sql) => sql.replace('(12,2,-3.1250)', '(12,2,-3.1251)'));
+    assert.equal((await verifyBackup(folder, '20000101-000006')).ok, true, 'the files themselves are consistent');
+    await assert.rejects(restore('20000101-000006'), (error: Error) => error instanceof RestoreVerificationError && /child holds different values/.test(error.message));
     await assertTargetUnchanged();
   });
 

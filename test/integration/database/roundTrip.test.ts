@@ -15,6 +15,7 @@ import {
 const SOURCE = 'dualenv_rt_source';
 const RESTORED = 'dualenv_rt_restored';
 const STOCK = 'dualenv_rt_stock';
+const AS_USER = 'dualenv_rt_as_user';
 
 describe('backup and restore round trip', () => {
   let db: DatabaseRig;
@@ -31,7 +32,8 @@ describe('backup and restore round trip', () => {
   });
 
   after(async () => {
-    await dropDatabases(db.root(SOURCE), SOURCE, RESTORED, STOCK);
+    await runSql(db.root(SOURCE), `REVOKE ALL PRIVILEGES ON \`${AS_USER}\`.* FROM 'staging_user'@'%'`).catch(() => undefined);
+    await dropDatabases(db.root(SOURCE), SOURCE, RESTORED, STOCK, AS_USER);
     fs.rmSync(folder, { recursive: true, force: true });
   });
 
@@ -117,6 +119,18 @@ describe('backup and restore round trip', () => {
     assert.deepEqual(await rawRows(db.root(STOCK), 'every_type', 'id'), original);
     const [doubled] = await runSql(db.root(STOCK), 'SELECT double_it(5) AS v') as { v: number }[];
     assert.equal(doubled.v, 10);
+  });
+
+  it('loads, without DEFINER clauses, as a user other than the one that defined the objects', async () => {
+    await recreateDatabase(db.root(AS_USER), AS_USER);
+    await runSql(db.root(AS_USER), `GRANT ALL PRIVILEGES ON \`${AS_USER}\`.* TO 'staging_user'@'%'`);
+    const appUser = { ...db.root(AS_USER), user: 'staging_user', password: db.rig.env.STAGING_DB_PASSWORD };
+    await loadWithStockClient(appUser, path.join(backup.path, 'dump.sql.gz'));
+    assert.deepEqual(await tableChecksums(appUser, AS_USER), backup.manifest!.tables);
+    const [row] = await runSql(appUser, 'SELECT doubled FROM a_doubled_totals WHERE id = 2') as { doubled: number }[];
+    assert.equal(row.doubled, 4);
+    const [definer] = await runSql(db.root(AS_USER), `SELECT DEFINER AS who FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '${AS_USER}' LIMIT 1`) as { who: string }[];
+    assert.match(definer.who, /^staging_user@/);
   });
 
   it('gives checksums that see a changed value, and a backup in parallel equals one without', async () => {

@@ -1,9 +1,10 @@
+import assert from 'node:assert/strict';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { loadConfig, type DualEnvConfig } from '../../../src/core/config';
 import type { EnvironmentStatus } from '../../../src/core/docker/discovery';
 import type { StatusMonitor } from '../../../src/core/docker/statusMonitor';
-import { composeFile } from '../../rig';
+import { composeFile, projectContainers } from '../../rig';
 
 /** The worktree's compose file as the CLI reads it (the rig's .env gives the project name and ports). */
 export function rigConfig(): DualEnvConfig {
@@ -38,3 +39,12 @@ export function snapshotWhere(monitor: StatusMonitor, accept: (snapshot: Environ
 
 export const allHealthy = (snapshot: EnvironmentStatus[]) =>
   snapshot.length === 2 && snapshot.every((e) => e.health === 'healthy' && e.containers.length === 3);
+
+/** Runs a shell script in the service's running container with its output going to the container's log (PID 1's stdout). */
+export async function printInContainer(docker: Docker, service: string, script: string): Promise<void> {
+  const running = (await projectContainers(docker, [service])).find((c) => c.State === 'running');
+  assert.ok(running, `${service} runs`);
+  const exec = await docker.getContainer(running.Id).exec({ Cmd: ['sh', '-c', `{ ${script}; } > /proc/1/fd/1`], AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({});
+  await new Promise((resolve) => { stream.on('end', resolve); stream.resume(); });
+}

@@ -10,6 +10,10 @@ export type Answer = { pick: string } | { input: string } | { confirm: string } 
 export class ScriptedUserInput implements UserInput {
   /** The questions asked, in order: `pick: title`, `confirm: message`. */
   readonly asked: string[] = [];
+  /** The labels each quick pick offered, and the buttons of each error, in order. */
+  readonly offered: string[][] = [];
+  /** The detail text of each modal confirmation, in order. */
+  readonly details: string[] = [];
   private readonly answers: Answer[];
 
   constructor(answers: Answer[]) {
@@ -24,6 +28,7 @@ export class ScriptedUserInput implements UserInput {
   }
 
   async pick<T extends vscode.QuickPickItem>(items: readonly T[], options: { title: string }): Promise<T | undefined> {
+    this.offered.push(items.map((i) => i.label));
     const { pick } = this.next('pick', options.title);
     const item = items.find((i) => i.label === pick);
     assert.ok(item, `"${options.title}" offers ${items.map((i) => i.label).join(', ')}, not ${pick}`);
@@ -34,11 +39,13 @@ export class ScriptedUserInput implements UserInput {
     return this.next('input', options.title).input;
   }
 
-  async confirm(message: string, options: { confirm: string }): Promise<boolean> {
+  async confirm(message: string, options: { detail: string; confirm: string }): Promise<boolean> {
+    this.details.push(options.detail);
     return this.next('confirm', message).confirm === options.confirm;
   }
 
   async error(message: string, actions: readonly string[]): Promise<string | undefined> {
+    this.offered.push([...actions]);
     const { error } = this.next('error', message);
     assert.ok(error === undefined || actions.includes(error), `"${message}" offers ${actions.join(', ')}, not ${error}`);
     return error;

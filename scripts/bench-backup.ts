@@ -1,0 +1,176 @@
+// npm run bench:backup [-- --size-mb 500] [--parallel 2]
+//
+// Generates a database of about --size-mb MB of SQL on the rig's staging
+// MariaDB (several tables, mixed types; kept between runs when the size is the
+// same), then times, in one run, our backup against `mariadb-dump
+// --single-transaction` and our restore against the `mariadb` client loading
+// mariadb-dump's file. Ours runs in a child process so its peak RSS is its own.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mysql from 'mysql2/promise';
+import type { DatabaseCredentials } from '../src/core/config/credentials';
+import { createBackup, restoreBackup } from '../src/core/database';
+import { startRig } from '../test/rig';
+
+const SOURCE = 'dualenv_bench_source';
+const OURS = 'dualenv_bench_ours';
+const CLIENT = 'dualenv_bench_client';
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(process.argv[index + 1]);
+}
+
+async function admin(credentials: DatabaseCredentials, database?: string) {
+  return mysql.createConnection({ host: credentials.host, port: credentials.port, user: credentials.user, password: credentials.password, database, multipleStatements: true });
+}
+
+/** About `sizeMb` MB of SQL over four tables: orders (numbers, dates), events (JSON, text), files (binary), names (UTF-8). */
+async function generate(root: DatabaseCredentials, sizeMb: number): Promise<void> {
+  const connection = await admin(root);
+  try {
+    const [existing] = await connection.query('SELECT size_mb FROM information_schema.TABLES t JOIN dualenv_bench_source.meta m WHERE t.TABLE_SCHEMA = ? LIMIT 1', [SOURCE]).catch(() => [[]]) as unknown as [{ size_mb: number }[]];
+    if (existing[0]?.size_mb === sizeMb) return;
+    console.error(`generating about ${sizeMb} MB in ${SOURCE}…`);
+    // rows per table from the SQL bytes each row takes in a dump
+    const rows = (share: number, bytesPerRow: number) => Math.max(1000, Math.round((sizeMb * 1024 * 1024 * share) / bytesPerRow));
+    await connection.query(`DROP DATABASE IF EXISTS ${SOURCE}; CREATE DATABASE ${SOURCE} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci; USE ${SOURCE};
+      CREATE TABLE meta (size_mb INT);
+      CREATE TABLE orders (id BIGINT UNSIGNED PRIMARY KEY, customer INT NOT NULL, amount DECIMAL(12,2), tax DOUBLE, status ENUM('open','paid','shipped'),
+        created DATETIME(3), shipped DATE NULL, reference VARCHAR(40), KEY (customer));
+      CREATE TABLE events (id INT PRIMARY KEY, kind VARCHAR(20), payload JSON, note TEXT);
+      CREATE TABLE files (id INT PRIMARY KEY, name VARCHAR(100), digest BINARY(16), content BLOB);
+      CREATE TABLE names (id INT PRIMARY KEY, first VARCHAR(60), last VARCHAR(60), bio VARCHAR(500)) ;`);
+    await connection.query(`INSERT INTO meta VALUES (${sizeMb})`);
+    await connection.query(`INSERT INTO orders SELECT seq, seq % 5000, (seq % 100000) / 100, seq / 3, ELT(1 + seq % 3, 'open','paid','shipped'),
+      '2020-01-01' + INTERVAL seq SECOND, IF(seq % 4 = 0, NULL, '2021-01-01' + INTERVAL (seq % 900) DAY), CONCAT('ORD-', LPAD(seq, 12, '0')) FROM seq_1_to_${rows(0.35, 110)}`);
+    await connection.query(`INSERT INTO events SELECT seq, ELT(1 + seq % 4, 'login','view','buy','error'),
+      JSON_OBJECT('user', seq % 777, 'path', CONCAT('/p/', seq), 'tags', JSON_ARRAY('a', 'b', seq % 9)), REPEAT(CONCAT('line ', seq, ' said "hi"\\n'), 4) FROM seq_1_to_${rows(0.25, 200)}`);
+    await connection.query(`INSERT INTO files SELECT seq, CONCAT('file-', seq, '.bin'), UNHEX(MD5(seq)), UNHEX(REPEAT(SHA2(seq, 256), 8)) FROM seq_1_to_${rows(0.25, 600)}`);
+    await connection.query(`INSERT INTO names SELECT seq, ELT(1 + seq % 5, 'Zoë', 'José', 'Łukasz', '美咲', 'O''Brien'), CONCAT('Müller-', seq),
+      REPEAT('Grüße aus Köln 😀 ', 10) FROM seq_1_to_${rows(0.15, 260)}`);
+  } finally {
+    await connection.end();
+  }
+}
+
+interface Timed { seconds: number; peakRssMb?: number }
+
+function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string; stdout?: string }): Promise<Timed & { output: string }> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      env: { ...process.env, ...options.env },
+      stdio: [options.stdin ? fs.openSync(options.stdin, 'r') : 'ignore', options.stdout ? fs.openSync(options.stdout, 'w') : 'pipe', 'pipe'],
+    });
+    let output = '';
+    let stderr = '';
+    child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code === 0) resolve({ seconds, output });
+      else reject(new Error(`${command} exited with ${code}: ${stderr.slice(-500)}`));
+    });
+  });
+}
+
+/** Our backup or restore in a child process of this script (`--child`), reporting its peak RSS. */
+async function ours(op: 'backup' | 'restore', root: DatabaseCredentials, folder: string, parallel: number, backupId?: string): Promise<Timed & { id: string }> {
+  const result = await run(process.execPath, ['--import', 'tsx', __filename, '--child', op, folder, String(parallel), backupId ?? ''], {
+    env: { DUAL_ENV_BENCH_CREDENTIALS: JSON.stringify(root) },
+  });
+  const report = JSON.parse(result.output.trim().split('\n').at(-1)!) as { id: string; peakRssMb: number };
+  return { ...report, seconds: result.seconds };
+}
+
+async function child(): Promise<void> {
+  const [op, folder, parallel, backupId] = process.argv.slice(process.argv.indexOf('--child') + 1);
+  const credentials = JSON.parse(process.env.DUAL_ENV_BENCH_CREDENTIALS!) as DatabaseCredentials;
+  let peak = 0;
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 10);
+  const signal = new AbortController().signal;
+  const id = op === 'backup'
+    ? (await createBackup({ credentials, folder, dump: { parallel: Number(parallel) } }, { environment: 'bench' }, signal)).id
+    : (await restoreBackup({ credentials: { ...credentials, database: OURS }, folder, parallel: Number(parallel) }, { backupId, safetyBackup: false }, signal)).backupId;
+  clearInterval(timer);
+  peak = Math.max(peak, process.resourceUsage().maxRSS * 1024);
+  process.stdout.write(`${JSON.stringify({ id, peakRssMb: Math.round(peak / 1024 / 1024) })}\n`);
+}
+
+async function main(): Promise<void> {
+  const sizeMb = option('size-mb', 500);
+  const parallel = option('parallel', 2);
+  const rig = await startRig(['staging']);
+  const root: DatabaseCredentials = { host: '127.0.0.1', port: Number(rig.env.STAGING_DB_PORT), user: 'root', password: rig.env.STAGING_DB_ROOT_PASSWORD, database: SOURCE };
+  await generate(root, sizeMb);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-bench-'));
+  const clientArgs = ['-h', root.host, '-P', String(root.port), '-u', 'root'];
+  const env = { MYSQL_PWD: root.password };
+  try {
+    const connection = await admin(root);
+    await connection.query(`DROP DATABASE IF EXISTS ${OURS}; DROP DATABASE IF EXISTS ${CLIENT}; CREATE DATABASE ${CLIENT}`);
+    const [[{ dataBytes }]] = await connection.query('SELECT SUM(DATA_LENGTH + INDEX_LENGTH) AS dataBytes FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [SOURCE]) as unknown as [{ dataBytes: string }[]];
+    await connection.end();
+
+    const dumpFile = path.join(work, 'mysqldump.sql');
+    // the shared Docker daemon may restart under a run: a step that loses its server is run again (up to 3 times)
+    const step = async <T extends Timed>(name: string, action: () => Promise<T>, reset?: () => Promise<void>): Promise<T> => {
+      for (let attempt = 1; ; attempt++) {
+        console.error(`${name}…`);
+        try {
+          if (attempt > 1) await reset?.();
+          const result = await action();
+          console.error(`${name}: ${result.seconds.toFixed(1)} s${result.peakRssMb ? `, peak RSS ${result.peakRssMb} MB` : ''}`);
+          return result;
+        } catch (error) {
+          if (attempt > 3 || !/lost|closed|ECONNREFUSED|ECONNRESET|Can't connect|2013|2002|exited with 1/i.test(String(error))) throw error;
+          console.error(`${name} lost the server (${String(error).slice(0, 120)}); waiting for it and running the step again`);
+          await new Promise((resolve) => setTimeout(resolve, 5000));
+          await startRig(['staging']);
+        }
+      }
+    };
+    const recreate = (database: string) => async () => {
+      const connection = await admin(root);
+      await connection.query(`DROP DATABASE IF EXISTS ${database}; CREATE DATABASE ${database}`);
+      await connection.end();
+    };
+    const theirBackup = await step('mariadb-dump --single-transaction', () => run('mariadb-dump', [...clientArgs, '--single-transaction', '--routines', '--events', '--triggers', '--hex-blob', SOURCE], { env, stdout: dumpFile }));
+    const ourBackup = await step('our backup', () => ours('backup', root, work, parallel));
+    const theirRestore = await step('mariadb client loading the mariadb-dump file', () => run('mariadb', [...clientArgs, CLIENT], { env, stdin: dumpFile }), recreate(CLIENT));
+    const ourRestore = await step('our restore', () => ours('restore', root, work, parallel + 1, ourBackup.id), async () => {
+      const connection = await admin(root);
+      await connection.query(`DROP DATABASE IF EXISTS ${OURS}`);
+      await connection.end();
+    });
+
+    const sqlBytes = fs.statSync(dumpFile).size;
+    const gzBytes = fs.statSync(path.join(work, ourBackup.id, 'dump.sql.gz')).size;
+    const mb = sqlBytes / 1024 / 1024;
+    const rate = (t: Timed) => `${(mb / t.seconds).toFixed(1)} MB/s`;
+    const lines = [
+      `Database: ${(Number(dataBytes) / 1024 / 1024).toFixed(0)} MB in InnoDB (data + indexes), ${mb.toFixed(0)} MB as mariadb-dump SQL; our dump.sql.gz ${(gzBytes / 1024 / 1024).toFixed(0)} MB. Our backup: ${parallel} connections; our restore: ${parallel + 1}.`,
+      '',
+      '| | ours | stock tool | ratio (stock time / ours) | our peak RSS |',
+      '|---|---|---|---|---|',
+      `| backup | ${ourBackup.seconds.toFixed(1)} s (${rate(ourBackup)}) | mariadb-dump --single-transaction: ${theirBackup.seconds.toFixed(1)} s (${rate(theirBackup)}) | ${(theirBackup.seconds / ourBackup.seconds).toFixed(2)}× | ${ourBackup.peakRssMb} MB |`,
+      `| restore | ${ourRestore.seconds.toFixed(1)} s (${rate(ourRestore)}) | mariadb < dump: ${theirRestore.seconds.toFixed(1)} s (${rate(theirRestore)}) | ${(theirRestore.seconds / ourRestore.seconds).toFixed(2)}× | ${ourRestore.peakRssMb} MB |`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+    const connection = await admin(root);
+    await connection.query(`DROP DATABASE IF EXISTS ${OURS}; DROP DATABASE IF EXISTS ${CLIENT}`);
+    await connection.end();
+  }
+}
+
+if (process.argv.includes('--child')) {
+  child().catch((error: Error) => { console.error(error.message); process.exit(1); });
+} else {
+  main().then(() => process.exit(0), (error: Error) => { console.error(`bench:backup: ${error.message}`); process.exit(1); });
+}

@@ -1,0 +1,169 @@
+// npm run bench:status — live status at scale: 200 containers of one project on the
+// rig's engine; the time from a container stop to the subscriber's update (median,
+// p95 over 30 stops) and the CPU an idle subscription uses over 60 s. Prints the
+// figures and records them in BENCHMARKS.md. Removes its containers even when
+// interrupted (Ctrl-C, SIGTERM) and removes leftovers of an interrupted run first.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Docker from 'dockerode';
+import type { DualEnvConfig, Environment } from '../src/core/config';
+import { createStatusMonitor, type StatusMonitor } from '../src/core/docker/statusMonitor';
+import type { EnvironmentStatus } from '../src/core/docker/discovery';
+import { startRig } from '../test/rig';
+import { BASE_IMAGE, RIG_LABEL, projectName, repoRoot } from '../test/rig/paths';
+
+const CONTAINERS = Number(process.env.BENCH_CONTAINERS ?? 200);
+const STOPS = Number(process.env.BENCH_STOPS ?? 30);
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
+const COALESCE_MS = 150;
+const benchProject = `${projectName}-bench`;
+const serviceName = (i: number) => `bench-${String(i).padStart(3, '0')}`;
+
+const docker = new Docker();
+
+async function removeBenchContainers(): Promise<number> {
+  const ours = await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${benchProject}`, RIG_LABEL] } });
+  await inParallel(ours.map((c) => () => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)), 8);
+  return ours.length;
+}
+
+async function inParallel(tasks: Array<() => Promise<unknown>>, width: number): Promise<void> {
+  const queue = [...tasks];
+  await Promise.all(Array.from({ length: width }, async () => {
+    for (let task = queue.shift(); task; task = queue.shift()) await task();
+  }));
+}
+
+function benchConfig(): DualEnvConfig {
+  const environment: Environment = {
+    name: 'bench', label: 'Bench', isProduction: false,
+    services: Array.from({ length: CONTAINERS }, (_, i) => serviceName(i)),
+    branchPattern: '*', requireStagingFirst: false,
+    backups: { folder: path.join(os.tmpdir(), 'dual-env-bench-backups'), retention: 1 },
+    healthTimeoutSeconds: 60,
+  };
+  return {
+    file: '(benchmark)', projectDir: repoRoot, projectName: benchProject, environments: [environment],
+    services: new Map(), declared: true, variables: {},
+  };
+}
+
+function nextSnapshot(monitor: StatusMonitor, accept: (s: EnvironmentStatus[]) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (accept(monitor.snapshot())) return resolve();
+    const unsubscribe = monitor.subscribe((snapshot) => {
+      if (accept(snapshot)) {
+        unsubscribe();
+        resolve();
+      }
+    });
+  });
+}
+
+async function idleCpuMs(seconds: number): Promise<number> {
+  const before = process.cpuUsage();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+
+async function main(): Promise<void> {
+  await startRig([]);
+  const leftovers = await removeBenchContainers();
+  if (leftovers) console.log(`removed ${leftovers} containers left by an interrupted run`);
+
+  console.log(`creating ${CONTAINERS} containers of ${BASE_IMAGE} running \`sleep infinity\` (project ${benchProject})`);
+  const created = performance.now();
+  const ids: string[] = new Array(CONTAINERS);
+  await inParallel(Array.from({ length: CONTAINERS }, (_, i) => async () => {
+    const container = await docker.createContainer({
+      Image: BASE_IMAGE, Cmd: ['sleep', 'infinity'], name: `${benchProject}-${serviceName(i)}`,
+      Labels: { 'com.docker.compose.project': benchProject, 'com.docker.compose.service': serviceName(i), [RIG_LABEL]: '1' },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    await container.start();
+    ids[i] = container.id;
+  }), 6);
+  console.log(`  ${CONTAINERS} running after ${((performance.now() - created) / 1000).toFixed(0)} s`);
+
+  const monitor = createStatusMonitor({ config: benchConfig(), dockerFor: () => docker, coalesceMs: COALESCE_MS });
+  const synced = performance.now();
+  monitor.start();
+  await nextSnapshot(monitor, (s) => s[0].health === 'healthy' && s[0].containers.length === CONTAINERS);
+  const syncMs = performance.now() - synced;
+  console.log(`  first snapshot (one list + ${CONTAINERS} inspects): ${ms(syncMs)}`);
+
+  const latencies: number[] = [];
+  const stopCalls: number[] = [];
+  for (let i = 0; i < STOPS; i++) {
+    const service = serviceName(i);
+    const seen = nextSnapshot(monitor, (s) => s[0].containers.some((c) => c.service === service && c.state === 'exited'));
+    const start = performance.now();
+    await docker.getContainer(ids[i]).stop({ t: 0 });
+    stopCalls.push(performance.now() - start);
+    await seen;
+    latencies.push(performance.now() - start);
+  }
+  latencies.sort((a, b) => a - b);
+  stopCalls.sort((a, b) => a - b);
+  console.log(`  stop → update over ${STOPS} stops: median ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))} (the stop call itself: median ${ms(percentile(stopCalls, 50))}; coalescing window ${COALESCE_MS} ms)`);
+
+  await new Promise((r) => setTimeout(r, 2000)); // let the last refresh settle
+  const cpuMs = await idleCpuMs(IDLE_SECONDS);
+  const share = (cpuMs / (IDLE_SECONDS * 1000)) * 100;
+  console.log(`  idle subscription over ${IDLE_SECONDS} s: ${cpuMs.toFixed(1)} ms CPU (${share.toFixed(3)} % of one core)`);
+  monitor.dispose();
+
+  record([
+    `## Live status (\`npm run bench:status\`)`,
+    '',
+    `${CONTAINERS} containers (\`sleep infinity\` on the rig's base image, one compose project, no health checks) on the shared rig engine; measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Docker ${(await docker.version()).Version}, Node ${process.versions.node}.`,
+    `The monitor syncs with one list call, then follows Docker's event stream filtered to the project, coalescing events for ${COALESCE_MS} ms.`,
+    '',
+    '| measure | figure |',
+    '|---|---|',
+    `| first snapshot (1 list + ${CONTAINERS} inspects) | ${ms(syncMs)} |`,
+    `| container stop → subscriber update, median of ${STOPS} | ${ms(percentile(latencies, 50))} |`,
+    `| container stop → subscriber update, p95 of ${STOPS} | ${ms(percentile(latencies, 95))} |`,
+    `| the \`stop\` API call alone (t=0), median | ${ms(percentile(stopCalls, 50))} |`,
+    `| CPU of the process with an idle subscription over ${IDLE_SECONDS} s (process.cpuUsage) | ${cpuMs.toFixed(1)} ms (${share.toFixed(3)} % of a core) |`,
+    '',
+    'The update latency is the stop itself plus the coalescing window plus one inspect of the stopped container; an idle subscription makes no requests (no polling).',
+  ].join('\n'));
+}
+
+/** Writes the section into BENCHMARKS.md, replacing an earlier run's. */
+function record(section: string): void {
+  const file = path.join(repoRoot, 'BENCHMARKS.md');
+  const header = '# Benchmarks\n\nTimings are recorded here, never asserted in tests.\n';
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : header;
+  const start = text.indexOf('## Live status (');
+  const end = start < 0 ? -1 : text.indexOf('\n## ', start + 1);
+  const updated = start < 0
+    ? `${text.trimEnd()}\n\n${section}\n`
+    : `${text.slice(0, start)}${section}\n${end < 0 ? '' : text.slice(end)}`;
+  fs.writeFileSync(file, updated);
+  console.log(`recorded in ${path.relative(process.cwd(), file)}`);
+}
+
+let cleaning: Promise<unknown> | undefined;
+const cleanUp = () => (cleaning ??= removeBenchContainers().then((n) => console.log(`removed ${n} benchmark containers`)));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    console.log(`\n${signal}: cleaning up`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+main().then(
+  () => cleanUp(),
+  async (error: unknown) => {
+    console.error(`bench:status failed: ${error instanceof Error ? error.message : String(error)}`);
+    await cleanUp();
+    process.exitCode = 1;
+  },
+);

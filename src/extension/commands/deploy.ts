@@ -1,0 +1,118 @@
+import * as vscode from 'vscode';
+import type { Environment } from '../../core/config';
+import type { DeployPlan } from '../../core/operations/deployPreflight';
+import type { RollbackPlan } from '../../core/operations/rollbackProduction';
+import type { CommandFactory, Ctx } from '../context';
+import { loadEngine } from '../engineLoader';
+import { operationDeps } from '../operationDeps';
+import type { TreeNode } from '../tree/environmentsTree';
+import { backupTime } from '../tree/backups/backupItem';
+
+async function confirmDeploy(ctx: Ctx, plan: DeployPlan): Promise<boolean> {
+  const engine = await loadEngine();
+  return ctx.userInput.confirm(`Deploy ${plan.branch} @ ${plan.commit.shortHash} to ${plan.label}?`, {
+    detail: engine.describePlan(plan),
+    confirm: `Deploy to ${plan.label}`,
+  });
+}
+
+function describeRollback(plan: RollbackPlan): string {
+  const images = Object.entries(plan.images).map(([service, image]) => `${service} → ${image.replace(/^sha256:/, '').slice(0, 12)}`);
+  return [
+    `Restore ${plan.label}'s database from backup ${plan.backup.id}${plan.backup.createdAt ? ` taken ${plan.backup.createdAt}` : ''}${plan.backup.gitCommit ? ` at commit ${plan.backup.gitCommit.slice(0, 7)}` : ''}.`,
+    'Everything written since that backup is lost; a safety backup of the current data is taken first.',
+    images.length > 0 ? `Images put back: ${images.join(', ')}.` : 'The backup recorded no images; the current ones keep running.',
+    ...(plan.keepImages.length > 0 ? [`Keeping the current image of: ${plan.keepImages.join(', ')}.`] : []),
+  ].join('\n');
+}
+
+async function confirmRollback(ctx: Ctx, plan: RollbackPlan): Promise<boolean> {
+  return ctx.userInput.confirm(`Roll ${plan.label} back to backup ${backupTime(plan.backup.id)}?`, {
+    detail: describeRollback(plan),
+    confirm: `Roll Back ${plan.label}`,
+  });
+}
+
+/** Rolls production back; `backupId` undefined means the core's default (the last deploy's backup). */
+async function rollback(ctx: Ctx, environment: Environment, backupId: string | undefined): Promise<void> {
+  if (!ctx.requireTrust('roll production back')) return;
+  const engine = await loadEngine();
+  const deps = await operationDeps(ctx, environment);
+  const result = await ctx.withProgress(`Roll Back ${environment.label}`, (signal, onProgress) =>
+    engine.rollbackProduction(deps, { environment: environment.name, backupId, confirm: (plan) => confirmRollback(ctx, plan) }, signal, onProgress));
+  ctx.tree.refreshBackups();
+  if (result.outcome === 'declined') {
+    ctx.log.info('Rollback not confirmed; nothing was changed.');
+    return;
+  }
+  void vscode.window.showInformationMessage(`${environment.label} is back at backup ${result.plan.backup.id} and healthy.`);
+}
+
+export const deployStaging: CommandFactory = (ctx) => async (arg?: unknown) => {
+  if (!ctx.requireTrust('deploy')) return;
+  const environment = await ctx.environmentOf(arg, 'Deploy to Staging', (e) => !e.isProduction);
+  if (!environment) return;
+  const engine = await loadEngine();
+  const deps = await operationDeps(ctx, environment);
+  const result = await ctx.withProgress(`Deploy to ${environment.label}`, (signal, onProgress) =>
+    engine.deployStaging(deps, { environment: environment.name }, signal, onProgress));
+  const what = result.commit ? `${result.commit.slice(0, 7)}${result.dirty ? ' with uncommitted changes' : ''}` : 'the working tree';
+  const open = result.url ? await vscode.window.showInformationMessage(`Deployed ${what} to ${environment.label}.`, 'Open in Browser') : undefined;
+  if (open && result.url) await vscode.env.openExternal(vscode.Uri.parse(result.url));
+};
+
+/**
+ * Deploy to Production: the core checks branch, tree and staging, then asks through
+ * a modal that shows the plan; Cancel changes nothing. A verified backup comes first.
+ */
+export const deployProduction: CommandFactory = (ctx) => async (arg?: unknown) => {
+  if (!ctx.requireTrust('deploy')) return;
+  const environment = await ctx.environmentOf(arg, 'Deploy to Production', (e) => e.isProduction);
+  if (!environment) return;
+  const engine = await loadEngine();
+  const deps = await operationDeps(ctx, environment);
+  let confirmed = false;
+  const rollBack = { title: 'Roll Back', run: () => rollback(ctx, environment, undefined) };
+  try {
+    const result = await ctx.withProgress(`Deploy to ${environment.label}`, (signal, onProgress) =>
+      engine.deployProduction(deps, {
+        environment: environment.name,
+        autoRollback: ctx.model.settings.autoRollback,
+        // the modal shows a staging-first warning; the person decides
+        stagingFirst: 'ask',
+        confirm: async (plan) => (confirmed = await confirmDeploy(ctx, plan)),
+      }, signal, onProgress));
+    ctx.tree.refreshBackups();
+    if (result.outcome === 'declined') {
+      ctx.log.info('Deploy to production not confirmed; nothing was changed.');
+    } else if (result.outcome === 'succeeded') {
+      void vscode.window.showInformationMessage(`Deployed ${result.commit?.slice(0, 7)} to ${environment.label} (tag ${result.tag}, backup ${result.backup?.id}).`);
+    } else {
+      await ctx.showFailure(new Error(`The deploy to ${environment.label} failed${result.outcome === 'rolled-back' ? ' and was rolled back' : ''}: ${result.error}`), result.outcome === 'failed' ? [rollBack] : []);
+    }
+  } catch (error) {
+    ctx.tree.refreshBackups();
+    // before the confirmation nothing changed, so there is nothing to roll back
+    await ctx.showFailure(error, confirmed ? [rollBack] : []);
+  }
+};
+
+/** Roll Back Production…: a quick pick of the verified backups, or the backup the tree row stands for. */
+export const rollbackProduction: CommandFactory = (ctx) => async (arg?: unknown) => {
+  const node = arg as TreeNode | undefined;
+  if (node?.kind === 'backup') {
+    await rollback(ctx, node.environment, node.backup.id);
+    return;
+  }
+  const environment = await ctx.environmentOf(arg, 'Roll Back Production', (e) => e.isProduction);
+  if (!environment) return;
+  const engine = await loadEngine();
+  const backups = engine.listBackups(environment.backups.folder).filter((b) => b.verified);
+  if (backups.length === 0) throw new Error(`There is no verified backup of ${environment.label} in ${environment.backups.folder} to roll back to.`);
+  const picked = await ctx.userInput.pick(backups.map((backup) => ({
+    label: backupTime(backup.id),
+    description: [backup.gitCommit?.slice(0, 7), backup.reason].filter(Boolean).join(' · '),
+    backup,
+  })), { title: `Roll Back ${environment.label}`, placeHolder: 'Backup to roll back to' });
+  if (picked) await rollback(ctx, environment, picked.backup.id);
+};

@@ -1,0 +1,108 @@
+// Deploy and roll back production from a real VS Code, on the rig: the workspace is a
+// temp git copy of the project on a stable/ branch (its .env drives the rig's own
+// containers), so the core's branch policy and git tagging run for real.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import mysql from 'mysql2/promise';
+import { projectContainers, servicesOf, startRig, waitHealthy, type Rig } from '../rig';
+import { makeTempProject, type TempProject } from '../support/tempProject';
+import { Workbench } from './workbench';
+
+const DEPLOY_TIMEOUT = { timeout: 300_000 };
+
+describe('production from VS Code: modal deploy and right-click rollback', () => {
+  let rig: Rig;
+  let project: TempProject;
+  let workbench: Workbench;
+  let backupFolder: string;
+
+  async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const connection = await mysql.createConnection({
+      host: '127.0.0.1', port: Number(rig.env.PRODUCTION_DB_PORT), user: 'wms_user', password: rig.env.PRODUCTION_DB_PASSWORD, database: 'warehouse_wms',
+    });
+    try {
+      return (await connection.query(sql, params))[0] as T[];
+    } finally {
+      await connection.end();
+    }
+  }
+
+  const backupIds = () => (fs.existsSync(backupFolder) ? fs.readdirSync(backupFolder).filter((name) => /^\d{8}-\d{6}/.test(name)).sort() : []);
+
+  /** Production as seen from outside: containers with their images, the data, the backups. */
+  async function productionSnapshot() {
+    const containers = await projectContainers(rig.docker, servicesOf('production'));
+    const rows = await query<{ code: string }>('SELECT code FROM warehouses ORDER BY code');
+    return {
+      containers: containers.map((c) => `${c.Labels['com.docker.compose.service']} ${c.Id} ${c.ImageID} ${c.State}`).sort(),
+      rows: rows.map((r) => r.code),
+      backups: backupIds(),
+    };
+  }
+
+  before(async () => {
+    rig = await startRig(['staging', 'production']);
+    project = makeTempProject('stable/prisma-mysql-e2e');
+    backupFolder = path.join(project.dir, 'backups', 'production');
+    workbench = await Workbench.open(project.dir);
+    await workbench.statusBarItem('Production ✓').waitFor({ timeout: 60_000 });
+  });
+
+  after(async () => {
+    await workbench?.close();
+    project?.remove();
+    if (rig) await waitHealthy(rig.docker, servicesOf('production'));
+  });
+
+  it('Deploy to Production: Cancel in the modal changes nothing', async () => {
+    const before = await productionSnapshot();
+    await workbench.runCommand('Dual Env: Deploy to Production');
+    const dialog = await workbench.dialog();
+    const text = await dialog.innerText();
+    assert.match(text, /Deploy stable\/prisma-mysql-e2e @ [0-9a-f]{7} to Production\?/);
+    assert.match(text, /backup/i);
+    await workbench.screenshot('deploy-production-modal.png');
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // the operation has ended once its progress notification is gone
+    await workbench.notification('Deploy to Production').waitFor({ state: 'detached', timeout: 30_000 });
+    assert.deepEqual(await productionSnapshot(), before);
+  });
+
+  it('Deploy to Production: confirming deploys, and a new verified backup appears under Backups', async () => {
+    const before = backupIds();
+    await workbench.runCommand('Dual Env: Deploy to Production');
+    const dialog = await workbench.dialog();
+    await dialog.getByRole('button', { name: 'Deploy to Production', exact: true }).click();
+    await workbench.notification(/Deployed [0-9a-f]{7} to Production/).waitFor(DEPLOY_TIMEOUT);
+    const created = backupIds().filter((id) => !before.includes(id));
+    assert.equal(created.length, 1, `one new backup in ${backupFolder}`);
+    const view = await workbench.environmentsView();
+    const backups = workbench.treeItem(view, 'Backups');
+    if ((await backups.getAttribute('aria-expanded')) !== 'true') await backups.click();
+    const time = created[0].replace(/^(\d{4})(\d\d)(\d\d)-(\d\d)(\d\d)(\d\d)$/, '$1-$2-$3 $4:$5:$6');
+    await view.getByRole('treeitem', { name: new RegExp(`^${time}, .* · verified$`) }).waitFor();
+    await workbench.statusBarItem('Production ✓').waitFor({ timeout: 60_000 });
+    await workbench.screenshot('deploy-production-done.png');
+  });
+
+  it('right-click Roll Back to This Backup → modal → confirm removes a row written after the backup', async () => {
+    const [backupId] = backupIds().slice(-1);
+    assert.ok(backupId, 'the deploy left a backup to roll back to');
+    const code = `E2E-${Date.now() % 1e9}`;
+    await query('INSERT INTO warehouses (code, name, city) VALUES (?, ?, ?)', [code, 'written after the backup', 'Testville']);
+    const view = await workbench.environmentsView();
+    const time = backupId.replace(/^(\d{4})(\d\d)(\d\d)-(\d\d)(\d\d)(\d\d)$/, '$1-$2-$3 $4:$5:$6');
+    await view.getByRole('treeitem', { name: new RegExp(`^${time}, `) }).click({ button: 'right' });
+    await workbench.page.getByRole('menuitem', { name: 'Roll Back to This Backup' }).click();
+    const dialog = await workbench.dialog();
+    assert.match(await dialog.innerText(), new RegExp(`Roll Production back to backup ${time}\\?`));
+    await dialog.getByRole('button', { name: 'Roll Back Production', exact: true }).click();
+    await workbench.notification(new RegExp(`Production is back at backup ${backupId}`)).waitFor(DEPLOY_TIMEOUT);
+    assert.deepEqual(await query('SELECT code FROM warehouses WHERE code = ?', [code]), []);
+    await waitHealthy(rig.docker, servicesOf('production'));
+    await workbench.statusBarItem('Production ✓').waitFor({ timeout: 60_000 });
+  });
+});

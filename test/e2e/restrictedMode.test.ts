@@ -1,0 +1,35 @@
+// In an untrusted workspace (restricted mode) Dual Env shows status only: the tree
+// says why, and the commands that run Compose, git or a restore are not offered.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startRig } from '../rig';
+import { Workbench } from './workbench';
+
+describe('restricted mode', () => {
+  let workbench: Workbench;
+
+  before(async () => {
+    await startRig(['staging', 'production']);
+    workbench = await Workbench.open(undefined, { workspaceTrust: true });
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  it('shows the live status and the reason the actions are off', async () => {
+    const view = await workbench.environmentsView();
+    await workbench.treeItem(view, 'Restricted mode: status only').waitFor();
+    await view.getByRole('treeitem', { name: /^Production, 3\/3 healthy/ }).waitFor({ timeout: 60_000 });
+    await workbench.statusBarItem('Production ✓').waitFor();
+    await workbench.screenshot('restricted-mode.png');
+  });
+
+  it('does not offer deploy, rollback or start/stop in the palette, but does offer Show Logs', async () => {
+    const offered = await workbench.paletteTitles('Dual Env:');
+    assert.ok(offered.includes('Dual Env: Show Logs…'), offered.join(', '));
+    for (const title of ['Dual Env: Deploy to Production', 'Dual Env: Deploy to Staging', 'Dual Env: Roll Back Production…', 'Dual Env: Stop Environment']) {
+      assert.ok(!offered.includes(title), `${title} is offered in restricted mode`);
+    }
+  });
+});

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { dualEnv, until, withUserInput } from './api';
+import { ScriptedUserInput } from './scriptedUserInput';
+
+suite('production deploy confirmation', () => {
+  test('Cancel in the modal leaves production untouched; the modal shows the plan and names the action', async () => {
+    const api = await dualEnv();
+    await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production to be healthy');
+    const production = api.model.environments().find((e) => e.isProduction);
+    assert.ok(production);
+    const containers = () => (api.model.statusOf('production')?.containers ?? []).map((c) => `${c.service} ${c.containerId} ${c.image}`);
+    const backups = () => (fs.existsSync(production.backups.folder) ? fs.readdirSync(production.backups.folder).sort() : []);
+    const before = { containers: containers(), backups: backups() };
+
+    const input = new ScriptedUserInput([{ confirm: 'Cancel' }]);
+    await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.deployProduction'); });
+    input.assertDone();
+    assert.match(input.asked[0], /^confirm: Deploy stable\/prisma-mysql-host @ [0-9a-f]{7} to Production\?$/);
+    assert.match(input.details[0], /backup/i);
+    assert.match(input.details[0], /production-frontend, production-backend/);
+    assert.deepEqual({ containers: containers(), backups: backups() }, before);
+  });
+});
+
+suite('failed production deploy', () => {
+  test('a build that fails after the confirmation ends in an error offering Roll Back and Show Log', async () => {
+    const api = await dualEnv();
+    const dir = api.model.config?.projectDir;
+    assert.ok(dir);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
+    const dockerfile = path.join(dir, 'examples', 'wms', 'backend', 'Dockerfile');
+    const original = fs.readFileSync(dockerfile, 'utf8');
+    const head = git('rev-parse', 'HEAD').trim();
+    // committed, so that the deploy's clean-tree check passes and the build is what fails
+    fs.writeFileSync(dockerfile, `${original}\nRUN exit 3\n`);
+    git('commit', '--quiet', '-am', 'a backend image that cannot be built');
+    const input = new ScriptedUserInput([{ confirm: 'Deploy to Production' }, { error: undefined }]);
+    try {
+      await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.deployProduction'); });
+      input.assertDone();
+      assert.match(input.asked[1], /^error: /);
+      assert.deepEqual(input.offered.at(-1), ['Roll Back', 'Show Log']);
+    } finally {
+      git('reset', '--quiet', '--hard', head);
+    }
+    await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production still healthy');
+  });
+});

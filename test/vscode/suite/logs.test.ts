@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { dualEnv, until, withUserInput } from './api';
+import { ScriptedUserInput } from './scriptedUserInput';
+
+suite('log channels', () => {
+  test('Show Logs… follows the picked service in its own channel; Stop Following Logs ends it', async () => {
+    const api = await dualEnv();
+    await until(api, () => api.model.statusOf('staging')?.health === 'healthy', 'staging to be healthy');
+    const show = new ScriptedUserInput([{ pick: 'Staging' }, { pick: 'staging-database' }]);
+    await withUserInput(api, show, async () => { await vscode.commands.executeCommand('dualEnv.showLogs'); });
+    show.assertDone();
+    assert.deepEqual(api.logChannels.services(), ['staging-database']);
+
+    // a single followed service is stopped without a question
+    const stop = new ScriptedUserInput([]);
+    await withUserInput(api, stop, async () => { await vscode.commands.executeCommand('dualEnv.stopFollowingLogs'); });
+    stop.assertDone();
+    assert.deepEqual(api.logChannels.services(), []);
+  });
+});
+
+suite('status-bar badge click', () => {
+  test('offers the environment\'s actions and runs the one picked', async () => {
+    const api = await dualEnv();
+    const badge = api.badges.views().production;
+    assert.ok(badge);
+    const input = new ScriptedUserInput([{ pick: '$(output) Show Logs…' }, { pick: 'production-backend' }]);
+    try {
+      await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.environmentActions', 'production'); });
+      input.assertDone();
+      for (const action of ['$(rocket) Deploy to Production', '$(history) Roll Back Production…', '$(database) Back Up Production Now', '$(debug-stop) Stop']) {
+        assert.ok(input.offered[0].includes(action), `${action} not offered: ${input.offered[0].join(', ')}`);
+      }
+      assert.ok(!input.offered[0].includes('$(beaker) Deploy to Staging'));
+      assert.deepEqual(api.logChannels.services(), ['production-backend']);
+    } finally {
+      api.logChannels.stop('production-backend');
+    }
+  });
+});

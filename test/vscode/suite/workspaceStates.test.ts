@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { dualEnv, until } from './api';
+
+suite('welcome states of the Environments view', () => {
+  test('without a compose file it offers to create one from the reference layout', async () => {
+    const api = await dualEnv();
+    const section = vscode.workspace.getConfiguration('dualEnv');
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(folder);
+    const created = path.join(folder, 'created-by-test.yml');
+    try {
+      await section.update('composeFile', 'created-by-test.yml', vscode.ConfigurationTarget.Global);
+      await until(api, () => api.model.state === 'noComposeFile', 'the noComposeFile state');
+      assert.deepEqual(await api.tree.getChildren(), [], 'an empty tree lets the welcome content show');
+      await vscode.commands.executeCommand('dualEnv.createComposeFile');
+      assert.ok(fs.existsSync(created));
+      await until(api, () => api.model.state === 'ready', 'the created file to load');
+      assert.deepEqual(api.model.environments().map((e) => e.name), ['staging', 'production']);
+    } finally {
+      await section.update('composeFile', undefined, vscode.ConfigurationTarget.Global);
+      fs.rmSync(created, { force: true });
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+    await until(api, () => api.model.state === 'ready' && api.model.config?.file.endsWith('docker-compose-dual-env.yml') === true, 'the real compose file again');
+  });
+
+  test('with Docker out of reach it says so, and recovers once Docker answers again', async () => {
+    const api = await dualEnv();
+    const section = vscode.workspace.getConfiguration('dualEnv');
+    try {
+      // nothing listens on the discard port of loopback
+      await section.update('dockerHost', { staging: 'tcp://127.0.0.1:9', production: 'tcp://127.0.0.1:9' }, vscode.ConfigurationTarget.Global);
+      await until(api, () => api.model.state === 'dockerUnreachable', 'the dockerUnreachable state');
+      assert.match(api.model.problem ?? '', /Docker cannot be reached .*127\.0\.0\.1:9/);
+      assert.deepEqual(await api.tree.getChildren(), []);
+    } finally {
+      await section.update('dockerHost', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await vscode.commands.executeCommand('dualEnv.refresh');
+    await until(api, () => api.model.state === 'ready' && api.model.statusOf('production')?.health === 'healthy', 'the live status back');
+  });
+});
