@@ -1,6 +1,6 @@
 import { databaseCredentials, type DualEnvConfig, type Environment, type SecretSource } from '../config';
 import { ConfigError } from '../common/errors';
-import { createBackup, listBackups, restoreBackup, type BackupRecord } from '../database';
+import { applyRetention, createBackup, listBackups, restoreBackup, type BackupRecord } from '../database';
 import type { BackupSummary, DatabaseBackups } from './backupPort';
 
 function summary(record: BackupRecord, environment: string): BackupSummary {
@@ -23,12 +23,15 @@ export function databaseBackups(config: DualEnvConfig, secrets?: SecretSource): 
       const database = databaseOf(environment);
       const credentials = await databaseCredentials(config, database, { asRoot: Boolean(database.rootPasswordVariable), secrets });
       const record = await createBackup({ credentials, folder: environment.backups.folder }, { environment: environment.name, gitCommit, images, reason }, signal, onProgress);
+      // the same retention as `dual-env backup`: deploys must not fill the disk with backups
+      await applyRetention(environment.backups.folder, environment.backups.retention);
       return summary(record, environment.name);
     },
     async restore({ environment, backupId, from, safetyBackup }, signal, onProgress) {
       const credentials = await databaseCredentials(config, databaseOf(environment), { asRoot: true, secrets });
       await restoreBackup(
-        { credentials, folder: (from ?? environment).backups.folder, environment: environment.name },
+        // a production backup loaded into staging keeps staging's safety backup in staging's own folder
+        { credentials, folder: (from ?? environment).backups.folder, safetyFolder: environment.backups.folder, environment: environment.name },
         { backupId, safetyBackup: safetyBackup ?? false },
         signal,
         onProgress,
