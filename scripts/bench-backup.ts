@@ -117,14 +117,36 @@ async function main(): Promise<void> {
     await connection.end();
 
     const dumpFile = path.join(work, 'mysqldump.sql');
-    console.error('mariadb-dump --single-transaction…');
-    const theirBackup = await run('mariadb-dump', [...clientArgs, '--single-transaction', '--routines', '--events', '--triggers', '--hex-blob', SOURCE], { env, stdout: dumpFile });
-    console.error('our backup…');
-    const ourBackup = await ours('backup', root, work, parallel);
-    console.error('mariadb client loading the mariadb-dump file…');
-    const theirRestore = await run('mariadb', [...clientArgs, CLIENT], { env, stdin: dumpFile });
-    console.error('our restore…');
-    const ourRestore = await ours('restore', root, work, parallel + 1, ourBackup.id);
+    // the shared Docker daemon may restart under a run: a step that loses its server is run again (up to 3 times)
+    const step = async <T extends Timed>(name: string, action: () => Promise<T>, reset?: () => Promise<void>): Promise<T> => {
+      for (let attempt = 1; ; attempt++) {
+        console.error(`${name}…`);
+        try {
+          if (attempt > 1) await reset?.();
+          const result = await action();
+          console.error(`${name}: ${result.seconds.toFixed(1)} s${result.peakRssMb ? `, peak RSS ${result.peakRssMb} MB` : ''}`);
+          return result;
+        } catch (error) {
+          if (attempt > 3 || !/lost|closed|ECONNREFUSED|ECONNRESET|Can't connect|2013|2002|exited with 1/i.test(String(error))) throw error;
+          console.error(`${name} lost the server (${String(error).slice(0, 120)}); waiting for it and running the step again`);
+          await new Promise((resolve) => setTimeout(resolve, 5000));
+          await startRig(['staging']);
+        }
+      }
+    };
+    const recreate = (database: string) => async () => {
+      const connection = await admin(root);
+      await connection.query(`DROP DATABASE IF EXISTS ${database}; CREATE DATABASE ${database}`);
+      await connection.end();
+    };
+    const theirBackup = await step('mariadb-dump --single-transaction', () => run('mariadb-dump', [...clientArgs, '--single-transaction', '--routines', '--events', '--triggers', '--hex-blob', SOURCE], { env, stdout: dumpFile }));
+    const ourBackup = await step('our backup', () => ours('backup', root, work, parallel));
+    const theirRestore = await step('mariadb client loading the mariadb-dump file', () => run('mariadb', [...clientArgs, CLIENT], { env, stdin: dumpFile }), recreate(CLIENT));
+    const ourRestore = await step('our restore', () => ours('restore', root, work, parallel + 1, ourBackup.id), async () => {
+      const connection = await admin(root);
+      await connection.query(`DROP DATABASE IF EXISTS ${OURS}`);
+      await connection.end();
+    });
 
     const sqlBytes = fs.statSync(dumpFile).size;
     const gzBytes = fs.statSync(path.join(work, ourBackup.id, 'dump.sql.gz')).size;

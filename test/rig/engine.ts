@@ -37,28 +37,38 @@ export async function ensureEngine(log: (line: string) => void): Promise<Docker>
   return docker;
 }
 
-/** Starts Debian's dockerd with the rig's offline settings and waits until it answers. */
-async function startDockerd(docker: Docker, log: (line: string) => void): Promise<number> {
+const DOCKERD_PID_FILE = '/var/run/docker.pid';
+
+/**
+ * Starts Debian's dockerd with the rig's offline settings and waits until it answers.
+ * Several rigs share the engine: when another one's dockerd holds the pid file (starting,
+ * or stopping for a restart) ours exits at once, so this waits and tries again.
+ */
+async function startDockerd(docker: Docker, log: (line: string) => void): Promise<void> {
   log('starting dockerd (overlay2, ports on 127.0.0.1, pulls blocked)');
   fs.mkdirSync(rigDir, { recursive: true });
   const out = fs.openSync(path.join(rigDir, 'dockerd.log'), 'a');
-  const child = spawn('dockerd', ['--storage-driver=overlay2', '--iptables=false', '--ip', '127.0.0.1'], {
-    detached: true,
-    stdio: ['ignore', out, out],
-    env: { ...process.env, HTTP_PROXY: DEAD_PROXY, HTTPS_PROXY: DEAD_PROXY, http_proxy: DEAD_PROXY, https_proxy: DEAD_PROXY, NO_PROXY: '', no_proxy: '' },
-  });
-  child.unref();
-  writeState({ ...readState(), dockerdPid: child.pid });
+  const spawnDockerd = () => {
+    const child = spawn('dockerd', ['--storage-driver=overlay2', '--iptables=false', '--ip', '127.0.0.1'], {
+      detached: true,
+      stdio: ['ignore', out, out],
+      env: { ...process.env, HTTP_PROXY: DEAD_PROXY, HTTPS_PROXY: DEAD_PROXY, http_proxy: DEAD_PROXY, https_proxy: DEAD_PROXY, NO_PROXY: '', no_proxy: '' },
+    });
+    child.unref();
+    return child;
+  };
+  let child = spawnDockerd();
   for (const end = Date.now() + 60_000; Date.now() < end; ) {
-    if (await answers(docker)) return child.pid as number;
-    if (child.exitCode !== null) break;
+    if (await answers(docker)) {
+      if (child.exitCode === null) writeState({ ...readState(), dockerdPid: child.pid });
+      return;
+    }
+    if (child.exitCode !== null && !fs.existsSync(DOCKERD_PID_FILE)) child = spawnDockerd();
     await new Promise((r) => setTimeout(r, 300));
   }
   const tail = fs.readFileSync(path.join(rigDir, 'dockerd.log'), 'utf8').trim().split('\n').slice(-3).join(' | ');
   throw new RigError(`dockerd did not start within 60 s (see .rig/dockerd.log): ${tail}`);
 }
-
-const DOCKERD_PID_FILE = '/var/run/docker.pid';
 
 function alive(pid: number): boolean {
   try {
@@ -87,10 +97,9 @@ export async function restartEngine(log: (line: string) => void = () => {}): Pro
     await new Promise((r) => setTimeout(r, 200));
   }
   const docker = localDocker();
-  const state = readState();
   await startDockerd(docker, log);
   // the daemon belongs to whoever started the first one: only that rig's rig:down stops it
-  if (!wasOurs) writeState({ ...readState(), dockerdPid: state.dockerdPid });
+  if (!wasOurs) writeState({ ...readState(), dockerdPid: undefined });
   return docker;
 }
 

@@ -1,4 +1,4 @@
-import { CommandFailedError } from '../common/errors';
+import { CommandFailedError, DockerUnreachableError } from '../common/errors';
 import type { DualEnvConfig } from '../config';
 import { runCompose, type ComposeCommand, type ComposeProject } from './composeCommand';
 
@@ -45,9 +45,21 @@ export async function composeStep(target: ComposeTarget, args: readonly string[]
     onLine: options.onLine && ((line) => { if (line.trim()) options.onLine!(line); }),
   });
   if (result.exitCode !== 0) {
-    const tail = (result.stderr || result.stdout).trim().split('\n').filter(Boolean).slice(-3).join(' | ');
-    throw new CommandFailedError(`${what} failed (compose exit code ${result.exitCode}): ${tail}`, result.exitCode, result.stdout + result.stderr);
+    const output = result.stderr || result.stdout;
+    if (DAEMON_GONE.test(output)) {
+      throw new DockerUnreachableError(`${what} failed: Compose could not reach the Docker engine; check that Docker is running (or DOCKER_HOST) and try again.`);
+    }
+    throw new CommandFailedError(`${what} failed (compose exit code ${result.exitCode}): ${failureTail(output)}`, result.exitCode, result.stdout + result.stderr);
   }
+}
+
+const DAEMON_GONE = /Couldn't connect to Docker daemon|Error while fetching server API version|Cannot connect to the Docker daemon/;
+
+/** The lines that say what went wrong: a Python traceback (Compose v1) is reduced to its last line. */
+function failureTail(output: string): string {
+  const lines = output.trim().split('\n').filter((line) => line.trim());
+  if (output.includes('Traceback (most recent call last)')) return lines.at(-1)?.trim() ?? '';
+  return lines.slice(-3).join(' | ');
 }
 
 /** Builds the images of the given services; nothing running is touched. */

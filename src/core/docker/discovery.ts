@@ -115,7 +115,9 @@ export function summarise(environment: Environment, containers: readonly Contain
   }
   const running = byService.filter((own) => own.some((c) => c.state === 'running')).length;
   const health: EnvironmentHealth = running === 0 ? 'down' : 'degraded';
-  const reason = `${unwell.map(describe).join('; ')}${health === 'down' ? '; nothing is running' : ''}.`;
+  const reason = listed.every((c) => c.state === 'missing')
+    ? `None of the ${total} services has a container; deploy the environment or start it with compose up.`
+    : `${unwell.map(describe).join('; ')}${health === 'down' ? '; nothing is running' : ''}.`;
   return { environment: environment.name, health, reason, containers: listed };
 }
 

@@ -111,8 +111,8 @@ async function followService(f: Follower, service: string): Promise<void> {
         if (ended === 'aborted') return;
         continue;
       }
+      if (!current && !last) f.emit({ service, stream: 'marker', text: `${service} has no container${f.follow ? ' yet; waiting for it to start' : ''}` });
       if (!f.follow) return;
-      if (!current && !last) f.emit({ service, stream: 'marker', text: `${service} has no container yet; waiting for it to start` });
       await next?.started;
       failures = 0;
     } catch (error) {

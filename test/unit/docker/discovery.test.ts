@@ -39,6 +39,9 @@ describe('summarise', () => {
     const status = summarise(environment, [container('staging-frontend', 'exited', 'none')]);
     assert.equal(status.health, 'down');
     assert.match(status.reason, /nothing is running\.$/);
+    const empty = summarise(environment, []);
+    assert.equal(empty.health, 'down');
+    assert.equal(empty.reason, 'None of the 3 services has a container; deploy the environment or start it with compose up.');
   });
 
   it('counts a service as serving when one of its containers does (a recreation in progress)', () => {
