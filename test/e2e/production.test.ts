@@ -95,8 +95,7 @@ describe('production from VS Code: modal deploy and right-click rollback', () =>
     await query('INSERT INTO warehouses (code, name, city) VALUES (?, ?, ?)', [code, 'written after the backup', 'Testville']);
     const view = await workbench.environmentsView();
     const time = backupId.replace(/^(\d{4})(\d\d)(\d\d)-(\d\d)(\d\d)(\d\d)$/, '$1-$2-$3 $4:$5:$6');
-    await view.getByRole('treeitem', { name: new RegExp(`^${time}, `) }).click({ button: 'right' });
-    await workbench.page.getByRole('menuitem', { name: 'Roll Back to This Backup' }).click();
+    await workbench.contextMenu(view.getByRole('treeitem', { name: new RegExp(`^${time}, `) }), 'Roll Back to This Backup');
     const dialog = await workbench.dialog();
     assert.match(await dialog.innerText(), new RegExp(`Roll Production back to backup ${time}\\?`));
     await dialog.getByRole('button', { name: 'Roll Back Production', exact: true }).click();

@@ -100,10 +100,30 @@ export class Workbench {
     return this.page.locator('.notifications-toasts .notification-toast', { hasText: text });
   }
 
+  /**
+   * Runs a context-menu entry of a row. The pointer rests on the entry before the
+   * click: a menu that opened a moment ago ignores a mouse-up that comes too soon.
+   */
+  async contextMenu(row: Locator, entry: string): Promise<void> {
+    await row.click({ button: 'right' });
+    const item = this.page.getByRole('menuitem', { name: entry, exact: true });
+    await item.hover();
+    await this.page.waitForTimeout(500);
+    await item.click();
+    await item.waitFor({ state: 'detached' });
+  }
+
   /** The modal dialog now showing. */
   async dialog(): Promise<Locator> {
     const dialog = this.page.locator('.monaco-dialog-box');
-    await dialog.waitFor();
+    try {
+      await dialog.waitFor();
+    } catch (error) {
+      // say what the workbench showed instead (an error notification, usually)
+      const shown = await this.page.locator('.notifications-toasts').innerText({ timeout: 1000 }).catch(() => 'no notification');
+      await this.screenshot('no-dialog.png');
+      throw new Error(`no modal dialog appeared; the workbench shows: ${shown.replace(/\s+/g, ' ')}`, { cause: error });
+    }
     return dialog;
   }
 

@@ -1,11 +1,15 @@
 import * as vscode from 'vscode';
 import type { Environment } from '../../core/config';
-import { compose } from '../compose';
+import { restartServices, stopServices, upServices } from '../../core/compose/composeRunner';
+import { targetFor } from '../../core/operations/operationContext';
+import { composeCommandFor } from '../compose';
 import type { CommandFactory, Ctx } from '../context';
 import type { TreeNode } from '../tree/environmentsTree';
 
 type Verb = 'start' | 'stop' | 'restart';
 const TITLES: Record<Verb, string> = { start: 'Start', stop: 'Stop', restart: 'Restart' };
+// start is `up -d --no-deps`: it also creates a container that is missing
+const STEPS = { start: upServices, stop: stopServices, restart: restartServices } as const;
 
 /** Production is never stopped or restarted without a modal that names the action. */
 async function confirmProduction(ctx: Ctx, environment: Environment, verb: Verb, services: readonly string[]): Promise<boolean> {
@@ -24,8 +28,10 @@ async function composeVerb(ctx: Ctx, environment: Environment, verb: Verb, servi
     ctx.log.info(`${TITLES[verb]} of ${environment.label} cancelled; nothing was changed.`);
     return;
   }
+  // the core's target: DOCKER_HOST of the environment, passwords kept out of the output
+  const target = targetFor({ config, compose: await composeCommandFor(ctx.model.settings.composeCommand) }, environment);
   await ctx.withProgress(`${TITLES[verb]} ${services.length === environment.services.length ? environment.label : services.join(', ')}`, (signal, onProgress) =>
-    compose(config, ctx.model.settings.composeCommand, [verb, ...services], { signal, onLine: (line) => onProgress({ step: verb, state: 'running', elapsedMs: 0, logLine: line }) }));
+    STEPS[verb](target, services, { signal, onLine: (line) => onProgress({ step: verb, state: 'running', elapsedMs: 0, logLine: line }) }));
 }
 
 function environmentVerb(verb: Verb): CommandFactory {

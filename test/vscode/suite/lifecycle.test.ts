@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TreeNode } from '../../../src/extension/tree/environmentsTree';
+import { dualEnv, until, withUserInput } from './api';
+import { ScriptedUserInput } from './scriptedUserInput';
+
+type Api = Awaited<ReturnType<typeof dualEnv>>;
+
+async function containerNode(api: Api, service: string): Promise<Extract<TreeNode, { kind: 'container' }>> {
+  for (const root of await api.tree.getChildren()) {
+    for (const node of await api.tree.getChildren(root)) {
+      if (node.kind === 'container' && node.container.service === service) return node;
+    }
+  }
+  assert.fail(`${service} is not in the tree`);
+}
+
+const stateOf = (api: Api, environment: string, service: string) =>
+  api.model.statusOf(environment)?.containers.find((c) => c.service === service);
+
+suite('start, stop and restart from the tree', () => {
+  test('Stop and Start on a staging container run Compose, and the tree follows', async () => {
+    const api = await dualEnv();
+    await until(api, () => api.model.statusOf('staging')?.health === 'healthy', 'staging to be healthy');
+    try {
+      await vscode.commands.executeCommand('dualEnv.stopContainer', await containerNode(api, 'staging-frontend'));
+      await until(api, () => stateOf(api, 'staging', 'staging-frontend')?.state === 'exited', 'staging-frontend to stop');
+      assert.equal(api.tree.viewOf(await containerNode(api, 'staging-frontend')).contextValue, 'container.stopped');
+      await vscode.commands.executeCommand('dualEnv.startContainer', await containerNode(api, 'staging-frontend'));
+    } finally {
+      await until(api, () => stateOf(api, 'staging', 'staging-frontend')?.state === 'running', 'staging-frontend to run again', 60_000);
+    }
+    await until(api, () => api.model.statusOf('staging')?.health === 'healthy', 'staging to be healthy again', 60_000);
+  });
+
+  test('Restart Environment on production asks in a modal first; Cancel restarts nothing', async () => {
+    const api = await dualEnv();
+    await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production to be healthy');
+    const started = () => (api.model.statusOf('production')?.containers ?? []).map((c) => `${c.containerId} ${c.startedAt}`);
+    const before = started();
+    const input = new ScriptedUserInput([{ confirm: 'Cancel' }]);
+    await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.restartEnvironment', 'production'); });
+    input.assertDone();
+    assert.equal(input.asked[0], 'confirm: Restart Production?');
+    assert.match(input.details[0], /production-frontend, production-backend, production-database/);
+    assert.deepEqual(started(), before);
+  });
+});
