@@ -8,7 +8,7 @@ import { preflightProduction, type DeployPlan } from './deployPreflight';
 import { appendHistory, liveCommit, newRecord, type HistoryOutcome } from './history';
 import { builtImages, liveImages, restoreImageNames, tagForRollback } from './liveImages';
 import { acquireLock } from './lock';
-import { builtServices, pickEnvironment, pointOfNoReturn, targetFor, throwIfCancelled, type OperationDeps } from './operationContext';
+import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, targetFor, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener } from './progress';
 import { HealthGateError, waitForHealth } from './waitForHealth';
 
@@ -58,14 +58,7 @@ export async function deployProduction(deps: OperationDeps, options: DeployProdu
   const plan = await preflightProduction(deps.docker, deps.config, environment, options, signal);
   progress.done('preflight', `${plan.branch} @ ${plan.commit.shortHash} may go to ${environment.label}`);
 
-  progress.running('confirm', 'Waiting for confirmation');
-  const confirmed = await options.confirm(plan);
-  throwIfCancelled(signal);
-  if (!confirmed) {
-    progress.skipped('confirm', 'Not confirmed; nothing was changed.');
-    return { outcome: 'declined', plan };
-  }
-  progress.done('confirm', 'Confirmed');
+  if (!(await confirmPlan(options.confirm, plan, signal, progress))) return { outcome: 'declined', plan };
 
   const lock = acquireLock(deps.config.projectDir, environment.name, `deploy of ${plan.branch}`);
   const startedAt = now();

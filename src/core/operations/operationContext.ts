@@ -67,3 +67,19 @@ export function pointOfNoReturn(signal: AbortSignal, progress: ProgressReporter)
     get passed() { return passed; },
   };
 }
+
+/**
+ * Awaits the caller's answer to a plan. False ends the operation having
+ * changed nothing; a cancel during the question counts as a cancel.
+ */
+export async function confirmPlan<Plan>(confirm: (plan: Plan) => Promise<boolean>, plan: Plan, signal: AbortSignal, progress: ProgressReporter): Promise<boolean> {
+  progress.running('confirm', 'Waiting for confirmation');
+  const confirmed = await confirm(plan);
+  throwIfCancelled(signal);
+  if (!confirmed) {
+    progress.skipped('confirm', 'Not confirmed; nothing was changed.');
+    return false;
+  }
+  progress.done('confirm', 'Confirmed');
+  return true;
+}

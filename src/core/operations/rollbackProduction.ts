@@ -4,7 +4,7 @@ import { bringBack } from './bringBack';
 import { appendHistory, liveCommit, newRecord, readHistory, type HistoryOutcome } from './history';
 import { liveImages } from './liveImages';
 import { acquireLock } from './lock';
-import { builtServices, pickEnvironment, pointOfNoReturn, throwIfCancelled, type OperationDeps } from './operationContext';
+import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener } from './progress';
 
 export interface RollbackPlan {
@@ -56,14 +56,7 @@ export async function rollbackProduction(deps: OperationDeps, options: RollbackO
   const images = Object.fromEntries(Object.entries(backup.images ?? {}).filter(([service]) => built.includes(service)));
   const plan: RollbackPlan = { environment: environment.name, label: environment.label, backup, images, keepImages: built.filter((s) => !images[s]) };
 
-  progress.running('confirm', 'Waiting for confirmation');
-  const confirmed = await options.confirm(plan);
-  throwIfCancelled(signal);
-  if (!confirmed) {
-    progress.skipped('confirm', 'Not confirmed; nothing was changed.');
-    return { outcome: 'declined', plan };
-  }
-  progress.done('confirm', 'Confirmed');
+  if (!(await confirmPlan(options.confirm, plan, signal, progress))) return { outcome: 'declined', plan };
 
   const lock = acquireLock(deps.config.projectDir, environment.name, `rollback to ${backup.id}`);
   const startedAt = now();
