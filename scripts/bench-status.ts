@@ -22,6 +22,9 @@ const benchProject = `${projectName}-bench`;
 const serviceName = (i: number) => `bench-${String(i).padStart(3, '0')}`;
 
 const docker = new Docker();
+/** Set on Ctrl-C: no more containers are created, so the clean-up sees them all. */
+let stopping = false;
+let creating: Promise<unknown> = Promise.resolve();
 
 async function removeBenchContainers(): Promise<number> {
   const ours = await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${benchProject}`, RIG_LABEL] } });
@@ -80,7 +83,8 @@ async function main(): Promise<void> {
   console.log(`creating ${CONTAINERS} containers of ${BASE_IMAGE} running \`sleep infinity\` (project ${benchProject})`);
   const created = performance.now();
   const ids: string[] = new Array(CONTAINERS);
-  await inParallel(Array.from({ length: CONTAINERS }, (_, i) => async () => {
+  creating = inParallel(Array.from({ length: CONTAINERS }, (_, i) => async () => {
+    if (stopping) return;
     const container = await docker.createContainer({
       Image: BASE_IMAGE, Cmd: ['sleep', 'infinity'], name: `${benchProject}-${serviceName(i)}`,
       Labels: { 'com.docker.compose.project': benchProject, 'com.docker.compose.service': serviceName(i), [RIG_LABEL]: '1' },
@@ -89,6 +93,8 @@ async function main(): Promise<void> {
     await container.start();
     ids[i] = container.id;
   }), 6);
+  await creating;
+  if (stopping) return;
   console.log(`  ${CONTAINERS} running after ${((performance.now() - created) / 1000).toFixed(0)} s`);
 
   const monitor = createStatusMonitor({ config: benchConfig(), dockerFor: () => docker, coalesceMs: COALESCE_MS });
@@ -152,9 +158,15 @@ function record(section: string): void {
 }
 
 let cleaning: Promise<unknown> | undefined;
-const cleanUp = () => (cleaning ??= removeBenchContainers().then((n) => console.log(`removed ${n} benchmark containers`)));
+const cleanUp = () => (cleaning ??= creating.catch(() => undefined)
+  .then(() => removeBenchContainers())
+  .then((n) => console.log(`removed ${n} benchmark containers`)));
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => {
+  // `on`, not `once`: tsx relays the terminal's signal, so it can arrive twice, and a
+  // second one must not kill the process halfway through the clean-up
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
     console.log(`\n${signal}: cleaning up`);
     void cleanUp().finally(() => process.exit(130));
   });
