@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import type Docker from 'dockerode';
+import { parseDotEnv } from '../../src/core/config';
 import { detectCompose, runCompose, type ComposeCommand, type ComposeProject } from '../../src/core/compose/composeCommand';
 import { APP_IMAGES, BASE_IMAGE, DATABASE_IMAGE, composeFile, envFile, projectName, repoRoot } from './paths';
 import { RigError, readState, writeState } from './state';
@@ -21,22 +22,13 @@ export function servicesOf(environment: EnvironmentName): string[] {
   return ['frontend', 'backend', 'database'].map((role) => `${environment}-${role}`);
 }
 
-export function parseEnvFile(text: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (match) values[match[1]] = match[2];
-  }
-  return values;
-}
-
 /** The .env the rig writes beside the compose file: test passwords and local images. */
 export function ensureEnvFile(): Record<string, string> {
   let existing: Record<string, string> = {};
   if (fs.existsSync(envFile)) {
     const text = fs.readFileSync(envFile, 'utf8');
     if (!text.startsWith(MARKER)) throw new RigError(`${envFile} exists and was not written by the rig; move it away before running the rig.`);
-    existing = parseEnvFile(text);
+    existing = parseDotEnv(text);
   }
   const secret = () => crypto.randomBytes(12).toString('base64url');
   // RIG_PORT_OFFSET lets several checkouts run their own rig side by side (CI uses the seed's ports)

@@ -1,8 +1,9 @@
 import mysql from 'mysql2/promise';
 import type { Connection as CoreConnection } from 'mysql2';
 import type { DatabaseCredentials } from '../config/credentials';
-import { CancelledError } from '../common/errors';
+import { CancelledError, errorMessage } from '../common/errors';
 import { DatabaseError } from './errors';
+import { redactSecrets } from '../common/process';
 
 export type Connection = mysql.Connection;
 export type { CoreConnection };
@@ -48,8 +49,7 @@ export async function openConnection(
 
 /** The server's message, with the password removed should a driver ever echo it. */
 export function safeMessage(error: unknown, credentials?: DatabaseCredentials): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return credentials?.password ? text.split(credentials.password).join('***') : text;
+  return redactSecrets(errorMessage(error), credentials?.password ? [credentials.password] : []);
 }
 
 /** Closes without waiting for the server (used on abort and after failures). */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TableSummary } from './dumpWriter';
+import { compactTimestamp } from '../common/time';
 
 export const DUMP_FILE = 'dump.sql.gz';
 export const MANIFEST_FILE = 'manifest.json';
@@ -66,10 +67,8 @@ export interface BackupRecord {
 /** Ids are times: `20250131-235959`, with `-2`… when two backups share a second. */
 export const BACKUP_ID = /^\d{8}-\d{6}(-\d+)?$/;
 
-export function backupIdFor(time: Date): string {
-  const iso = time.toISOString();
-  return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
-}
+/** A backup's id is the UTC time it started, in the same form as deploy tags. */
+export const backupIdFor = compactTimestamp;
 
 /** Newest first: ids sort by time, and `-2` after its plain twin. */
 export function compareNewestFirst(a: { id: string }, b: { id: string }): number {
