@@ -7,6 +7,7 @@ import zlib from 'node:zlib';
 import type { DatabaseCredentials } from '../config/credentials';
 import { UsageError } from '../common/errors';
 import { progressReporter, type ProgressListener } from '../operations/progress';
+import { DUMP_END_MARKER } from './dumpFormat';
 import { writeDump, type DumpOptions, type DumpResult } from './dumpWriter';
 import { BackupCorruptError, BackupNotFoundError } from './errors';
 import {
@@ -218,10 +219,13 @@ export interface VerifyResult {
 }
 
 /**
- * Checks a backup fully: manifest present, dump size and sha256 as recorded,
- * the gzip stream whole, and the dump's last line the writer's end marker.
+ * Checks a backup: manifest present, dump size and sha256 as recorded and,
+ * unless `fileOnly`, the gzip stream whole and the dump's last line the
+ * writer's end marker. A restore asks for `fileOnly`: the sha256 already pins
+ * every byte the writer verified, and the load itself refuses a dump that
+ * does not decompress or ends mid-statement.
  */
-export async function verifyBackup(folder: string, id: string, signal?: AbortSignal): Promise<VerifyResult> {
+export async function verifyBackup(folder: string, id: string, signal?: AbortSignal, fileOnly = false): Promise<VerifyResult> {
   const record = findBackup(folder, id);
   const problems: string[] = record.problem ? [record.problem] : [];
   const manifest = record.manifest;
@@ -229,14 +233,14 @@ export async function verifyBackup(folder: string, id: string, signal?: AbortSig
   if (manifest && fs.existsSync(dumpFile)) {
     const actual = await sha256Of(dumpFile);
     if (actual !== manifest.dump.sha256) problems.push(`${DUMP_FILE} has sha256 ${actual.slice(0, 12)}…, the manifest says ${manifest.dump.sha256.slice(0, 12)}…`);
-    else {
+    else if (!fileOnly) {
       let tail = '';
       try {
         const keepTail = new Writable({
           write(chunk: Buffer, _encoding, callback) { tail = (tail + chunk.toString('latin1')).slice(-200); callback(); },
         });
         await pipeline(fs.createReadStream(dumpFile), zlib.createGunzip(), keepTail, { signal });
-        if (!tail.includes('-- Dual Env dump complete')) problems.push(`${DUMP_FILE} does not end with the end marker; it is truncated`);
+        if (!tail.includes(DUMP_END_MARKER)) problems.push(`${DUMP_FILE} does not end with the end marker; it is truncated`);
       } catch (error) {
         problems.push(`${DUMP_FILE} is not a whole gzip stream (${error instanceof Error ? error.message : String(error)})`);
       }
@@ -247,7 +251,7 @@ export async function verifyBackup(folder: string, id: string, signal?: AbortSig
 
 /** Throws BackupCorruptError, naming what is wrong, unless the backup verifies. */
 export async function assertRestorable(folder: string, id: string, signal?: AbortSignal): Promise<BackupManifest> {
-  const result = await verifyBackup(folder, id, signal);
+  const result = await verifyBackup(folder, id, signal, true);
   if (!result.ok || !result.record.manifest) {
     throw new BackupCorruptError(`Backup ${id} in ${folder} cannot be trusted: ${result.problems.join('; ')}. It was not restored; pick another backup.`);
   }

@@ -26,6 +26,9 @@ export function dumpHeader(info: { database: string; serverVersion: string; crea
   ].join('\n') + '\n';
 }
 
+/** The dump's last line: a dump that does not end with it was cut short. */
+export const DUMP_END_MARKER = '-- Dual Env dump complete';
+
 export function dumpFooter(): string {
   return [
     '',
@@ -34,7 +37,7 @@ export function dumpFooter(): string {
     'SET UNIQUE_CHECKS = @OLD_UNIQUE_CHECKS;',
     'SET TIME_ZONE = @OLD_TIME_ZONE;',
     'SET SQL_NOTES = @OLD_SQL_NOTES;',
-    '-- Dual Env dump complete',
+    DUMP_END_MARKER,
     '',
   ].join('\n');
 }

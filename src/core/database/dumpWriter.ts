@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type { DatabaseCredentials } from '../config/credentials';
@@ -39,27 +38,63 @@ export interface DumpOptions {
 }
 
 export interface DumpResult {
-  /** gzip files, in order; concatenated they are one valid gzip stream of the whole dump. `table` for table parts. */
+  /** gzip files, in order; concatenated they are one valid gzip stream of the whole dump. `table` for a table's parts (one or more). */
   parts: { file: string; table?: string }[];
   tables: TableSummary[];
   serverVersion: string;
   objects: { type: string; name: string }[];
 }
 
-/** Writes one gzip part file; `fill` writes the SQL. A broken file (disk full) calls `onBroken` so readers stop. */
-async function writePart(file: string, level: number, fill: (out: Writable) => Promise<void>, onBroken: () => void): Promise<void> {
-  const gzip = zlib.createGzip({ level });
-  const done = pipeline(gzip, fs.createWriteStream(file));
-  done.catch(onBroken);
-  try {
-    await fill(gzip);
-    gzip.end();
-  } catch (error) {
-    gzip.destroy();
-    await done.catch(() => undefined);
-    throw error;
+/** A table's SQL goes into gzip members of about this many bytes, so a restore can load one table on several connections. */
+const CHUNK_BYTES = 8 << 20;
+
+/**
+ * Where a stretch of the dump goes: gzip part files of about CHUNK_BYTES of SQL
+ * each, cut only between statements (every `write` is whole statements).
+ * Looks like a Writable to the row streamer: `write` says when to wait for
+ * 'drain'.
+ */
+class PartsWriter {
+  readonly files: string[] = [];
+  private current?: zlib.Gzip;
+  private bytesInCurrent = 0;
+  private readonly finished: Promise<void>[] = [];
+
+  constructor(private readonly fileFor: (chunk: number) => string, private readonly level: number, private readonly onBroken: () => void) {}
+
+  write(chunk: Buffer | string): boolean {
+    if (!this.current || this.bytesInCurrent >= CHUNK_BYTES) this.startPart();
+    this.bytesInCurrent += chunk.length;
+    return this.current!.write(chunk);
   }
-  await done;
+
+  once(event: 'drain', listener: () => void): void {
+    this.current?.once(event, listener);
+  }
+
+  private startPart(): void {
+    this.current?.end();
+    const file = this.fileFor(this.files.length);
+    const gzip = zlib.createGzip({ level: this.level });
+    const done = pipeline(gzip, fs.createWriteStream(file));
+    done.catch(this.onBroken);
+    this.finished.push(done);
+    this.files.push(file);
+    this.current = gzip;
+    this.bytesInCurrent = 0;
+  }
+
+  /** Ends the last part and waits until every part is on disk. */
+  async close(): Promise<void> {
+    if (!this.current) this.startPart();
+    this.current!.end();
+    await Promise.all(this.finished);
+  }
+
+  destroy(): void {
+    this.current?.destroy();
+    for (const done of this.finished) done.catch(() => undefined);
+  }
 }
 
 async function startSnapshot(connection: Connection): Promise<void> {
@@ -109,9 +144,9 @@ async function openSnapshots(credentials: DatabaseCredentials, tables: readonly 
 }
 
 /**
- * Dumps one database into gzip part files in `partsDir`: a header, one part
- * per table (CREATE TABLE + INSERTs), then routines, views, triggers, events
- * and the footer. Tables run in parallel on separate connections of one
+ * Dumps one database into gzip part files in `partsDir`: a header, each
+ * table's parts (CREATE TABLE + INSERTs, cut every CHUNK_BYTES), then
+ * routines, views, triggers, events and the footer. Tables run in parallel on separate connections of one
  * consistent snapshot; concatenating the parts gives the dump.
  */
 export async function writeDump(
@@ -133,9 +168,15 @@ export async function writeDump(
     const workers = await openSnapshots(credentials, tables, parallel, opened);
     const objects = await readSchemaObjects(workers[0], credentials.database);
 
-    const partOf = (index: number) => path.join(partsDir, `${String(index).padStart(6, '0')}.sql.gz`);
+    const partOf = (index: number, chunk = 0) => path.join(partsDir, `${String(index).padStart(6, '0')}-${String(chunk).padStart(6, '0')}.sql.gz`);
+    const tableParts: string[][] = new Array(tables.length);
     const header = dumpHeader({ database: credentials.database, serverVersion: version, createdAt: new Date().toISOString() });
-    await writePart(partOf(0), level, async (out) => { out.write(header); }, () => undefined);
+    const writeWhole = async (file: string, text: string) => {
+      const out = new PartsWriter(() => file, level, () => undefined);
+      out.write(text);
+      await out.close();
+    };
+    await writeWhole(partOf(0), header);
 
     const progress: DumpProgress = { tablesDone: 0, tablesTotal: tables.length, rows: 0, bytes: 0, estimatedRows: tables.reduce((n, t) => n + t.estimatedRows, 0) };
     const report = () => options.onProgress?.({ ...progress });
@@ -147,7 +188,9 @@ export async function writeDump(
         const { table, index } = item;
         if (signal.aborted) throw new CancelledError();
         const create = await showCreateTable(connection, table.name);
-        await writePart(partOf(index + 1), level, async (out) => {
+        const out = new PartsWriter((chunk) => partOf(index + 1, chunk), level, () => destroyQuietly(connection));
+        tableParts[index] = out.files;
+        try {
           out.write(tableSchema(table.name, create));
           const result = await streamTableRows(connection, table, {
             output: out,
@@ -155,17 +198,21 @@ export async function writeDump(
             onProgress: (rows, bytes) => { progress.rows += rows; progress.bytes += bytes; report(); },
           });
           summaries[index] = { name: table.name, ...result };
-        }, () => destroyQuietly(connection));
+          await out.close();
+        } catch (error) {
+          out.destroy();
+          throw error;
+        }
         progress.tablesDone++;
         report();
       }
     };
     await Promise.all(workers.map(work));
     const last = partOf(tables.length + 1);
-    await writePart(last, level, async (out) => { out.write(objectsSection(objects)); out.write(dumpFooter()); }, () => undefined);
+    await writeWhole(last, objectsSection(objects) + dumpFooter());
     for (const worker of workers) await worker.query('ROLLBACK');
     return {
-      parts: [{ file: partOf(0) }, ...tables.map((t, i) => ({ file: partOf(i + 1), table: t.name })), { file: last }],
+      parts: [{ file: partOf(0) }, ...tables.flatMap((t, i) => tableParts[i].map((file) => ({ file, table: t.name }))), { file: last }],
       tables: summaries,
       serverVersion: version,
       objects: objects.map((o) => ({ type: o.type, name: o.name })),

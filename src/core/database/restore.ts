@@ -197,7 +197,7 @@ export async function restoreBackup(
     let actual: TableSummary[];
     if (partsTileFile(manifest.dump.parts, manifest.dump.bytes)) {
       // tables load side by side from their own gzip members, each checksummed as soon as it is in
-      const result = await loadDumpByParts(dumpFile, manifest.dump.parts ?? [], loaders, scratch, signal, onLoad);
+      const result = await loadDumpByParts(dumpFile, manifest.dump.parts ?? [], loaders, scratch, manifest.checksumAlgorithm, signal, onLoad);
       loaded = result;
       actual = result.tables;
       report.done('load', `Loaded ${formatCount(loaded.statements)} statements.`);
@@ -208,6 +208,7 @@ export async function restoreBackup(
       let checkedRows = 0;
       actual = await tableChecksums(deps.credentials, scratch, {
         parallel: Math.max(1, deps.parallel ?? 3),
+        checksumAlgorithm: manifest.checksumAlgorithm,
         onRows: (rows) => { checkedRows += rows; report.running('check', `${formatCount(checkedRows)} of ${formatCount(totalRows)} rows checked`, checkedRows / Math.max(1, totalRows)); },
       });
     }

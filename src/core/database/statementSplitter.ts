@@ -16,10 +16,39 @@ const HASH = 0x23;
 const SLASH = 0x2f;
 const STAR = 0x2a;
 
-type State = 'code' | 'single' | 'double' | 'backtick' | 'lineComment' | 'blockComment';
+const SEMICOLON = 0x3b;
+const STATEMENT_END = Buffer.from(';\n');
+const INSERT_START = Buffer.from('INSERT INTO `');
+const VALUES_LINE_END = Buffer.from(' VALUES');
+
+type State = 'code' | 'single' | 'double' | 'backtick' | 'lineComment' | 'blockComment' | 'ownInsert';
+
+/**
+ * Where the rows of an INSERT as Dual Env's writer words it begin, or -1:
+ * `INSERT INTO `t` (`a`,…) VALUES` alone on a line whose backticks pair up
+ * (so that newline is not inside an identifier).
+ */
+function ownInsertRows(data: Buffer, i: number): number {
+  if (data[i] !== INSERT_START[0] || data.compare(INSERT_START, 0, INSERT_START.length, i, i + INSERT_START.length) !== 0) return -1;
+  const lineEnd = data.indexOf(NEWLINE, i);
+  if (lineEnd === -1 || data.compare(VALUES_LINE_END, 0, VALUES_LINE_END.length, lineEnd - VALUES_LINE_END.length, lineEnd) !== 0) return -1;
+  let backticks = 0;
+  for (let at = data.indexOf(BACKTICK, i); at !== -1 && at < lineEnd; at = data.indexOf(BACKTICK, at + 1)) backticks++;
+  return backticks % 2 === 0 ? lineEnd + 1 : -1;
+}
 
 export class StatementSplitter {
+  /**
+   * `ownDump`: the input is Dual Env's own dump, whose INSERTs never hold a
+   * raw newline inside a value (the writer escapes it), so each ends at the
+   * first `;` + newline after its rows start: found with a native search
+   * instead of byte by byte.
+   */
+  constructor(private readonly options: { ownDump?: boolean } = {}) {}
+
   private delimiter: Buffer = Buffer.from(';');
+  /** In an own INSERT, the last chunk ended with `;`: a newline first in the next one ends the statement. */
+  private semicolonAtEnd = false;
   private state: State = 'code';
   /** Pieces of the statement being read, from earlier chunks. */
   private pieces: Buffer[] = [];
@@ -80,6 +109,32 @@ export class StatementSplitter {
           i = end + 2;
           continue;
         }
+        case 'ownInsert': {
+          if (this.semicolonAtEnd) {
+            this.semicolonAtEnd = false;
+            if (b === NEWLINE) {
+              const last = this.pieces.length - 1;
+              this.pieces[last] = this.pieces[last].subarray(0, this.pieces[last].length - 1);
+              this.emit(out);
+              this.state = 'code';
+              i++;
+              segmentStart = i;
+              continue;
+            }
+          }
+          const end = data.indexOf(STATEMENT_END, i);
+          if (end === -1) {
+            this.semicolonAtEnd = data[n - 1] === SEMICOLON;
+            i = n;
+            continue;
+          }
+          this.pieces.push(data.subarray(segmentStart, end));
+          this.emit(out);
+          this.state = 'code';
+          i = end + STATEMENT_END.length;
+          segmentStart = i;
+          continue;
+        }
         case 'code':
           break;
       }
@@ -109,6 +164,13 @@ export class StatementSplitter {
       }
       if (!this.started) {
         if (b <= 0x20) { i++; segmentStart = i; continue; }
+        const rows = this.options.ownDump && this.delimiter.length === 1 && this.delimiter[0] === SEMICOLON ? ownInsertRows(data, i) : -1;
+        if (rows !== -1) {
+          this.started = true;
+          this.state = 'ownInsert';
+          i = rows;
+          continue;
+        }
         // DELIMITER is a client command on a line of its own
         if ((b === 0x44 || b === 0x64)) {
           const lineEnd = data.indexOf(NEWLINE, i);
