@@ -1,10 +1,49 @@
 /**
- * A table's content checksum: an order-independent sum (mod 2^64) of a hash of
- * each row's canonical SQL encoding. It depends only on the values, never on
- * row order, storage format or generated columns, so a dump and its restore
- * agree (CHECKSUM TABLE does not on MariaDB 10.11 with generated columns), and
- * duplicate rows count twice.
+ * A table's content checksum, computed from each row's canonical SQL encoding
+ * (the `(v1,v2,…)` tuple of the dump), so it depends only on the values, never
+ * on storage format or generated columns, and a dump and its restore agree
+ * (CHECKSUM TABLE does not on MariaDB 10.11 with generated columns).
+ *
+ * Two ways, by whether the table has a primary key:
+ * - with one, rows are read in key order, which the key makes unique, and the
+ *   checksum is the sha256 of the tuples joined by `,\n`: native hashing of
+ *   whole statements, cheap per byte;
+ * - without one, no order is stable, so it is an order-independent sum
+ *   (mod 2^64) of a 64-bit hash of each row; duplicate rows count twice.
  */
+
+import crypto from 'node:crypto';
+
+/** What manifest.json names; a manifest with the v1 name was checksummed with RowHashSum for every table. */
+export const CHECKSUM_ALGORITHM = 'dual-env-rows-v2: tables with a primary key: sha256 of the rows as SQL tuples in key order, joined by ",\\n"; others as v1';
+export const LEGACY_CHECKSUM_ALGORITHM = 'dual-env-rows-v1: sum mod 2^64 of two MurmurHash3-32 of each row as an SQL tuple';
+
+/** Whether a table is checksummed in key order under the manifest's algorithm. */
+export function checksumsInKeyOrder(algorithm: string, primaryKey: readonly string[]): boolean {
+  return primaryKey.length > 0 && !algorithm.startsWith('dual-env-rows-v1');
+}
+
+const SEPARATOR = Buffer.from(',\n');
+
+/** sha256 of a table's tuples in key order; `add` takes consecutive runs of `,\n`-joined tuples. */
+export class OrderedChecksum {
+  private readonly hash = crypto.createHash('sha256');
+  private started = false;
+  rows = 0;
+
+  /** Adds a run of whole tuples, already joined by `,\n` among themselves. */
+  addRun(bytes: Uint8Array, rows: number): void {
+    if (rows === 0) return;
+    if (this.started) this.hash.update(SEPARATOR);
+    this.hash.update(bytes);
+    this.started = true;
+    this.rows += rows;
+  }
+
+  hex(): string {
+    return `sha256:${this.hash.digest('hex')}`;
+  }
+}
 
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
@@ -48,8 +87,8 @@ function murmur32(bytes: Uint8Array, start: number, end: number, seed: number): 
 const SEEDS = [0x9747b28c, 0x2f3a1d77];
 const TWO_32 = 2 ** 32;
 
-/** Accumulates rows of one table; `hex()` is the checksum written to the manifest. */
-export class ContentChecksum {
+/** The order-independent sum for tables without a primary key; `hex()` is what the manifest holds. */
+export class RowHashSum {
   private readonly lanes = [0, 0];
   private pending = 0;
   rows = 0;

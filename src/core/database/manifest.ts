@@ -5,7 +5,7 @@ import { compactTimestamp } from '../common/time';
 
 export const DUMP_FILE = 'dump.sql.gz';
 export const MANIFEST_FILE = 'manifest.json';
-export const CHECKSUM_ALGORITHM = 'dual-env-rows-v1: sum mod 2^64 of two MurmurHash3-32 of each row as an SQL tuple';
+export { CHECKSUM_ALGORITHM } from './contentChecksum';
 
 /**
  * Where each gzip member of dump.sql.gz starts: the header, one per table, then

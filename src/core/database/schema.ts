@@ -14,6 +14,8 @@ export interface TableInfo {
   /** The server's estimate, for progress only. */
   estimatedRows: number;
   estimatedBytes: number;
+  /** Columns of the primary key in key order; empty when the table has none. */
+  primaryKey: string[];
 }
 
 /** A view, trigger, routine or event as the dump writes it: its CREATE statement and the SQL mode it needs. */
@@ -34,6 +36,9 @@ export async function readTables(connection: Connection, database: string, only?
   const columns = await rowsOf<{ tableName: string; name: string; dataType: string; generated: string }>(connection,
     `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name, DATA_TYPE AS dataType, IS_GENERATED AS \`generated\`
      FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?${filter} ORDER BY TABLE_NAME, ORDINAL_POSITION`, values);
+  const keyColumns = await rowsOf<{ tableName: string; name: string }>(connection,
+    `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name FROM information_schema.STATISTICS
+     WHERE TABLE_SCHEMA = ?${filter} AND INDEX_NAME = 'PRIMARY' ORDER BY TABLE_NAME, SEQ_IN_INDEX`, values);
   return tables.map((t) => ({
     name: t.name,
     columns: columns
@@ -41,6 +46,7 @@ export async function readTables(connection: Connection, database: string, only?
       .map((c) => ({ name: c.name, kind: valueKindOf(c.dataType) })),
     estimatedRows: Number(t.rows ?? 0),
     estimatedBytes: Number(t.bytes ?? 0),
+    primaryKey: keyColumns.filter((k) => k.tableName === t.name).map((k) => k.name),
   }));
 }
 

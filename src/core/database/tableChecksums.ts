@@ -6,13 +6,14 @@ import { streamTableRows } from './tableRows';
 
 /**
  * Row count and content checksum of every base table of a database, computed
- * exactly as a backup computes them for its manifest, on `parallel`
+ * exactly as a backup computes them for its manifest (under the manifest's
+ * `checksumAlgorithm` when given, else the current one), on `parallel`
  * connections (each in a consistent snapshot).
  */
 export async function tableChecksums(
   credentials: DatabaseCredentials,
   database: string,
-  options: { parallel?: number; onRows?: (rows: number) => void } = {},
+  options: { parallel?: number; onRows?: (rows: number) => void; checksumAlgorithm?: string } = {},
 ): Promise<TableSummary[]> {
   const connections: Connection[] = [];
   try {
@@ -26,7 +27,7 @@ export async function tableChecksums(
     let next = 0;
     await Promise.all(connections.map(async (connection) => {
       for (let index = next++; index < tables.length; index = next++) {
-        const result = await streamTableRows(connection, tables[index], { onProgress: (rows) => options.onRows?.(rows) });
+        const result = await streamTableRows(connection, tables[index], { onProgress: (rows) => options.onRows?.(rows), checksumAlgorithm: options.checksumAlgorithm });
         results[index] = { name: tables[index].name, ...result };
       }
     }));

@@ -1,7 +1,7 @@
-import type { Writable } from 'node:stream';
 import { coreOf, type Connection } from './connection';
-import { ContentChecksum } from './contentChecksum';
+import { CHECKSUM_ALGORITHM, OrderedChecksum, RowHashSum, checksumsInKeyOrder } from './contentChecksum';
 import { insertPrefix } from './dumpFormat';
+import { readRawRows } from './rawRows';
 import { quoteIdentifier } from './sqlText';
 import type { TableInfo } from './schema';
 import { SqlBuffer } from './valueEncoding';
@@ -11,50 +11,71 @@ export interface TableRowsResult {
   checksum: string;
 }
 
+/** Where INSERT statements go, a whole statement per write; a Writable is one. */
+export interface StatementSink {
+  /** False: wait for 'drain' before writing more. */
+  write(chunk: Buffer | string): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
 export interface TableRowsOptions {
   /** Where INSERT statements go; without it rows are only counted and checksummed. */
-  output?: Writable;
+  output?: StatementSink;
   /** A statement is closed once it holds this many bytes (a single larger row makes its own statement). */
   maxStatementBytes?: number;
   /** Called after each flushed statement with rows and SQL bytes added since the last call. */
   onProgress?: (rows: number, bytes: number) => void;
+  /** The manifest's checksum algorithm (default: the current one); a restore passes the backup's. */
+  checksumAlgorithm?: string;
 }
 
 const DEFAULT_STATEMENT_BYTES = 1 << 20;
+const SEPARATOR = Buffer.from(',\n');
+const TERMINATOR = Buffer.from(';\n');
 
-/** The SELECT that reads a table's value columns; FLOAT is widened to DOUBLE so no digit is lost in the text protocol. */
-export function selectValues(table: TableInfo): string {
+/**
+ * The SELECT that reads a table's value columns, in primary-key order when
+ * the checksum needs it (InnoDB reads its clustered index in that order
+ * anyway). FLOAT is widened to DOUBLE so no digit is lost in the text protocol.
+ */
+export function selectValues(table: TableInfo, keyOrder = false): string {
   const list = table.columns.map((c) => (c.kind === 'float' ? `CAST(${quoteIdentifier(c.name)} AS DOUBLE)` : quoteIdentifier(c.name)));
-  return `SELECT ${list.join(',')} FROM ${quoteIdentifier(table.name)}`;
+  const order = keyOrder && table.primaryKey.length > 0 ? ` ORDER BY ${table.primaryKey.map(quoteIdentifier).join(',')}` : '';
+  return `SELECT ${list.join(',')} FROM ${quoteIdentifier(table.name)}${order}`;
 }
 
 /**
- * Streams every row of a table from the server as raw bytes (no JavaScript
- * numbers or dates, so nothing is rounded), encodes each as an SQL tuple,
- * adds it to the content checksum and, with an output, writes multi-row
- * INSERTs of bounded size. The socket is paused while the output is full, so
- * memory stays bounded whatever the table or row size.
+ * Streams every row of a table from the server as raw text-protocol bytes (no
+ * JavaScript numbers or dates, so nothing is rounded), encodes each as an SQL
+ * tuple, checksums it and, with an output, writes multi-row INSERTs of bounded
+ * size. The socket is paused while the output is full, so memory stays
+ * bounded whatever the table or row size.
  */
-export function streamTableRows(connection: Connection, table: TableInfo, options: TableRowsOptions = {}): Promise<TableRowsResult> {
+export async function streamTableRows(connection: Connection, table: TableInfo, options: TableRowsOptions = {}): Promise<TableRowsResult> {
   const { output, onProgress } = options;
   const maxStatement = options.maxStatementBytes ?? DEFAULT_STATEMENT_BYTES;
   const core = coreOf(connection);
   const kinds = table.columns.map((c) => c.kind);
   const width = kinds.length;
-  const prefix = Buffer.from(insertPrefix(table.name, table.columns.map((c) => c.name)), 'utf8');
+  const prefix = output ? Buffer.from(insertPrefix(table.name, table.columns.map((c) => c.name)), 'utf8') : Buffer.alloc(0);
   const sql = new SqlBuffer(Math.max(64 * 1024, Math.min(maxStatement * 2, 4 << 20)));
-  const checksum = new ContentChecksum();
+  const keyOrder = checksumsInKeyOrder(options.checksumAlgorithm ?? CHECKSUM_ALGORITHM, table.primaryKey);
+  const ordered = keyOrder ? new OrderedChecksum() : undefined;
+  const summed = keyOrder ? undefined : new RowHashSum();
   let rowsInStatement = 0;
   let rowsSinceReport = 0;
 
-  const flush = (last: boolean): boolean => {
+  /** Ends the statement (or, without an output, the run of tuples) in the buffer; false when the output is full. */
+  const flush = (): boolean => {
     let writable = true;
-    if (output && rowsInStatement > 0) {
-      sql.ascii(';\n');
-      if (last) sql.byte(0x0a);
-      writable = output.write(Buffer.from(sql.view()));
+    if (rowsInStatement > 0) {
+      ordered?.addRun(sql.view(prefix.length), rowsInStatement);
+      if (output) {
+        sql.bytes(TERMINATOR);
+        writable = output.write(Buffer.from(sql.view()));
+      }
     }
-    onProgress?.(rowsSinceReport, sql.length);
+    onProgress?.(rowsSinceReport, output ? sql.length : 0);
     rowsSinceReport = 0;
     rowsInStatement = 0;
     sql.clear();
@@ -62,50 +83,31 @@ export function streamTableRows(connection: Connection, table: TableInfo, option
     return writable;
   };
 
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const fail = (error: unknown) => {
-      if (settled) return;
-      settled = true;
-      core.removeListener('error', onConnectionError);
-      reject(error);
-    };
-    // a query without a callback hears of a lost connection only through the connection's 'error'
-    const onConnectionError = (error: unknown) => fail(error);
-    core.once('error', onConnectionError);
-    const query = core.query({ sql: selectValues(table), rowsAsArray: true, typeCast: false });
-    query.on('result', (row: unknown) => {
-      const values = row as (Buffer | null)[];
-      if (output) {
-        if (rowsInStatement === 0) sql.bytes(prefix);
-        else sql.ascii(',\n');
-      }
-      const start = sql.length;
-      sql.byte(0x28);
-      for (let i = 0; i < width; i++) {
-        if (i > 0) sql.byte(0x2c);
-        sql.value(values[i], kinds[i]);
-      }
-      sql.byte(0x29);
-      checksum.addRow(sql.buffer, start, sql.length);
-      rowsInStatement++;
-      rowsSinceReport++;
-      if (!output) {
-        // only the checksum is wanted: the tuple is no longer needed
-        sql.length = 0;
-        if (rowsSinceReport >= 10_000) { onProgress?.(rowsSinceReport, 0); rowsSinceReport = 0; }
-      } else if (sql.length >= maxStatement && !flush(false)) {
-        core.pause();
-        output.once('drain', () => core.resume());
-      }
-    });
-    query.on('error', fail);
-    query.on('end', () => {
-      if (settled) return;
-      flush(true);
-      settled = true;
-      core.removeListener('error', onConnectionError);
-      resolve({ rows: checksum.rows, checksum: checksum.hex() });
-    });
+  const rows = await readRawRows(core, selectValues(table, keyOrder), width, (buffer, starts, ends) => {
+    if (rowsInStatement === 0) sql.bytes(prefix);
+    else sql.bytes(SEPARATOR);
+    const start = sql.length;
+    sql.byte(0x28);
+    for (let i = 0; i < width; i++) {
+      if (i > 0) sql.byte(0x2c);
+      if (starts[i] < 0) sql.ascii('NULL');
+      else sql.valueFrom(buffer, starts[i], ends[i], kinds[i]);
+    }
+    sql.byte(0x29);
+    summed?.addRow(sql.buffer, start, sql.length);
+    rowsInStatement++;
+    rowsSinceReport++;
+    if (sql.length < maxStatement || flush()) return undefined;
+    // the output is full: the socket waits until it drains
+    return (resume) => output!.once('drain', resume);
   });
+  if (output && rowsInStatement > 0) {
+    flush();
+    output.write('\n');
+  } else {
+    flush();
+  }
+  const checksum = ordered ?? summed!;
+  if (checksum.rows !== rows) throw new Error(`read ${rows} rows of ${table.name} but checksummed ${checksum.rows}`);
+  return { rows, checksum: checksum.hex() };
 }

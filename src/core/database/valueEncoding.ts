@@ -33,8 +33,17 @@ ESCAPES[0x1a] = 0x5a; // \Z
 ESCAPES[0x22] = 0x22; // \"
 ESCAPES[0x27] = 0x27; // \'
 ESCAPES[0x5c] = 0x5c; // \\
-// eslint-disable-next-line no-control-regex -- NUL and ^Z are exactly the bytes looked for
-const NEEDS_ESCAPE = /[\0\n\r\x1a"'\\]/;
+
+/** Copies `src[from, to)` into `out` at `pos`, returns the new end: short runs by hand, long ones natively. */
+function copyRun(src: Uint8Array, from: number, to: number, out: Buffer, pos: number): number {
+  const n = to - from;
+  if (n > 24) {
+    out.set(src.subarray(from, to), pos);
+    return pos + n;
+  }
+  for (let i = from; i < to; i++) out[pos++] = src[i];
+  return pos;
+}
 
 /** A growable byte buffer the encoder writes SQL into without building strings. */
 export class SqlBuffer {
@@ -75,51 +84,52 @@ export class SqlBuffer {
     this.length += value.copy(this.buffer, this.length);
   }
 
-  hex(value: Buffer): void {
-    this.reserve(2 * value.length);
-    this.length += this.buffer.write(value.toString('hex'), this.length, 'latin1');
-  }
-
-  /** Bytes of `value` as the inside of a quoted literal, escaped. */
-  escaped(value: Buffer): void {
-    const n = value.length;
-    // long values without anything to escape (the common case) are copied in one go
-    if (n > 64 && !NEEDS_ESCAPE.test(value.toString('latin1', 0, n))) {
-      this.bytes(value);
-      return;
-    }
-    this.reserve(2 * n);
+  /** Bytes `src[start, end)` as the inside of a quoted literal, escaped; runs between escapes are copied whole. */
+  escaped(src: Uint8Array, start = 0, end = src.length): void {
+    this.reserve(2 * (end - start));
     const out = this.buffer;
     let pos = this.length;
-    for (let i = 0; i < n; i++) {
-      const b = value[i];
-      const escape = ESCAPES[b];
-      if (escape === 0) {
-        out[pos++] = b;
-      } else {
-        out[pos++] = 0x5c;
-        out[pos++] = escape;
-      }
+    let run = start;
+    for (let i = start; i < end; i++) {
+      const escape = ESCAPES[src[i]];
+      if (escape === 0) continue;
+      pos = copyRun(src, run, i, out, pos);
+      out[pos++] = 0x5c;
+      out[pos++] = escape;
+      run = i + 1;
     }
-    this.length = pos;
+    this.length = copyRun(src, run, end, out, pos);
+  }
+
+  /** `src[start, end)` as hex digits. */
+  hex(src: Buffer, start = 0, end = src.length): void {
+    this.reserve(2 * (end - start));
+    this.length += this.buffer.write(src.toString('hex', start, end), this.length, 'latin1');
   }
 
   /** One value as an SQL literal; `null` is SQL NULL (never the string 'NULL'). */
   value(raw: Buffer | null, kind: ValueKind): void {
-    if (raw === null) {
-      this.ascii('NULL');
-    } else if (kind === 'number' || kind === 'float') {
-      this.bytes(raw);
+    if (raw === null) this.ascii('NULL');
+    else this.valueFrom(raw, 0, raw.length, kind);
+  }
+
+  /** The text-protocol value `src[start, end)` as an SQL literal of its column's kind. */
+  valueFrom(src: Buffer, start: number, end: number, kind: ValueKind): void {
+    if (kind === 'number' || kind === 'float') {
+      this.reserve(end - start);
+      this.length = copyRun(src, start, end, this.buffer, this.length);
     } else if (kind === 'hex') {
-      if (raw.length === 0) {
+      if (end === start) {
         this.ascii("''");
       } else {
-        this.ascii('0x');
-        this.hex(raw);
+        this.reserve(2);
+        this.buffer[this.length++] = 0x30;
+        this.buffer[this.length++] = 0x78;
+        this.hex(src, start, end);
       }
     } else {
       this.byte(0x27);
-      this.escaped(raw);
+      this.escaped(src, start, end);
       this.byte(0x27);
     }
   }
