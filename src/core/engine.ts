@@ -1,0 +1,23 @@
+// The engine as the adapters load it: bundled once into dist/engine.js, which both
+// dist/extension.js (on first use, extension/engineLoader.ts, so activate() stays cheap)
+// and dist/cli.js require at run time. scripts/build.mjs turns every import of this
+// module into require('./engine'), so dockerode, mysql2, simple-git and yaml ship once.
+// Adapters import values from core only through here; `import type` from elsewhere is fine.
+export { CancelledError, DockerUnreachableError, DualEnvError, UsageError } from './common/errors';
+export { detectCompose } from './compose/composeCommand';
+export { checkIsolation, findEnvironment, loadConfig } from './config';
+export { dockerClientFor } from './docker/client';
+export { readEnvironmentStatus, unknownStatus } from './docker/discovery';
+export { createStatusMonitor, type StatusMonitor } from './docker/statusMonitor';
+export { followLogs, type LogLine } from './docker/logFollower';
+export { deleteBackup, findBackup, listBackups, verifyBackup } from './database';
+export { formatBytes, formatCount } from './database/progressText';
+export { backupDatabase } from './operations/backupDatabase';
+export { controlEnvironment } from './operations/environmentControl';
+export { databaseBackups } from './operations/databaseBackups';
+export { describePlan } from './operations/deployPreflight';
+export { deployProduction } from './operations/deployProduction';
+export { deployStaging } from './operations/deployStaging';
+export { readHistory } from './operations/history';
+export { restoreDatabase } from './operations/restoreDatabase';
+export { describeRollbackPlan, rollbackProduction } from './operations/rollbackProduction';
