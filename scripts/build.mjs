@@ -50,7 +50,7 @@ const builds = [
   { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', plugins: [sharedEngine()] },
   { ...common, entryPoints: { engine: 'src/core/engine.ts' }, outdir: 'dist' },
   // the CLI is commander and its commands; everything else it finds in dist/engine.js
-  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, plugins: [sharedEngine({ onlyThroughEngine: true })] },
 ];
 
 // "Create docker-compose-dual-env.yml" copies the reference file the extension ships
