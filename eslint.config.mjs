@@ -22,4 +22,14 @@ export default tseslint.config(
       ] }],
     },
   },
+  {
+    // the CLI finds the engine in dist/engine.js at run time; a value import of any other
+    // core module would bundle a second copy of it into dist/cli.js (scripts/build.mjs refuses it too)
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [
+        { group: ['**/core/**', '!**/core/engine'], allowTypeImports: true, message: 'src/cli imports values of src/core from src/core/engine; other core modules only with `import type`' },
+      ] }],
+    },
+  },
 );

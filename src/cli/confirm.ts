@@ -1,5 +1,5 @@
 import readline from 'node:readline/promises';
-import { UsageError } from '../core/common/errors';
+import { UsageError } from '../core/engine';
 
 /**
  * Asks before anything changes production. With --yes it goes ahead; without a

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../core/common/errors';
-import { findEnvironment, loadConfig, type DualEnvConfig, type Environment } from '../core/config';
+import type { DualEnvConfig, Environment } from '../core/config';
+import { findEnvironment, loadConfig, UsageError } from '../core/engine';
 
 export interface GlobalOptions {
   file: string;

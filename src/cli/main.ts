@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { DualEnvError } from '../core/common/errors';
+import { DualEnvError } from '../core/engine';
 import { registerBackupCommand } from './commands/backup';
 import { registerBackupsCommand } from './commands/backups';
 import { registerDeployCommand } from './commands/deploy';

@@ -1,8 +1,6 @@
-import { UsageError } from '../core/common/errors';
-import { detectCompose, type ComposePreference } from '../core/compose/composeCommand';
+import type { ComposePreference } from '../core/compose/composeCommand';
 import type { DualEnvConfig, Environment } from '../core/config';
-import { dockerClientFor } from '../core/docker/client';
-import { databaseBackups } from '../core/operations/databaseBackups';
+import { databaseBackups, detectCompose, dockerClientFor, UsageError } from '../core/engine';
 import type { OperationDeps } from '../core/operations/operationContext';
 import type { ProgressEvent } from '../core/operations/progress';
 

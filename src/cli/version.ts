@@ -1,4 +1,5 @@
-// Replaced at bundle time would be nicer; reading package.json keeps one source of truth.
-import pkg from '../../package.json';
+// Reading package.json keeps one source of truth; the named import lets esbuild keep
+// only this field instead of the whole manifest in dist/cli.js.
+import { version as packageVersion } from '../../package.json';
 
-export const version: string = pkg.version;
+export const version: string = packageVersion;

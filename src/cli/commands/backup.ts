@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../core/common/errors';
-import { formatBytes, formatCount } from '../../core/database/progressText';
-import { backupDatabase } from '../../core/operations/backupDatabase';
+import { backupDatabase, formatBytes, formatCount, UsageError } from '../../core/engine';
 import type { ProgressListener } from '../../core/operations/progress';
 import { configOf, environmentOf, printJson } from '../context';
 

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { listBackups } from '../../core/database';
-import { formatBytes, formatCount } from '../../core/database/progressText';
+import { formatBytes, formatCount, listBackups } from '../../core/engine';
 import { configOf, environmentOf, printJson } from '../context';
 
 /** `dual-env backups <env> [--json]`: the environment's backups, newest first. */

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../core/common/errors';
-import { describePlan } from '../../core/operations/deployPreflight';
-import { deployProduction } from '../../core/operations/deployProduction';
-import { deployStaging, type FreshData } from '../../core/operations/deployStaging';
+import { deployProduction, deployStaging, describePlan, UsageError } from '../../core/engine';
+import type { FreshData } from '../../core/operations/deployStaging';
 import { confirmAtTerminal } from '../confirm';
 import { configOf, environmentOf } from '../context';
 import { interruptSignal, operationDeps, parseSeconds, printProgress } from '../operationRunner';

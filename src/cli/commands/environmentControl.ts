@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { controlEnvironment, type ControlAction } from '../../core/operations/environmentControl';
+import { controlEnvironment } from '../../core/engine';
+import type { ControlAction } from '../../core/operations/environmentControl';
 import { confirmAtTerminal } from '../confirm';
 import { configOf, environmentOf } from '../context';
 import { interruptSignal, operationDeps, printProgress } from '../operationRunner';

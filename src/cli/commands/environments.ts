@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { checkIsolation } from '../../core/config';
+import { checkIsolation } from '../../core/engine';
 import { configOf, printJson } from '../context';
 
 /** `dual-env environments [--json]`: what the compose file declares, and the isolation check. */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { readHistory, type HistoryRecord } from '../../core/operations/history';
+import { readHistory } from '../../core/engine';
+import type { HistoryRecord } from '../../core/operations/history';
 import { configOf, environmentOf, printJson } from '../context';
 
 function line(record: HistoryRecord): string {

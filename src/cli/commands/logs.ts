@@ -1,8 +1,6 @@
 import { once } from 'node:events';
 import type { Command } from 'commander';
-import { UsageError } from '../../core/common/errors';
-import { dockerClientFor } from '../../core/docker/client';
-import { followLogs, type LogLine } from '../../core/docker/logFollower';
+import { dockerClientFor, followLogs, UsageError, type LogLine } from '../../core/engine';
 import { configOf, environmentOf } from '../context';
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { CancelledError } from '../../core/common/errors';
-import { findBackup } from '../../core/database';
-import { formatCount } from '../../core/database/progressText';
-import { restoreDatabase } from '../../core/operations/restoreDatabase';
+import { CancelledError, findBackup, formatCount, restoreDatabase } from '../../core/engine';
 import { confirmAtTerminal } from '../confirm';
 import { configOf, environmentOf, printJson } from '../context';
 import { interruptSignal, parallelOption, progressPrinter } from './backup';

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../core/common/errors';
-import { describeRollbackPlan, rollbackProduction } from '../../core/operations/rollbackProduction';
+import { describeRollbackPlan, rollbackProduction, UsageError } from '../../core/engine';
 import { confirmAtTerminal } from '../confirm';
 import { configOf, environmentOf } from '../context';
 import { interruptSignal, operationDeps, parseSeconds, printProgress } from '../operationRunner';

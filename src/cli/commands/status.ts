@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { DockerUnreachableError } from '../../core/common/errors';
-import { checkIsolation } from '../../core/config';
-import { dockerClientFor } from '../../core/docker/client';
-import { readEnvironmentStatus, unknownStatus, type ContainerStatus, type EnvironmentStatus } from '../../core/docker/discovery';
+import type { ContainerStatus, EnvironmentStatus } from '../../core/docker/discovery';
+import { checkIsolation, dockerClientFor, DockerUnreachableError, readEnvironmentStatus, unknownStatus } from '../../core/engine';
 import { configOf, printJson } from '../context';
 
 const HELP = `

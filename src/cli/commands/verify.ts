@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { verifyBackup } from '../../core/database';
+import { verifyBackup } from '../../core/engine';
 import { configOf, environmentOf, printJson } from '../context';
 
 /** `dual-env verify <env> <backup-id> [--json]`: re-reads a backup; exit 1 when it cannot be trusted. */
