@@ -5,7 +5,7 @@
 // The CLI imports values of core only through here (`import type` from elsewhere is fine;
 // build.mjs and ESLint refuse the rest). The extension also bundles the few light modules
 // it needs during activation (config, errors) — beware: an error class thrown in here is
-// not the same class as extension.js's copy, so `instanceof` across the two fails.
+// not the same class as extension.js's copy, so `instanceof` across the two fails (isCancelled knows).
 export { CancelledError, DockerUnreachableError, DualEnvError, UsageError } from './common/errors';
 export { detectCompose } from './compose/composeCommand';
 export { checkIsolation, findEnvironment, loadConfig } from './config';

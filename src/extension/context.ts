@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CancelledError, errorMessage } from '../core/common/errors';
+import { errorMessage, isCancelled } from '../core/common/errors';
 import type { Environment, SecretSource } from '../core/config';
 import type { ProgressEvent } from '../core/operations/progress';
 import { LogChannels } from './logChannels';
@@ -124,7 +124,7 @@ export class Ctx {
   /** A failure ends in one error notification with "Show Log" and any extra actions. */
   async showFailure(error: unknown, actions: readonly FailureAction[] = []): Promise<void> {
     const message = errorMessage(error);
-    if (error instanceof CancelledError) {
+    if (isCancelled(error)) {
       this.log.info(message);
       void vscode.window.showInformationMessage(message);
       return;

@@ -42,9 +42,16 @@ export class CommandFailedError extends DualEnvError {
 /** An operation stopped because its AbortSignal fired before it changed anything. */
 export class CancelledError extends DualEnvError {
   readonly exitCode = 1;
+  /** Marks the error across bundles: extension.js and engine.js each hold their own copy of this class. */
+  readonly cancelled = true;
   constructor(message = 'Cancelled; nothing was changed.') {
     super(message);
   }
+}
+
+/** Whether the operation was cancelled, whichever bundle's CancelledError it threw (`instanceof` sees only its own). */
+export function isCancelled(error: unknown): boolean {
+  return error instanceof CancelledError || (error instanceof Error && (error as { cancelled?: unknown }).cancelled === true);
 }
 
 export function errorMessage(error: unknown): string {

@@ -34,6 +34,8 @@ export interface DumpOptions {
   /** gzip level: 1 (default) keeps compression from being the slowest part. */
   compressionLevel?: number;
   maxStatementBytes?: number;
+  /** A table's SQL is cut into gzip members of about this many bytes (default 8 MB), for a restore to load on several connections. */
+  chunkBytes?: number;
   onProgress?: (progress: DumpProgress) => void;
 }
 
@@ -45,11 +47,10 @@ export interface DumpResult {
   objects: { type: string; name: string }[];
 }
 
-/** A table's SQL goes into gzip members of about this many bytes, so a restore can load one table on several connections. */
-const CHUNK_BYTES = 8 << 20;
+const DEFAULT_CHUNK_BYTES = 8 << 20;
 
 /**
- * Where a stretch of the dump goes: gzip part files of about CHUNK_BYTES of SQL
+ * Where a stretch of the dump goes: gzip part files of about `chunkBytes` of SQL
  * each, cut only between statements (every `write` is whole statements).
  * Looks like a Writable to the row streamer: `write` says when to wait for
  * 'drain'.
@@ -60,10 +61,15 @@ class PartsWriter {
   private bytesInCurrent = 0;
   private readonly finished: Promise<void>[] = [];
 
-  constructor(private readonly fileFor: (chunk: number) => string, private readonly level: number, private readonly onBroken: () => void) {}
+  constructor(
+    private readonly fileFor: (chunk: number) => string,
+    private readonly level: number,
+    private readonly onBroken: () => void,
+    private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
+  ) {}
 
   write(chunk: Buffer | string): boolean {
-    if (!this.current || this.bytesInCurrent >= CHUNK_BYTES) this.startPart();
+    if (!this.current || this.bytesInCurrent >= this.chunkBytes) this.startPart();
     this.bytesInCurrent += chunk.length;
     return this.current!.write(chunk);
   }
@@ -145,7 +151,7 @@ async function openSnapshots(credentials: DatabaseCredentials, tables: readonly 
 
 /**
  * Dumps one database into gzip part files in `partsDir`: a header, each
- * table's parts (CREATE TABLE + INSERTs, cut every CHUNK_BYTES), then
+ * table's parts (CREATE TABLE + INSERTs, cut every `chunkBytes`), then
  * routines, views, triggers, events and the footer. Tables run in parallel on separate connections of one
  * consistent snapshot; concatenating the parts gives the dump.
  */
@@ -188,7 +194,7 @@ export async function writeDump(
         const { table, index } = item;
         if (signal.aborted) throw new CancelledError();
         const create = await showCreateTable(connection, table.name);
-        const out = new PartsWriter((chunk) => partOf(index + 1, chunk), level, () => destroyQuietly(connection));
+        const out = new PartsWriter((chunk) => partOf(index + 1, chunk), level, () => destroyQuietly(connection), options.chunkBytes);
         tableParts[index] = out.files;
         try {
           out.write(tableSchema(table.name, create));

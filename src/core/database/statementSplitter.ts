@@ -29,9 +29,12 @@ type State = 'code' | 'single' | 'double' | 'backtick' | 'lineComment' | 'blockC
  * (so that newline is not inside an identifier).
  */
 function ownInsertRows(data: Buffer, i: number): number {
-  if (data[i] !== INSERT_START[0] || data.compare(INSERT_START, 0, INSERT_START.length, i, i + INSERT_START.length) !== 0) return -1;
+  // a statement whose start straddles two chunks is read byte by byte: rare, and only slower
+  if (data[i] !== INSERT_START[0] || i + INSERT_START.length > data.length) return -1;
+  if (data.compare(INSERT_START, 0, INSERT_START.length, i, i + INSERT_START.length) !== 0) return -1;
   const lineEnd = data.indexOf(NEWLINE, i);
-  if (lineEnd === -1 || data.compare(VALUES_LINE_END, 0, VALUES_LINE_END.length, lineEnd - VALUES_LINE_END.length, lineEnd) !== 0) return -1;
+  if (lineEnd - VALUES_LINE_END.length < i + INSERT_START.length) return -1;
+  if (data.compare(VALUES_LINE_END, 0, VALUES_LINE_END.length, lineEnd - VALUES_LINE_END.length, lineEnd) !== 0) return -1;
   let backticks = 0;
   for (let at = data.indexOf(BACKTICK, i); at !== -1 && at < lineEnd; at = data.indexOf(BACKTICK, at + 1)) backticks++;
   return backticks % 2 === 0 ? lineEnd + 1 : -1;

@@ -135,6 +135,13 @@ describe('restore refuses a damaged backup and leaves the target unchanged', () 
     await assertTargetUnchanged();
   });
 
+  it('refuses a dump cut between statements, before its end marker, even when its sha256 was recomputed', async () => {
+    const dir = copyBackup('20000101-000007');
+    rewriteDump(dir, (sql) => sql.slice(0, sql.indexOf('SET SQL_MODE = @OLD_SQL_MODE')));
+    await assert.rejects(restore('20000101-000007'), (error: Error) => error instanceof BackupCorruptError && /end marker/.test(error.message));
+    await assertTargetUnchanged();
+  });
+
   it('refuses, after loading it aside, a dump whose rows differ from the manifest', async () => {
     const dir = copyBackup('20000101-000005');
     rewriteDump(dir, (sql) => sql.replace("'row 4321'", "'row 4322'"));

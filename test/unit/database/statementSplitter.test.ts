@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StatementSplitter } from '../../../src/core/database/statementSplitter';
 
-function split(text: string, chunkSize?: number): { statements: string[]; boundary: boolean } {
-  const splitter = new StatementSplitter();
+function split(text: string, chunkSize?: number, options: { ownDump?: boolean } = {}): { statements: string[]; boundary: boolean } {
+  const splitter = new StatementSplitter(options);
   const bytes = Buffer.from(text, 'utf8');
   const statements: string[] = [];
   const size = chunkSize ?? bytes.length;
@@ -52,5 +52,49 @@ describe('StatementSplitter', () => {
     assert.equal(split("INSERT INTO t VALUES ('abc").boundary, false);
     assert.equal(split('INSERT INTO t VALUES (1),').boundary, false);
     assert.equal(split('SELECT 1;\n-- trailing comment\n').boundary, true);
+  });
+
+  describe('on Dual Env\'s own dump (INSERT rows never hold a raw newline)', () => {
+    const OWN = [
+      'SET NAMES utf8mb4;',
+      'INSERT INTO `t` (`a`,`b`) VALUES',
+      "(1,'semi;colon'),",
+      "(2,'ends with a semicolon;'),",
+      "(3,'quote\\' and ;\\n escaped newline');",
+      '',
+      'INSERT INTO `t` (`a`,`b`) VALUES',
+      "(4,0x3B0A);",
+      '',
+      'DELIMITER ;;',
+      'CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.a = 1; END;;',
+      'DELIMITER ;',
+      '-- Dual Env dump complete',
+      '',
+    ].join('\n');
+    const OWN_EXPECTED = [
+      'SET NAMES utf8mb4',
+      "INSERT INTO `t` (`a`,`b`) VALUES\n(1,'semi;colon'),\n(2,'ends with a semicolon;'),\n(3,'quote\\' and ;\\n escaped newline')",
+      'INSERT INTO `t` (`a`,`b`) VALUES\n(4,0x3B0A)',
+      'CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.a = 1; END',
+    ];
+
+    it('splits the same as the byte-by-byte way, however the input is chunked', () => {
+      for (const size of [1, 2, 3, 5, 7, 16, 1000]) {
+        const own = split(OWN, size, { ownDump: true });
+        assert.deepEqual(own.statements, OWN_EXPECTED, `chunks of ${size}`);
+        assert.deepEqual(split(OWN, size).statements, OWN_EXPECTED, `byte by byte, chunks of ${size}`);
+        assert.equal(own.boundary, true);
+      }
+    });
+
+    it('reads an INSERT whose column names hold a newline byte by byte', () => {
+      const odd = 'INSERT INTO `t` (`a\nb`) VALUES\n(1);\nSELECT 2;\n';
+      assert.deepEqual(split(odd, undefined, { ownDump: true }).statements, ['INSERT INTO `t` (`a\nb`) VALUES\n(1)', 'SELECT 2']);
+    });
+
+    it('sees an INSERT cut short as not at a statement boundary', () => {
+      const cut = OWN.slice(0, OWN.indexOf('(2,'));
+      assert.equal(split(cut, 4, { ownDump: true }).boundary, false);
+    });
   });
 });
