@@ -4,15 +4,16 @@
 // MariaDB (several tables, mixed types; kept between runs when the size is the
 // same), then times, in one run, our backup against `mariadb-dump
 // --single-transaction` and our restore against the `mariadb` client loading
-// mariadb-dump's file. Ours runs in a child process so its peak RSS is its own.
-import { spawn } from 'node:child_process';
+// mariadb-dump's file. Ours runs in a child process (scripts/bench/backupChild.ts,
+// bundled as the engine ships) so its peak RSS and CPU are its own.
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import type { DatabaseCredentials } from '../src/core/config/credentials';
-import { createBackup, restoreBackup } from '../src/core/database';
-import { startRig } from '../test/rig';
+import * as esbuild from 'esbuild';
+import { projectName, startRig } from '../test/rig';
 
 const SOURCE = 'dualenv_bench_source';
 const OURS = 'dualenv_bench_ours';
@@ -56,7 +57,21 @@ async function generate(root: DatabaseCredentials, sizeMb: number): Promise<void
   }
 }
 
-interface Timed { seconds: number; peakRssMb?: number }
+interface Timed { seconds: number; peakRssMb?: number; serverCpu?: number; clientCpu?: number }
+
+/** CPU seconds used so far by the rig's staging database container (its cgroup), to see where a step's time goes. */
+let databaseContainer: string | undefined;
+function serverCpuSeconds(): number {
+  const id = databaseContainer ??= execFileSync('docker', ['ps', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${projectName}`, '--filter', 'label=com.docker.compose.service=staging-database'], { encoding: 'utf8' }).trim();
+  const file = `/sys/fs/cgroup/cpuacct/docker/${id}/cpuacct.usage`;
+  return fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8')) / 1e9 : Number.NaN;
+}
+
+/** CPU seconds of this process's finished children (utime + stime of those waited for). */
+function childrenCpuSeconds(): number {
+  const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
 
 function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string; stdout?: string }): Promise<Timed & { output: string }> {
   const started = process.hrtime.bigint();
@@ -78,27 +93,30 @@ function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv
   });
 }
 
-/** Our backup or restore in a child process of this script (`--child`), reporting its peak RSS. */
+/**
+ * Our backup or restore in a child process, reporting its peak RSS. The child
+ * is bundled by esbuild as the shipped engine is (minified, no tsx at run
+ * time), so the figures are those of the code users run.
+ */
 async function ours(op: 'backup' | 'restore', root: DatabaseCredentials, folder: string, parallel: number, backupId?: string): Promise<Timed & { id: string }> {
-  const result = await run(process.execPath, ['--import', 'tsx', __filename, '--child', op, folder, String(parallel), backupId ?? ''], {
+  const result = await run(process.execPath, [await childBundle(), op, folder, String(parallel), backupId ?? ''], {
     env: { DUAL_ENV_BENCH_CREDENTIALS: JSON.stringify(root) },
   });
   const report = JSON.parse(result.output.trim().split('\n').at(-1)!) as { id: string; peakRssMb: number };
   return { ...report, seconds: result.seconds };
 }
 
-async function child(): Promise<void> {
-  const [op, folder, parallel, backupId] = process.argv.slice(process.argv.indexOf('--child') + 1);
-  const credentials = JSON.parse(process.env.DUAL_ENV_BENCH_CREDENTIALS!) as DatabaseCredentials;
-  let peak = 0;
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 10);
-  const signal = new AbortController().signal;
-  const id = op === 'backup'
-    ? (await createBackup({ credentials, folder, dump: { parallel: Number(parallel) } }, { environment: 'bench' }, signal)).id
-    : (await restoreBackup({ credentials: { ...credentials, database: OURS }, folder, parallel: Number(parallel) }, { backupId, safetyBackup: false }, signal)).backupId;
-  clearInterval(timer);
-  peak = Math.max(peak, process.resourceUsage().maxRSS * 1024);
-  process.stdout.write(`${JSON.stringify({ id, peakRssMb: Math.round(peak / 1024 / 1024) })}\n`);
+let bundled: Promise<string> | undefined;
+function childBundle(): Promise<string> {
+  bundled ??= (async () => {
+    const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-bench-child-')), 'backupChild.js');
+    await esbuild.build({
+      entryPoints: [path.join(__dirname, 'bench', 'backupChild.ts')], outfile, bundle: true, minify: true,
+      platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', external: ['cpu-features', '*.node'],
+    });
+    return outfile;
+  })();
+  return bundled;
 }
 
 async function main(): Promise<void> {
@@ -123,8 +141,11 @@ async function main(): Promise<void> {
         console.error(`${name}…`);
         try {
           if (attempt > 1) await reset?.();
-          const result = await action();
-          console.error(`${name}: ${result.seconds.toFixed(1)} s${result.peakRssMb ? `, peak RSS ${result.peakRssMb} MB` : ''}`);
+          const [server, client] = [serverCpuSeconds(), childrenCpuSeconds()];
+          const result = { ...(await action()), serverCpu: 0, clientCpu: 0 };
+          result.serverCpu = serverCpuSeconds() - server;
+          result.clientCpu = childrenCpuSeconds() - client;
+          console.error(`${name}: ${result.seconds.toFixed(1)} s${result.peakRssMb ? `, peak RSS ${result.peakRssMb} MB` : ''}, CPU: server ${result.serverCpu.toFixed(1)} s, client ${result.clientCpu.toFixed(1)} s`);
           return result;
         } catch (error) {
           if (attempt > 3 || !/lost|closed|ECONNREFUSED|ECONNRESET|Can't connect|2013|2002|exited with 1/i.test(String(error))) throw error;
@@ -152,13 +173,14 @@ async function main(): Promise<void> {
     const gzBytes = fs.statSync(path.join(work, ourBackup.id, 'dump.sql.gz')).size;
     const mb = sqlBytes / 1024 / 1024;
     const rate = (t: Timed) => `${(mb / t.seconds).toFixed(1)} MB/s`;
+    const cpu = (t: Timed) => `${t.serverCpu?.toFixed(1)} + ${t.clientCpu?.toFixed(1)}`;
     const lines = [
       `Database: ${(Number(dataBytes) / 1024 / 1024).toFixed(0)} MB in InnoDB (data + indexes), ${mb.toFixed(0)} MB as mariadb-dump SQL; our dump.sql.gz ${(gzBytes / 1024 / 1024).toFixed(0)} MB. Our backup: ${parallel} connections; our restore: ${parallel + 1}.`,
       '',
-      '| | ours | stock tool | ratio (stock time / ours) | our peak RSS |',
-      '|---|---|---|---|---|',
-      `| backup | ${ourBackup.seconds.toFixed(1)} s (${rate(ourBackup)}) | mariadb-dump --single-transaction: ${theirBackup.seconds.toFixed(1)} s (${rate(theirBackup)}) | ${(theirBackup.seconds / ourBackup.seconds).toFixed(2)}× | ${ourBackup.peakRssMb} MB |`,
-      `| restore | ${ourRestore.seconds.toFixed(1)} s (${rate(ourRestore)}) | mariadb < dump: ${theirRestore.seconds.toFixed(1)} s (${rate(theirRestore)}) | ${(theirRestore.seconds / ourRestore.seconds).toFixed(2)}× | ${ourRestore.peakRssMb} MB |`,
+      '| | ours | stock tool | ratio (stock time / ours) | our peak RSS | CPU s, ours: server + client | CPU s, stock: server + client |',
+      '|---|---|---|---|---|---|---|',
+      `| backup | ${ourBackup.seconds.toFixed(1)} s (${rate(ourBackup)}) | mariadb-dump --single-transaction: ${theirBackup.seconds.toFixed(1)} s (${rate(theirBackup)}) | ${(theirBackup.seconds / ourBackup.seconds).toFixed(2)}× | ${ourBackup.peakRssMb} MB | ${cpu(ourBackup)} | ${cpu(theirBackup)} |`,
+      `| restore | ${ourRestore.seconds.toFixed(1)} s (${rate(ourRestore)}) | mariadb < dump: ${theirRestore.seconds.toFixed(1)} s (${rate(theirRestore)}) | ${(theirRestore.seconds / ourRestore.seconds).toFixed(2)}× | ${ourRestore.peakRssMb} MB | ${cpu(ourRestore)} | ${cpu(theirRestore)} |`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
@@ -169,8 +191,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv.includes('--child')) {
-  child().catch((error: Error) => { console.error(error.message); process.exit(1); });
-} else {
-  main().then(() => process.exit(0), (error: Error) => { console.error(`bench:backup: ${error.message}`); process.exit(1); });
-}
+main().then(() => process.exit(0), (error: Error) => { console.error(`bench:backup: ${error.message}`); process.exit(1); });

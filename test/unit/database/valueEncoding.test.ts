@@ -52,4 +52,23 @@ describe('value encoding', () => {
     sql.shrink(16);
     assert.equal(sql.buffer.length, 16);
   });
+
+  it('agrees with a plain reference encoder for every byte, length and offset into a packet', () => {
+    const reference = (bytes: Buffer, kind: 'string' | 'hex') => {
+      if (kind === 'hex') return bytes.length === 0 ? "''" : `0x${bytes.toString('hex')}`;
+      const escapes: Record<number, string> = { 0: '\\0', 10: '\\n', 13: '\\r', 26: '\\Z', 34: '\\"', 39: "\\'", 92: '\\\\' };
+      return `'${[...bytes].map((b) => escapes[b] ?? String.fromCharCode(b)).join('')}'`;
+    };
+    const packet = Buffer.alloc(600);
+    for (let i = 0; i < packet.length; i++) packet[i] = (i * 37 + 11) % 256;
+    for (const length of [0, 1, 2, 47, 48, 49, 63, 64, 65, 200, 511]) {
+      for (const offset of [0, 3, 17]) {
+        for (const kind of ['string', 'hex'] as const) {
+          const sql = new SqlBuffer(8);
+          sql.valueFrom(packet, offset, offset + length, kind);
+          assert.equal(sql.view().toString('latin1'), reference(packet.subarray(offset, offset + length), kind), `${kind}, ${length} bytes at ${offset}`);
+        }
+      }
+    }
+  });
 });
