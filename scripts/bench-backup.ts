@@ -1,4 +1,4 @@
-// npm run bench:backup [-- --size-mb 500] [--parallel 2]
+// npm run bench:backup [-- --size-mb 500] [--parallel 2] [--runs 3]
 //
 // Generates a database of about --size-mb MB of SQL on the rig's staging
 // MariaDB (several tables, mixed types; kept between runs when the size is the
@@ -13,7 +13,7 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import type { DatabaseCredentials } from '../src/core/config/credentials';
 import * as esbuild from 'esbuild';
-import { projectName, startRig } from '../test/rig';
+import { projectName, startRig, withOthersPaused } from '../test/rig';
 
 const SOURCE = 'dualenv_bench_source';
 const OURS = 'dualenv_bench_ours';
@@ -122,6 +122,7 @@ function childBundle(): Promise<string> {
 async function main(): Promise<void> {
   const sizeMb = option('size-mb', 500);
   const parallel = option('parallel', 2);
+  const runs = option('runs', 3);
   const rig = await startRig(['staging']);
   const root: DatabaseCredentials = { host: '127.0.0.1', port: Number(rig.env.STAGING_DB_PORT), user: 'root', password: rig.env.STAGING_DB_ROOT_PASSWORD, database: SOURCE };
   await generate(root, sizeMb);
@@ -160,27 +161,54 @@ async function main(): Promise<void> {
       await connection.query(`DROP DATABASE IF EXISTS ${database}; CREATE DATABASE ${database}`);
       await connection.end();
     };
-    const theirBackup = await step('mariadb-dump --single-transaction', () => run('mariadb-dump', [...clientArgs, '--single-transaction', '--routines', '--events', '--triggers', '--hex-blob', SOURCE], { env, stdout: dumpFile }));
-    const ourBackup = await step('our backup', () => ours('backup', root, work, parallel));
-    const theirRestore = await step('mariadb client loading the mariadb-dump file', () => run('mariadb', [...clientArgs, CLIENT], { env, stdin: dumpFile }), recreate(CLIENT));
-    const ourRestore = await step('our restore', () => ours('restore', root, work, parallel + 1, ourBackup.id), async () => {
+    const dropOurs = async () => {
       const connection = await admin(root);
       await connection.query(`DROP DATABASE IF EXISTS ${OURS}`);
       await connection.end();
+    };
+    const rounds: { theirBackup: Timed; ourBackup: Timed & { id: string }; theirRestore: Timed; ourRestore: Timed }[] = [];
+    // health checks of the other services (a process every second each) would take a share of the cores
+    await withOthersPaused(rig.docker, ['staging-database'], async () => {
+      for (let round = 1; round <= runs; round++) {
+        console.error(`round ${round} of ${runs}`);
+        await recreate(CLIENT)();
+        await dropOurs();
+        const theirBackup = await step('mariadb-dump --single-transaction', () => run('mariadb-dump', [...clientArgs, '--single-transaction', '--routines', '--events', '--triggers', '--hex-blob', SOURCE], { env, stdout: dumpFile }));
+        const ourBackup = await step('our backup', () => ours('backup', root, work, parallel));
+        const theirRestore = await step('mariadb client loading the mariadb-dump file', () => run('mariadb', [...clientArgs, CLIENT], { env, stdin: dumpFile }), recreate(CLIENT));
+        const ourRestore = await step('our restore', () => ours('restore', root, work, parallel + 1, ourBackup.id), dropOurs);
+        rounds.push({ theirBackup, ourBackup, theirRestore, ourRestore });
+        if (round < runs) fs.rmSync(path.join(work, ourBackup.id), { recursive: true });
+      }
     });
 
     const sqlBytes = fs.statSync(dumpFile).size;
-    const gzBytes = fs.statSync(path.join(work, ourBackup.id, 'dump.sql.gz')).size;
+    const gzBytes = fs.statSync(path.join(work, rounds.at(-1)!.ourBackup.id, 'dump.sql.gz')).size;
     const mb = sqlBytes / 1024 / 1024;
+    const median = (values: number[]) => values.slice().sort((x, y) => x - y)[Math.floor(values.length / 2)];
+    const of = (pick: (r: (typeof rounds)[number]) => Timed): Timed => {
+      const all = rounds.map(pick);
+      return {
+        seconds: median(all.map((t) => t.seconds)),
+        serverCpu: median(all.map((t) => t.serverCpu ?? 0)),
+        clientCpu: median(all.map((t) => t.clientCpu ?? 0)),
+        peakRssMb: Math.max(...all.map((t) => t.peakRssMb ?? 0)),
+      };
+    };
+    const ratios = (theirs: (r: (typeof rounds)[number]) => Timed, ours: (r: (typeof rounds)[number]) => Timed) => {
+      const each = rounds.map((r) => theirs(r).seconds / ours(r).seconds);
+      return `${median(each).toFixed(2)}× (rounds: ${each.map((x) => x.toFixed(2)).join(', ')})`;
+    };
+    const [theirBackup, ourBackup, theirRestore, ourRestore] = [of((r) => r.theirBackup), of((r) => r.ourBackup), of((r) => r.theirRestore), of((r) => r.ourRestore)];
     const rate = (t: Timed) => `${(mb / t.seconds).toFixed(1)} MB/s`;
     const cpu = (t: Timed) => `${t.serverCpu?.toFixed(1)} + ${t.clientCpu?.toFixed(1)}`;
     const lines = [
-      `Database: ${(Number(dataBytes) / 1024 / 1024).toFixed(0)} MB in InnoDB (data + indexes), ${mb.toFixed(0)} MB as mariadb-dump SQL; our dump.sql.gz ${(gzBytes / 1024 / 1024).toFixed(0)} MB. Our backup: ${parallel} connections; our restore: ${parallel + 1}.`,
+      `Database: ${(Number(dataBytes) / 1024 / 1024).toFixed(0)} MB in InnoDB (data + indexes), ${mb.toFixed(0)} MB as mariadb-dump SQL; our dump.sql.gz ${(gzBytes / 1024 / 1024).toFixed(0)} MB. Our backup: ${parallel} connections; our restore: ${parallel + 1}. Medians of ${runs} rounds; peak RSS is the highest.`,
       '',
       '| | ours | stock tool | ratio (stock time / ours) | our peak RSS | CPU s, ours: server + client | CPU s, stock: server + client |',
       '|---|---|---|---|---|---|---|',
-      `| backup | ${ourBackup.seconds.toFixed(1)} s (${rate(ourBackup)}) | mariadb-dump --single-transaction: ${theirBackup.seconds.toFixed(1)} s (${rate(theirBackup)}) | ${(theirBackup.seconds / ourBackup.seconds).toFixed(2)}× | ${ourBackup.peakRssMb} MB | ${cpu(ourBackup)} | ${cpu(theirBackup)} |`,
-      `| restore | ${ourRestore.seconds.toFixed(1)} s (${rate(ourRestore)}) | mariadb < dump: ${theirRestore.seconds.toFixed(1)} s (${rate(theirRestore)}) | ${(theirRestore.seconds / ourRestore.seconds).toFixed(2)}× | ${ourRestore.peakRssMb} MB | ${cpu(ourRestore)} | ${cpu(theirRestore)} |`,
+      `| backup | ${ourBackup.seconds.toFixed(1)} s (${rate(ourBackup)}) | mariadb-dump --single-transaction: ${theirBackup.seconds.toFixed(1)} s (${rate(theirBackup)}) | ${ratios((r) => r.theirBackup, (r) => r.ourBackup)} | ${ourBackup.peakRssMb} MB | ${cpu(ourBackup)} | ${cpu(theirBackup)} |`,
+      `| restore | ${ourRestore.seconds.toFixed(1)} s (${rate(ourRestore)}) | mariadb < dump: ${theirRestore.seconds.toFixed(1)} s (${rate(theirRestore)}) | ${ratios((r) => r.theirRestore, (r) => r.ourRestore)} | ${ourRestore.peakRssMb} MB | ${cpu(ourRestore)} | ${cpu(theirRestore)} |`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {

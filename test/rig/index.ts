@@ -4,7 +4,7 @@ import { ensureImages } from './images';
 import { ensureEnvFile, ensureHalf, type EnvironmentName } from './stack';
 
 export { composeFile, envFile, projectName, repoRoot } from './paths';
-export { PORTS, composeChecked, ensureHalf, projectContainers, removeHalf, servicesOf, waitHealthy, type EnvironmentName } from './stack';
+export { PORTS, composeChecked, ensureHalf, projectContainers, removeHalf, servicesOf, waitHealthy, withOthersPaused, type EnvironmentName } from './stack';
 
 export interface Rig {
   docker: Docker;

@@ -129,6 +129,10 @@ export async function ensureHalf(docker: Docker, environment: EnvironmentName, l
   const env = ensureEnvFile();
   await checkPorts(docker, environment, env);
   const services = servicesOf(environment);
+  // a benchmark pauses the services it does not measure; one that was killed may have left them so
+  for (const paused of (await projectContainers(docker, services)).filter((c) => c.State === 'paused')) {
+    await docker.getContainer(paused.Id).unpause();
+  }
   const running = (await projectContainers(docker, services)).filter((c) => c.State === 'running');
   // once per process `up` runs whatever the state, so a changed compose file or Dockerfile is applied
   if (!converged.has(environment) || running.length < services.length) {
@@ -162,3 +166,19 @@ export async function removeStack(docker: Docker, log: (line: string) => void): 
   await composeChecked(['down', '--volumes', '--remove-orphans'], log).catch((error: Error) => log(error.message));
   for (const environment of ['staging', 'production'] as const) await removeHalf(docker, environment);
 }
+
+/**
+ * Pauses every container of the rig but `keep` while `action` runs: their
+ * health checks (a process every second each) would otherwise take a share
+ * of the two cores a benchmark measures. ensureHalf unpauses leftovers.
+ */
+export async function withOthersPaused<T>(docker: Docker, keep: readonly string[], action: () => Promise<T>): Promise<T> {
+  const others = (await projectContainers(docker)).filter((c) => c.State === 'running' && !keep.includes(c.Labels['com.docker.compose.service']));
+  for (const container of others) await docker.getContainer(container.Id).pause();
+  try {
+    return await action();
+  } finally {
+    for (const container of others) await docker.getContainer(container.Id).unpause().catch(() => undefined);
+  }
+}
+

@@ -4,9 +4,11 @@ import { CancelledError } from '../common/errors';
 import type { Connection } from './connection';
 import { BackupCorruptError } from './errors';
 import type { TableSummary } from './dumpWriter';
+import { addKeysStatement, deferSecondaryKeys } from './deferredKeys';
 import { DUMP_END_MARKER } from './dumpFormat';
 import type { DumpPart } from './manifest';
 import { readTables } from './schema';
+import { quoteIdentifier } from './sqlText';
 import { StatementSplitter } from './statementSplitter';
 import { streamTableRows } from './tableRows';
 
@@ -164,6 +166,8 @@ interface TableWork {
   parts: DumpPart[];
   bytes: number;
   partsLeft: number;
+  /** Secondary indexes left out of its CREATE TABLE, added once its rows are in. */
+  deferredKeys: string[];
   created: Promise<void>;
   markCreated: (error?: unknown) => void;
 }
@@ -177,7 +181,7 @@ function groupByTable(parts: readonly DumpPart[]): TableWork[] {
       const created = new Promise<void>((resolve, reject) => { markCreated = (error) => (error ? reject(error) : resolve()); });
       // a table whose first part failed is reported by that part's own error
       created.catch(() => undefined);
-      table = { name: part.table!, parts: [], bytes: 0, partsLeft: 0, created, markCreated };
+      table = { name: part.table!, parts: [], bytes: 0, partsLeft: 0, deferredKeys: [], created, markCreated };
       tables.push(table);
     }
     table.parts.push(part);
@@ -193,8 +197,8 @@ function groupByTable(parts: readonly DumpPart[]): TableWork[] {
  * first, any connection taking the next member, so even one large table is
  * spread over all connections; each INSERT is autocommitted (measured on
  * MariaDB 10.11: wrapping a table's INSERTs in one transaction doubles the
- * server's CPU for the load). Each table's checksum is taken as soon as its
- * last member is in, while the others still load.
+ * server's CPU for the load). Plain secondary indexes are built once a
+ * table's rows are in, then its checksum is taken, while the others still load.
  */
 export async function loadDumpByParts(
   file: string,
@@ -231,7 +235,13 @@ export async function loadDumpByParts(
       for await (const statement of statementsOf(file, onBytes, part)) {
         if (signal.aborted) throw new CancelledError();
         const creates = first && CREATE_TABLE.test(statement);
-        await connection.query(statement);
+        if (creates) {
+          const deferred = deferSecondaryKeys(statement);
+          table.deferredKeys = deferred.keys;
+          await connection.query(deferred.create);
+        } else {
+          await connection.query(statement);
+        }
         progress.statements++;
         if (creates) {
           progress.tablesCreated++;
@@ -245,10 +255,12 @@ export async function loadDumpByParts(
     // no CREATE TABLE in a first part: the other parts go ahead and fail on the missing table, or the check below does
     if (first) table.markCreated();
   };
+  // biggest table first, on every connection: its index build and checksum then overlap the smaller tables' loading
   await Promise.all(connections.map(async (connection) => {
     for (let work = queue.shift(); work; work = queue.shift()) {
       await loadPart(connection, work);
       if (--work.table.partsLeft > 0) continue;
+      if (work.table.deferredKeys.length > 0) await connection.query(addKeysStatement(quoteIdentifier(work.table.name), work.table.deferredKeys));
       const [info] = await readTables(connection, database, work.table.name);
       if (!info) throw new BackupCorruptError(`The dump's part for table ${work.table.name} did not create it; the backup was not restored.`);
       tables.push({ name: info.name, ...await streamTableRows(connection, info, { checksumAlgorithm }) });

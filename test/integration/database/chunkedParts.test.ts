@@ -24,8 +24,9 @@ describe('tables in many gzip members', () => {
     folder = tempFolder('chunked');
     await recreateDatabase(db.root(SOURCE), SOURCE);
     await runSql(db.root(SOURCE), `
-      CREATE TABLE wide (id INT PRIMARY KEY, note VARCHAR(200), data BLOB, KEY (note));
-      INSERT INTO wide SELECT seq, CONCAT('note ', seq, ' it''s; here\\n'), UNHEX(SHA2(seq, 256)) FROM seq_1_to_3000;
+      CREATE TABLE wide (id INT PRIMARY KEY, note VARCHAR(200), data BLOB, code INT NOT NULL,
+        KEY (note), UNIQUE KEY by_code (code), KEY mixed (code, note(10)) COMMENT 'built after the rows', FULLTEXT KEY words (note));
+      INSERT INTO wide SELECT seq, CONCAT('note ', seq, ' it''s; here\\n'), UNHEX(SHA2(seq, 256)), 3000 - seq FROM seq_1_to_3000;
       CREATE TABLE loose (a INT, b VARCHAR(20));
       INSERT INTO loose SELECT seq % 7, CONCAT('dup ', seq % 7) FROM seq_1_to_4000;`);
     // small statements and members: thousands of rows make dozens of members per table
@@ -54,6 +55,12 @@ describe('tables in many gzip members', () => {
     assert.deepEqual(await rawRows(db.root(RESTORED), 'wide', 'id'), await rawRows(db.root(SOURCE), 'wide', 'id'));
     assert.deepEqual(await rawRows(db.root(RESTORED), 'loose', 'a, b'), await rawRows(db.root(SOURCE), 'loose', 'a, b'));
     assert.deepEqual(await tableChecksums(db.root(RESTORED), RESTORED), backup.manifest!.tables);
+    // indexes built after the rows end up as they were defined
+    for (const table of ['wide', 'loose']) {
+      const [original] = await runSql(db.root(SOURCE), `SHOW CREATE TABLE ${table}`) as Record<string, string>[];
+      const [restored] = await runSql(db.root(RESTORED), `SHOW CREATE TABLE ${table}`) as Record<string, string>[];
+      assert.equal(restored['Create Table'], original['Create Table']);
+    }
   });
 
   it('is one gzip stream to the stock client', async () => {
