@@ -9,7 +9,8 @@ import { DUMP_END_MARKER } from './dumpFormat';
 import type { DumpPart } from './manifest';
 import { readTables } from './schema';
 import { quoteIdentifier } from './sqlText';
-import { StatementSplitter } from './statementSplitter';
+import { queryBytes } from './rawQuery';
+import { StatementSplitter, type Statement } from './statementSplitter';
 import { streamTableRows } from './tableRows';
 
 export interface LoadProgress {
@@ -27,6 +28,16 @@ export interface LoadResult {
 }
 
 const INSERT = /^INSERT\s/i;
+
+/** Runs a statement from the dump; an INSERT of Dual Env's own dump goes as the bytes it was read as. */
+function runStatement(connection: Connection, statement: Statement): Promise<unknown> {
+  return typeof statement === 'string' ? connection.query(statement) : queryBytes(connection, statement);
+}
+
+/** Whether a statement of the dump matches `pattern` (an own INSERT as bytes is an INSERT and nothing else). */
+function statementIs(pattern: RegExp, statement: Statement): boolean {
+  return typeof statement === 'string' ? pattern.test(statement) : pattern === INSERT;
+}
 const SESSION_SET = /^(SET\s|\/\*!\d+\s+SET\s)/i;
 const CREATE_TABLE = /^CREATE\s+TABLE\s/i;
 const OBJECT = /^(SET\s+SESSION\s+SQL_MODE\s*=|DROP\s+(VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT)\s|CREATE\s+(OR\s+REPLACE\s+)?(ALGORITHM|DEFINER|SQL\s+SECURITY|VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT|AGGREGATE)\b)/i;
@@ -48,11 +59,11 @@ class ParallelRunner {
     this.idle = [...connections];
   }
 
-  async run(statement: string): Promise<void> {
+  async run(statement: Statement): Promise<void> {
     this.check();
-    if (INSERT.test(statement) && this.connections.length > 1) {
+    if (statementIs(INSERT, statement) && this.connections.length > 1) {
       const connection = await this.takeIdle();
-      const task = connection.query(statement).then(() => undefined, (error: unknown) => { this.failure ??= error; });
+      const task = runStatement(connection, statement).then(() => undefined, (error: unknown) => { this.failure ??= error; });
       const tracked = task.finally(() => {
         this.running.delete(tracked);
         this.idle.push(connection);
@@ -62,8 +73,8 @@ class ParallelRunner {
       return;
     }
     await this.drain();
-    if (SESSION_SET.test(statement)) await Promise.all(this.connections.map((c) => c.query(statement)));
-    else await this.connections[0].query(statement);
+    if (statementIs(SESSION_SET, statement)) await Promise.all(this.connections.map((c) => runStatement(c, statement)));
+    else await runStatement(this.connections[0], statement);
   }
 
   async drain(): Promise<void> {
@@ -87,7 +98,7 @@ class ParallelRunner {
  * damaged or truncated one. `endsDump`: this is the dump's last stretch, which
  * must end with the writer's end marker.
  */
-async function* statementsOf(file: string, onBytes: (bytes: number) => void, range?: DumpPart, endsDump = !range): AsyncGenerator<string> {
+async function* statementsOf(file: string, onBytes: (bytes: number) => void, range?: DumpPart, endsDump = !range): AsyncGenerator<Statement> {
   const source = fs.createReadStream(file, {
     highWaterMark: 256 * 1024,
     ...(range ? { start: range.offset, end: range.offset + range.bytes - 1 } : {}),
@@ -140,8 +151,8 @@ export async function loadDump(
   const report = throttled(() => onProgress({ ...progress }));
   for await (const statement of statementsOf(file, (bytes) => { progress.bytesRead += bytes; report(); })) {
     if (signal.aborted) throw new CancelledError();
-    if (OBJECT.test(statement)) objectStatements.push(statement);
-    if (CREATE_TABLE.test(statement)) progress.tablesCreated++;
+    if (typeof statement === 'string' && OBJECT.test(statement)) objectStatements.push(statement);
+    if (statementIs(CREATE_TABLE, statement)) progress.tablesCreated++;
     await runner.run(statement);
     progress.statements++;
   }
@@ -213,7 +224,7 @@ export async function loadDumpByParts(
   const report = throttled(() => onProgress({ ...progress }));
   const onBytes = (bytes: number) => { progress.bytesRead += bytes; report(); };
   const collect = async (part: DumpPart) => {
-    const statements: string[] = [];
+    const statements: Statement[] = [];
     for await (const statement of statementsOf(file, onBytes, part, part === parts.at(-1))) statements.push(statement);
     return statements;
   };
@@ -223,7 +234,7 @@ export async function loadDumpByParts(
     throw new BackupCorruptError(`The manifest's index of ${file} is not header, tables, objects; it was not restored.`);
   }
   const headerStatements = await collect(header);
-  for (const connection of connections) for (const statement of headerStatements) await connection.query(statement);
+  for (const connection of connections) for (const statement of headerStatements) await runStatement(connection, statement);
 
   const queue = groupByTable(rest)
     .sort((a, b) => b.bytes - a.bytes)
@@ -234,13 +245,13 @@ export async function loadDumpByParts(
     try {
       for await (const statement of statementsOf(file, onBytes, part)) {
         if (signal.aborted) throw new CancelledError();
-        const creates = first && CREATE_TABLE.test(statement);
+        const creates = first && typeof statement === 'string' && CREATE_TABLE.test(statement);
         if (creates) {
           const deferred = deferSecondaryKeys(statement);
           table.deferredKeys = deferred.keys;
           await connection.query(deferred.create);
         } else {
-          await connection.query(statement);
+          await runStatement(connection, statement);
         }
         progress.statements++;
         if (creates) {
@@ -269,8 +280,8 @@ export async function loadDumpByParts(
 
   const objectStatements: string[] = [];
   for (const statement of await collect(objects)) {
-    if (OBJECT.test(statement)) objectStatements.push(statement);
-    await connections[0].query(statement);
+    if (typeof statement === 'string' && OBJECT.test(statement)) objectStatements.push(statement);
+    await runStatement(connections[0], statement);
     progress.statements++;
   }
   onProgress({ ...progress, bytesRead: progress.totalBytes });

@@ -21,6 +21,9 @@ const STATEMENT_END = Buffer.from(';\n');
 const INSERT_START = Buffer.from('INSERT INTO `');
 const VALUES_LINE_END = Buffer.from(' VALUES');
 
+/** A statement as text, or, for an INSERT of Dual Env's own dump, its UTF-8 bytes (starting with `INSERT`, no delimiter). */
+export type Statement = string | Buffer;
+
 type State = 'code' | 'single' | 'double' | 'backtick' | 'lineComment' | 'blockComment' | 'ownInsert';
 
 /**
@@ -61,10 +64,10 @@ export class StatementSplitter {
   private escapeNext = false;
 
   /** Feeds a chunk; returns the statements it completed (without their delimiter). */
-  push(chunk: Buffer): string[] {
+  push(chunk: Buffer): Statement[] {
     const data = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = Buffer.alloc(0);
-    const out: string[] = [];
+    const out: Statement[] = [];
     let segmentStart = 0;
     let i = 0;
     const n = data.length;
@@ -197,8 +200,8 @@ export class StatementSplitter {
   }
 
   /** The statement left at the end of the input, if it holds anything (a dump's last one has its `;`). */
-  end(): string[] {
-    const out: string[] = [];
+  end(): Statement[] {
+    const out: Statement[] = [];
     if (this.pending.length > 0) this.pieces.push(this.pending);
     this.pending = Buffer.alloc(0);
     if (this.started) this.emit(out);
@@ -210,21 +213,27 @@ export class StatementSplitter {
     return !this.started && this.state !== 'single' && this.state !== 'double' && this.state !== 'backtick' && this.state !== 'blockComment';
   }
 
-  private keepTail(data: Buffer, segmentStart: number, i: number, out: string[]): string[] {
+  private keepTail(data: Buffer, segmentStart: number, i: number, out: Statement[]): Statement[] {
     if (i > segmentStart) this.pieces.push(data.subarray(segmentStart, i));
     this.pending = data.subarray(i);
     return this.finishChunk(out);
   }
 
-  private finishChunk(out: string[]): string[] {
+  private finishChunk(out: Statement[]): Statement[] {
     // pieces stay views into their chunks (never copied per chunk: a 60 MB statement would cost O(n²))
     return out;
   }
 
-  private emit(out: string[]): void {
-    const text = Buffer.concat(this.pieces).toString('utf8').trim();
+  private emit(out: Statement[]): void {
+    const bytes = Buffer.concat(this.pieces);
     this.pieces = [];
     this.started = false;
+    if (this.state === 'ownInsert') {
+      // sent to the server as they are: decoding 1 MB of UTF-8 for the driver to encode it again costs a copy each way
+      out.push(bytes);
+      return;
+    }
+    const text = bytes.toString('utf8').trim();
     if (text.length > 0) out.push(text);
   }
 }

@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StatementSplitter } from '../../../src/core/database/statementSplitter';
+import { StatementSplitter, type Statement } from '../../../src/core/database/statementSplitter';
 
-function split(text: string, chunkSize?: number, options: { ownDump?: boolean } = {}): { statements: string[]; boundary: boolean } {
+/** Statements as text (an own INSERT, which comes as bytes, decoded), and which came as bytes. */
+function split(text: string, chunkSize?: number, options: { ownDump?: boolean } = {}): { statements: string[]; boundary: boolean; asBytes: boolean[] } {
   const splitter = new StatementSplitter(options);
   const bytes = Buffer.from(text, 'utf8');
-  const statements: string[] = [];
+  const statements: Statement[] = [];
   const size = chunkSize ?? bytes.length;
   for (let i = 0; i < bytes.length; i += size) statements.push(...splitter.push(bytes.subarray(i, i + size)));
   const boundary = splitter.atStatementBoundary;
   statements.push(...splitter.end());
-  return { statements, boundary };
+  return { statements: statements.map((s) => (typeof s === 'string' ? s : s.toString('utf8'))), boundary, asBytes: statements.map((s) => typeof s !== 'string') };
 }
 
 const DUMP = [
@@ -78,11 +79,17 @@ describe('StatementSplitter', () => {
       'CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.a = 1; END',
     ];
 
+    it('gives own INSERTs as bytes, whole, and everything else as text', () => {
+      // a statement whose start straddles two chunks is read byte by byte, as text
+      assert.deepEqual(split(OWN, undefined, { ownDump: true }).asBytes, [false, true, true, false]);
+    });
+
     it('splits the same as the byte-by-byte way, however the input is chunked', () => {
       for (const size of [1, 2, 3, 5, 7, 16, 1000]) {
         const own = split(OWN, size, { ownDump: true });
         assert.deepEqual(own.statements, OWN_EXPECTED, `chunks of ${size}`);
         assert.deepEqual(split(OWN, size).statements, OWN_EXPECTED, `byte by byte, chunks of ${size}`);
+        assert.deepEqual(split(OWN, size).asBytes, [false, false, false, false], 'a dump not known as own gives text');
         assert.equal(own.boundary, true);
       }
     });
