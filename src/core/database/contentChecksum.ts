@@ -1,21 +1,22 @@
 /**
- * A table's content checksum, computed from each row's canonical SQL encoding
- * (the `(v1,v2,…)` tuple of the dump), so it depends only on the values, never
- * on storage format or generated columns, and a dump and its restore agree
- * (CHECKSUM TABLE does not on MariaDB 10.11 with generated columns).
+ * A table's content checksum: it depends only on the values, never on storage
+ * format or generated columns (they are not read), so a dump and its restore
+ * agree (CHECKSUM TABLE does not on MariaDB 10.11 with generated columns).
  *
  * Two ways, by whether the table has a primary key:
  * - with one, rows are read in key order, which the key makes unique, and the
- *   checksum is the sha256 of the tuples joined by `,\n`: native hashing of
- *   whole statements, cheap per byte;
+ *   checksum is the sha256 of each row's values exactly as the server sends
+ *   them (the text protocol's length-prefixed values, NULL as its own byte):
+ *   native hashing, and a restore checks a table without encoding any SQL;
  * - without one, no order is stable, so it is an order-independent sum
- *   (mod 2^64) of a 64-bit hash of each row; duplicate rows count twice.
+ *   (mod 2^64) of a 64-bit hash of each row's SQL tuple, as in v1; duplicate
+ *   rows count twice.
  */
 
 import crypto from 'node:crypto';
 
 /** What manifest.json names; a manifest with the v1 name was checksummed with RowHashSum for every table. */
-export const CHECKSUM_ALGORITHM = 'dual-env-rows-v2: tables with a primary key: sha256 of the rows as SQL tuples in key order, joined by ",\\n"; others as v1';
+export const CHECKSUM_ALGORITHM = 'dual-env-rows-v2: tables with a primary key: sha256 of the rows\' text-protocol values in key order; others as v1';
 export const LEGACY_CHECKSUM_ALGORITHM = 'dual-env-rows-v1: sum mod 2^64 of two MurmurHash3-32 of each row as an SQL tuple';
 
 /** Whether a table is checksummed in key order under the manifest's algorithm. */
@@ -23,24 +24,37 @@ export function checksumsInKeyOrder(algorithm: string, primaryKey: readonly stri
   return primaryKey.length > 0 && !algorithm.startsWith('dual-env-rows-v1');
 }
 
-const SEPARATOR = Buffer.from(',\n');
+const STAGING_BYTES = 1 << 20;
 
-/** sha256 of a table's tuples in key order; `add` takes consecutive runs of `,\n`-joined tuples. */
+/** sha256 of a table's rows in key order; rows are gathered into 1 MB runs so the hash is fed in large pieces. */
 export class OrderedChecksum {
   private readonly hash = crypto.createHash('sha256');
-  private started = false;
+  private readonly staging = Buffer.allocUnsafe(STAGING_BYTES);
+  private staged = 0;
   rows = 0;
 
-  /** Adds a run of whole tuples, already joined by `,\n` among themselves. */
-  addRun(bytes: Uint8Array, rows: number): void {
-    if (rows === 0) return;
-    if (this.started) this.hash.update(SEPARATOR);
-    this.hash.update(bytes);
-    this.started = true;
-    this.rows += rows;
+  /** Adds one row: its values as the server sent them, `bytes[start, end)`. */
+  addRow(bytes: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    if (this.staged + length > STAGING_BYTES) this.flush();
+    if (length > STAGING_BYTES) {
+      this.hash.update(bytes.subarray(start, end));
+    } else if (length > 48) {
+      this.staging.set(bytes.subarray(start, end), this.staged);
+      this.staged += length;
+    } else {
+      for (let i = start; i < end; i++) this.staging[this.staged++] = bytes[i];
+    }
+    this.rows++;
+  }
+
+  private flush(): void {
+    if (this.staged > 0) this.hash.update(this.staging.subarray(0, this.staged));
+    this.staged = 0;
   }
 
   hex(): string {
+    this.flush();
     return `sha256:${this.hash.digest('hex')}`;
   }
 }

@@ -1,11 +1,14 @@
 import type { CoreConnection } from './connection';
 
 /**
- * Called once per row with the packet's bytes and where each column's value
- * lies in them (`starts[i] < 0` for NULL); valid only during the call. Returns
- * a function to pause the socket until it calls `resume`, or nothing to go on.
+ * Called once per row with the packet's bytes, where each column's value lies
+ * in them (`starts[i] < 0` for NULL) and where the whole row lies; valid only
+ * during the call. Returns a function to pause the socket until it calls
+ * `resume`, or nothing to go on.
  */
-export type RawRowHandler = (buffer: Buffer, starts: Int32Array, ends: Int32Array) => ((resume: () => void) => void) | undefined;
+export type RawRowHandler = (
+  buffer: Buffer, starts: Int32Array, ends: Int32Array, rowStart: number, rowEnd: number,
+) => ((resume: () => void) => void) | undefined;
 
 /** The parts of mysql2's internal Packet and Query this reader relies on. */
 interface Packet {
@@ -50,7 +53,8 @@ export function readRawRows(core: CoreConnection, sql: string, columns: number, 
     const row: State = function (this: QueryCommand, packet, connection) {
       if (packet.isEOF()) return driverRow.call(this, packet, connection);
       const buffer = packet.buffer;
-      let offset = packet.offset;
+      const rowStart = packet.offset;
+      let offset = rowStart;
       for (let i = 0; i < columns; i++) {
         const tag = buffer[offset];
         if (tag === NULL_VALUE) {
@@ -83,7 +87,7 @@ export function readRawRows(core: CoreConnection, sql: string, columns: number, 
       rows++;
       let wait: ReturnType<RawRowHandler>;
       try {
-        wait = onRow(buffer, starts, ends);
+        wait = onRow(buffer, starts, ends, rowStart, offset);
       } catch (error) {
         // the caller destroys the connection on failure: the rest of the result set is never read
         finish(error);

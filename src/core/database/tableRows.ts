@@ -69,7 +69,6 @@ export async function streamTableRows(connection: Connection, table: TableInfo, 
   const flush = (): boolean => {
     let writable = true;
     if (rowsInStatement > 0) {
-      ordered?.addRun(sql.view(prefix.length), rowsInStatement);
       if (output) {
         sql.bytes(TERMINATOR);
         writable = output.write(Buffer.from(sql.view()));
@@ -83,7 +82,15 @@ export async function streamTableRows(connection: Connection, table: TableInfo, 
     return writable;
   };
 
-  const rows = await readRawRows(core, selectValues(table, keyOrder), width, (buffer, starts, ends) => {
+  const rows = await readRawRows(core, selectValues(table, keyOrder), width, (buffer, starts, ends, rowStart, rowEnd) => {
+    if (ordered) {
+      ordered.addRow(buffer, rowStart, rowEnd);
+      // a table checked in key order needs no SQL unless the rows are being dumped
+      if (!output) {
+        if (++rowsSinceReport >= 10_000) { onProgress?.(rowsSinceReport, 0); rowsSinceReport = 0; }
+        return undefined;
+      }
+    }
     if (rowsInStatement === 0) sql.bytes(prefix);
     else sql.bytes(SEPARATOR);
     const start = sql.length;
