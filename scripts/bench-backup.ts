@@ -93,6 +93,22 @@ function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv
   });
 }
 
+/** `producer | consumer > stdout`, two processes and a pipe (no shell), timed as one step. */
+function runPiped(producer: [string, string[]], consumer: [string, string[]], options: { env?: NodeJS.ProcessEnv; stdout: string }): Promise<Timed> {
+  const started = process.hrtime.bigint();
+  const env = { ...process.env, ...options.env };
+  const first = spawn(producer[0], producer[1], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const second = spawn(consumer[0], consumer[1], { env, stdio: [first.stdout, fs.openSync(options.stdout, 'w'), 'pipe'] });
+  const exited = (child: ReturnType<typeof spawn>, name: string) => new Promise<void>((resolve, reject) => {
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}: ${stderr.slice(-500)}`))));
+  });
+  return Promise.all([exited(first, producer[0]), exited(second, consumer[0])])
+    .then(() => ({ seconds: Number(process.hrtime.bigint() - started) / 1e9 }));
+}
+
 /**
  * Our backup or restore in a child process, reporting its peak RSS. The child
  * is bundled by esbuild as the shipped engine is (minified, no tsx at run
@@ -166,18 +182,21 @@ async function main(): Promise<void> {
       await connection.query(`DROP DATABASE IF EXISTS ${OURS}`);
       await connection.end();
     };
-    const rounds: { theirBackup: Timed; ourBackup: Timed & { id: string }; theirRestore: Timed; ourRestore: Timed }[] = [];
+    const dumpArgs = [...clientArgs, '--single-transaction', '--routines', '--events', '--triggers', '--hex-blob', SOURCE];
+    const rounds: { theirBackup: Timed; ourBackup: Timed & { id: string }; theirGzipBackup: Timed; theirRestore: Timed; ourRestore: Timed }[] = [];
     // health checks of the other services (a process every second each) would take a share of the cores
     await withOthersPaused(rig.docker, ['staging-database'], async () => {
       for (let round = 1; round <= runs; round++) {
         console.error(`round ${round} of ${runs}`);
         await recreate(CLIENT)();
         await dropOurs();
-        const theirBackup = await step('mariadb-dump --single-transaction', () => run('mariadb-dump', [...clientArgs, '--single-transaction', '--routines', '--events', '--triggers', '--hex-blob', SOURCE], { env, stdout: dumpFile }));
+        const theirBackup = await step('mariadb-dump --single-transaction', () => run('mariadb-dump', dumpArgs, { env, stdout: dumpFile }));
         const ourBackup = await step('our backup', () => ours('backup', root, work, parallel));
+        // for context: the stock tool writing a compressed file too, as ours does
+        const theirGzipBackup = await step('mariadb-dump | gzip -1', () => runPiped(['mariadb-dump', dumpArgs], ['gzip', ['-1']], { env, stdout: `${dumpFile}.gz` }));
         const theirRestore = await step('mariadb client loading the mariadb-dump file', () => run('mariadb', [...clientArgs, CLIENT], { env, stdin: dumpFile }), recreate(CLIENT));
         const ourRestore = await step('our restore', () => ours('restore', root, work, parallel + 1, ourBackup.id), dropOurs);
-        rounds.push({ theirBackup, ourBackup, theirRestore, ourRestore });
+        rounds.push({ theirBackup, ourBackup, theirGzipBackup, theirRestore, ourRestore });
         if (round < runs) fs.rmSync(path.join(work, ourBackup.id), { recursive: true });
       }
     });
@@ -199,7 +218,9 @@ async function main(): Promise<void> {
       const each = rounds.map((r) => theirs(r).seconds / ours(r).seconds);
       return `${median(each).toFixed(2)}× (rounds: ${each.map((x) => x.toFixed(2)).join(', ')})`;
     };
-    const [theirBackup, ourBackup, theirRestore, ourRestore] = [of((r) => r.theirBackup), of((r) => r.ourBackup), of((r) => r.theirRestore), of((r) => r.ourRestore)];
+    const [theirBackup, ourBackup, theirGzipBackup, theirRestore, ourRestore] = [
+      of((r) => r.theirBackup), of((r) => r.ourBackup), of((r) => r.theirGzipBackup), of((r) => r.theirRestore), of((r) => r.ourRestore),
+    ];
     const rate = (t: Timed) => `${(mb / t.seconds).toFixed(1)} MB/s`;
     const cpu = (t: Timed) => `${t.serverCpu?.toFixed(1)} + ${t.clientCpu?.toFixed(1)}`;
     const lines = [
@@ -208,6 +229,7 @@ async function main(): Promise<void> {
       '| | ours | stock tool | ratio (stock time / ours) | our peak RSS | CPU s, ours: server + client | CPU s, stock: server + client |',
       '|---|---|---|---|---|---|---|',
       `| backup | ${ourBackup.seconds.toFixed(1)} s (${rate(ourBackup)}) | mariadb-dump --single-transaction: ${theirBackup.seconds.toFixed(1)} s (${rate(theirBackup)}) | ${ratios((r) => r.theirBackup, (r) => r.ourBackup)} | ${ourBackup.peakRssMb} MB | ${cpu(ourBackup)} | ${cpu(theirBackup)} |`,
+      `| backup, for context | ${ourBackup.seconds.toFixed(1)} s | mariadb-dump \\| gzip -1: ${theirGzipBackup.seconds.toFixed(1)} s | ${ratios((r) => r.theirGzipBackup, (r) => r.ourBackup)} | | | ${cpu(theirGzipBackup)} |`,
       `| restore | ${ourRestore.seconds.toFixed(1)} s (${rate(ourRestore)}) | mariadb < dump: ${theirRestore.seconds.toFixed(1)} s (${rate(theirRestore)}) | ${ratios((r) => r.theirRestore, (r) => r.ourRestore)} | ${ourRestore.peakRssMb} MB | ${cpu(ourRestore)} | ${cpu(theirRestore)} |`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
