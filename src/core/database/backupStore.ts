@@ -150,6 +150,7 @@ export async function createBackup(
       serverVersion: dump.serverVersion,
       tables: dump.tables,
       objects: dump.objects,
+      ...(dump.notIncluded.length > 0 ? { notIncluded: dump.notIncluded } : {}),
       checksumAlgorithm: CHECKSUM_ALGORITHM,
       dump: { file: DUMP_FILE, sha256: written.sha256, bytes: written.bytes, parts: written.index },
       ...(input.gitCommit ? { gitCommit: input.gitCommit } : {}),
@@ -160,7 +161,9 @@ export async function createBackup(
     };
     const finalId = await publishWithManifest(deps.folder, partial, id, manifest);
     const record = readRecord(deps.folder, finalId);
-    report.done('backup', `Backup ${finalId}: ${dump.tables.length} tables, ${formatCount(record.rows ?? 0)} rows, ${formatBytes(written.bytes)}.`);
+    const left = dump.notIncluded.length === 0 ? ''
+      : ` Not included: ${dump.notIncluded.map((o) => `${o.type.toLowerCase()} ${o.name}`).join(', ')} (Dual Env does not back up sequences yet; a restore leaves the target's own).`;
+    report.done('backup', `Backup ${finalId}: ${dump.tables.length} tables, ${formatCount(record.rows ?? 0)} rows, ${formatBytes(written.bytes)}.${left}`);
     return record;
   } catch (error) {
     await fs.promises.rm(partial, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { abortWith, closeQuietly, describeServer, destroyQuietly, openConnection
 import { dumpFooter, dumpHeader, objectsSection, tableSchema } from './dumpFormat';
 import { DatabaseError } from './errors';
 import { quoteIdentifier } from './sqlText';
-import { readSchemaObjects, readTables, showCreateTable, type TableInfo } from './schema';
+import { readSchemaObjects, readSequences, readTables, showCreateTable, type TableInfo } from './schema';
 import { streamTableRows } from './tableRows';
 
 export interface TableSummary {
@@ -45,6 +45,8 @@ export interface DumpResult {
   tables: TableSummary[];
   serverVersion: string;
   objects: { type: string; name: string }[];
+  /** Objects the dump leaves out (MariaDB sequences), so the caller can say so. */
+  notIncluded: { type: string; name: string }[];
 }
 
 const DEFAULT_CHUNK_BYTES = 8 << 20;
@@ -173,6 +175,7 @@ export async function writeDump(
     await closeQuietly(first);
     const workers = await openSnapshots(credentials, tables, parallel, opened);
     const objects = await readSchemaObjects(workers[0], credentials.database);
+    const sequences = await readSequences(workers[0], credentials.database);
 
     const partOf = (index: number, chunk = 0) => path.join(partsDir, `${String(index).padStart(6, '0')}-${String(chunk).padStart(6, '0')}.sql.gz`);
     const tableParts: string[][] = new Array(tables.length);
@@ -222,6 +225,7 @@ export async function writeDump(
       tables: summaries,
       serverVersion: version,
       objects: objects.map((o) => ({ type: o.type, name: o.name })),
+      notIncluded: sequences.map((name) => ({ type: 'SEQUENCE', name })),
     };
   } catch (error) {
     if (signal.aborted) throw new CancelledError('Backup cancelled; no backup was kept.');

@@ -102,3 +102,10 @@ export async function readSchemaObjects(connection: Connection, database: string
   for (const e of events) objects.push({ type: 'EVENT', name: e.name, ...await show('EVENT', e.name, 'Create Event') });
   return objects;
 }
+
+/** MariaDB SEQUENCE objects of a database: a backup does not hold them yet, and says so. */
+export async function readSequences(connection: Connection, database: string): Promise<string[]> {
+  const rows = await rowsOf<{ name: string }>(connection,
+    "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'SEQUENCE' ORDER BY TABLE_NAME", [database]);
+  return rows.map((r) => r.name);
+}
