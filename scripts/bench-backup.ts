@@ -99,11 +99,12 @@ function runPiped(producer: [string, string[]], consumer: [string, string[]], op
   const env = { ...process.env, ...options.env };
   const first = spawn(producer[0], producer[1], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const second = spawn(consumer[0], consumer[1], { env, stdio: [first.stdout, fs.openSync(options.stdout, 'w'), 'pipe'] });
+  // 'exit', not 'close': the producer's stdout belongs to the consumer, so it never closes here
   const exited = (child: ReturnType<typeof spawn>, name: string) => new Promise<void>((resolve, reject) => {
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}: ${stderr.slice(-500)}`))));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}: ${stderr.slice(-500)}`))));
   });
   return Promise.all([exited(first, producer[0]), exited(second, consumer[0])])
     .then(() => ({ seconds: Number(process.hrtime.bigint() - started) / 1e9 }));
