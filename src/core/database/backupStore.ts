@@ -150,7 +150,7 @@ export async function createBackup(
       serverVersion: dump.serverVersion,
       tables: dump.tables,
       objects: dump.objects,
-      ...(dump.notIncluded.length > 0 ? { notIncluded: dump.notIncluded } : {}),
+      ...(dump.sequences.length > 0 ? { sequences: dump.sequences } : {}),
       checksumAlgorithm: CHECKSUM_ALGORITHM,
       dump: { file: DUMP_FILE, sha256: written.sha256, bytes: written.bytes, parts: written.index },
       ...(input.gitCommit ? { gitCommit: input.gitCommit } : {}),
@@ -161,9 +161,7 @@ export async function createBackup(
     };
     const finalId = await publishWithManifest(deps.folder, partial, id, manifest);
     const record = readRecord(deps.folder, finalId);
-    const left = dump.notIncluded.length === 0 ? ''
-      : ` Not included: ${dump.notIncluded.map((o) => `${o.type.toLowerCase()} ${o.name}`).join(', ')} (Dual Env does not back up sequences yet; a restore leaves the target's own).`;
-    report.done('backup', `Backup ${finalId}: ${dump.tables.length} tables, ${formatCount(record.rows ?? 0)} rows, ${formatBytes(written.bytes)}.${left}`);
+    report.done('backup', `Backup ${finalId}: ${dump.tables.length} tables, ${formatCount(record.rows ?? 0)} rows, ${formatBytes(written.bytes)}.`);
     return record;
   } catch (error) {
     await fs.promises.rm(partial, { recursive: true, force: true });

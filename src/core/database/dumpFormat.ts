@@ -1,5 +1,5 @@
 import { quoteIdentifier, quoteString } from './sqlText';
-import type { SchemaObject } from './schema';
+import type { SchemaObject, SequenceInfo } from './schema';
 
 /**
  * The text around the row data of a dump: plain SQL that the stock
@@ -40,6 +40,32 @@ export function dumpFooter(): string {
     DUMP_END_MARKER,
     '',
   ].join('\n');
+}
+
+/**
+ * Sequences, with where each stands, before the tables (a column's DEFAULT
+ * may call one). `DO SETVAL(…, next, 0, round)` makes NEXTVAL give `next`.
+ */
+export function sequencesSection(sequences: readonly SequenceInfo[]): string {
+  if (sequences.length === 0) return '';
+  const lines = ['--', '-- Sequences', '--'];
+  for (const sequence of sequences) {
+    lines.push(`DROP SEQUENCE IF EXISTS ${quoteIdentifier(sequence.name)};`);
+    lines.push(`${sequence.create};`);
+    lines.push(`DO SETVAL(${quoteIdentifier(sequence.name)}, ${BigInt(sequence.next)}, 0, ${BigInt(sequence.round)});`);
+  }
+  return `${lines.join('\n')}\n\n`;
+}
+
+/**
+ * SHOW CREATE TABLE names a sequence in a DEFAULT with its database
+ * (`nextval(`shop`.`ids`)`); the dump names it bare, so the table calls the
+ * sequence of whatever database it is loaded into.
+ */
+export function sequencesRelative(createTable: string, database: string): string {
+  let text = createTable;
+  for (const call of ['nextval', 'lastval']) text = text.split(`${call}(${quoteIdentifier(database)}.`).join(`${call}(`);
+  return text;
 }
 
 export function tableSchema(table: string, createTable: string): string {

@@ -233,8 +233,11 @@ export async function loadDumpByParts(
   if (!header || !objects || rest.some((p) => p.table === undefined)) {
     throw new BackupCorruptError(`The manifest's index of ${file} is not header, tables, objects; it was not restored.`);
   }
-  const headerStatements = await collect(header);
-  for (const connection of connections) for (const statement of headerStatements) await runStatement(connection, statement);
+  // session settings on every connection; the sequences the header creates, once
+  for (const statement of await collect(header)) {
+    if (statementIs(SESSION_SET, statement)) await Promise.all(connections.map((connection) => runStatement(connection, statement)));
+    else await runStatement(connections[0], statement);
+  }
 
   const queue = groupByTable(rest)
     .sort((a, b) => b.bytes - a.bytes)

@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import type { DatabaseCredentials } from '../config/credentials';
 import { CancelledError } from '../common/errors';
 import { abortWith, closeQuietly, describeServer, destroyQuietly, openConnection, rowsOf, safeMessage, type Connection } from './connection';
-import { dumpFooter, dumpHeader, objectsSection, tableSchema } from './dumpFormat';
+import { dumpFooter, dumpHeader, objectsSection, sequencesRelative, sequencesSection, tableSchema } from './dumpFormat';
 import { DatabaseError } from './errors';
 import { quoteIdentifier } from './sqlText';
 import { readSchemaObjects, readSequences, readTables, showCreateTable, type TableInfo } from './schema';
@@ -45,8 +45,8 @@ export interface DumpResult {
   tables: TableSummary[];
   serverVersion: string;
   objects: { type: string; name: string }[];
-  /** Objects the dump leaves out (MariaDB sequences), so the caller can say so. */
-  notIncluded: { type: string; name: string }[];
+  /** Sequences and where each stood in the snapshot. */
+  sequences: { name: string; next: string; round: string }[];
 }
 
 const DEFAULT_CHUNK_BYTES = 8 << 20;
@@ -185,7 +185,7 @@ export async function writeDump(
       out.write(text);
       await out.close();
     };
-    await writeWhole(partOf(0), header);
+    await writeWhole(partOf(0), header + sequencesSection(sequences));
 
     const progress: DumpProgress = { tablesDone: 0, tablesTotal: tables.length, rows: 0, bytes: 0, estimatedRows: tables.reduce((n, t) => n + t.estimatedRows, 0) };
     const report = () => options.onProgress?.({ ...progress });
@@ -200,7 +200,7 @@ export async function writeDump(
         const out = new PartsWriter((chunk) => partOf(index + 1, chunk), level, () => destroyQuietly(connection), options.chunkBytes);
         tableParts[index] = out.files;
         try {
-          out.write(tableSchema(table.name, create));
+          out.write(tableSchema(table.name, sequencesRelative(create, credentials.database)));
           const result = await streamTableRows(connection, table, {
             output: out,
             maxStatementBytes: options.maxStatementBytes,
@@ -225,7 +225,7 @@ export async function writeDump(
       tables: summaries,
       serverVersion: version,
       objects: objects.map((o) => ({ type: o.type, name: o.name })),
-      notIncluded: sequences.map((name) => ({ type: 'SEQUENCE', name })),
+      sequences: sequences.map(({ name, next, round }) => ({ name, next, round })),
     };
   } catch (error) {
     if (signal.aborted) throw new CancelledError('Backup cancelled; no backup was kept.');

@@ -29,8 +29,8 @@ export interface BackupManifest {
   serverVersion: string;
   tables: TableSummary[];
   objects: { type: string; name: string }[];
-  /** Objects of the database the dump does not hold (MariaDB sequences); absent when none. */
-  notIncluded?: { type: string; name: string }[];
+  /** MariaDB sequences and where each stood (`next_not_cached_value`, `cycle_count`); absent when none. */
+  sequences?: { name: string; next: string; round: string }[];
   checksumAlgorithm: string;
   dump: { file: string; sha256: string; bytes: number; parts?: DumpPart[] };
   gitCommit?: string;

@@ -8,7 +8,7 @@ import { abortWith, closeQuietly, describeServer, destroyQuietly, openConnection
 import { loadDump, loadDumpByParts, type LoadProgress, type LoadResult } from './dumpLoader';
 import type { DumpOptions, TableSummary } from './dumpWriter';
 import { DatabaseError, RestoreVerificationError } from './errors';
-import { DUMP_FILE, type BackupRecord, type DumpPart } from './manifest';
+import { DUMP_FILE, type BackupManifest, type BackupRecord, type DumpPart } from './manifest';
 import { formatBytes, formatCount, formatRate } from './progressText';
 import { quoteIdentifier, quoteString } from './sqlText';
 import { compareTables, tableChecksums } from './tableChecksums';
@@ -68,10 +68,47 @@ async function namesOf(admin: Connection, sql: string, database: string): Promis
   return (await rowsOf<{ name: string }>(admin, sql, [database])).map((r) => r.name);
 }
 
-const TABLES_SQL = "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'";
+// sequences move with the tables: a column's DEFAULT may call one
+const TABLES_SQL = "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'SEQUENCE')";
 const VIEWS_SQL = 'SELECT TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?';
 const TRIGGERS_SQL = 'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?';
 const EVENTS_SQL = 'SELECT EVENT_NAME AS name FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?';
+
+/**
+ * A DEFAULT that calls a sequence names it with the database it was created
+ * in, and RENAME TABLE leaves that name as it was: after the swap, such
+ * defaults would call the scratch database's sequence. They are set again,
+ * naming the target's.
+ */
+async function repointSequenceDefaults(admin: Connection, target: string, scratch: string): Promise<void> {
+  const q = quoteIdentifier;
+  const stale = `${q(scratch)}.`;
+  const columns = await rowsOf<{ tableName: string; name: string; expression: string }>(admin,
+    'SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name, COLUMN_DEFAULT AS expression FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND INSTR(COLUMN_DEFAULT, ?) > 0',
+    [target, stale]);
+  for (const column of columns) {
+    const expression = column.expression.split(stale).join(`${q(target)}.`);
+    await admin.query(`ALTER TABLE ${q(target)}.${q(column.tableName)} ALTER COLUMN ${q(column.name)} SET DEFAULT ${expression}`);
+  }
+}
+
+/** Where each sequence of the scratch database stands against the manifest, one sentence per difference. */
+async function compareSequences(admin: Connection, scratch: string, expected: NonNullable<BackupManifest['sequences']>): Promise<string[]> {
+  const problems: string[] = [];
+  const present = new Set(await namesOf(admin, "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'SEQUENCE'", scratch));
+  for (const sequence of expected) {
+    if (!present.has(sequence.name)) {
+      problems.push(`sequence ${sequence.name} is missing`);
+      continue;
+    }
+    const [state] = await rowsOf<{ next: string; round: string }>(admin,
+      `SELECT CAST(next_not_cached_value AS CHAR) AS next, CAST(cycle_count AS CHAR) AS round FROM ${quoteIdentifier(scratch)}.${quoteIdentifier(sequence.name)}`);
+    if (state.next !== sequence.next || state.round !== sequence.round) {
+      problems.push(`sequence ${sequence.name} stands at ${state.next} (round ${state.round}) instead of ${sequence.next} (round ${sequence.round})`);
+    }
+  }
+  return problems;
+}
 
 /**
  * Moves the scratch database's tables into the target in one RENAME TABLE
@@ -109,6 +146,7 @@ async function swapIn(admin: Connection, targetConnection: Connection, target: s
     throw error;
   }
   try {
+    await repointSequenceDefaults(admin, target, scratch);
     for (const name of await namesOf(admin, VIEWS_SQL, target)) await admin.query(`DROP VIEW ${q(target)}.${q(name)}`);
     for (const r of await rowsOf<{ name: string; type: string }>(admin,
       'SELECT ROUTINE_NAME AS name, ROUTINE_TYPE AS type FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?', [target])) {
@@ -213,7 +251,7 @@ export async function restoreBackup(
       });
     }
     for (const connection of loaders) await closeQuietly(connection);
-    const problems = compareTables(manifest.tables, actual);
+    const problems = [...compareTables(manifest.tables, actual), ...await compareSequences(admin, scratch, manifest.sequences ?? [])];
     if (problems.length > 0) {
       throw new RestoreVerificationError(`Backup ${input.backupId} did not load as recorded (${problems.slice(0, 3).join('; ')}); ${target} was left unchanged.`);
     }

@@ -103,9 +103,26 @@ export async function readSchemaObjects(connection: Connection, database: string
   return objects;
 }
 
-/** MariaDB SEQUENCE objects of a database: a backup does not hold them yet, and says so. */
-export async function readSequences(connection: Connection, database: string): Promise<string[]> {
-  const rows = await rowsOf<{ name: string }>(connection,
+/** A MariaDB sequence: its definition and where it stands (as strings: they may exceed 2^53). */
+export interface SequenceInfo {
+  name: string;
+  create: string;
+  /** The value NEXTVAL gives next once the cache is gone (`next_not_cached_value`). */
+  next: string;
+  /** How many times it has cycled (`cycle_count`). */
+  round: string;
+}
+
+/** The sequences of the current database, read in the caller's snapshot. */
+export async function readSequences(connection: Connection, database: string): Promise<SequenceInfo[]> {
+  const names = await rowsOf<{ name: string }>(connection,
     "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'SEQUENCE' ORDER BY TABLE_NAME", [database]);
-  return rows.map((r) => r.name);
+  const sequences: SequenceInfo[] = [];
+  for (const { name } of names) {
+    const [shown] = await rowsOf<Record<string, string>>(connection, `SHOW CREATE SEQUENCE ${quoteIdentifier(name)}`);
+    const [state] = await rowsOf<{ next: string; round: string }>(connection,
+      `SELECT CAST(next_not_cached_value AS CHAR) AS next, CAST(cycle_count AS CHAR) AS round FROM ${quoteIdentifier(name)}`);
+    sequences.push({ name, create: shown['Create Table'], next: state.next, round: state.round });
+  }
+  return sequences;
 }

@@ -81,15 +81,4 @@ describe('tables in many gzip members', () => {
     fs.writeFileSync(manifestFile, JSON.stringify({ ...manifest, checksumAlgorithm: LEGACY_CHECKSUM_ALGORITHM, tables: legacyTables.map((t) => ({ ...t, checksum: '0000000000000000' })) }));
     await assert.rejects(restoreBackup({ credentials: db.root(LEGACY), folder }, { backupId: backup.id, safetyBackup: false }, never(), noProgress), /holds different values/);
   });
-
-  it('names a sequence it cannot back up yet, in the manifest and in its last progress message', async () => {
-    await runSql(db.root(SOURCE), 'CREATE SEQUENCE ticket_numbers START WITH 500');
-    const messages: string[] = [];
-    const withSequence = await createBackup({ credentials: db.root(SOURCE), folder }, { environment: 'staging' }, never(),
-      (event) => { if (event.message) messages.push(event.message); });
-    assert.deepEqual(withSequence.manifest!.notIncluded, [{ type: 'SEQUENCE', name: 'ticket_numbers' }]);
-    assert.match(messages.at(-1)!, /Not included: sequence ticket_numbers/);
-    assert.equal(backup.manifest!.notIncluded, undefined, 'a database without sequences has no such list');
-  });
 });
-
