@@ -6,7 +6,7 @@ import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
 import { preflightProduction, type DeployPlan } from './deployPreflight';
 import { appendHistory, liveCommit, newRecord, type HistoryOutcome } from './history';
-import { builtImages, liveImages, restoreImageNames, tagForRollback } from './liveImages';
+import { builtImages, liveImages, pruneRollbackTags, restoreImageNames, tagForRollback } from './liveImages';
 import { acquireLock } from './lock';
 import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, targetFor, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener } from './progress';
@@ -39,6 +39,20 @@ export interface DeployResult {
   url?: string;
   /** For rolled-back and failed: what went wrong, in one sentence. */
   error?: string;
+}
+
+/** Drops rollback tags no retained backup of any environment can bring back; never fails the deploy. */
+async function pruneUnneededRollbackTags(deps: OperationDeps, services: readonly string[], log: (line: string) => void): Promise<void> {
+  try {
+    const keep = new Set<string>();
+    for (const environment of deps.config.environments) {
+      for (const backup of await deps.backups.list(environment)) for (const id of Object.values(backup.images ?? {})) keep.add(id);
+    }
+    const removed = await pruneRollbackTags(deps.docker, deps.config, services, keep);
+    if (removed.length > 0) log(`Removed rollback image tags no kept backup needs: ${removed.join(', ')}`);
+  } catch (error) {
+    log(`Could not tidy rollback image tags (${errorMessage(error)}); they stay.`);
+  }
 }
 
 /**
@@ -146,6 +160,7 @@ export async function deployProduction(deps: OperationDeps, options: DeployProdu
     result.outcome = 'succeeded';
     result.url = environment.url;
     record('succeeded', undefined, previous);
+    await pruneUnneededRollbackTags(deps, built, (line) => progress.log('health', line));
     return result;
   } catch (error) {
     if (!recorded) record(!noReturn.passed && signal.aborted ? 'cancelled' : 'failed', errorMessage(error), previous);

@@ -75,3 +75,30 @@ export async function builtImages(docker: Docker, config: DualEnvConfig, service
   for (const service of services) out[service] = (await docker.getImage(configuredImage(config, service)).inspect()).Id;
   return out;
 }
+
+/**
+ * Removes the `rollback-*` tags of the services' images whose image no kept
+ * backup names and no container runs: each production deploy adds one per
+ * service, and nothing else would ever clear them off the Docker host.
+ * Best effort: a tag Docker refuses to remove stays. Returns the removed names.
+ */
+export async function pruneRollbackTags(docker: Docker, config: DualEnvConfig, services: readonly string[], keepImageIds: ReadonlySet<string>): Promise<string[]> {
+  const repos = new Set(services.map((service) => splitImageName(configuredImage(config, service)).repo));
+  const inUse = new Set((await docker.listContainers({ all: true })).map((c) => c.ImageID));
+  const removed: string[] = [];
+  for (const repo of repos) {
+    for (const image of await docker.listImages({ filters: { reference: [`${repo}:rollback-*`] } })) {
+      if (keepImageIds.has(image.Id) || inUse.has(image.Id)) continue;
+      for (const name of (image.RepoTags ?? []).filter((t) => t.startsWith(`${repo}:rollback-`))) {
+        try {
+          await docker.getImage(name).remove();
+          removed.push(name);
+        } catch {
+          // still needed by something Docker knows of: it stays
+        }
+      }
+    }
+  }
+  return removed;
+}
+
