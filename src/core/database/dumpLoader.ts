@@ -270,14 +270,22 @@ export async function loadDumpByParts(
     if (first) table.markCreated();
   };
   // biggest table first, on every connection: its index build and checksum then overlap the smaller tables' loading
+  const finishTable = async (connection: Connection, table: TableWork) => {
+    if (table.deferredKeys.length > 0) await connection.query(addKeysStatement(quoteIdentifier(table.name), table.deferredKeys));
+    const [info] = await readTables(connection, database, table.name);
+    if (!info) throw new BackupCorruptError(`The dump's part for table ${table.name} did not create it; the backup was not restored.`);
+    tables.push({ name: info.name, ...await streamTableRows(connection, info, { checksumAlgorithm }) });
+  };
   await Promise.all(connections.map(async (connection) => {
-    for (let work = queue.shift(); work; work = queue.shift()) {
-      await loadPart(connection, work);
-      if (--work.table.partsLeft > 0) continue;
-      if (work.table.deferredKeys.length > 0) await connection.query(addKeysStatement(quoteIdentifier(work.table.name), work.table.deferredKeys));
-      const [info] = await readTables(connection, database, work.table.name);
-      if (!info) throw new BackupCorruptError(`The dump's part for table ${work.table.name} did not create it; the backup was not restored.`);
-      tables.push({ name: info.name, ...await streamTableRows(connection, info, { checksumAlgorithm }) });
+    try {
+      for (let work = queue.shift(); work; work = queue.shift()) {
+        await loadPart(connection, work);
+        if (--work.table.partsLeft === 0) await finishTable(connection, work.table);
+      }
+    } catch (error) {
+      // the restore fails: the other connections take no further part
+      queue.length = 0;
+      throw error;
     }
   }));
 
