@@ -113,6 +113,19 @@ export class Workbench {
     await item.waitFor({ state: 'detached' });
   }
 
+  /**
+   * The address VS Code opens in a new browser tab while `action` runs (code-server
+   * opens loopback links without asking); the tab is closed again.
+   */
+  async openedUrl(action: () => Promise<void>): Promise<string> {
+    const popup = this.page.waitForEvent('popup', SLOW);
+    await action();
+    const tab = await popup;
+    const url = tab.url();
+    await tab.close();
+    return url;
+  }
+
   /** The modal dialog now showing. */
   async dialog(): Promise<Locator> {
     const dialog = this.page.locator('.monaco-dialog-box');
