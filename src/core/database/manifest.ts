@@ -8,9 +8,10 @@ export const MANIFEST_FILE = 'manifest.json';
 export { CHECKSUM_ALGORITHM } from './contentChecksum';
 
 /**
- * Where each gzip member of dump.sql.gz starts: the header, one per table, then
- * routines/views/triggers/events. A restore loads tables from their own
- * members in parallel; stock tools just read the file as one gzip stream.
+ * Where each gzip member of dump.sql.gz starts: the header (with the
+ * sequences), each table's members (about 8 MB of SQL each, the first with
+ * its CREATE TABLE), then routines/views/triggers/events. A restore loads the
+ * members on several connections; stock tools read the file as one gzip stream.
  */
 export interface DumpPart {
   table?: string;
