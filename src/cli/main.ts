@@ -61,5 +61,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // `dual-env … | head` closes the pipe early: the reader's choice, not a failure to report with a stack trace
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }

@@ -48,4 +48,16 @@ describe('extension package', () => {
     const bad = await runProcess(process.execPath, [cli, 'no-such-command']);
     assert.equal(bad.exitCode, 2);
   });
+
+  it('ends quietly when the reader closes its output early (`dual-env … | head`)', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'status', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // the read end is gone before the CLI writes: its first write fails with EPIPE
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
+  });
 });
