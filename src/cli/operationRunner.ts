@@ -23,8 +23,9 @@ export function printProgress(event: ProgressEvent): void {
 }
 
 /**
- * An AbortSignal that Ctrl-C fires. The operation decides what it means: before
- * anything changed it stops; after, it says what it is finishing and finishes.
+ * An AbortSignal that Ctrl-C (or SIGTERM) fires. The operation decides what it
+ * means: before anything changed it stops and cleans up; after, it says what it
+ * is finishing and finishes.
  */
 export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
@@ -33,7 +34,14 @@ export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
     controller.abort();
   };
   process.on('SIGINT', onInterrupt);
-  return { signal: controller.signal, dispose: () => process.off('SIGINT', onInterrupt) };
+  process.on('SIGTERM', onInterrupt);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onInterrupt);
+      process.off('SIGTERM', onInterrupt);
+    },
+  };
 }
 
 /** `--health-timeout <seconds>`: a positive number, or undefined when not given. */

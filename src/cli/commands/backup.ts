@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { backupDatabase, formatBytes, formatCount, UsageError } from '../../core/engine';
 import type { ProgressListener } from '../../core/operations/progress';
 import { configOf, environmentOf, printJson } from '../context';
+import { interruptSignal } from '../operationRunner';
 
 /**
  * Progress for people: on a TTY one line rewritten in place (tables, rows,
@@ -23,15 +24,6 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): Pr
     open = false;
     if (event.message) stream.write(`${event.step}: ${event.message}\n`);
   };
-}
-
-/** An AbortSignal that fires on Ctrl-C, so an operation stops and cleans up instead of dying midway. */
-export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const onInterrupt = () => controller.abort();
-  process.once('SIGINT', onInterrupt);
-  process.once('SIGTERM', onInterrupt);
-  return { signal: controller.signal, dispose: () => { process.off('SIGINT', onInterrupt); process.off('SIGTERM', onInterrupt); } };
 }
 
 export function parallelOption(value: string): number {

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { CancelledError, findBackup, formatCount, restoreDatabase } from '../../core/engine';
 import { confirmAtTerminal } from '../confirm';
 import { configOf, environmentOf, printJson } from '../context';
-import { interruptSignal, parallelOption, progressPrinter } from './backup';
+import { interruptSignal } from '../operationRunner';
+import { parallelOption, progressPrinter } from './backup';
 
 /**
  * `dual-env restore <env> <backup-id> [--yes]`: replaces the environment's

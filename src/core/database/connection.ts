@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import type { Connection as CoreConnection } from 'mysql2';
 import type { DatabaseCredentials } from '../config/credentials';
-import { CancelledError, errorMessage } from '../common/errors';
+import { errorMessage } from '../common/errors';
 import { DatabaseError } from './errors';
 import { redactSecrets } from '../common/process';
 
@@ -71,16 +71,13 @@ export async function closeQuietly(connection: Connection | undefined): Promise<
   }
 }
 
-/** Rejects with CancelledError if the signal fired; destroys the connections so running queries stop. */
+/** When the signal fires, destroys the connections so running queries stop; returns what unsubscribes. */
 export function abortWith(signal: AbortSignal, connections: () => Iterable<Connection | undefined>): () => void {
   const onAbort = () => { for (const c of connections()) destroyQuietly(c); };
   signal.addEventListener('abort', onAbort, { once: true });
   return () => signal.removeEventListener('abort', onAbort);
 }
 
-export function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw new CancelledError('Cancelled.');
-}
 
 /** The callback-style connection under a promise one: streaming queries with pause/resume need it. */
 export function coreOf(connection: Connection): CoreConnection {

@@ -28,6 +28,9 @@ export interface LoadResult {
 }
 
 const INSERT = /^INSERT\s/i;
+const SESSION_SET = /^(SET\s|\/\*!\d+\s+SET\s)/i;
+const CREATE_TABLE = /^CREATE\s+TABLE\s/i;
+const OBJECT = /^(SET\s+SESSION\s+SQL_MODE\s*=|DROP\s+(VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT)\s|CREATE\s+(OR\s+REPLACE\s+)?(ALGORITHM|DEFINER|SQL\s+SECURITY|VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT|AGGREGATE)\b)/i;
 
 /** Runs a statement from the dump; an INSERT of Dual Env's own dump goes as the bytes it was read as. */
 function runStatement(connection: Connection, statement: Statement): Promise<unknown> {
@@ -38,9 +41,12 @@ function runStatement(connection: Connection, statement: Statement): Promise<unk
 function statementIs(pattern: RegExp, statement: Statement): boolean {
   return typeof statement === 'string' ? pattern.test(statement) : pattern === INSERT;
 }
-const SESSION_SET = /^(SET\s|\/\*!\d+\s+SET\s)/i;
-const CREATE_TABLE = /^CREATE\s+TABLE\s/i;
-const OBJECT = /^(SET\s+SESSION\s+SQL_MODE\s*=|DROP\s+(VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT)\s|CREATE\s+(OR\s+REPLACE\s+)?(ALGORITHM|DEFINER|SQL\s+SECURITY|VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT|AGGREGATE)\b)/i;
+
+/** A statement that is not spread over connections: session settings go to every one, anything else to the first. */
+async function runInOrder(connections: readonly Connection[], statement: Statement): Promise<void> {
+  if (statementIs(SESSION_SET, statement)) await Promise.all(connections.map((connection) => runStatement(connection, statement)));
+  else await runStatement(connections[0], statement);
+}
 
 /**
  * Runs a dump's statements on a set of connections to one database: INSERTs
@@ -73,8 +79,7 @@ class ParallelRunner {
       return;
     }
     await this.drain();
-    if (statementIs(SESSION_SET, statement)) await Promise.all(this.connections.map((c) => runStatement(c, statement)));
-    else await runStatement(this.connections[0], statement);
+    await runInOrder(this.connections, statement);
   }
 
   async drain(): Promise<void> {
@@ -234,10 +239,7 @@ export async function loadDumpByParts(
     throw new BackupCorruptError(`The manifest's index of ${file} is not header, tables, objects; it was not restored.`);
   }
   // session settings on every connection; the sequences the header creates, once
-  for (const statement of await collect(header)) {
-    if (statementIs(SESSION_SET, statement)) await Promise.all(connections.map((connection) => runStatement(connection, statement)));
-    else await runStatement(connections[0], statement);
-  }
+  for (const statement of await collect(header)) await runInOrder(connections, statement);
 
   const queue = groupByTable(rest)
     .sort((a, b) => b.bytes - a.bytes)

@@ -9,6 +9,7 @@ import { loadDump, loadDumpByParts, type LoadProgress, type LoadResult } from '.
 import type { DumpOptions, TableSummary } from './dumpWriter';
 import { DatabaseError, RestoreVerificationError } from './errors';
 import { DUMP_FILE, type BackupManifest, type BackupRecord, type DumpPart } from './manifest';
+import { sequenceNames, sequenceState } from './schema';
 import { formatBytes, formatCount, formatRate } from './progressText';
 import { quoteIdentifier, quoteString } from './sqlText';
 import { compareTables, tableChecksums } from './tableChecksums';
@@ -95,14 +96,13 @@ async function repointSequenceDefaults(admin: Connection, target: string, scratc
 /** Where each sequence of the scratch database stands against the manifest, one sentence per difference. */
 async function compareSequences(admin: Connection, scratch: string, expected: NonNullable<BackupManifest['sequences']>): Promise<string[]> {
   const problems: string[] = [];
-  const present = new Set(await namesOf(admin, "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'SEQUENCE'", scratch));
+  const present = new Set(await sequenceNames(admin, scratch));
   for (const sequence of expected) {
     if (!present.has(sequence.name)) {
       problems.push(`sequence ${sequence.name} is missing`);
       continue;
     }
-    const [state] = await rowsOf<{ next: string; round: string }>(admin,
-      `SELECT CAST(next_not_cached_value AS CHAR) AS next, CAST(cycle_count AS CHAR) AS round FROM ${quoteIdentifier(scratch)}.${quoteIdentifier(sequence.name)}`);
+    const state = await sequenceState(admin, sequence.name, scratch);
     if (state.next !== sequence.next || state.round !== sequence.round) {
       problems.push(`sequence ${sequence.name} stands at ${state.next} (round ${state.round}) instead of ${sequence.next} (round ${sequence.round})`);
     }

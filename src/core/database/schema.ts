@@ -113,16 +113,26 @@ export interface SequenceInfo {
   round: string;
 }
 
+export async function sequenceNames(connection: Connection, database: string): Promise<string[]> {
+  const rows = await rowsOf<{ name: string }>(connection,
+    "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'SEQUENCE' ORDER BY TABLE_NAME", [database]);
+  return rows.map((r) => r.name);
+}
+
+/** Where a sequence stands; `database` when it is not the connection's own. */
+export async function sequenceState(connection: Connection, name: string, database?: string): Promise<Pick<SequenceInfo, 'next' | 'round'>> {
+  const table = database === undefined ? quoteIdentifier(name) : `${quoteIdentifier(database)}.${quoteIdentifier(name)}`;
+  const [state] = await rowsOf<{ next: string; round: string }>(connection,
+    `SELECT CAST(next_not_cached_value AS CHAR) AS next, CAST(cycle_count AS CHAR) AS round FROM ${table}`);
+  return state;
+}
+
 /** The sequences of the current database, read in the caller's snapshot. */
 export async function readSequences(connection: Connection, database: string): Promise<SequenceInfo[]> {
-  const names = await rowsOf<{ name: string }>(connection,
-    "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'SEQUENCE' ORDER BY TABLE_NAME", [database]);
   const sequences: SequenceInfo[] = [];
-  for (const { name } of names) {
+  for (const name of await sequenceNames(connection, database)) {
     const [shown] = await rowsOf<Record<string, string>>(connection, `SHOW CREATE SEQUENCE ${quoteIdentifier(name)}`);
-    const [state] = await rowsOf<{ next: string; round: string }>(connection,
-      `SELECT CAST(next_not_cached_value AS CHAR) AS next, CAST(cycle_count AS CHAR) AS round FROM ${quoteIdentifier(name)}`);
-    sequences.push({ name, create: shown['Create Table'], next: state.next, round: state.round });
+    sequences.push({ name, create: shown['Create Table'], ...await sequenceState(connection, name) });
   }
   return sequences;
 }

@@ -38,7 +38,7 @@ const TERMINATOR = Buffer.from(';\n');
  * the checksum needs it (InnoDB reads its clustered index in that order
  * anyway). FLOAT is widened to DOUBLE so no digit is lost in the text protocol.
  */
-export function selectValues(table: TableInfo, keyOrder = false): string {
+function selectValues(table: TableInfo, keyOrder = false): string {
   const list = table.columns.map((c) => (c.kind === 'float' ? `CAST(${quoteIdentifier(c.name)} AS DOUBLE)` : quoteIdentifier(c.name)));
   const order = keyOrder && table.primaryKey.length > 0 ? ` ORDER BY ${table.primaryKey.map(quoteIdentifier).join(',')}` : '';
   return `SELECT ${list.join(',')} FROM ${quoteIdentifier(table.name)}${order}`;
@@ -97,8 +97,7 @@ export async function streamTableRows(connection: Connection, table: TableInfo, 
     sql.byte(0x28);
     for (let i = 0; i < width; i++) {
       if (i > 0) sql.byte(0x2c);
-      if (starts[i] < 0) sql.ascii('NULL');
-      else sql.valueFrom(buffer, starts[i], ends[i], kinds[i]);
+      sql.valueFrom(buffer, starts[i], ends[i], kinds[i]);
     }
     sql.byte(0x29);
     summed?.addRow(sql.buffer, start, sql.length);

@@ -75,11 +75,6 @@ export class SqlBuffer {
     this.length += this.buffer.write(text, this.length, 'latin1');
   }
 
-  utf8(text: string): void {
-    this.reserve(Buffer.byteLength(text));
-    this.length += this.buffer.write(text, this.length, 'utf8');
-  }
-
   byte(value: number): void {
     this.reserve(1);
     this.buffer[this.length++] = value;
@@ -135,15 +130,11 @@ export class SqlBuffer {
     this.length = pos;
   }
 
-  /** One value as an SQL literal; `null` is SQL NULL (never the string 'NULL'). */
-  value(raw: Buffer | null, kind: ValueKind): void {
-    if (raw === null) this.ascii('NULL');
-    else this.valueFrom(raw, 0, raw.length, kind);
-  }
-
-  /** The text-protocol value `src[start, end)` as an SQL literal of its column's kind. */
+  /** The text-protocol value `src[start, end)` as an SQL literal of its column's kind; `start < 0` is SQL NULL (never the string 'NULL'). */
   valueFrom(src: Buffer, start: number, end: number, kind: ValueKind): void {
-    if (kind === 'number' || kind === 'float') {
+    if (start < 0) {
+      this.ascii('NULL');
+    } else if (kind === 'number' || kind === 'float') {
       this.reserve(end - start);
       this.length = copyRun(src, start, end, this.buffer, this.length);
     } else if (kind === 'hex') {

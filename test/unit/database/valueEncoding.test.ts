@@ -4,7 +4,9 @@ import { SqlBuffer, valueKindOf } from '../../../src/core/database/valueEncoding
 
 function encode(raw: Buffer | null, dataType: string): string {
   const sql = new SqlBuffer(4);
-  sql.value(raw, valueKindOf(dataType));
+  // a NULL comes from the row reader as a negative start
+  if (raw === null) sql.valueFrom(Buffer.alloc(0), -1, -1, valueKindOf(dataType));
+  else sql.valueFrom(raw, 0, raw.length, valueKindOf(dataType));
   return sql.view().toString('utf8');
 }
 
@@ -46,7 +48,8 @@ describe('value encoding', () => {
 
   it('grows its buffer and shrinks it back after an outsized row', () => {
     const sql = new SqlBuffer(8);
-    sql.value(Buffer.alloc(1000, 0xab), valueKindOf('longblob'));
+    const blob = Buffer.alloc(1000, 0xab);
+    sql.valueFrom(blob, 0, blob.length, valueKindOf('longblob'));
     assert.equal(sql.length, 2002);
     sql.clear();
     sql.shrink(16);
