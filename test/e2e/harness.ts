@@ -103,7 +103,8 @@ export async function startCodeServer(options: { extensionsDir?: string; setting
       child.kill('SIGTERM');
       await exited;
     }
-    for (const dir of [userDataDir, extensionsDir]) fs.rmSync(dir, { recursive: true, force: true });
+    // code-server's own children (extension host, watchers) may write its storage for a moment after it exits
+    for (const dir of [userDataDir, extensionsDir]) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   };
   const url = `http://127.0.0.1:${port}`;
   for (const end = Date.now() + 60_000; ;) {
