@@ -85,7 +85,7 @@ describe(`extension-host suite (${process.env.DUAL_ENV_VSCODE === 'desktop' ? 'd
 
   after(() => {
     project?.remove();
-    fs.rmSync(scratch, { recursive: true, force: true });
+    fs.rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
 
   it('ran the suite inside the extension host', async (t) => {
