@@ -85,7 +85,9 @@ async function checkPorts(docker: Docker, environment: EnvironmentName, env: Rec
   for (const [variable, fallback] of Object.entries(PORTS[environment])) {
     const port = Number(env[variable] ?? fallback);
     if (!ours.has(port) && !(await portFree(port))) {
-      throw new RigError(`Port ${port} on 127.0.0.1 is already taken by another program; free it or set ${variable} in .env.`);
+      const holder = (await docker.listContainers()).find((c) => c.Ports.some((p) => p.PublicPort === port));
+      const by = holder ? `Docker container ${holder.Names[0]?.replace(/^\//, '')}` : 'another program';
+      throw new RigError(`Port ${port} on 127.0.0.1 is already taken by ${by}; free it or set ${variable} in .env.`);
     }
   }
 }
