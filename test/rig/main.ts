@@ -1,7 +1,7 @@
 // npm run rig:up | rig:down — the test rig for people and other tools.
 import { ensureEngine, localDocker, stopEngineIfOurs } from './engine';
 import { ensureImages, removeRigImages } from './images';
-import { APP_IMAGES } from './paths';
+import { APP_IMAGES, projectName } from './paths';
 import { RigError } from './state';
 import { ensureEnvFile, ensureHalf, removeEnvFileIfOurs, removeStack } from './stack';
 
@@ -25,7 +25,10 @@ async function down(): Promise<void> {
     return;
   }
   await removeStack(docker, log);
-  for (const image of Object.values(APP_IMAGES)) await docker.getImage(image).remove({ force: true }).catch(() => undefined);
+  // the app images, and the rollback-* tags that production deploys in the tests added beside them
+  const tagged = await docker.listImages({ filters: { reference: [`${projectName}/*`] } });
+  const tags = [...Object.values(APP_IMAGES), ...tagged.flatMap((image) => image.RepoTags ?? [])];
+  for (const image of new Set(tags)) await docker.getImage(image).remove({ force: true }).catch(() => undefined);
   await removeRigImages(docker, log);
   removeEnvFileIfOurs();
   await stopEngineIfOurs(log);
