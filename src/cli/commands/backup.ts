@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { backupDatabase, formatBytes, formatCount, UsageError } from '../../core/engine';
+import { backupDatabase, dockerClientFor, formatBytes, formatCount, UsageError } from '../../core/engine';
 import type { ProgressListener } from '../../core/operations/progress';
 import { configOf, environmentOf, printJson } from '../context';
 import { interruptSignal } from '../operationRunner';
@@ -47,7 +47,7 @@ export function registerBackupCommand(program: Command): void {
       const { signal, dispose } = interruptSignal();
       try {
         const record = await backupDatabase(
-          { config, environment, dump: { parallel: options.parallel } },
+          { config, environment, dump: { parallel: options.parallel }, docker: dockerClientFor(environment) },
           { gitCommit: options.gitCommit, reason: 'manual (dual-env backup)' },
           signal,
           options.json ? undefined : progressPrinter(),

@@ -268,13 +268,14 @@ export async function deleteBackup(folder: string, id: string): Promise<void> {
  * Keeps the newest `keep` backups and deletes the older ones, but never the
  * newest verified backup (even when it is older than all kept ones). Leftover
  * `.partial-…` folders of interrupted backups older than an hour go too.
- * Returns the deleted ids.
+ * `protect` names backups still needed (a rollback's target while its safety
+ * backup is taken). Returns the deleted ids.
  */
-export async function applyRetention(folder: string, keep: number): Promise<string[]> {
+export async function applyRetention(folder: string, keep: number, protect: readonly string[] = []): Promise<string[]> {
   if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`Retention must keep at least 1 backup, not ${keep}.`);
   const backups = listBackups(folder);
   const newestVerified = backups.find((b) => b.verified);
-  const doomed = backups.slice(keep).filter((b) => b !== newestVerified);
+  const doomed = backups.slice(keep).filter((b) => b !== newestVerified && !protect.includes(b.id));
   for (const backup of doomed) await fs.promises.rm(backup.path, { recursive: true, force: true });
   const hourAgo = Date.now() - 3_600_000;
   for (const entry of fs.existsSync(folder) ? fs.readdirSync(folder) : []) {

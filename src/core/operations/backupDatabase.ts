@@ -1,6 +1,10 @@
+import type Docker from 'dockerode';
 import { ConfigError } from '../common/errors';
 import { databaseCredentials, type DatabaseConfig, type DualEnvConfig, type Environment, type SecretSource } from '../config';
 import { applyRetention, createBackup, type BackupRecord, type DatabaseCredentials, type DumpOptions } from '../database';
+import { liveCommit } from './history';
+import { liveImages } from './liveImages';
+import { builtServices } from './operationContext';
 import type { ProgressListener } from './progress';
 
 export interface BackupDatabaseDeps {
@@ -8,6 +12,8 @@ export interface BackupDatabaseDeps {
   environment: Environment;
   secrets?: SecretSource;
   dump?: Omit<DumpOptions, 'onProgress'>;
+  /** The environment's engine: without `images`, the ids of the images running now are recorded, so a rollback to this backup can bring them back. */
+  docker?: Docker;
 }
 
 export interface BackupDatabaseInput {
@@ -16,6 +22,8 @@ export interface BackupDatabaseInput {
   reason?: string;
   /** Apply the environment's retention afterwards (default true). */
   retention?: boolean;
+  /** Backups the retention must not delete this time (a rollback's target). */
+  keep?: readonly string[];
 }
 
 export function databaseOf(environment: Environment): DatabaseConfig {
@@ -41,6 +49,17 @@ export async function backupCredentials(config: DualEnvConfig, database: Databas
   return databaseCredentials(config, database, { secrets });
 }
 
+/** Image ids of the built services' running containers; none when the engine does not answer (the backup itself does not need it). */
+async function runningImages(deps: BackupDatabaseDeps): Promise<Record<string, string> | undefined> {
+  if (!deps.docker) return undefined;
+  try {
+    const live = await liveImages(deps.docker, deps.config.projectName, builtServices(deps.config, deps.environment).built);
+    return Object.fromEntries(Object.values(live).map((image) => [image.service, image.imageId]));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Backs up an environment's database into its backups folder, then applies its retention. */
 export async function backupDatabase(
   deps: BackupDatabaseDeps,
@@ -52,10 +71,15 @@ export async function backupDatabase(
   const credentials = await backupCredentials(deps.config, database, deps.secrets);
   const record = await createBackup(
     { credentials, folder: deps.environment.backups.folder, dump: deps.dump },
-    { environment: deps.environment.name, gitCommit: input.gitCommit, images: input.images, reason: input.reason },
+    {
+      environment: deps.environment.name,
+      gitCommit: input.gitCommit ?? liveCommit(deps.config.projectDir, deps.environment.name),
+      images: input.images ?? (await runningImages(deps)),
+      reason: input.reason,
+    },
     signal,
     onProgress,
   );
-  if (input.retention !== false) await applyRetention(deps.environment.backups.folder, deps.environment.backups.retention);
+  if (input.retention !== false) await applyRetention(deps.environment.backups.folder, deps.environment.backups.retention, input.keep);
   return record;
 }

@@ -18,9 +18,9 @@ export interface BackupSummary {
  * operations can be driven and tested with any real implementation.
  */
 export interface DatabaseBackups {
-  /** A verified backup of the environment's database, recording the commit and the live images. */
+  /** A verified backup of the environment's database, recording the commit and the live images; then the retention, which spares `keep`. */
   create(
-    request: { environment: Environment; gitCommit?: string; images?: Record<string, string>; reason?: string },
+    request: { environment: Environment; gitCommit?: string; images?: Record<string, string>; reason?: string; keep?: readonly string[] },
     signal: AbortSignal,
     onProgress: ProgressListener,
   ): Promise<BackupSummary>;

@@ -1,7 +1,7 @@
 import type { Environment } from '../config';
 import { ensureServicesUp, recreateServices } from '../compose/composeRunner';
 import type { BackupSummary } from './backupPort';
-import { restoreImageNames } from './liveImages';
+import { assertImagesPresent, restoreImageNames } from './liveImages';
 import { builtServices, targetFor, type OperationDeps } from './operationContext';
 import type { ProgressReporter } from './progress';
 import { waitForHealth } from './waitForHealth';
@@ -29,6 +29,8 @@ export async function bringBack(deps: OperationDeps, options: BringBackOptions, 
   const { built, others } = builtServices(deps.config, environment);
   const images = Object.fromEntries(Object.entries(options.images ?? backup.images ?? {}).filter(([service]) => built.includes(service)));
 
+  // data and code go back together or not at all: a missing image must stop us before the database changes
+  await assertImagesPresent(deps.docker, images);
   options.enter('restore');
   progress.running('restore', `Restoring the database from backup ${backup.id}`);
   await deps.backups.restore({ environment, backupId: backup.id, safetyBackup: options.safetyBackup }, never, (event) => progress.log('restore', event.logLine ?? event.message ?? ''));

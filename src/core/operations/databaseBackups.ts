@@ -1,30 +1,22 @@
-import { databaseCredentials, type DualEnvConfig, type Environment, type SecretSource } from '../config';
-import { ConfigError } from '../common/errors';
-import { applyRetention, createBackup, listBackups, restoreBackup, type BackupRecord } from '../database';
+import { databaseCredentials, type DualEnvConfig, type SecretSource } from '../config';
+import { listBackups, restoreBackup, type BackupRecord } from '../database';
+import { backupDatabase, databaseOf } from './backupDatabase';
 import type { BackupSummary, DatabaseBackups } from './backupPort';
 
 function summary(record: BackupRecord, environment: string): BackupSummary {
   return { id: record.id, environment: record.environment ?? environment, createdAt: record.createdAt ?? '', gitCommit: record.gitCommit, images: record.images };
 }
 
-function databaseOf(environment: Environment) {
-  if (!environment.database) throw new ConfigError(`${environment.name} declares no database in x-dual-env, so it cannot be backed up or restored; add its database block.`);
-  return environment.database;
-}
-
 /**
  * The backup issue's verified backup store and atomic restore behind the
- * operations' backup dependency. Backups run as root when a root password
- * variable is declared (routines and triggers need it), else as the app user.
+ * operations' backup dependency. Backups are `backupDatabase`'s, as from
+ * `dual-env backup`.
  */
 export function databaseBackups(config: DualEnvConfig, secrets?: SecretSource): DatabaseBackups {
   return {
-    async create({ environment, gitCommit, images, reason }, signal, onProgress) {
-      const database = databaseOf(environment);
-      const credentials = await databaseCredentials(config, database, { asRoot: Boolean(database.rootPasswordVariable), secrets });
-      const record = await createBackup({ credentials, folder: environment.backups.folder }, { environment: environment.name, gitCommit, images, reason }, signal, onProgress);
+    async create({ environment, gitCommit, images, reason, keep }, signal, onProgress) {
       // the same retention as `dual-env backup`: deploys must not fill the disk with backups
-      await applyRetention(environment.backups.folder, environment.backups.retention);
+      const record = await backupDatabase({ config, environment, secrets }, { gitCommit, images, reason, keep }, signal, onProgress);
       return summary(record, environment.name);
     },
     async restore({ environment, backupId, from, safetyBackup }, signal, onProgress) {

@@ -57,16 +57,21 @@ export async function tagForRollback(docker: Docker, config: DualEnvConfig, live
   return tags;
 }
 
-/** Points each service's configured image name back at the given image id (service → image id). */
-export async function restoreImageNames(docker: Docker, config: DualEnvConfig, images: Record<string, string>): Promise<void> {
+/** Refuses, before anything changes, when an image to bring back (service → image id) is gone from the Docker host. */
+export async function assertImagesPresent(docker: Docker, images: Record<string, string>): Promise<void> {
   for (const [service, imageId] of Object.entries(images)) {
     try {
       await docker.getImage(imageId).inspect();
     } catch (error) {
       throw new CommandFailedError(`The image ${imageId.slice(0, 19)} that ${service} ran before is gone from the Docker host, so it cannot be brought back; rebuild that version instead.`, null, '', { cause: error });
     }
-    await tag(docker, imageId, configuredImage(config, service));
   }
+}
+
+/** Points each service's configured image name back at the given image id (service → image id). */
+export async function restoreImageNames(docker: Docker, config: DualEnvConfig, images: Record<string, string>): Promise<void> {
+  await assertImagesPresent(docker, images);
+  for (const [service, imageId] of Object.entries(images)) await tag(docker, imageId, configuredImage(config, service));
 }
 
 /** The configured images' ids now (after a build), by service. */

@@ -2,7 +2,7 @@ import { UsageError, errorMessage } from '../common/errors';
 import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
 import { appendHistory, liveCommit, newRecord, readHistory, type HistoryOutcome } from './history';
-import { liveImages } from './liveImages';
+import { assertImagesPresent, liveImages } from './liveImages';
 import { acquireLock } from './lock';
 import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener } from './progress';
@@ -55,6 +55,8 @@ export async function rollbackProduction(deps: OperationDeps, options: RollbackO
   const { built } = builtServices(deps.config, environment);
   const images = Object.fromEntries(Object.entries(backup.images ?? {}).filter(([service]) => built.includes(service)));
   const plan: RollbackPlan = { environment: environment.name, label: environment.label, backup, images, keepImages: built.filter((s) => !images[s]) };
+  // before asking: a rollback whose images are gone cannot be done, so it is not offered
+  await assertImagesPresent(deps.docker, images);
 
   if (!(await confirmPlan(options.confirm, plan, signal, progress))) return { outcome: 'declined', plan };
 
@@ -71,7 +73,7 @@ export async function rollbackProduction(deps: OperationDeps, options: RollbackO
     const live = await liveImages(deps.docker, deps.config.projectName, built);
     progress.running('safety-backup', 'Backing up the current state first');
     const current = Object.fromEntries(Object.values(live).map((image) => [image.service, image.imageId]));
-    result.safetyBackup = await deps.backups.create({ environment, gitCommit: liveCommit(deps.config.projectDir, environment.name), images: current, reason: `safety before rollback to ${backup.id}` }, signal, (event) => progress.log('safety-backup', event.message ?? event.logLine ?? ''));
+    result.safetyBackup = await deps.backups.create({ environment, gitCommit: liveCommit(deps.config.projectDir, environment.name), images: current, reason: `safety before rollback to ${backup.id}`, keep: [backup.id] }, signal, (event) => progress.log('safety-backup', event.message ?? event.logLine ?? ''));
     progress.done('safety-backup', `Safety backup ${result.safetyBackup.id} taken`);
 
     await bringBack(deps, { environment, backup, images, healthTimeoutMs: (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000, enter: noReturn.enter }, progress);

@@ -17,10 +17,10 @@ export const backupProduction: CommandFactory = (ctx) => async (arg?: unknown) =
   const config = ctx.model.config;
   const environment = await ctx.environmentOf(arg, 'Back Up Now', (e) => e.isProduction && e.database !== undefined);
   if (!config || !environment?.database) return;
-  const images = Object.fromEntries((ctx.model.statusOf(environment.name)?.containers ?? []).filter((c) => c.image).map((c) => [c.service, c.image]));
   const engine = await loadEngine();
+  const docker = engine.dockerClientFor(environment);
   const record = await ctx.withProgress(`Back Up ${environment.label}`, (signal, onProgress) =>
-    engine.backupDatabase({ config, environment, secrets: ctx.secrets }, { images, reason: 'backup from VS Code' }, signal, onProgress));
+    engine.backupDatabase({ config, environment, secrets: ctx.secrets, docker }, { reason: 'backup from VS Code' }, signal, onProgress));
   ctx.tree.refreshBackups();
   void vscode.window.showInformationMessage(`Backup ${record.id} of ${environment.label} is written and verified (${record.rows ?? 0} rows).`);
 };

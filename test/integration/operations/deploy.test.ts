@@ -9,6 +9,7 @@ import { detectCompose } from '../../../src/core/compose/composeCommand';
 import type { DualEnvConfig } from '../../../src/core/config';
 import { CancelledError } from '../../../src/core/common/errors';
 import { DatabaseError } from '../../../src/core/database';
+import { backupDatabase } from '../../../src/core/operations/backupDatabase';
 import { databaseBackups } from '../../../src/core/operations/databaseBackups';
 import { DeployRefusedError } from '../../../src/core/operations/deployPreflight';
 import { deployProduction, type DeployProductionOptions } from '../../../src/core/operations/deployProduction';
@@ -274,13 +275,35 @@ describe('deploy staging and production', () => {
     assert.equal(await (await fetch(productionUrl())).text(), '<p>release 3</p>\n');
   });
 
+  it('refuses, before asking or changing anything, a rollback whose images are gone from the host', async () => {
+    const production = config.environments.find((e) => e.isProduction)!;
+    const [newest] = await backups.list(production);
+    const before = await productionSnapshot();
+    const listed = (await backups.list(production)).map((b) => b.id);
+    let asked = false;
+    const fake: DatabaseBackups = { ...backups, list: async () => [{ ...newest, images: { 'production-backend': `sha256:${'0'.repeat(64)}` } }] };
+    await assert.rejects(
+      rollbackProduction({ ...deps, backups: fake }, { backupId: newest.id, confirm: async () => (asked = true) }, never()),
+      /The image sha256:000000000000 that production-backend ran before is gone from the Docker host/,
+    );
+    assert.equal(asked, false);
+    assert.deepEqual(await productionSnapshot(), before);
+    assert.deepEqual((await backups.list(production)).map((b) => b.id), listed, 'no safety backup was taken');
+  });
+
   it('rolls production back to a chosen backup: its data and its images, after a safety backup', async () => {
     const records = readHistory(config.projectDir, 'production').filter((r) => r.outcome === 'succeeded');
     const target = records.at(-1)!; // the release 3 deploy: its backup holds release 2's data and images
     const releaseTwo = records.at(-2)!;
     await addWarehouse(CODE.afterRelease3);
-    const result = await rollbackProduction(deps, { backupId: target.backupId, confirm: async () => true, healthTimeoutSeconds: 120 }, never(), (e) => events.push(e));
+    // retention 1: the safety backup becomes the newest, and the target must not be swept away by it
+    const production = config.environments.find((e) => e.isProduction)!;
+    const retention = production.backups.retention;
+    production.backups.retention = 1;
+    const result = await rollbackProduction(deps, { backupId: target.backupId, confirm: async () => true, healthTimeoutSeconds: 120 }, never(), (e) => events.push(e))
+      .finally(() => { production.backups.retention = retention; });
     assert.equal(result.outcome, 'succeeded');
+    assert.deepEqual((await backups.list(production)).map((b) => b.id), [result.safetyBackup!.id, target.backupId]);
     assert.ok(result.safetyBackup);
     assert.equal(await hasWarehouse(CODE.afterRelease3), false);
     assert.equal(await hasWarehouse(CODE.before), true);
@@ -329,5 +352,13 @@ describe('deploy staging and production', () => {
     assert.equal(result.outcome, 'succeeded');
     assert.ok(seen.some((e) => /^Cannot stop now, finishing step build/.test(e.message ?? '')), 'the cancel request was answered');
     assert.equal(await (await fetch(productionUrl())).text(), '<p>release 4</p>\n');
+  });
+
+  it('records, with a manual backup, the ids of the images running and the commit deployed', async () => {
+    const production = config.environments.find((e) => e.isProduction)!;
+    const record = await backupDatabase({ config, environment: production, docker: rig.docker }, { retention: false }, never());
+    const running = await projectContainers(rig.docker, ['production-frontend', 'production-backend']);
+    assert.deepEqual(record.images, Object.fromEntries(running.map((c) => [c.Labels['com.docker.compose.service'], c.ImageID])));
+    assert.equal(record.gitCommit, (await version('PRODUCTION_HTTP_PORT')).commit);
   });
 });
