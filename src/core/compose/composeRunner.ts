@@ -77,11 +77,6 @@ export function ensureServicesUp(target: ComposeTarget, services: readonly strin
   return composeStep(target, ['up', '-d', '--no-deps', '--no-recreate', ...services], `Starting ${services.join(', ')}`, options);
 }
 
-/** Creates (when missing) and starts the given services, recreating those whose configuration changed. */
-export function upServices(target: ComposeTarget, services: readonly string[], options?: StepOptions) {
-  return composeStep(target, ['up', '-d', '--no-deps', ...services], `Starting ${services.join(', ')}`, options);
-}
-
 export function stopServices(target: ComposeTarget, services: readonly string[], options?: StepOptions) {
   return composeStep(target, ['stop', ...services], `Stopping ${services.join(', ')}`, options);
 }

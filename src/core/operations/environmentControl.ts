@@ -1,5 +1,5 @@
 import { UsageError } from '../common/errors';
-import { restartServices, stopServices, upServices } from '../compose/composeRunner';
+import { ensureServicesUp, restartServices, stopServices } from '../compose/composeRunner';
 import { findEnvironment } from '../config';
 import { withLock } from './lock';
 import { targetFor, type OperationDeps } from './operationContext';
@@ -37,7 +37,8 @@ export async function controlEnvironment(deps: Pick<OperationDeps, 'config' | 'd
       progress.done('down', `Stopped ${services.join(', ')}; their data is kept`);
       return;
     }
-    await (options.action === 'up' ? upServices : restartServices)(target, services, { signal, onLine });
+    // up starts what is there and creates what is missing, but never recreates: replacing containers is a deploy's job, with its backup
+    await (options.action === 'up' ? ensureServicesUp : restartServices)(target, services, { signal, onLine });
     progress.running('health', `Waiting for ${services.join(', ')} to be healthy`);
     await waitForHealth(deps.docker, deps.config.projectName, services, {
       timeoutMs: (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000,

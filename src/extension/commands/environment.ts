@@ -1,37 +1,41 @@
 import * as vscode from 'vscode';
 import type { Environment } from '../../core/config';
-import { restartServices, stopServices, upServices } from '../../core/compose/composeRunner';
-import { targetFor } from '../../core/operations/operationContext';
-import { composeCommandFor } from '../compose';
+import type { ControlAction } from '../../core/operations/environmentControl';
 import type { CommandFactory, Ctx } from '../context';
+import { loadEngine } from '../engineLoader';
+import { operationDeps } from '../operationDeps';
 import type { TreeNode } from '../tree/environmentsTree';
 
 type Verb = 'start' | 'stop' | 'restart';
 const TITLES: Record<Verb, string> = { start: 'Start', stop: 'Stop', restart: 'Restart' };
-// start is `up -d --no-deps`: it also creates a container that is missing
-const STEPS = { start: upServices, stop: stopServices, restart: restartServices } as const;
+const ACTIONS: Record<Verb, ControlAction> = { start: 'up', stop: 'down', restart: 'restart' };
+const EFFECTS: Record<Verb, string> = {
+  start: 'missing containers are created from the images tagged now; running ones are left as they are',
+  stop: 'the site is down until you start it again',
+  restart: 'the site is unavailable while they restart',
+};
 
-/** Production is never stopped or restarted without a modal that names the action. */
-async function confirmProduction(ctx: Ctx, environment: Environment, verb: Verb, services: readonly string[]): Promise<boolean> {
-  if (!environment.isProduction || verb === 'start') return true;
-  const action = `${TITLES[verb]} ${services.length === environment.services.length ? environment.label : services.join(', ')}`;
-  return ctx.userInput.confirm(`${action}?`, {
-    detail: `This ${verb}s ${services.join(', ')} in production; the site is ${verb === 'stop' ? 'down until you start it again' : 'unavailable while they restart'}.`,
-    confirm: action,
+/** Production is never started, stopped or restarted without a modal that names the action. */
+async function confirmProduction(ctx: Ctx, environment: Environment, verb: Verb, title: string, services: readonly string[]): Promise<boolean> {
+  if (!environment.isProduction) return true;
+  return ctx.userInput.confirm(`${title}?`, {
+    detail: `This ${verb}s ${services.join(', ')} in production; ${EFFECTS[verb]}.`,
+    confirm: title,
   });
 }
 
+/** The core's start/stop/restart: under the environment's lock (never during a deploy), waiting for health after a start. */
 async function composeVerb(ctx: Ctx, environment: Environment, verb: Verb, services: readonly string[]): Promise<void> {
-  const config = ctx.model.config;
-  if (!config || !ctx.requireTrust(`${verb} containers`)) return;
-  if (!(await confirmProduction(ctx, environment, verb, services))) {
-    ctx.log.info(`${TITLES[verb]} of ${environment.label} cancelled; nothing was changed.`);
+  if (!ctx.model.config || !ctx.requireTrust(`${verb} containers`)) return;
+  const whole = services.length === environment.services.length;
+  const title = `${TITLES[verb]} ${whole ? environment.label : services.join(', ')}`;
+  if (!(await confirmProduction(ctx, environment, verb, title, services))) {
+    ctx.log.info(`${title} cancelled; nothing was changed.`);
     return;
   }
-  // the core's target: DOCKER_HOST of the environment, passwords kept out of the output
-  const target = targetFor({ config, compose: await composeCommandFor(ctx.model.settings.composeCommand) }, environment);
-  await ctx.withProgress(`${TITLES[verb]} ${services.length === environment.services.length ? environment.label : services.join(', ')}`, (signal, onProgress) =>
-    STEPS[verb](target, services, { signal, onLine: (line) => onProgress({ step: verb, state: 'running', elapsedMs: 0, logLine: line }) }));
+  const [engine, deps] = await Promise.all([loadEngine(), operationDeps(ctx, environment)]);
+  const options = { environment: environment.name, action: ACTIONS[verb], service: whole ? undefined : services[0], healthTimeoutSeconds: ctx.model.settings.healthTimeoutSeconds };
+  await ctx.withProgress(title, (signal, onProgress) => engine.controlEnvironment(deps, options, signal, onProgress));
 }
 
 function environmentVerb(verb: Verb): CommandFactory {

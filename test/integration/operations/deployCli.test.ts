@@ -63,6 +63,22 @@ describe('dual-env deploy, history, up and down', () => {
     assert.equal((await fetch(`http://127.0.0.1:${rig.env.STAGING_HTTP_PORT}/healthz`)).status, 200);
   });
 
+  it('starts without recreating a running container whose configuration changed: that is a deploy', async () => {
+    const [running] = await projectContainers(rig.docker, ['staging-frontend']);
+    const original = project.read('docker-compose-dual-env.yml');
+    project.write('docker-compose-dual-env.yml', original.replace('      APP_ENV: staging\n      BACKEND_HOST: staging-backend', '      APP_ENV: staging\n      BACKEND_HOST: staging-backend\n      CHANGED_SINCE: "the last deploy"'));
+    try {
+      assert.notEqual(project.read('docker-compose-dual-env.yml'), original);
+      const up = await run('up', 'staging', 'staging-frontend');
+      assert.equal(up.code, 0, up.stderr);
+      const [after] = await projectContainers(rig.docker, ['staging-frontend']);
+      assert.equal(after.Id, running.Id);
+      assert.equal(after.State, 'running');
+    } finally {
+      project.write('docker-compose-dual-env.yml', original);
+    }
+  });
+
   it('deploys staging, then lets exactly one of two production deploys started at once run', async () => {
     const staging = await run('deploy', 'staging');
     assert.equal(staging.code, 0, staging.stderr);

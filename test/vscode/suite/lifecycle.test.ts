@@ -33,6 +33,16 @@ suite('start, stop and restart from the tree', () => {
     await until(api, () => api.model.statusOf('staging')?.health === 'healthy', 'staging to be healthy again', 60_000);
   });
 
+  test('Start Environment on production asks in a modal too; Cancel runs nothing', async () => {
+    const api = await dualEnv();
+    await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production to be healthy');
+    const input = new ScriptedUserInput([{ confirm: 'Cancel' }]);
+    await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.startEnvironment', 'production'); });
+    input.assertDone();
+    assert.equal(input.asked[0], 'confirm: Start Production?');
+    assert.match(input.details[0], /running ones are left as they are/);
+  });
+
   test('Restart Environment on production asks in a modal first; Cancel restarts nothing', async () => {
     const api = await dualEnv();
     await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production to be healthy');
