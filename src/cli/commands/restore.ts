@@ -16,7 +16,7 @@ export function registerRestoreCommand(program: Command): void {
     .argument('<env>', 'environment name (staging, production)')
     .argument('<backup-id>', 'a backup id from `dual-env backups <env>`')
     .option('-y, --yes', 'do not ask for confirmation (needed for production without a terminal)')
-    .option('--no-safety-backup', 'skip the backup of the current state taken before restoring')
+    .option('--no-safety-backup', 'skip the backup of the current state taken before restoring (not for production)')
     .option('--parallel <n>', 'connections loading rows at once', parallelOption)
     .option('--json', 'machine-readable output')
     .action(async (name: string, id: string, options: { yes?: boolean; safetyBackup: boolean; parallel?: number; json?: boolean }, command: Command) => {

@@ -1,6 +1,8 @@
+import { UsageError } from '../common/errors';
 import { databaseCredentials, type DualEnvConfig, type Environment, type SecretSource } from '../config';
 import { restoreBackup, type RestoreResult } from '../database';
 import { databaseOf } from './backupDatabase';
+import { withLock } from './lock';
 import type { ProgressListener } from './progress';
 
 export interface RestoreDatabaseDeps {
@@ -19,8 +21,10 @@ export interface RestoreDatabaseInput {
 
 /**
  * Restores one of an environment's backups into its database, as root (the
- * restore loads into a scratch database before swapping it in). Confirming
- * with the user is the caller's job.
+ * restore loads into a scratch database before swapping it in), holding the
+ * environment's lock so no deploy or rollback runs meanwhile. Production's
+ * current data is always backed up first. Confirming with the user is the
+ * caller's job.
  */
 export async function restoreDatabase(
   deps: RestoreDatabaseDeps,
@@ -28,12 +32,15 @@ export async function restoreDatabase(
   signal: AbortSignal,
   onProgress?: ProgressListener,
 ): Promise<RestoreResult> {
+  if (deps.environment.isProduction && input.safetyBackup === false) {
+    throw new UsageError(`${deps.environment.label}'s data is never replaced without a backup of it first; drop --no-safety-backup.`);
+  }
   const database = databaseOf(deps.environment);
   const credentials = await databaseCredentials(deps.config, database, { asRoot: true, secrets: deps.secrets });
-  return restoreBackup(
+  return withLock(deps.config.projectDir, deps.environment.name, `restore of backup ${input.backupId}`, () => restoreBackup(
     { credentials, folder: deps.environment.backups.folder, environment: deps.environment.name, parallel: deps.parallel },
     { backupId: input.backupId, safetyBackup: input.safetyBackup },
     signal,
     onProgress,
-  );
+  ));
 }

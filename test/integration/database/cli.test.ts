@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { tableChecksums } from '../../../src/core/database';
+import { acquireLock } from '../../../src/core/operations/lock';
 import { repoRoot } from '../../rig';
 import { runSql, startDatabaseRig, type DatabaseRig } from './helpers';
 
@@ -88,5 +89,29 @@ describe('dual-env backup, backups, verify, restore', () => {
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /no terminal to confirm on; pass --yes/);
     assert.deepEqual(entries(PRODUCTION_FOLDER).sort(), [...existing.production, id].sort(), 'no safety backup was taken');
+  });
+
+  it('refuses to replace production\'s data without a safety backup, even with --yes', () => {
+    const refused = dualEnv('restore', 'production', id, '--yes', '--no-safety-backup');
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /Production's data is never replaced without a backup of it first; drop --no-safety-backup/);
+    assert.deepEqual(entries(PRODUCTION_FOLDER).sort(), [...existing.production, id].sort());
+  });
+
+  it('refuses to restore while a deploy holds the environment, changing nothing', async () => {
+    const root = db.root(STAGING_DB);
+    await runSql(root, "UPDATE warehouses SET city = 'Held' WHERE id = 1");
+    const expected = await tableChecksums(root, STAGING_DB);
+    const before = entries(STAGING_FOLDER);
+    const lock = acquireLock(repoRoot, 'staging', 'deploy of a test');
+    try {
+      const refused = dualEnv('restore', 'staging', id);
+      assert.equal(refused.code, 1, refused.stderr);
+      assert.match(refused.stderr, /staging is busy: deploy of a test by .*try again when it has finished/);
+    } finally {
+      lock.release();
+    }
+    assert.deepEqual(await tableChecksums(root, STAGING_DB), expected);
+    assert.deepEqual(entries(STAGING_FOLDER), before, 'no safety backup was taken');
   });
 });
