@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type { DatabaseCredentials } from '../config/credentials';
 import { CancelledError, UsageError } from '../common/errors';
-import { progressReporter, type ProgressListener } from '../operations/progress';
+import { progressReporter, type ProgressListener, type ProgressReporter } from '../operations/progress';
 import { assertRestorable, createBackup } from './backupStore';
 import { abortWith, closeQuietly, describeServer, destroyQuietly, openConnection, rowsOf, safeMessage, type Connection } from './connection';
 import { loadDump, loadDumpByParts, type LoadProgress, type LoadResult } from './dumpLoader';
@@ -116,9 +116,10 @@ async function compareSequences(admin: Connection, scratch: string, expected: No
  * so the target holds either all its old tables or all the backup's. Triggers
  * cannot travel between databases, so they are dropped just before and created
  * again after (the target's own come back if the rename fails); views,
- * routines and events are replaced after the rename.
+ * routines and events are replaced after the rename. Returns the holding
+ * database, for the caller to drop.
  */
-async function swapIn(admin: Connection, targetConnection: Connection, target: string, scratch: string, objectStatements: readonly string[]): Promise<void> {
+async function swapIn(admin: Connection, targetConnection: Connection, target: string, scratch: string, objectStatements: readonly string[]): Promise<string> {
   const q = quoteIdentifier;
   const hold = `${helperPrefix(target, 'hold')}${crypto.randomBytes(4).toString('hex')}`;
   await admin.query(`CREATE DATABASE ${q(hold)}`);
@@ -157,7 +158,24 @@ async function swapIn(admin: Connection, targetConnection: Connection, target: s
   } catch (error) {
     throw new DatabaseError(`The backup's tables are in ${target}, but recreating its views, routines, triggers or events failed: ${safeMessage(error)}; the previous tables are kept in database ${hold}.`, { cause: error });
   }
-  await admin.query(`DROP DATABASE ${q(hold)}`);
+  return hold;
+}
+
+/**
+ * Leftovers of a restore that was killed (the restore lock says none runs now):
+ * a scratch database goes, and so does an empty holding one; a holding
+ * database with tables is the data a swap moved out, maybe its only copy, so it stays.
+ */
+async function clearLeftovers(admin: Connection, target: string, report: ProgressReporter): Promise<void> {
+  const q = quoteIdentifier;
+  for (const scratch of await listLike(admin, helperPrefix(target, 'restore'))) await admin.query(`DROP DATABASE ${q(scratch)}`);
+  for (const hold of await listLike(admin, helperPrefix(target, 'hold'))) {
+    if ((await namesOf(admin, TABLES_SQL, hold)).length === 0) {
+      await admin.query(`DROP DATABASE ${q(hold)}`);
+    } else {
+      report.done('leftovers', `Kept database ${hold}: it holds the tables an interrupted restore moved out of ${target}. Drop it once you no longer need them.`);
+    }
+  }
 }
 
 /**
@@ -193,10 +211,7 @@ export async function restoreBackup(
     const lockName = `dual-env-restore:${target}`.slice(0, 64);
     const [{ got }] = await rowsOf<{ got: number | null }>(admin, 'SELECT GET_LOCK(?, 0) AS got', [lockName]);
     if (Number(got) !== 1) throw new UsageError(`Another restore of ${target} on ${describeServer(deps.credentials)} is running; wait for it to finish.`);
-    // leftovers of a restore that was killed: the lock says none is running now
-    for (const leftover of [...await listLike(admin, helperPrefix(target, 'restore')), ...await listLike(admin, helperPrefix(target, 'hold'))]) {
-      await admin.query(`DROP DATABASE ${q(leftover)}`);
-    }
+    await clearLeftovers(admin, target, report);
     const [schema] = await rowsOf<{ charset: string; collation: string }>(admin,
       'SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [target]);
 
@@ -263,10 +278,16 @@ export async function restoreBackup(
     report.running('swap', `Swapping the restored tables into ${target}…`);
     const targetConnection = await openConnection(deps.credentials, { database: target });
     opened.push(targetConnection);
-    await swapIn(admin, targetConnection, target, scratch, loaded.objectStatements);
-    await admin.query(`DROP DATABASE ${q(scratch)}`);
+    const hold = await swapIn(admin, targetConnection, target, scratch, loaded.objectStatements);
+    const helpers = [hold, scratch];
     scratch = undefined;
     report.done('swap', `${target} now holds backup ${input.backupId}.`);
+    // the restore has happened: a failure to tidy up is said, not reported as a failed restore
+    for (const helper of helpers) {
+      await admin.query(`DROP DATABASE ${q(helper)}`).catch((error: unknown) => {
+        report.done('cleanup', `Could not drop the helper database ${helper} (${safeMessage(error, deps.credentials)}); drop it by hand.`);
+      });
+    }
     return { backupId: input.backupId, database: target, tables: manifest.tables.length, rows: totalRows, safetyBackup, durationMs: Date.now() - started };
   } catch (error) {
     if (scratch && admin && !signal.aborted) await admin.query(`DROP DATABASE IF EXISTS ${q(scratch)}`).catch(() => undefined);

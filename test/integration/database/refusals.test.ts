@@ -10,6 +10,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import {
   BackupCorruptError, RestoreVerificationError, createBackup, listBackups, restoreBackup, tableChecksums, verifyBackup, type BackupRecord, type TableSummary,
 } from '../../../src/core/database';
+import type { ProgressEvent } from '../../../src/core/operations/progress';
 import { OBJECTS_SQL } from './fixtures';
 import { adminConnection, dropDatabases, never, noProgress, recreateDatabase, runSql, startDatabaseRig, tempFolder, type DatabaseRig } from './helpers';
 
@@ -163,5 +164,27 @@ describe('restore refuses a damaged backup and leaves the target unchanged', () 
     assert.deepEqual(await tableChecksums(db.root(TARGET), TARGET), pristine.manifest!.tables);
     assert.ok(result.safetyBackup, 'a safety backup of the old state was taken');
     assert.deepEqual(result.safetyBackup.manifest!.tables, targetBefore);
+  });
+
+  it('keeps the tables an interrupted swap moved out, and clears only empty or scratch leftovers', async () => {
+    const [kept, empty, scratch] = [`${TARGET}__hold_0ld7ab1e`, `${TARGET}__hold_e0e0e0e0`, `${TARGET}__restore_5c5c5c5c`];
+    await runSql(db.root(TARGET), `CREATE DATABASE ${kept}; CREATE TABLE ${kept}.keep_me (id INT PRIMARY KEY); INSERT INTO ${kept}.keep_me VALUES (7);`
+      + ` CREATE DATABASE ${empty}; CREATE DATABASE ${scratch}; CREATE TABLE ${scratch}.half (id INT);`);
+    const events: ProgressEvent[] = [];
+    try {
+      await restoreBackup({ credentials: db.root(TARGET), folder }, { backupId: pristine.id, safetyBackup: false }, never(), (e) => events.push(e));
+      const admin = await adminConnection(db.root(TARGET), null);
+      try {
+        const [helpers] = await admin.query("SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'dualenv\\_rf\\_target\\_\\_%'");
+        assert.deepEqual(helpers, [{ name: kept }]);
+        const [rows] = await admin.query(`SELECT id FROM ${kept}.keep_me`);
+        assert.deepEqual(rows, [{ id: 7 }]);
+      } finally {
+        await admin.end();
+      }
+      assert.ok(events.some((e) => e.step === 'leftovers' && e.message?.includes(`Kept database ${kept}`)), 'the restore says what it kept');
+    } finally {
+      await runSql(db.root(TARGET), `DROP DATABASE IF EXISTS ${kept}; DROP DATABASE IF EXISTS ${empty}; DROP DATABASE IF EXISTS ${scratch}`);
+    }
   });
 });
