@@ -98,15 +98,26 @@ export async function hasRemote(repo: GitRepository, remote = 'origin'): Promise
   return remotes.some((r) => r.name === remote);
 }
 
-/** The newest `production-*` tag (the names sort by time), if any. */
-export async function lastProductionTag(repo: GitRepository): Promise<string | undefined> {
+/** The `production-*` tags, oldest first (the names sort by time). */
+async function productionTags(repo: GitRepository): Promise<string[]> {
   const out = await attempt(repo, 'list production tags', (g) => g.raw(['tag', '--list', `${TAG_PREFIX}*`]));
-  return out.split('\n').map((t) => t.trim()).filter(Boolean).sort().at(-1);
+  return out.split('\n').map((t) => t.trim()).filter(Boolean).sort();
 }
 
-/** Commits on HEAD since the last production tag (all of HEAD's history when there is none), newest first. */
-export async function changesSinceLastProduction(repo: GitRepository, limit = 50): Promise<{ since?: string; commits: CommitSummary[] }> {
-  const since = await lastProductionTag(repo);
+/** The newest `production-*` tag, if any. */
+export async function lastProductionTag(repo: GitRepository): Promise<string | undefined> {
+  return (await productionTags(repo)).at(-1);
+}
+
+/**
+ * Commits on HEAD since `lastDeployed` (the tag of the last deploy that
+ * succeeded, when the caller knows it), else since the newest production tag;
+ * all of HEAD's history when there is none. Newest first.
+ */
+export async function changesSinceLastProduction(repo: GitRepository, limit = 50, lastDeployed?: string): Promise<{ since?: string; commits: CommitSummary[] }> {
+  const tags = await productionTags(repo);
+  // the history may name a tag this clone does not have
+  const since = lastDeployed && tags.includes(lastDeployed) ? lastDeployed : tags.at(-1);
   const range = since ? `refs/tags/${since}..HEAD` : 'HEAD';
   return { since, commits: await log(repo, [`--max-count=${limit}`, range], 'list the changes since the last production deploy') };
 }

@@ -65,7 +65,8 @@ export async function preflightProduction(
     if (problem && options.stagingFirst !== 'ask') throw new DeployRefusedError(`${problem}; deploy it to staging first (dual-env deploy staging).`);
     if (problem) warnings.push(problem);
   }
-  const { commits, since } = await changesSinceLastProduction(repo);
+  // a failed deploy leaves its tag too: the changes count from the last one that succeeded
+  const { commits, since } = await changesSinceLastProduction(repo, 50, lastSuccessfulDeploy(config.projectDir, environment.name)?.tag);
   return {
     environment: environment.name,
     label: environment.label,

@@ -1,4 +1,4 @@
-import { errorMessage } from '../common/errors';
+import { CommandFailedError, DualEnvError, errorMessage } from '../common/errors';
 import { compactTimestamp } from '../common/time';
 import { buildServices, ensureServicesUp, recreateServices } from '../compose/composeRunner';
 import { commitAll, createTag, hasRemote, productionTagName, pushBranchAndTag } from '../git';
@@ -39,6 +39,16 @@ export interface DeployResult {
   url?: string;
   /** For rolled-back and failed: what went wrong, in one sentence. */
   error?: string;
+}
+
+/** A production deploy that failed once its containers were being replaced: production may run the new version, or nothing. */
+export class ProductionChangedError extends DualEnvError {
+  readonly exitCode = 1;
+  /** Marks the error across bundles (extension.js and engine.js each hold their own copy of this class). */
+  readonly productionChanged = true;
+  constructor(message: string, readonly backupId: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
 }
 
 /** Drops rollback tags no retained backup of any environment can bring back; never fails the deploy. */
@@ -123,37 +133,49 @@ export async function deployProduction(deps: OperationDeps, options: DeployProdu
       await buildServices(target, built, { onLine: (line) => progress.log('build', line) });
     } catch (error) {
       // a partial build may have moved some tags; point them back at what runs
-      await restoreImageNames(deps.docker, deps.config, previous).catch(() => undefined);
-      throw error;
+      const stuck = await restoreImageNames(deps.docker, deps.config, previous).then(() => undefined, (retagError: unknown) => errorMessage(retagError));
+      if (!stuck) throw error;
+      throw new CommandFailedError(`${errorMessage(error)} Also, the image names could not be pointed back at the running images (${stuck}); production still runs its old containers, but a start or recreate would use the new build until they are.`, null, '', { cause: error });
     }
     result.images = await builtImages(deps.docker, deps.config, built);
     progress.done('build', 'New images built');
 
-    noReturn.enter('recreate');
-    progress.running('recreate', `Replacing ${built.join(', ')}`);
-    await recreateServices(target, built, { onLine: (line) => progress.log('recreate', line) });
-    if (others.length > 0) await ensureServicesUp(target, others, { onLine: (line) => progress.log('recreate', line) });
-    progress.done('recreate', `Recreated ${built.join(', ')}`);
-
-    noReturn.enter('health');
-    progress.running('health', `Waiting up to ${healthTimeoutMs / 1000} s for ${environment.label} to be healthy`);
+    let step = 'recreate';
+    noReturn.enter(step);
     try {
+      progress.running('recreate', `Replacing ${built.join(', ')}`);
+      await recreateServices(target, built, { onLine: (line) => progress.log('recreate', line) });
+      if (others.length > 0) await ensureServicesUp(target, others, { onLine: (line) => progress.log('recreate', line) });
+      progress.done('recreate', `Recreated ${built.join(', ')}`);
+
+      noReturn.enter(step = 'health');
+      progress.running('health', `Waiting up to ${healthTimeoutMs / 1000} s for ${environment.label} to be healthy`);
       await waitForHealth(deps.docker, deps.config.projectName, environment.services, { timeoutMs: healthTimeoutMs, onStatus: (line) => progress.log('health', line) });
     } catch (error) {
-      if (!(error instanceof HealthGateError)) throw error;
-      progress.failed('health', error.message);
-      result.error = error.message;
+      // whatever failed once containers were being replaced (a port taken, the engine gone, the gate), production is no longer what it was
+      const failure = errorMessage(error);
+      const backupId = result.backup.id;
+      const state = error instanceof HealthGateError ? 'Production runs the new version unhealthy' : 'Production may be running the new version, or nothing';
+      progress.failed(step, failure);
+      result.error = failure;
       if (!options.autoRollback) {
-        record('failed', error.message, previous);
-        throw new HealthGateError(`${error.message} Production runs the new version unhealthy; roll back with: dual-env rollback production ${result.backup.id}`, error.service, error.reason);
+        record('failed', failure, previous);
+        throw new ProductionChangedError(`${failure} ${state}; roll back with: dual-env rollback production ${backupId}`, backupId, { cause: error });
       }
-      progress.running('rollback', `Rolling back to backup ${result.backup.id} and the previous images`);
-      // writes made while the new version was being built and checked are kept in a safety backup
-      await bringBack(deps, { environment, backup: result.backup, images: previous, healthTimeoutMs, safetyBackup: true, enter: noReturn.enter }, progress);
+      progress.running('rollback', `Rolling back to backup ${backupId} and the previous images`);
+      try {
+        // writes made while the new version was being built and checked are kept in a safety backup
+        await bringBack(deps, { environment, backup: result.backup, images: previous, healthTimeoutMs, safetyBackup: true, enter: noReturn.enter }, progress);
+      } catch (rollbackError) {
+        const message = `${failure} The automatic rollback failed too: ${errorMessage(rollbackError)} ${state}; try again with: dual-env rollback production ${backupId}`;
+        progress.failed('rollback', message);
+        record('failed', message, previous);
+        throw new ProductionChangedError(message, backupId, { cause: rollbackError });
+      }
       result.images = previous;
       result.outcome = 'rolled-back';
-      progress.done('rollback', `Rolled back: ${environment.label} runs the previous version with the data of backup ${result.backup.id}`);
-      record('rolled-back', error.message, previous);
+      progress.done('rollback', `Rolled back: ${environment.label} runs the previous version with the data of backup ${backupId}`);
+      record('rolled-back', failure, previous);
       return result;
     }
     progress.done('health', `${environment.label} is healthy`);

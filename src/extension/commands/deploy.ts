@@ -71,8 +71,6 @@ export const deployProduction: CommandFactory = (ctx) => async (arg?: unknown) =
   if (!environment) return;
   const engine = await loadEngine();
   const deps = await operationDeps(ctx, environment);
-  let confirmed = false;
-  const rollBack = { title: 'Roll Back', run: () => rollback(ctx, environment, undefined) };
   try {
     const result = await ctx.withProgress(`Deploy to ${environment.label}`, (signal, onProgress) =>
       engine.deployProduction(deps, {
@@ -80,7 +78,7 @@ export const deployProduction: CommandFactory = (ctx) => async (arg?: unknown) =
         autoRollback: ctx.model.settings.autoRollback,
         // the modal shows a staging-first warning; the person decides
         stagingFirst: 'ask',
-        confirm: async (plan) => (confirmed = await confirmDeploy(ctx, plan)),
+        confirm: (plan) => confirmDeploy(ctx, plan),
       }, signal, onProgress));
     ctx.tree.refreshBackups();
     if (result.outcome === 'declined') {
@@ -88,12 +86,14 @@ export const deployProduction: CommandFactory = (ctx) => async (arg?: unknown) =
     } else if (result.outcome === 'succeeded') {
       void vscode.window.showInformationMessage(`Deployed ${result.commit?.slice(0, 7)} to ${environment.label} (tag ${result.tag}, backup ${result.backup?.id}).`);
     } else {
-      await ctx.showFailure(new Error(`The deploy to ${environment.label} failed${result.outcome === 'rolled-back' ? ' and was rolled back' : ''}: ${result.error}`), result.outcome === 'failed' ? [rollBack] : []);
+      await ctx.showFailure(new Error(`The deploy to ${environment.label} failed and was rolled back: ${result.error}`));
     }
   } catch (error) {
     ctx.tree.refreshBackups();
-    // before the confirmation nothing changed, so there is nothing to roll back
-    await ctx.showFailure(error, confirmed ? [rollBack] : []);
+    // Roll Back only where production changed: a refusal, a failed backup, push or build left it as it was
+    const changed = error as { productionChanged?: boolean; backupId?: string };
+    const rollBack = { title: 'Roll Back', run: () => rollback(ctx, environment, changed.backupId) };
+    await ctx.showFailure(error, changed.productionChanged ? [rollBack] : []);
   }
 };
 

@@ -59,6 +59,12 @@ describe('git repository', () => {
     await pushWithTag(repo, { branch: 'stable/prisma-mysql-2', tag: 'production-20260102-000000', message: 'second' });
     assert.equal(await lastProductionTag(repo), 'production-20260102-000000');
     assert.deepEqual((await changesSinceLastProduction(repo)).commits, []);
+    // the second deploy failed: counted from the first, which succeeded, both commits are still to go
+    const fromSucceeded = await changesSinceLastProduction(repo, 50, 'production-20260101-000000');
+    assert.equal(fromSucceeded.since, 'production-20260101-000000');
+    assert.deepEqual(fromSucceeded.commits.map((c) => c.subject), ['add b', 'add a']);
+    // a tag the history names but this clone lacks: the newest tag it has
+    assert.equal((await changesSinceLastProduction(repo, 50, 'production-20250101-000000')).since, 'production-20260102-000000');
   });
 
   it('says which remote it could not push to', async () => {

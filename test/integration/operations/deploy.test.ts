@@ -12,7 +12,7 @@ import { DatabaseError } from '../../../src/core/database';
 import { backupDatabase } from '../../../src/core/operations/backupDatabase';
 import { databaseBackups } from '../../../src/core/operations/databaseBackups';
 import { DeployRefusedError } from '../../../src/core/operations/deployPreflight';
-import { deployProduction, type DeployProductionOptions } from '../../../src/core/operations/deployProduction';
+import { deployProduction, ProductionChangedError, type DeployProductionOptions } from '../../../src/core/operations/deployProduction';
 import { deployStaging } from '../../../src/core/operations/deployStaging';
 import { readHistory } from '../../../src/core/operations/history';
 import { acquireLock, LockedError } from '../../../src/core/operations/lock';
@@ -263,11 +263,50 @@ describe('deploy staging and production', () => {
     project.git('revert', '--no-edit', 'HEAD');
   });
 
+  it('rolls back too when the new containers fail to start at all, not only at the health gate', async () => {
+    const before = await productionSnapshot();
+    // builds fine; `up` fails when Docker looks the user up at start
+    project.write('examples/wms/backend/Dockerfile', project.read('examples/wms/backend/Dockerfile').replace('USER nobody', 'USER no-such-user'));
+    const result = await deployProduction(deps, {
+      confirm: async () => true, stagingFirst: 'ask', autoRollback: true, healthTimeoutSeconds: 120, message: 'unknown user',
+    }, never(), (e) => events.push(e));
+    assert.equal(result.outcome, 'rolled-back');
+    assert.match(result.error ?? '', /no-such-user/);
+    const after = await productionSnapshot();
+    assert.deepEqual(after.imageTags, before.imageTags, 'the old images run again');
+    assert.deepEqual(after.rows, before.rows);
+    assert.equal((await fetch(`${productionUrl()}/api/health`)).status, 200);
+    project.git('revert', '--no-edit', 'HEAD');
+  });
+
+  it('without auto-rollback, says production changed and which backup to roll back to; that rollback restores it', async () => {
+    const before = await productionSnapshot();
+    project.write('examples/wms/backend/Dockerfile', project.read('examples/wms/backend/Dockerfile').replace('USER nobody', 'USER no-such-user'));
+    const failed = await deployProduction(deps, {
+      confirm: async () => true, stagingFirst: 'ask', autoRollback: false, healthTimeoutSeconds: 120, message: 'unknown user again',
+    }, never(), (e) => events.push(e)).then(() => assert.fail('the deploy succeeded'), (error: unknown) => error);
+    assert.ok(failed instanceof ProductionChangedError, String(failed));
+    assert.equal(failed.productionChanged, true);
+    const record = readHistory(config.projectDir, 'production').at(-1)!;
+    assert.equal(record.outcome, 'failed');
+    assert.equal(failed.backupId, record.backupId);
+    assert.match(failed.message, new RegExp(`no-such-user.*Production may be running the new version, or nothing; roll back with: dual-env rollback production ${failed.backupId}$`));
+    const back = await rollbackProduction(deps, { backupId: failed.backupId, confirm: async () => true, healthTimeoutSeconds: 120 }, never(), (e) => events.push(e));
+    assert.equal(back.outcome, 'succeeded');
+    const after = await productionSnapshot();
+    assert.deepEqual(after.imageTags, before.imageTags);
+    assert.deepEqual(after.rows, before.rows);
+    project.git('revert', '--no-edit', 'HEAD');
+  });
+
   it('lets exactly one of two deploys started at once run', async () => {
     project.write('examples/wms/frontend/html/index.html', '<p>release 3</p>\n');
     project.git('commit', '--quiet', '--all', '-m', 'release 3');
+    // the rolled-back deploy before left its tag: the changes still count from the last deploy that succeeded
+    const lastSucceeded = readHistory(config.projectDir, 'production').filter((r) => r.operation === 'deploy' && r.outcome === 'succeeded').at(-1)!;
     const outcomes = await Promise.allSettled([deploy(), deploy()]);
-    const ran = outcomes.filter((o) => o.status === 'fulfilled');
+    const ran = outcomes.filter((o): o is PromiseFulfilledResult<Awaited<ReturnType<typeof deploy>>> => o.status === 'fulfilled');
+    assert.equal(ran[0]?.value.plan.since, lastSucceeded.tag);
     const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     assert.equal(ran.length, 1);
     assert.equal(refused.length, 1);

@@ -27,7 +27,7 @@ suite('production deploy confirmation', () => {
 });
 
 suite('failed production deploy', () => {
-  test('a build that fails after the confirmation ends in an error offering Roll Back and Show Log', async () => {
+  test('a build that fails after the confirmation ends in an error with Show Log only: production never changed, so there is nothing to roll back', async () => {
     const api = await dualEnv();
     const dir = api.model.config?.projectDir;
     assert.ok(dir);
@@ -38,12 +38,15 @@ suite('failed production deploy', () => {
     // committed, so that the deploy's clean-tree check passes and the build is what fails
     fs.writeFileSync(dockerfile, `${original}\nRUN exit 3\n`);
     git('commit', '--quiet', '-am', 'a backend image that cannot be built');
+    const containers = () => (api.model.statusOf('production')?.containers ?? []).map((c) => `${c.service} ${c.containerId}`).sort();
+    const before = containers();
     const input = new ScriptedUserInput([{ confirm: 'Deploy to Production' }, { error: undefined }]);
     try {
       await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.deployProduction'); });
       input.assertDone();
       assert.match(input.asked[1], /^error: /);
-      assert.deepEqual(input.offered.at(-1), ['Roll Back', 'Show Log']);
+      assert.deepEqual(input.offered.at(-1), ['Show Log']);
+      assert.deepEqual(containers(), before);
     } finally {
       git('reset', '--quiet', '--hard', head);
     }
