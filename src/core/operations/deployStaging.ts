@@ -72,6 +72,7 @@ export async function deployStaging(deps: OperationDeps, options: DeployStagingO
     await waitForHealth(deps.docker, deps.config.projectName, environment.services, {
       timeoutMs: (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000,
       onStatus: onLine('health'),
+      signal,
     });
     result.url = environment.url;
     progress.done('health', `${environment.label} is healthy${environment.url ? ` at ${environment.url}` : ''}`);
@@ -101,7 +102,7 @@ async function resetData(deps: OperationDeps, environment: Environment, target: 
   for (const volume of volumes) await deps.docker.getVolume(volume).remove();
   // the image's entrypoint runs the init SQL on an empty data volume
   await ensureServicesUp(target, [database.service], { signal, onLine: (line) => progress.log('data', line) });
-  await waitForHealth(deps.docker, deps.config.projectName, [database.service], { timeoutMs: environment.healthTimeoutSeconds * 1000 });
+  await waitForHealth(deps.docker, deps.config.projectName, [database.service], { timeoutMs: environment.healthTimeoutSeconds * 1000, signal });
   progress.done('data', `${database.name} re-initialised`);
 }
 

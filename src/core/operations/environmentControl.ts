@@ -43,6 +43,7 @@ export async function controlEnvironment(deps: Pick<OperationDeps, 'config' | 'd
     await waitForHealth(deps.docker, deps.config.projectName, services, {
       timeoutMs: (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000,
       onStatus: (line) => progress.log('health', line),
+      signal,
     });
     progress.done(options.action, `${services.join(', ')} ${options.action === 'up' ? 'up' : 'restarted'} and healthy`);
   });

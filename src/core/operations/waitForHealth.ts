@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { DualEnvError } from '../common/errors';
+import { CancelledError, DualEnvError } from '../common/errors';
 import { missingContainer, readProjectContainers, type ContainerStatus } from '../docker/discovery';
 import { FrameDecoder } from '../docker/frames';
 
@@ -16,6 +16,16 @@ export interface HealthWaitOptions {
   /** Status lines while waiting (`production-backend: starting`). */
   onStatus?: (line: string) => void;
   pollMs?: number;
+  /** Stops the wait (the containers stay as they are); only for operations a cancel may end here. */
+  signal?: AbortSignal;
+}
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => { clearTimeout(timer); signal?.removeEventListener('abort', done); resolve(); };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** A service restarting this often after being recreated is crashing, not starting. */
@@ -62,6 +72,7 @@ export async function waitForHealth(docker: Docker, projectName: string, service
   const deadline = Date.now() + options.timeoutMs;
   let reported = '';
   for (;;) {
+    if (options.signal?.aborted) throw new CancelledError(`Stopped waiting for ${services.join(', ')} to be healthy; they keep running as they are.`);
     const containers = await readProjectContainers(docker, projectName, services);
     // a half-created replacement may sit beside the running container: judge the running one
     const pick = (service: string) => {
@@ -83,6 +94,6 @@ export async function waitForHealth(docker: Docker, projectName: string, service
       const [service] = pending[0].split(':');
       throw new HealthGateError(`${pending.join('; ')} — not healthy after ${Math.round(options.timeoutMs / 1000)} s; check the logs, or raise healthTimeoutSeconds if it only starts slowly.`, service, 'timeout');
     }
-    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
+    await pause(options.pollMs ?? 500, options.signal);
   }
 }
