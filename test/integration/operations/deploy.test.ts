@@ -68,6 +68,13 @@ describe('deploy staging and production', () => {
   const remoteTags = () => project.remoteGit('tag', '--list').trim();
   const deploy = (options: Partial<DeployProductionOptions> = {}, signal = never()) =>
     deployProduction(deps, { confirm: async () => true, stagingFirst: 'ask', healthTimeoutSeconds: 120, ...options }, signal, (e) => events.push(e));
+  /** Deploys a backend that builds fine but cannot start: Docker looks its USER up only when `up` starts it. */
+  const deployUnstartable = (autoRollback: boolean) => {
+    project.write('examples/wms/backend/Dockerfile', project.read('examples/wms/backend/Dockerfile').replace('USER nobody', 'USER no-such-user'));
+    return deployProduction(deps, {
+      confirm: async () => true, stagingFirst: 'ask', autoRollback, healthTimeoutSeconds: 120, message: `unknown user (auto-rollback ${autoRollback})`,
+    }, never(), (e) => events.push(e));
+  };
   const version = async (httpPortVariable: string) => (await (await fetch(`http://127.0.0.1:${port(httpPortVariable)}/api/version`)).json()) as { commit: string };
 
   before(async () => {
@@ -265,11 +272,7 @@ describe('deploy staging and production', () => {
 
   it('rolls back too when the new containers fail to start at all, not only at the health gate', async () => {
     const before = await productionSnapshot();
-    // builds fine; `up` fails when Docker looks the user up at start
-    project.write('examples/wms/backend/Dockerfile', project.read('examples/wms/backend/Dockerfile').replace('USER nobody', 'USER no-such-user'));
-    const result = await deployProduction(deps, {
-      confirm: async () => true, stagingFirst: 'ask', autoRollback: true, healthTimeoutSeconds: 120, message: 'unknown user',
-    }, never(), (e) => events.push(e));
+    const result = await deployUnstartable(true);
     assert.equal(result.outcome, 'rolled-back');
     assert.match(result.error ?? '', /no-such-user/);
     const after = await productionSnapshot();
@@ -281,10 +284,7 @@ describe('deploy staging and production', () => {
 
   it('without auto-rollback, says production changed and which backup to roll back to; that rollback restores it', async () => {
     const before = await productionSnapshot();
-    project.write('examples/wms/backend/Dockerfile', project.read('examples/wms/backend/Dockerfile').replace('USER nobody', 'USER no-such-user'));
-    const failed = await deployProduction(deps, {
-      confirm: async () => true, stagingFirst: 'ask', autoRollback: false, healthTimeoutSeconds: 120, message: 'unknown user again',
-    }, never(), (e) => events.push(e)).then(() => assert.fail('the deploy succeeded'), (error: unknown) => error);
+    const failed = await deployUnstartable(false).then(() => assert.fail('the deploy succeeded'), (error: unknown) => error);
     assert.ok(failed instanceof ProductionChangedError, String(failed));
     assert.equal(failed.productionChanged, true);
     const record = readHistory(config.projectDir, 'production').at(-1)!;
