@@ -60,13 +60,13 @@ export class Ctx {
   }
 
   /**
-   * Commands that run Compose, git or a restore refuse in an untrusted workspace
-   * (their menus hide too, through `isWorkspaceTrusted`); this says why when one is
-   * invoked anyway.
+   * Commands that run Compose, git or a restore, or act on hosts and folders the
+   * compose file names, refuse in an untrusted workspace (their menus are disabled
+   * too, through `isWorkspaceTrusted`); this says why when one is invoked anyway.
    */
-  requireTrust(action: string): boolean {
+  requireTrust(action: string, risk = 'it would run Compose or git from this folder'): boolean {
     if (vscode.workspace.isTrusted) return true;
-    void vscode.window.showWarningMessage(`Dual Env does not ${action} in an untrusted workspace: it would run Compose or git from this folder. Trust the folder (Manage Workspace Trust) first.`);
+    void vscode.window.showWarningMessage(`Dual Env does not ${action} in an untrusted workspace: ${risk}. Trust the folder (Manage Workspace Trust) first.`);
     return false;
   }
 

@@ -14,6 +14,7 @@ function backupNode(node: unknown, command: string): BackupNode {
 
 /** Back Up Production Now: a verified backup of the database, then the retention policy (as `dual-env backup`). */
 export const backupProduction: CommandFactory = (ctx) => async (arg?: unknown) => {
+  if (!ctx.requireTrust('back up production', 'it would send the database password to the host the compose file names')) return;
   const config = ctx.model.config;
   const environment = await ctx.environmentOf(arg, 'Back Up Now', (e) => e.isProduction && e.database !== undefined);
   if (!config || !environment?.database) return;
@@ -51,6 +52,7 @@ async function confirmDelete(ctx: Ctx, node: BackupNode): Promise<boolean> {
 }
 
 export const deleteBackup: CommandFactory = (ctx) => async (node?: unknown) => {
+  if (!ctx.requireTrust('delete backups', 'the compose file names the folder it would delete from')) return;
   const target = backupNode(node, 'Delete');
   if (!(await confirmDelete(ctx, target))) return;
   const engine = await loadEngine();

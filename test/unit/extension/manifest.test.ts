@@ -1,0 +1,24 @@
+// package.json is the part of the extension VS Code reads before any code runs:
+// what Restricted Mode disables, which menus offer what, and how settings validate.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+
+interface Contribution { command: string; when?: string; enablement?: string }
+
+const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+const commands: Contribution[] = manifest.contributes.commands;
+const palette: Contribution[] = manifest.contributes.menus.commandPalette;
+
+describe('package.json', () => {
+  it('disables in Restricted Mode every command that reaches a host or folder the compose file names', () => {
+    const trusted = new Set(commands.filter((c) => c.enablement === 'isWorkspaceTrusted').map((c) => c.command));
+    for (const command of ['dualEnv.deployProduction', 'dualEnv.backupProduction', 'dualEnv.deleteBackup', 'dualEnv.startContainer']) {
+      assert.ok(trusted.has(command), `${command} has no "enablement": "isWorkspaceTrusted"`);
+    }
+    for (const entry of palette.filter((p) => trusted.has(p.command))) {
+      assert.ok(entry.when === 'false' || /&& isWorkspaceTrusted$/.test(entry.when ?? ''), `${entry.command} is offered in the palette of an untrusted workspace`);
+    }
+  });
+});
