@@ -137,7 +137,14 @@ export class WorkspaceModel implements vscode.Disposable {
         this.changed.fire();
       });
       monitor.start();
-    })().catch((error: unknown) => this.log.error(error instanceof Error ? error : String(error)));
+    })().catch((error: unknown) => {
+      // an invalid dockerHost or a missing TLS certificate throws before any connection;
+      // the view must offer Retry with the reason rather than sit "ready" with no status
+      if (generation !== this.generation) return;
+      if ((error as Error)?.name !== 'DockerUnreachableError') this.log.error(error instanceof Error ? error : String(error));
+      this.setState('dockerUnreachable', errorMessage(error));
+      this.changed.fire();
+    });
     return this.ready;
   }
 

@@ -42,4 +42,20 @@ suite('welcome states of the Environments view', () => {
     await vscode.commands.executeCommand('dualEnv.refresh');
     await until(api, () => api.model.state === 'ready' && api.model.statusOf('production')?.health === 'healthy', 'the live status back');
   });
+
+  test('a Docker host that is not an address shows the unreachable state with the reason, not an empty ready view', async () => {
+    const api = await dualEnv();
+    const section = vscode.workspace.getConfiguration('dualEnv');
+    try {
+      // rejected while the client is made, before any connection is tried
+      await section.update('dockerHost', { staging: 'bogus://nowhere', production: 'bogus://nowhere' }, vscode.ConfigurationTarget.Global);
+      await until(api, () => api.model.state === 'dockerUnreachable', 'the dockerUnreachable state');
+      assert.match(api.model.problem ?? '', /bogus:\/\/nowhere is not a unix:\/\/, tcp:\/\/ or ssh:\/\/ address/);
+      assert.deepEqual(await api.tree.getChildren(), []);
+    } finally {
+      await section.update('dockerHost', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await vscode.commands.executeCommand('dualEnv.refresh');
+    await until(api, () => api.model.state === 'ready' && api.model.statusOf('production')?.health === 'healthy', 'the live status back');
+  });
 });
