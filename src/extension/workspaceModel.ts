@@ -73,7 +73,7 @@ export class WorkspaceModel implements vscode.Disposable {
     const generation = ++this.generation;
     this.monitor?.dispose();
     this.monitor = undefined;
-    this.settings = readSettings(this.folder?.uri);
+    this.settings = readSettings(this.folder?.uri, (warning) => this.log.warn(warning));
     this.config = undefined;
     this.findings = [];
     this.statuses.clear();

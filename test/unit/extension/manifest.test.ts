@@ -10,6 +10,7 @@ interface Contribution { command: string; when?: string; enablement?: string }
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
 const commands: Contribution[] = manifest.contributes.commands;
 const palette: Contribution[] = manifest.contributes.menus.commandPalette;
+const settings: Record<string, { type: unknown; minimum?: number; scope?: string }> = manifest.contributes.configuration.properties;
 
 describe('package.json', () => {
   it('disables in Restricted Mode every command that reaches a host or folder the compose file names', () => {
@@ -19,6 +20,13 @@ describe('package.json', () => {
     }
     for (const entry of palette.filter((p) => trusted.has(p.command))) {
       assert.ok(entry.when === 'false' || /&& isWorkspaceTrusted$/.test(entry.when ?? ''), `${entry.command} is offered in the palette of an untrusted workspace`);
+    }
+  });
+
+  it('takes backup retention and the health timeout as whole numbers of at least 1 (or empty)', () => {
+    for (const name of ['dualEnv.backupRetention', 'dualEnv.healthTimeoutSeconds']) {
+      assert.deepEqual(settings[name].type, ['integer', 'null'], name);
+      assert.equal(settings[name].minimum, 1, name);
     }
   });
 });
