@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { CommandFactory, Ctx } from '../context';
 import { loadEngine } from '../engineLoader';
+import { backUpAble } from '../environmentChoice';
 import type { TreeNode } from '../tree/environmentsTree';
 import { backupTime } from '../tree/backups/backupItem';
 
@@ -16,7 +17,7 @@ function backupNode(node: unknown, command: string): BackupNode {
 export const backupProduction: CommandFactory = (ctx) => async (arg?: unknown) => {
   if (!ctx.requireTrust('back up production', 'it would send the database password to the host the compose file names')) return;
   const config = ctx.model.config;
-  const environment = await ctx.environmentOf(arg, 'Back Up Now', (e) => e.isProduction && e.database !== undefined);
+  const environment = await ctx.environmentOf(arg, 'Back Up Now', backUpAble);
   if (!config || !environment?.database) return;
   const engine = await loadEngine();
   const docker = engine.dockerClientFor(environment);

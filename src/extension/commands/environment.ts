@@ -3,6 +3,7 @@ import type { Environment } from '../../core/config';
 import type { ControlAction } from '../../core/operations/environmentControl';
 import type { CommandFactory, Ctx } from '../context';
 import { loadEngine } from '../engineLoader';
+import { environmentActionsFor, withUrl } from '../environmentChoice';
 import { operationDeps } from '../operationDeps';
 import type { TreeNode } from '../tree/environmentsTree';
 
@@ -69,7 +70,7 @@ export const openInBrowser: CommandFactory = (ctx) => async (arg?: unknown) => {
     await vscode.env.openExternal(vscode.Uri.parse(`http://${host}:${port.hostPort}/`));
     return;
   }
-  const environment = await ctx.environmentOf(arg, 'Open Environment in Browser', (e) => Boolean(e.url));
+  const environment = await ctx.environmentOf(arg, 'Open Environment in Browser', withUrl);
   if (!environment?.url) return;
   await vscode.env.openExternal(vscode.Uri.parse(environment.url));
 };
@@ -79,18 +80,7 @@ export const environmentActions: CommandFactory = (ctx) => async (arg?: unknown)
   const environment = await ctx.environmentOf(arg, 'Environment Actions');
   if (!environment) return;
   const registered = new Set(await vscode.commands.getCommands(true));
-  const candidates = [
-    ...(environment.isProduction
-      ? [['dualEnv.deployProduction', '$(rocket) Deploy to Production'], ['dualEnv.rollbackProduction', '$(history) Roll Back Production…'], ['dualEnv.backupProduction', '$(database) Back Up Production Now']]
-      : [['dualEnv.deployStaging', '$(beaker) Deploy to Staging']]),
-    ['dualEnv.showLogs', '$(output) Show Logs…'],
-    ['dualEnv.openInBrowser', '$(link-external) Open in Browser'],
-    ['dualEnv.restartEnvironment', '$(debug-restart) Restart'],
-    ['dualEnv.stopEnvironment', '$(debug-stop) Stop'],
-    ['dualEnv.startEnvironment', '$(debug-start) Start'],
-    ['dualEnv.showDeployHistory', '$(list-unordered) Show Deploy History'],
-    ['dualEnv.refresh', '$(refresh) Refresh'],
-  ].filter(([command]) => registered.has(command));
-  const picked = await ctx.userInput.pick(candidates.map(([command, label]) => ({ label, command })), { title: `${environment.label}`, placeHolder: ctx.model.statusOf(environment.name)?.reason });
+  const offered = environmentActionsFor(environment).filter(({ command }) => registered.has(command));
+  const picked = await ctx.userInput.pick(offered.map(({ command, label }) => ({ label, command })), { title: `${environment.label}`, placeHolder: ctx.model.statusOf(environment.name)?.reason });
   if (picked) await vscode.commands.executeCommand(picked.command, environment.name);
 };
