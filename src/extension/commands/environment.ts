@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import type { Environment } from '../../core/config';
+import { dockerHostOf } from '../../core/docker/dockerHost';
 import type { ControlAction } from '../../core/operations/environmentControl';
 import type { CommandFactory, Ctx } from '../context';
 import { loadEngine } from '../engineLoader';
 import { environmentActionsFor, withUrl } from '../environmentChoice';
 import { operationDeps } from '../operationDeps';
+import { publishedPortUrl } from '../publishedPortUrl';
 import type { TreeNode } from '../tree/environmentsTree';
 
 type Verb = 'start' | 'stop' | 'restart';
@@ -60,14 +62,13 @@ export const startContainer = containerVerb('start');
 export const stopContainer = containerVerb('stop');
 export const restartContainer = containerVerb('restart');
 
-/** Opens the environment's URL from x-dual-env, or a published port of the container. */
+/** Opens the environment's URL from x-dual-env, or a published port of the container on the engine's machine. */
 export const openInBrowser: CommandFactory = (ctx) => async (arg?: unknown) => {
   const node = arg as TreeNode | undefined;
   if (node?.kind === 'container') {
     const port = node.container.ports.find((p) => p.protocol === 'tcp');
     if (!port) throw new Error(`${node.container.service} publishes no TCP port to open.`);
-    const host = !port.hostIp || port.hostIp === '0.0.0.0' || port.hostIp === '::' ? '127.0.0.1' : port.hostIp;
-    await vscode.env.openExternal(vscode.Uri.parse(`http://${host}:${port.hostPort}/`));
+    await vscode.env.openExternal(vscode.Uri.parse(publishedPortUrl(port, dockerHostOf(node.environment))));
     return;
   }
   const environment = await ctx.environmentOf(arg, 'Open Environment in Browser', withUrl);
