@@ -29,4 +29,8 @@ describe('package.json', () => {
       assert.equal(settings[name].minimum, 1, name);
     }
   });
+
+  it('offers Create docker-compose-dual-env.yml in the palette before activation has set dualEnv.state', () => {
+    assert.equal(palette.find((p) => p.command === 'dualEnv.createComposeFile')?.when, '!dualEnv.state || dualEnv.state == noComposeFile');
+  });
 });
