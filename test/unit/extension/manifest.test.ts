@@ -10,6 +10,7 @@ interface Contribution { command: string; when?: string; enablement?: string }
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
 const commands: Contribution[] = manifest.contributes.commands;
 const palette: Contribution[] = manifest.contributes.menus.commandPalette;
+const itemMenu: Contribution[] = manifest.contributes.menus['view/item/context'];
 const settings: Record<string, { type: unknown; minimum?: number; scope?: string }> = manifest.contributes.configuration.properties;
 
 describe('package.json', () => {
@@ -32,5 +33,13 @@ describe('package.json', () => {
 
   it('offers Create docker-compose-dual-env.yml in the palette before activation has set dualEnv.state', () => {
     assert.equal(palette.find((p) => p.command === 'dualEnv.createComposeFile')?.when, '!dualEnv.state || dualEnv.state == noComposeFile');
+  });
+
+  it('offers Start on a stopped and on a missing container (Start creates a missing one), not on a running one', () => {
+    const start = itemMenu.filter((m) => m.command === 'dualEnv.startContainer').map((m) => /viewItem =~ \/(.*)\/$/.exec(m.when ?? '')?.[1]);
+    assert.equal(start.length, 1);
+    const offeredOn = new RegExp(start[0] ?? '$^');
+    assert.ok(offeredOn.test('container.stopped') && offeredOn.test('container.missing'));
+    assert.ok(!offeredOn.test('container.running'));
   });
 });
