@@ -12,6 +12,7 @@ const commands: Contribution[] = manifest.contributes.commands;
 const palette: Contribution[] = manifest.contributes.menus.commandPalette;
 const itemMenu: Contribution[] = manifest.contributes.menus['view/item/context'];
 const settings: Record<string, { type: unknown; minimum?: number; scope?: string }> = manifest.contributes.configuration.properties;
+const restricted: string[] = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
 
 describe('package.json', () => {
   it('disables in Restricted Mode every command that reaches a host or folder the compose file names', () => {
@@ -41,5 +42,12 @@ describe('package.json', () => {
     const offeredOn = new RegExp(start[0] ?? '$^');
     assert.ok(offeredOn.test('container.stopped') && offeredOn.test('container.missing'));
     assert.ok(!offeredOn.test('container.running'));
+  });
+
+  it('lets the Docker host and the Compose command be set per machine, and not by an untrusted workspace', () => {
+    for (const name of ['dualEnv.dockerHost', 'dualEnv.composeCommand']) {
+      assert.equal(settings[name].scope, 'machine-overridable', name);
+      assert.ok(restricted.includes(name), `${name} is not in restrictedConfigurations`);
+    }
   });
 });
