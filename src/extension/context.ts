@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { errorMessage, isCancelled } from '../core/common/errors';
 import type { Environment, SecretSource } from '../core/config';
 import type { ProgressEvent } from '../core/operations/progress';
+import { environmentChoice, type Requirement } from './environmentChoice';
 import { LogChannels } from './logChannels';
 import { StatusBadges } from './statusBar/statusBadges';
 import { EnvironmentsTree, type TreeNode } from './tree/environmentsTree';
@@ -60,28 +61,26 @@ export class Ctx {
   }
 
   /**
-   * Commands that run Compose, git or a restore refuse in an untrusted workspace
-   * (their menus hide too, through `isWorkspaceTrusted`); this says why when one is
-   * invoked anyway.
+   * Commands that run Compose, git or a restore, or act on hosts and folders the
+   * compose file names, refuse in an untrusted workspace (their menus are disabled
+   * too, through `isWorkspaceTrusted`); this says why when one is invoked anyway.
    */
-  requireTrust(action: string): boolean {
+  requireTrust(action: string, risk = 'it would run Compose or git from this folder'): boolean {
     if (vscode.workspace.isTrusted) return true;
-    void vscode.window.showWarningMessage(`Dual Env does not ${action} in an untrusted workspace: it would run Compose or git from this folder. Trust the folder (Manage Workspace Trust) first.`);
+    void vscode.window.showWarningMessage(`Dual Env does not ${action} in an untrusted workspace: ${risk}. Trust the folder (Manage Workspace Trust) first.`);
     return false;
   }
 
   /**
    * The environment a command acts on: given by the tree node or status-bar item it
    * was invoked from, else the only one it applies to, else asked for with a quick pick.
+   * One it cannot act on is an Error saying why; undefined means the pick was dismissed.
    */
-  async environmentOf(arg: unknown, title: string, filter: (e: Environment) => boolean = () => true): Promise<Environment | undefined> {
-    const environments = this.model.environments().filter(filter);
+  async environmentOf(arg: unknown, title: string, requirement?: Requirement): Promise<Environment | undefined> {
+    if (!this.model.config) throw new Error(this.model.problem ?? 'There is no compose file to read environments from.');
     const node = arg as Partial<TreeNode> | undefined;
     const name = typeof arg === 'string' ? arg : node && 'environment' in node ? node.environment?.name : undefined;
-    if (name) return environments.find((e) => e.name === name);
-    if (environments.length === 0) {
-      throw new Error(this.model.problem ?? 'The compose file declares no environment this command applies to.');
-    }
+    const environments = environmentChoice(this.model.environments(), name, requirement);
     if (environments.length === 1) return environments[0];
     const picked = await this.userInput.pick(
       environments.map((environment) => ({ label: environment.label, description: environment.url, environment })),

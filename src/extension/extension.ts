@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { Ctx } from './context';
 import * as commands from './commands';
+import { reloadOnChanges } from './reloadTriggers';
 
 /** What activate() returns: the context, for the extension-host tests. */
 export type DualEnvApi = Ctx;
 
-/** Short on purpose: build the context, register each command by name, read the workspace. */
+/** Short on purpose: build the context, register each command by name, read the workspace and keep it read. */
 export function activate(context: vscode.ExtensionContext): DualEnvApi {
   const ctx = new Ctx(context);
   ctx.push(vscode.window.createTreeView('dualEnv.environments', { treeDataProvider: ctx.tree, showCollapseAll: true }));
@@ -34,10 +35,7 @@ export function activate(context: vscode.ExtensionContext): DualEnvApi {
   ctx.registerCommand('rollbackToBackup', commands.rollbackProduction);
   ctx.registerCommand('showDeployHistory', commands.showDeployHistory);
 
-  ctx.push(
-    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('dualEnv')) ctx.model.reload(); }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => ctx.model.reload()),
-  );
+  ctx.push(reloadOnChanges(ctx.model));
   ctx.model.reload();
   return ctx;
 }

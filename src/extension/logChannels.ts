@@ -3,42 +3,48 @@ import { errorMessage } from '../core/common/errors';
 import type { DualEnvConfig, Environment } from '../core/config';
 import { loadEngine } from './engineLoader';
 
-interface Followed {
-  channel: vscode.OutputChannel;
-  stop: AbortController;
-}
-
 /**
  * One output channel per followed service (`Dual Env: staging-backend`), fed by the
  * engine's follower, which keeps following across restarts and recreations.
  */
 export class LogChannels implements vscode.Disposable {
-  private readonly followed = new Map<string, Followed>();
+  /** Each service's channel; kept when its stream fails, so that the reason stays readable and Show Logs reuses it. */
+  private readonly channels = new Map<string, vscode.OutputChannel>();
+  /** The services followed now, each with what stops its follower. */
+  private readonly following = new Map<string, AbortController>();
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
   services(): string[] {
-    return [...this.followed.keys()];
+    return [...this.following.keys()];
   }
 
   /** Shows the service's channel, following it from the last 200 lines on. */
   async follow(config: DualEnvConfig, environment: Environment, service: string): Promise<vscode.OutputChannel> {
-    const existing = this.followed.get(service);
-    if (existing) {
-      existing.channel.show(true);
-      return existing.channel;
-    }
     const engine = await loadEngine();
-    const channel = vscode.window.createOutputChannel(`Dual Env: ${service}`);
+    const existing = this.channels.get(service);
+    if (existing && this.following.has(service)) {
+      existing.show(true);
+      return existing;
+    }
     const stop = new AbortController();
-    this.followed.set(service, { channel, stop });
-    channel.show(true);
+    // throws for a Docker host that is not an address; nothing is recorded before it
     const lines = engine.followLogs({ docker: engine.dockerClientFor(environment), projectName: config.projectName, services: [service], follow: true, tail: 200, signal: stop.signal });
-    lines.on('data', (line: { stream: string; text: string }) => channel.appendLine(line.stream === 'marker' ? `--- ${line.text} ---` : line.text));
+    const channel = existing ?? vscode.window.createOutputChannel(`Dual Env: ${service}`);
+    // the last 200 lines come again; a resumed channel would show them twice
+    channel.clear();
+    this.channels.set(service, channel);
+    this.following.set(service, stop);
+    channel.show(true);
+    const current = () => this.following.get(service) === stop;
+    lines.on('data', (line: { stream: string; text: string }) => {
+      if (current()) channel.appendLine(line.stream === 'marker' ? `--- ${line.text} ---` : line.text);
+    });
     lines.on('error', (error: unknown) => {
-      channel.appendLine(`--- stopped following ${service}: ${errorMessage(error)} ---`);
+      if (!current()) return;
+      this.following.delete(service);
+      channel.appendLine(`--- stopped following ${service}: ${errorMessage(error)}; Show Logs follows it again ---`);
       this.log.warn(`Stopped following the logs of ${service}: ${errorMessage(error)}`);
-      this.followed.delete(service);
     });
     this.log.info(`Following the logs of ${service}.`);
     return channel;
@@ -46,15 +52,16 @@ export class LogChannels implements vscode.Disposable {
 
   /** Stops following a service; its channel goes away. */
   stop(service: string): void {
-    const followed = this.followed.get(service);
-    if (!followed) return;
-    this.followed.delete(service);
-    followed.stop.abort();
-    followed.channel.dispose();
-    this.log.info(`Stopped following the logs of ${service}.`);
+    const stop = this.following.get(service);
+    const channel = this.channels.get(service);
+    this.following.delete(service);
+    this.channels.delete(service);
+    stop?.abort();
+    channel?.dispose();
+    if (stop) this.log.info(`Stopped following the logs of ${service}.`);
   }
 
   dispose(): void {
-    for (const service of this.services()) this.stop(service);
+    for (const service of [...this.channels.keys()]) this.stop(service);
   }
 }

@@ -6,6 +6,7 @@ import { checkIsolation, loadConfig, type DualEnvConfig, type Environment, type 
 import { lastSuccessfulDeploy } from '../core/operations/history';
 import { loadEngine } from './engineLoader';
 import type { EnvironmentStatus, LastDeploy } from './model';
+import { withoutDeclaredDockerHosts } from './restrictedMode';
 import { applySettings, type DualEnvSettings } from './settings/applySettings';
 import { readSettings } from './settings/settings';
 
@@ -37,6 +38,8 @@ export class WorkspaceModel implements vscode.Disposable {
   private monitor: Monitor | undefined;
   /** Bumped by each reload, so that a slow start of an older one is dropped. */
   private generation = 0;
+  /** The last Restricted Mode notice logged, so that each reload does not repeat it. */
+  private restrictedNotice: string | undefined;
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
@@ -70,7 +73,7 @@ export class WorkspaceModel implements vscode.Disposable {
     const generation = ++this.generation;
     this.monitor?.dispose();
     this.monitor = undefined;
-    this.settings = readSettings(this.folder?.uri);
+    this.settings = readSettings(this.folder?.uri, (warning) => this.log.warn(warning));
     this.config = undefined;
     this.findings = [];
     this.statuses.clear();
@@ -81,7 +84,7 @@ export class WorkspaceModel implements vscode.Disposable {
       this.setState('noComposeFile', `There is no ${path.basename(file)} in ${path.dirname(file)}.`);
     } else {
       try {
-        this.config = applySettings(loadConfig(file), this.settings);
+        this.config = applySettings(this.withinTrust(loadConfig(file)), this.settings);
         this.findings = checkIsolation(this.config);
         this.setState('ready', undefined);
       } catch (error) {
@@ -91,6 +94,21 @@ export class WorkspaceModel implements vscode.Disposable {
     }
     this.changed.fire();
     if (this.config) void this.watch(this.config, generation);
+  }
+
+  /**
+   * In Restricted Mode, the config without the Docker hosts the compose file names;
+   * trusting the folder reloads the model, which then uses them.
+   */
+  private withinTrust(config: DualEnvConfig): DualEnvConfig {
+    if (vscode.workspace.isTrusted) return config;
+    const { config: restricted, ignored } = withoutDeclaredDockerHosts(config);
+    const notice = ignored.length > 0
+      ? `Restricted Mode: the status ignores dockerHost in x-dual-env (${ignored.join(', ')}) and reads DOCKER_HOST or the local socket until this folder is trusted.`
+      : undefined;
+    if (notice && notice !== this.restrictedNotice) this.log.warn(notice);
+    this.restrictedNotice = notice;
+    return restricted;
   }
 
   /** Resolves once the live status has started (or Docker was found unreachable). */
@@ -119,7 +137,14 @@ export class WorkspaceModel implements vscode.Disposable {
         this.changed.fire();
       });
       monitor.start();
-    })().catch((error: unknown) => this.log.error(error instanceof Error ? error : String(error)));
+    })().catch((error: unknown) => {
+      // an invalid dockerHost or a missing TLS certificate throws before any connection;
+      // the view must offer Retry with the reason rather than sit "ready" with no status
+      if (generation !== this.generation) return;
+      if ((error as Error)?.name !== 'DockerUnreachableError') this.log.error(error instanceof Error ? error : String(error));
+      this.setState('dockerUnreachable', errorMessage(error));
+      this.changed.fire();
+    });
     return this.ready;
   }
 

@@ -25,10 +25,10 @@ describe('restricted mode', () => {
     await workbench.screenshot('restricted-mode.png');
   });
 
-  it('does not offer deploy, rollback or start/stop in the palette, but does offer Show Logs', async () => {
+  it('does not offer deploy, rollback, start/stop or backup in the palette, but does offer Show Logs', async () => {
     const offered = await workbench.paletteTitles('Dual Env:');
     assert.ok(offered.includes('Dual Env: Show Logs…'), offered.join(', '));
-    for (const title of ['Dual Env: Deploy to Production', 'Dual Env: Deploy to Staging', 'Dual Env: Roll Back Production…', 'Dual Env: Stop Environment']) {
+    for (const title of ['Dual Env: Deploy to Production', 'Dual Env: Deploy to Staging', 'Dual Env: Roll Back Production…', 'Dual Env: Stop Environment', 'Dual Env: Back Up Production Now']) {
       assert.ok(!offered.includes(title), `${title} is offered in restricted mode`);
     }
   });

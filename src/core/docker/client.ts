@@ -4,21 +4,16 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import type { Environment } from '../config';
 import { DockerUnreachableError } from '../common/errors';
+import { dockerHostOf } from './dockerHost';
 import { sshAgent } from './sshAgent';
+
+export { dockerHostOf } from './dockerHost';
 
 /** How long a connection (socket, TCP or SSH) may take before the host counts as unreachable. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
 const clients = new Map<string, Docker>();
 const hostLabels = new WeakMap<Docker, string>();
-
-/**
- * The Docker host an environment talks to: its own `dockerHost`, else DOCKER_HOST,
- * else the local socket. The machine-wide docker context is never read or switched.
- */
-export function dockerHostOf(environment: Pick<Environment, 'dockerHost'>, env: NodeJS.ProcessEnv = process.env): string {
-  return environment.dockerHost || env.DOCKER_HOST || 'unix:///var/run/docker.sock';
-}
 
 /** One cached dockerode client per host, so every environment on the same engine shares it. */
 export function dockerClientFor(environment: Pick<Environment, 'dockerHost'>, env: NodeJS.ProcessEnv = process.env): Docker {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { CommandFactory, Ctx } from '../context';
 import { loadEngine } from '../engineLoader';
+import { backUpAble } from '../environmentChoice';
 import type { TreeNode } from '../tree/environmentsTree';
 import { backupTime } from '../tree/backups/backupItem';
 
@@ -14,8 +15,9 @@ function backupNode(node: unknown, command: string): BackupNode {
 
 /** Back Up Production Now: a verified backup of the database, then the retention policy (as `dual-env backup`). */
 export const backupProduction: CommandFactory = (ctx) => async (arg?: unknown) => {
+  if (!ctx.requireTrust('back up production', 'it would send the database password to the host the compose file names')) return;
   const config = ctx.model.config;
-  const environment = await ctx.environmentOf(arg, 'Back Up Now', (e) => e.isProduction && e.database !== undefined);
+  const environment = await ctx.environmentOf(arg, 'Back Up Now', backUpAble);
   if (!config || !environment?.database) return;
   const engine = await loadEngine();
   const docker = engine.dockerClientFor(environment);
@@ -51,6 +53,7 @@ async function confirmDelete(ctx: Ctx, node: BackupNode): Promise<boolean> {
 }
 
 export const deleteBackup: CommandFactory = (ctx) => async (node?: unknown) => {
+  if (!ctx.requireTrust('delete backups', 'the compose file names the folder it would delete from')) return;
   const target = backupNode(node, 'Delete');
   if (!(await confirmDelete(ctx, target))) return;
   const engine = await loadEngine();

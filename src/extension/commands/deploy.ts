@@ -4,6 +4,7 @@ import type { DeployPlan } from '../../core/operations/deployPreflight';
 import type { RollbackPlan } from '../../core/operations/rollbackProduction';
 import type { CommandFactory, Ctx } from '../context';
 import { loadEngine } from '../engineLoader';
+import { productionOnly, stagingOnly } from '../environmentChoice';
 import { operationDeps } from '../operationDeps';
 import type { TreeNode } from '../tree/environmentsTree';
 import { backupTime } from '../tree/backups/backupItem';
@@ -50,7 +51,7 @@ async function rollback(ctx: Ctx, environment: Environment, backupId: string | u
 
 export const deployStaging: CommandFactory = (ctx) => async (arg?: unknown) => {
   if (!ctx.requireTrust('deploy')) return;
-  const environment = await ctx.environmentOf(arg, 'Deploy to Staging', (e) => !e.isProduction);
+  const environment = await ctx.environmentOf(arg, 'Deploy to Staging', stagingOnly);
   if (!environment) return;
   const engine = await loadEngine();
   const deps = await operationDeps(ctx, environment);
@@ -67,7 +68,7 @@ export const deployStaging: CommandFactory = (ctx) => async (arg?: unknown) => {
  */
 export const deployProduction: CommandFactory = (ctx) => async (arg?: unknown) => {
   if (!ctx.requireTrust('deploy')) return;
-  const environment = await ctx.environmentOf(arg, 'Deploy to Production', (e) => e.isProduction);
+  const environment = await ctx.environmentOf(arg, 'Deploy to Production', productionOnly);
   if (!environment) return;
   const engine = await loadEngine();
   const deps = await operationDeps(ctx, environment);
@@ -104,7 +105,7 @@ export const rollbackProduction: CommandFactory = (ctx) => async (arg?: unknown)
     await rollback(ctx, node.environment, node.backup.id);
     return;
   }
-  const environment = await ctx.environmentOf(arg, 'Roll Back Production', (e) => e.isProduction);
+  const environment = await ctx.environmentOf(arg, 'Roll Back Production', productionOnly);
   if (!environment) return;
   const engine = await loadEngine();
   const backups = engine.listBackups(environment.backups.folder).filter((b) => b.verified);

@@ -1,9 +1,12 @@
 import * as vscode from 'vscode';
 import type { Environment } from '../../core/config';
+import { dockerHostOf } from '../../core/docker/dockerHost';
 import type { ControlAction } from '../../core/operations/environmentControl';
 import type { CommandFactory, Ctx } from '../context';
 import { loadEngine } from '../engineLoader';
+import { environmentActionsFor, withUrl } from '../environmentChoice';
 import { operationDeps } from '../operationDeps';
+import { publishedPortUrl } from '../publishedPortUrl';
 import type { TreeNode } from '../tree/environmentsTree';
 
 type Verb = 'start' | 'stop' | 'restart';
@@ -59,17 +62,16 @@ export const startContainer = containerVerb('start');
 export const stopContainer = containerVerb('stop');
 export const restartContainer = containerVerb('restart');
 
-/** Opens the environment's URL from x-dual-env, or a published port of the container. */
+/** Opens the environment's URL from x-dual-env, or a published port of the container on the engine's machine. */
 export const openInBrowser: CommandFactory = (ctx) => async (arg?: unknown) => {
   const node = arg as TreeNode | undefined;
   if (node?.kind === 'container') {
     const port = node.container.ports.find((p) => p.protocol === 'tcp');
     if (!port) throw new Error(`${node.container.service} publishes no TCP port to open.`);
-    const host = !port.hostIp || port.hostIp === '0.0.0.0' || port.hostIp === '::' ? '127.0.0.1' : port.hostIp;
-    await vscode.env.openExternal(vscode.Uri.parse(`http://${host}:${port.hostPort}/`));
+    await vscode.env.openExternal(vscode.Uri.parse(publishedPortUrl(port, dockerHostOf(node.environment))));
     return;
   }
-  const environment = await ctx.environmentOf(arg, 'Open Environment in Browser', (e) => Boolean(e.url));
+  const environment = await ctx.environmentOf(arg, 'Open Environment in Browser', withUrl);
   if (!environment?.url) return;
   await vscode.env.openExternal(vscode.Uri.parse(environment.url));
 };
@@ -79,18 +81,7 @@ export const environmentActions: CommandFactory = (ctx) => async (arg?: unknown)
   const environment = await ctx.environmentOf(arg, 'Environment Actions');
   if (!environment) return;
   const registered = new Set(await vscode.commands.getCommands(true));
-  const candidates = [
-    ...(environment.isProduction
-      ? [['dualEnv.deployProduction', '$(rocket) Deploy to Production'], ['dualEnv.rollbackProduction', '$(history) Roll Back Production…'], ['dualEnv.backupProduction', '$(database) Back Up Production Now']]
-      : [['dualEnv.deployStaging', '$(beaker) Deploy to Staging']]),
-    ['dualEnv.showLogs', '$(output) Show Logs…'],
-    ['dualEnv.openInBrowser', '$(link-external) Open in Browser'],
-    ['dualEnv.restartEnvironment', '$(debug-restart) Restart'],
-    ['dualEnv.stopEnvironment', '$(debug-stop) Stop'],
-    ['dualEnv.startEnvironment', '$(debug-start) Start'],
-    ['dualEnv.showDeployHistory', '$(list-unordered) Show Deploy History'],
-    ['dualEnv.refresh', '$(refresh) Refresh'],
-  ].filter(([command]) => registered.has(command));
-  const picked = await ctx.userInput.pick(candidates.map(([command, label]) => ({ label, command })), { title: `${environment.label}`, placeHolder: ctx.model.statusOf(environment.name)?.reason });
+  const offered = environmentActionsFor(environment).filter(({ command }) => registered.has(command));
+  const picked = await ctx.userInput.pick(offered.map(({ command, label }) => ({ label, command })), { title: `${environment.label}`, placeHolder: ctx.model.statusOf(environment.name)?.reason });
   if (picked) await vscode.commands.executeCommand(picked.command, environment.name);
 };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { secretKey } from '../../core/config';
 import type { CommandFactory } from '../context';
+import { withDatabase } from '../environmentChoice';
 
 /** Reads the compose file, the settings and Docker again; also the Retry of the welcome view. */
 export const refresh: CommandFactory = (ctx) => () => ctx.model.reload();
@@ -28,7 +29,7 @@ export const createComposeFile: CommandFactory = (ctx) => async () => {
  */
 export const setDatabasePassword: CommandFactory = (ctx) => async (arg?: unknown) => {
   const config = ctx.model.config;
-  const environment = await ctx.environmentOf(arg, 'Set Database Password', (e) => e.database !== undefined);
+  const environment = await ctx.environmentOf(arg, 'Set Database Password', withDatabase('it has no database password to set'));
   if (!config || !environment?.database) return;
   const variables = [environment.database.passwordVariable, environment.database.rootPasswordVariable].filter((v): v is string => Boolean(v));
   const picked = variables.length === 1 ? { label: variables[0] } : await ctx.userInput.pick(variables.map((label) => ({ label })), { title: `Password of ${environment.label}'s database`, placeHolder: 'Variable' });

@@ -29,6 +29,8 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vsco
   private readonly subscription: vscode.Disposable;
   private readonly backups = new Map<string, BackupRecord[]>();
   private watchers: vscode.Disposable[] = [];
+  /** The folders watched now: every Docker status snapshot changes the model, and must not remake the watchers. */
+  private watchedFolders = '';
 
   constructor(private readonly model: WorkspaceModel) {
     this.subscription = model.onDidChange(() => {
@@ -43,9 +45,12 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vsco
   }
 
   private watchBackupFolders(): void {
+    const folders = [...new Set(this.model.environments().filter(EnvironmentsTree.hasBackups).map((e) => e.backups.folder))].sort();
+    if (folders.join('\n') === this.watchedFolders) return;
+    this.watchedFolders = folders.join('\n');
     for (const watcher of this.watchers) watcher.dispose();
-    this.watchers = this.model.environments().filter(EnvironmentsTree.hasBackups).map((environment) => {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(environment.backups.folder), '**/manifest.json'));
+    this.watchers = folders.map((folder) => {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '**/manifest.json'));
       const refresh = () => this.refreshBackups();
       watcher.onDidCreate(refresh);
       watcher.onDidDelete(refresh);

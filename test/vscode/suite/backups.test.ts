@@ -50,6 +50,16 @@ suite('production backups from the tree', () => {
     }
   });
 
+  test('Back Up Production Now given staging says why in an error instead of doing nothing', async () => {
+    const api = await dualEnv();
+    await until(api, () => api.model.config !== undefined, 'the compose file to load');
+    const input = new ScriptedUserInput([{ error: undefined }]);
+    await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.backupProduction', 'staging'); });
+    input.assertDone();
+    assert.equal(input.asked[0], 'error: Staging is not production; Dual Env backs up production\'s database only.');
+    assert.deepEqual(input.offered[0], ['Show Log']);
+  });
+
   test('Verify reports a damaged backup as an error with Show Log', async () => {
     const api = await dualEnv();
     await vscode.commands.executeCommand('dualEnv.backupProduction', 'production');

@@ -20,6 +20,19 @@ suite('log channels', () => {
   });
 });
 
+suite('log channels that cannot follow', () => {
+  test('a follow that fails to start leaves no followed service behind', async () => {
+    const api = await dualEnv();
+    await until(api, () => api.model.config !== undefined, 'the compose file to load');
+    const config = api.model.config;
+    const staging = config?.environments.find((e) => !e.isProduction);
+    assert.ok(config && staging);
+    // rejected while the Docker client is made, before any stream exists
+    await assert.rejects(api.logChannels.follow(config, { ...staging, dockerHost: 'bogus://nowhere' }, 'staging-backend'), /not a unix:\/\/, tcp:\/\/ or ssh:\/\/ address/);
+    assert.deepEqual(api.logChannels.services(), []);
+  });
+});
+
 suite('status-bar badge click', () => {
   test('offers the environment\'s actions and runs the one picked', async () => {
     const api = await dualEnv();
