@@ -1,5 +1,5 @@
 export * from './model';
 export { DEFAULT_COMPOSE_FILE, loadConfig, parseConfig, normaliseProjectName } from './loadConfig';
-export { checkIsolation, type IsolationFinding } from './isolation';
+export { assertIsolated, checkIsolation, type IsolationFinding } from './isolation';
 export { interpolate, parseDotEnv, loadVariables, MissingVariableError } from './interpolate';
 export { databaseCredentials, secretKey, type DatabaseCredentials, type SecretSource } from './credentials';

@@ -1,3 +1,4 @@
+import { ConfigError } from '../common/errors';
 import type { DualEnvConfig, Environment } from './model';
 
 export interface IsolationFinding {
@@ -11,8 +12,9 @@ const hostKey = (host: string) => (LOCAL_HOSTS.has(host) ? 'localhost' : host.to
 
 /**
  * Checks that staging and production share nothing that could let one change the
- * other: a shared database or published port is an error; a shared network, named
- * volume or bind mount is a warning (the seed shares ./backend/uploads).
+ * other. Errors: a shared service, database, published port, backups folder, or
+ * a named volume a database keeps its data in. Warnings: a shared network,
+ * database server, other named volume or bind mount (the seed shares ./backend/uploads).
  */
 export function checkIsolation(config: DualEnvConfig): IsolationFinding[] {
   const findings: IsolationFinding[] = [];
@@ -26,6 +28,20 @@ export function checkIsolation(config: DualEnvConfig): IsolationFinding[] {
 function comparePair(config: DualEnvConfig, a: Environment, b: Environment): IsolationFinding[] {
   const findings: IsolationFinding[] = [];
   const pair = `${a.label} and ${b.label}`;
+  for (const shared of intersect(new Set(a.services), new Set(b.services))) {
+    findings.push({ severity: 'error', message: `${pair} both list the service ${shared}; an operation on one would start, stop or recreate it for the other.` });
+  }
+  if (a.backups.folder === b.backups.folder) {
+    findings.push({ severity: 'error', message: `${pair} keep their backups in the same folder ${a.backups.folder}; one's retention would delete the other's backups.` });
+  }
+  const dataVolumes = new Set([...databaseVolumes(config, a), ...databaseVolumes(config, b)]);
+  for (const shared of intersect(resources(config, a, 'volumes'), resources(config, b, 'volumes')).filter((v) => dataVolumes.has(v))) {
+    findings.push({ severity: 'error', message: `${pair} share the volume ${shared}, which holds database data; resetting one's data would delete the other's.` });
+  }
+  if (a.database && b.database && a.database.name !== b.database.name &&
+      hostKey(a.database.host) === hostKey(b.database.host) && a.database.port === b.database.port) {
+    findings.push({ severity: 'warning', message: `${pair} use the same database server ${a.database.host}:${a.database.port}; its root user can reach both databases.` });
+  }
   if (a.database && b.database &&
       hostKey(a.database.host) === hostKey(b.database.host) && a.database.port === b.database.port &&
       a.database.name === b.database.name) {
@@ -37,7 +53,7 @@ function comparePair(config: DualEnvConfig, a: Environment, b: Environment): Iso
   for (const shared of intersect(resources(config, a, 'networks'), resources(config, b, 'networks'))) {
     findings.push({ severity: 'warning', message: `${pair} share the network ${shared}.` });
   }
-  for (const shared of intersect(resources(config, a, 'volumes'), resources(config, b, 'volumes'))) {
+  for (const shared of intersect(resources(config, a, 'volumes'), resources(config, b, 'volumes')).filter((v) => !dataVolumes.has(v))) {
     findings.push({ severity: 'warning', message: `${pair} share the volume ${shared}.` });
   }
   for (const shared of intersect(resources(config, a, 'binds'), resources(config, b, 'binds'))) {
@@ -57,6 +73,22 @@ function resources(config: DualEnvConfig, env: Environment, kind: 'ports' | 'net
     if (kind === 'binds') for (const v of service.volumes) if (v.kind === 'bind' && !v.readOnly) out.add(v.source);
   }
   return out;
+}
+
+function databaseVolumes(config: DualEnvConfig, env: Environment): string[] {
+  const service = env.database ? config.services.get(env.database.service) : undefined;
+  return (service?.volumes ?? []).filter((v) => v.kind === 'volume').map((v) => v.source);
+}
+
+/**
+ * Refuses to operate on a file whose environments could reach each other: the
+ * check is shown by status, and enforced here before anything changes.
+ */
+export function assertIsolated(config: DualEnvConfig): void {
+  const errors = checkIsolation(config).filter((f) => f.severity === 'error');
+  if (errors.length > 0) {
+    throw new ConfigError(`${config.file} does not keep its environments apart, so Dual Env will not change either: ${errors.map((f) => f.message).join(' ')} Fix the file; dual-env environments lists what it found.`);
+  }
 }
 
 function intersect(a: Set<string>, b: Set<string>): string[] {

@@ -123,7 +123,7 @@ function readDeclaredEnvironments(
 ): Environment[] {
   const envs = block.environments;
   if (!isMapLike(envs)) fail(['x-dual-env'], '`x-dual-env` needs an `environments` mapping (staging, production).');
-  return Object.entries(envs as Record<string, unknown>).map(([name, raw]) => {
+  const environments = Object.entries(envs as Record<string, unknown>).map(([name, raw]) => {
     const at = ['x-dual-env', 'environments', name];
     if (!isMapLike(raw)) fail(at, `environment \`${name}\` must be a mapping.`);
     const env = raw as Record<string, unknown>;
@@ -132,6 +132,13 @@ function readDeclaredEnvironments(
     list.forEach((service, index) => {
       if (!services.has(service)) fail([...at, 'services', index], `environment \`${name}\` names service \`${service}\`, which the compose file does not define.`);
     });
+    // a guard that reads a typo as "off" is no guard: `production: yes` is a string in YAML 1.2
+    for (const key of ['production', 'requireStagingFirst'] as const) {
+      if (env[key] !== undefined && typeof env[key] !== 'boolean') fail([...at, key], `\`${key}\` must be true or false, not ${JSON.stringify(env[key])}.`);
+    }
+    for (const key of ['branch', 'label', 'url', 'dockerHost'] as const) {
+      if (env[key] !== undefined && typeof env[key] !== 'string') fail([...at, key], `\`${key}\` must be a string, not ${JSON.stringify(env[key])}.`);
+    }
     const isProduction = env.production === undefined ? name === 'production' : env.production === true;
     const backupsRaw = isMapLike(env.backups) ? env.backups : {};
     const retention = Number(sub(backupsRaw.retention ?? 10));
@@ -144,7 +151,7 @@ function readDeclaredEnvironments(
       isProduction,
       services: list,
       url: typeof env.url === 'string' ? String(sub(env.url)) : undefined,
-      database: env.database === undefined ? undefined : readDatabase(env.database, [...at, 'database'], services, sub, fail),
+      database: env.database === undefined ? undefined : readDatabase(env.database, [...at, 'database'], services, list, sub, fail),
       branchPattern: typeof env.branch === 'string' ? env.branch : '*',
       requireStagingFirst: env.requireStagingFirst === true,
       backups: {
@@ -155,12 +162,16 @@ function readDeclaredEnvironments(
       healthTimeoutSeconds: timeout,
     };
   });
+  const production = environments.filter((e) => e.isProduction);
+  if (production.length > 1) fail(['x-dual-env', 'environments'], `marks ${production.map((e) => e.name).join(' and ')} as production; only one environment can be.`);
+  return environments;
 }
 
 function readDatabase(
   raw: unknown,
   at: Path,
   services: ReadonlyMap<string, ComposeService>,
+  environmentServices: readonly string[],
   sub: (value: unknown) => unknown,
   fail: (at: Path, what: string) => never,
 ): DatabaseConfig {
@@ -170,15 +181,20 @@ function readDatabase(
     if (typeof db[key] !== 'string' || !db[key]) fail([...at, key], `\`database.${key}\` is required.`);
   }
   const service = String(db.service);
-  if (!services.has(service)) fail([...at, 'service'], `\`database.service\` names \`${service}\`, which the compose file does not define.`);
+  // the database's container and volume are what a fresh-data reset removes: they must be this environment's own
+  if (!environmentServices.includes(service)) fail([...at, 'service'], `\`database.service\` names \`${service}\`, which is not one of this environment's services (${environmentServices.join(', ')}).`);
   const port = Number(sub(db.port ?? services.get(service)?.ports.find((p) => p.containerPort === 3306)?.hostPort ?? 3306));
   if (!Number.isInteger(port) || port < 1 || port > 65535) fail([...at, 'port'], '`database.port` must be a TCP port number.');
+  const [name, user] = [String(sub(db.name)), String(sub(db.user))];
+  // `name: ${UNSET}` would back up with no database selected, which verifies as an empty backup
+  if (!name) fail([...at, 'name'], '`database.name` is empty once its variables are filled in; set the variable it names.');
+  if (!user) fail([...at, 'user'], '`database.user` is empty once its variables are filled in; set the variable it names.');
   return {
     service,
     host: String(sub(db.host ?? '127.0.0.1')),
     port,
-    name: String(sub(db.name)),
-    user: String(sub(db.user)),
+    name,
+    user,
     passwordVariable: String(db.passwordVariable),
     rootPasswordVariable: typeof db.rootPasswordVariable === 'string' ? db.rootPasswordVariable : undefined,
   };

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { ConfigError } from '../common/errors';
-import { databaseCredentials, type DatabaseConfig, type DualEnvConfig, type Environment, type SecretSource } from '../config';
+import { assertIsolated, databaseCredentials, type DatabaseConfig, type DualEnvConfig, type Environment, type SecretSource } from '../config';
 import { applyRetention, createBackup, type BackupRecord, type DatabaseCredentials, type DumpOptions } from '../database';
 import { liveCommit } from './history';
 import { liveImages } from './liveImages';
@@ -67,6 +67,8 @@ export async function backupDatabase(
   signal: AbortSignal,
   onProgress?: ProgressListener,
 ): Promise<BackupRecord> {
+  // retention deletes: never in a folder another environment shares
+  assertIsolated(deps.config);
   const database = databaseOf(deps.environment);
   const credentials = await backupCredentials(deps.config, database, deps.secrets);
   const record = await createBackup(

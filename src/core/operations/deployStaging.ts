@@ -91,6 +91,7 @@ async function resetData(deps: OperationDeps, environment: Environment, target: 
   if (!database) throw new CommandFailedError(`${environment.name} declares no database in x-dual-env, so there is no data to reset; add its database block.`, null, '');
   if (fresh.kind === 'backup') {
     const production = deps.config.environments.find((e) => e.isProduction);
+    if (!production) throw new CommandFailedError(`${deps.config.file} declares no production environment, so there is no production backup ${fresh.backupId} to load.`, null, '');
     progress.running('data', `Loading production backup ${fresh.backupId} into ${database.name}`);
     await deps.backups.restore({ environment, backupId: fresh.backupId, from: production }, signal, (event) => progress.log('data', event.message ?? event.logLine ?? ''));
     progress.done('data', `Staging data replaced by backup ${fresh.backupId}`);

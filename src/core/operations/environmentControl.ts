@@ -1,6 +1,6 @@
 import { UsageError } from '../common/errors';
 import { ensureServicesUp, restartServices, stopServices } from '../compose/composeRunner';
-import { findEnvironment } from '../config';
+import { assertIsolated, findEnvironment } from '../config';
 import { withLock } from './lock';
 import { targetFor, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener } from './progress';
@@ -22,6 +22,7 @@ export interface ControlOptions {
  */
 export async function controlEnvironment(deps: Pick<OperationDeps, 'config' | 'docker' | 'compose'>, options: ControlOptions, signal: AbortSignal, onProgress?: ProgressListener): Promise<void> {
   const progress = progressReporter(onProgress);
+  assertIsolated(deps.config);
   const environment = findEnvironment(deps.config, options.environment);
   if (!environment) throw new UsageError(`There is no environment "${options.environment}" in ${deps.config.file}; it declares: ${deps.config.environments.map((e) => e.name).join(', ')}.`);
   if (options.service && !environment.services.includes(options.service)) {

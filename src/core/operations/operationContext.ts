@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { CancelledError, UsageError } from '../common/errors';
 import type { ComposeCommand } from '../compose/composeCommand';
 import { composeTarget, type ComposeTarget } from '../compose/composeRunner';
-import type { DualEnvConfig, Environment } from '../config';
+import { assertIsolated, type DualEnvConfig, type Environment } from '../config';
 import type { DatabaseBackups } from './backupPort';
 import type { ProgressReporter } from './progress';
 
@@ -17,8 +17,9 @@ export interface OperationDeps {
   now?: () => Date;
 }
 
-/** The environment by name, or the production one when none is named. */
+/** The environment by name, or the production one when none is named; refused when the file does not keep environments apart. */
 export function pickEnvironment(config: DualEnvConfig, name: string | undefined, wantProduction: boolean): Environment {
+  assertIsolated(config);
   const environment = name ? config.environments.find((e) => e.name === name) : config.environments.find((e) => e.isProduction === wantProduction);
   if (!environment) {
     throw new UsageError(`${config.file} declares no ${name ? `environment "${name}"` : wantProduction ? 'production environment' : 'staging environment'}; it has: ${config.environments.map((e) => e.name).join(', ')}.`);

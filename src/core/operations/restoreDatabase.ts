@@ -1,5 +1,5 @@
 import { UsageError } from '../common/errors';
-import { databaseCredentials, type DualEnvConfig, type Environment, type SecretSource } from '../config';
+import { assertIsolated, databaseCredentials, type DualEnvConfig, type Environment, type SecretSource } from '../config';
 import { restoreBackup, type RestoreResult } from '../database';
 import { databaseOf } from './backupDatabase';
 import { withLock } from './lock';
@@ -32,6 +32,7 @@ export async function restoreDatabase(
   signal: AbortSignal,
   onProgress?: ProgressListener,
 ): Promise<RestoreResult> {
+  assertIsolated(deps.config);
   if (deps.environment.isProduction && input.safetyBackup === false) {
     throw new UsageError(`${deps.environment.label}'s data is never replaced without a backup of it first; drop --no-safety-backup.`);
   }

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../../src/core/common/errors';
-import { checkIsolation, loadConfig, parseConfig } from '../../../src/core/config';
+import { assertIsolated, checkIsolation, loadConfig, parseConfig } from '../../../src/core/config';
+import { pickEnvironment } from '../../../src/core/operations/operationContext';
 
 // a copy in a folder without .env, so a developer's or the rig's .env cannot change what is read
 const referenceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-ref-'));
@@ -94,6 +95,38 @@ describe('loadConfig errors name the file and the line', () => {
     assert.throws(() => parseConfig(text, file, { env: {} }), (e: Error) => e instanceof ConfigError && e.message.startsWith(`${file}:8:`) && e.message.includes('staging-ghost'));
   });
 
+  /** A two-environment file; `staging` and `production` are extra lines under each environment. */
+  const twoEnvironments = (staging: string[] = [], production: string[] = []) => [
+    'services:',
+    '  staging-db: { image: m, ports: ["3308:3306"] }',
+    '  production-db: { image: m, ports: ["3307:3306"] }',
+    'x-dual-env:',
+    '  environments:',
+    '    staging:',
+    '      services: [staging-db]',
+    ...staging.map((line) => `      ${line}`),
+    '    production:',
+    '      services: [production-db]',
+    ...production.map((line) => `      ${line}`),
+  ].join('\n');
+  const refused = (text: string, pattern: RegExp) =>
+    assert.throws(() => parseConfig(text, file, { env: {} }), (e: Error) => e instanceof ConfigError && pattern.test(e.message), pattern.source);
+
+  it('refuses a guard whose value is not a boolean, rather than reading it as off', () => {
+    refused(twoEnvironments([], ['production: yes']), /`production` must be true or false, not "yes"/);
+    refused(twoEnvironments([], ['requireStagingFirst: "true"']), /`requireStagingFirst` must be true or false/);
+    refused(twoEnvironments([], ['branch: [main]']), /`branch` must be a string/);
+  });
+
+  it('refuses two production environments', () => {
+    refused(twoEnvironments(['production: true']), /marks staging and production as production; only one environment can be/);
+  });
+
+  it('refuses a database whose service belongs to another environment, or whose name is empty', () => {
+    refused(twoEnvironments(['database: { service: production-db, name: s, user: u, passwordVariable: P }']), /`database.service` names `production-db`, which is not one of this environment's services \(staging-db\)/);
+    refused(twoEnvironments(['database: { service: staging-db, name: "${UNSET_NAME:-}", user: u, passwordVariable: P }']), /`database.name` is empty once its variables are filled in/);
+  });
+
   it('infers environments from prefixes when there is no x-dual-env block', () => {
     const config = parseConfig('services:\n  staging-web: { image: a }\n  production-web: { image: a }\n  other: { image: b }\n', file, { env: {} });
     assert.equal(config.declared, false);
@@ -130,5 +163,53 @@ describe('isolation check', () => {
     ].join('\n');
     const findings = checkIsolation(parseConfig(text, file, { env: {} }));
     assert.deepEqual(findings.map((f) => f.severity).sort(), ['error', 'warning', 'warning']);
+  });
+
+  it('is an error when both list one service, share a backups folder, or share a database\'s volume; and operations refuse it', () => {
+    const text = [
+      'services:',
+      '  web: { image: a }',
+      '  staging-db: { image: m, volumes: ["data:/var/lib/mysql"] }',
+      '  production-db: { image: m, volumes: ["data:/var/lib/mysql"] }',
+      'x-dual-env:',
+      '  environments:',
+      '    staging:',
+      '      services: [web, staging-db]',
+      '      database: { service: staging-db, port: 3308, name: s, user: u, passwordVariable: P }',
+      '      backups: { folder: backups }',
+      '    production:',
+      '      services: [web, production-db]',
+      '      database: { service: production-db, port: 3307, name: p, user: u, passwordVariable: P }',
+      '      backups: { folder: backups }',
+    ].join('\n');
+    const config = parseConfig(text, file, { env: {} });
+    const errors = checkIsolation(config).filter((f) => f.severity === 'error').map((f) => f.message);
+    assert.equal(errors.length, 3, errors.join('\n'));
+    assert.match(errors[0], /both list the service web/);
+    assert.match(errors[1], /keep their backups in the same folder/);
+    assert.match(errors[2], /share the volume data, which holds database data/);
+    assert.throws(() => assertIsolated(config), (e: Error) => e instanceof ConfigError && /does not keep its environments apart, so Dual Env will not change either/.test(e.message));
+    // every deploy and rollback picks its environment through this, before it touches anything
+    assert.throws(() => pickEnvironment(config, 'staging', false), /does not keep its environments apart/);
+  });
+
+  it('warns when two databases share one server', () => {
+    const text = [
+      'services:',
+      '  staging-db: { image: m }',
+      '  production-db: { image: m }',
+      'x-dual-env:',
+      '  environments:',
+      '    staging:',
+      '      services: [staging-db]',
+      '      database: { service: staging-db, host: db.internal, port: 3306, name: s, user: u, passwordVariable: P }',
+      '    production:',
+      '      services: [production-db]',
+      '      database: { service: production-db, host: db.internal, port: 3306, name: p, user: u, passwordVariable: P }',
+    ].join('\n');
+    const config = parseConfig(text, file, { env: {} });
+    const server = checkIsolation(config).filter((f) => /same database server/.test(f.message));
+    assert.deepEqual(server, [{ severity: 'warning', message: 'Staging and Production use the same database server db.internal:3306; its root user can reach both databases.' }]);
+    assert.doesNotThrow(() => assertIsolated(config));
   });
 });
