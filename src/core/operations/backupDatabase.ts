@@ -4,6 +4,7 @@ import { assertIsolated, databaseCredentials, type DatabaseConfig, type DualEnvC
 import { applyRetention, createBackup, type BackupRecord, type DatabaseCredentials, type DumpOptions } from '../database';
 import { liveCommit } from './history';
 import { liveImages } from './liveImages';
+import { withLock } from './lock';
 import { builtServices } from './operationContext';
 import type { ProgressListener } from './progress';
 
@@ -60,8 +61,22 @@ async function runningImages(deps: BackupDatabaseDeps): Promise<Record<string, s
   }
 }
 
-/** Backs up an environment's database into its backups folder, then applies its retention. */
-export async function backupDatabase(
+/**
+ * A backup asked for on its own (`dual-env backup`, Back Up Now): under the
+ * environment's lock, since its retention could otherwise delete the backup a
+ * running rollback is bringing back.
+ */
+export function backupDatabase(
+  deps: BackupDatabaseDeps,
+  input: BackupDatabaseInput,
+  signal: AbortSignal,
+  onProgress?: ProgressListener,
+): Promise<BackupRecord> {
+  return withLock(deps.config.projectDir, deps.environment.name, 'backup', () => takeBackup(deps, input, signal, onProgress));
+}
+
+/** Backs up an environment's database into its backups folder, then applies its retention; the caller holds the lock. */
+export async function takeBackup(
   deps: BackupDatabaseDeps,
   input: BackupDatabaseInput,
   signal: AbortSignal,

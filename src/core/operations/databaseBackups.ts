@@ -1,6 +1,6 @@
 import { databaseCredentials, type DualEnvConfig, type SecretSource } from '../config';
 import { listBackups, restoreBackup, type BackupRecord } from '../database';
-import { backupDatabase, databaseOf } from './backupDatabase';
+import { databaseOf, takeBackup } from './backupDatabase';
 import type { BackupSummary, DatabaseBackups } from './backupPort';
 
 function summary(record: BackupRecord, environment: string): BackupSummary {
@@ -16,7 +16,8 @@ export function databaseBackups(config: DualEnvConfig, secrets?: SecretSource): 
   return {
     async create({ environment, gitCommit, images, reason, keep }, signal, onProgress) {
       // the same retention as `dual-env backup`: deploys must not fill the disk with backups
-      const record = await backupDatabase({ config, environment, secrets }, { gitCommit, images, reason, keep }, signal, onProgress);
+      // called by deploys and rollbacks, which hold the environment's lock already
+      const record = await takeBackup({ config, environment, secrets }, { gitCommit, images, reason, keep }, signal, onProgress);
       return summary(record, environment.name);
     },
     async restore({ environment, backupId, from, safetyBackup }, signal, onProgress) {

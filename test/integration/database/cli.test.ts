@@ -98,7 +98,7 @@ describe('dual-env backup, backups, verify, restore', () => {
     assert.deepEqual(entries(PRODUCTION_FOLDER).sort(), [...existing.production, id].sort());
   });
 
-  it('refuses to restore while a deploy holds the environment, changing nothing', async () => {
+  it('refuses to restore or back up while a deploy holds the environment, changing nothing', async () => {
     const root = db.root(STAGING_DB);
     await runSql(root, "UPDATE warehouses SET city = 'Held' WHERE id = 1");
     const expected = await tableChecksums(root, STAGING_DB);
@@ -108,6 +108,10 @@ describe('dual-env backup, backups, verify, restore', () => {
       const refused = dualEnv('restore', 'staging', id);
       assert.equal(refused.code, 1, refused.stderr);
       assert.match(refused.stderr, /staging is busy: deploy of a test by .*try again when it has finished/);
+      // a manual backup's retention could delete what a running rollback brings back
+      const backup = dualEnv('backup', 'staging');
+      assert.equal(backup.code, 1, backup.stderr);
+      assert.match(backup.stderr, /staging is busy: deploy of a test/);
     } finally {
       lock.release();
     }
