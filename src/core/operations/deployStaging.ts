@@ -107,16 +107,26 @@ async function resetData(deps: OperationDeps, environment: Environment, target: 
   progress.done('data', `${database.name} re-initialised`);
 }
 
-/** Named volumes of the database container (its data), which must belong to this compose project. */
+/**
+ * Named volumes of the database service (its data), which must belong to this
+ * compose project: those its container mounts, or, with no container, those
+ * the compose file declares for it. None is a refusal, before anything is
+ * removed: a bind mount or an external volume would keep the old data, and
+ * the reset would claim a fresh database it did not make.
+ */
 async function dataVolumes(docker: Docker, config: DualEnvConfig, service: string): Promise<string[]> {
   const [container] = await readProjectContainers(docker, config.projectName, [service]);
-  if (!container?.containerId) return [];
-  const info = await docker.getContainer(container.containerId).inspect();
-  const names = info.Mounts.filter((m) => m.Type === 'volume' && m.Name).map((m) => m.Name as string);
+  const declared = (config.services.get(service)?.volumes ?? []).filter((v) => v.kind === 'volume').map((v) => `${config.projectName}_${v.source}`);
+  const names = container?.containerId
+    ? (await docker.getContainer(container.containerId).inspect()).Mounts.filter((m) => m.Type === 'volume' && m.Name).map((m) => m.Name as string)
+    : declared;
   const owned: string[] = [];
   for (const name of names) {
-    const volume = await docker.getVolume(name).inspect();
-    if (volume.Labels?.['com.docker.compose.project'] === config.projectName) owned.push(name);
+    const volume = await docker.getVolume(name).inspect().catch(() => undefined);
+    if (volume?.Labels?.['com.docker.compose.project'] === config.projectName) owned.push(name);
+  }
+  if (owned.length === 0) {
+    throw new CommandFailedError(`${service} keeps its data in no named volume of compose project ${config.projectName} (a bind mount or an external volume is not removed by Dual Env), so its data cannot be re-initialised; nothing was changed.`, null, '');
   }
   return owned;
 }

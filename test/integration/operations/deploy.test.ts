@@ -112,27 +112,35 @@ describe('deploy staging and production', () => {
     assert.equal(readHistory(config.projectDir, 'staging').at(-1)?.outcome, 'succeeded');
   });
 
-  it('re-initialises staging data from the init SQL, leaving production alone', async () => {
-    const staging = await mysql.createConnection({
+  it('re-initialises staging data from the init SQL, also with its container gone, leaving production alone', async () => {
+    const stagingDb = () => mysql.createConnection({
       host: '127.0.0.1', port: port('STAGING_DB_PORT'), user: 'staging_user', password: rig.env.STAGING_DB_PASSWORD, database: 'warehouse_wms_staging',
     });
-    try {
-      await staging.query('INSERT INTO warehouses (code, name, city) VALUES (?, ?, ?)', ['STAGING-ONLY', 'fresh data probe', 'Testville']);
-    } finally {
-      await staging.end();
-    }
+    const stagingCodes = async () => {
+      const connection = await stagingDb();
+      try {
+        return ((await connection.query('SELECT code FROM warehouses ORDER BY code'))[0] as Array<{ code: string }>).map((r) => r.code);
+      } finally {
+        await connection.end();
+      }
+    };
+    const addProbe = async () => {
+      const connection = await stagingDb();
+      try {
+        await connection.query('INSERT INTO warehouses (code, name, city) VALUES (?, ?, ?)', ['STAGING-ONLY', 'fresh data probe', 'Testville']);
+      } finally {
+        await connection.end();
+      }
+    };
     const before = await productionSnapshot();
-    await deployStaging(deps, { freshData: { kind: 'init' }, healthTimeoutSeconds: 120 }, never(), (e) => events.push(e));
-    const after = await mysql.createConnection({
-      host: '127.0.0.1', port: port('STAGING_DB_PORT'), user: 'staging_user', password: rig.env.STAGING_DB_PASSWORD, database: 'warehouse_wms_staging',
-    });
-    try {
-      const [rows] = await after.query('SELECT code FROM warehouses ORDER BY code');
-      const codes = (rows as Array<{ code: string }>).map((r) => r.code);
-      assert.ok(!codes.includes('STAGING-ONLY'), 'the probe row is gone');
+    // the data volume is found through the running container, and without one through the compose file
+    for (const containerGone of [false, true]) {
+      await addProbe();
+      if (containerGone) await composeChecked(['rm', '--stop', '--force', 'staging-database']);
+      await deployStaging(deps, { freshData: { kind: 'init' }, healthTimeoutSeconds: 120 }, never(), (e) => events.push(e));
+      const codes = await stagingCodes();
+      assert.ok(!codes.includes('STAGING-ONLY'), `the probe row is gone (container gone: ${containerGone})`);
       assert.ok(codes.length > 0, 'the init SQL seeded the table again');
-    } finally {
-      await after.end();
     }
     assert.deepEqual(await productionSnapshot(), before);
   });
