@@ -53,6 +53,14 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** A lock taken before this machine last booted is stale whatever runs under its pid now: pids are reused after a reboot. */
+function startedBeforeBoot(holder: LockHolder): boolean {
+  const bootedAt = Date.now() - os.uptime() * 1000;
+  const started = Date.parse(holder.startedAt);
+  // a minute of slack for clock adjustments around boot
+  return Number.isFinite(started) && started < bootedAt - 60_000;
+}
+
 function readHolder(file: string): { holder?: LockHolder; text?: string } {
   try {
     const text = fs.readFileSync(file, 'utf8');
@@ -118,11 +126,13 @@ export function acquireLock(projectDir: string, environment: string, operation: 
     if (!other || typeof other.pid !== 'number') {
       throw new LockedError(`${environment} is locked by another Dual Env operation (${file} is unreadable); wait, or delete that file if no deploy is running.`);
     }
-    if (other.hostname === holder.hostname && !processAlive(other.pid)) {
+    if (other.hostname === holder.hostname && (!processAlive(other.pid) || startedBeforeBoot(other))) {
       removeStale(file, current.text);
       continue;
     }
-    const where = other.hostname === holder.hostname ? '' : ` Dual Env cannot check a process on another machine; if it is gone, delete ${file}.`;
+    const where = other.hostname === holder.hostname
+      ? ` If no Dual Env process ${other.pid} is running, delete ${file}.`
+      : ` Dual Env cannot check a process on another machine; if it is gone, delete ${file}.`;
     throw new LockedError(`${environment} is busy: ${describeHolder(other)}; try again when it has finished.${where}`, other);
   }
   throw new LockedError(`${environment} is busy: another Dual Env operation keeps taking its lock (${file}); try again in a moment.`);

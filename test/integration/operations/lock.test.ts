@@ -83,6 +83,23 @@ describe('environment lock', () => {
     await Promise.all(takers.map((t) => exited(t.process)));
   });
 
+  it('takes over a lock taken before the machine booted, even when its pid now runs something else', () => {
+    const projectDir = tempProject();
+    const beforeBoot = new Date(Date.now() - os.uptime() * 1000 - 3_600_000).toISOString();
+    // our own pid stands for whatever process reused the crashed holder's after the reboot
+    fs.writeFileSync(lockFile(projectDir, 'production'), JSON.stringify({ pid: process.pid, hostname: os.hostname(), user: 'ci', operation: 'deploy', startedAt: beforeBoot, token: 'old' }));
+    const lock = acquireLock(projectDir, 'production', 'rollback');
+    assert.equal(JSON.parse(fs.readFileSync(lockFile(projectDir, 'production'), 'utf8')).operation, 'rollback');
+    lock.release();
+  });
+
+  it('says how to clear a lock whose holder it believes alive', () => {
+    const projectDir = tempProject();
+    fs.writeFileSync(lockFile(projectDir, 'production'), JSON.stringify({ pid: process.pid, hostname: os.hostname(), user: 'ci', operation: 'deploy', startedAt: new Date().toISOString(), token: 'live' }));
+    assert.throws(() => acquireLock(projectDir, 'production', 'rollback'), (error: unknown) =>
+      error instanceof LockedError && new RegExp(`If no Dual Env process ${process.pid} is running, delete .*production\\.lock\\.$`).test(error.message));
+  });
+
   it('keeps locks of different environments apart and git-ignores its state folder', () => {
     const projectDir = tempProject();
     const production = acquireLock(projectDir, 'production', 'deploy');
