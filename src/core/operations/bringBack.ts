@@ -51,7 +51,7 @@ export async function bringBack(deps: OperationDeps, options: BringBackOptions, 
 
   options.enter('health');
   progress.running('health', `Waiting for ${environment.label} to be healthy`);
-  await waitForHealth(deps.docker, deps.config.projectName, environment.services, { timeoutMs: options.healthTimeoutMs, onStatus: (line) => progress.log('health', line) });
+  await waitForHealth(deps.docker, deps.config, environment.services, { timeoutMs: options.healthTimeoutMs, onStatus: (line) => progress.log('health', line) });
   progress.done('health', `${environment.label} is healthy`);
   return images;
 }

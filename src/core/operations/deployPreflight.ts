@@ -91,7 +91,7 @@ async function stagingFirstProblem(docker: Docker, config: DualEnvConfig, commit
     return `Commit ${commit.shortHash} has not been deployed to ${staging.label}${last?.commit ? ` (it last ran ${last.commit.slice(0, 7)}${last.dirty ? ' with uncommitted changes' : ''})` : ''}`;
   }
   try {
-    await waitForHealth(docker, config.projectName, staging.services, { timeoutMs: 0 });
+    await waitForHealth(docker, config, staging.services, { timeoutMs: 0 });
   } catch (error) {
     return `${staging.label} is not healthy (${(error as Error).message.replace(/\.$/, '')})`;
   }

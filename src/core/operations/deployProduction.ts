@@ -150,7 +150,7 @@ export async function deployProduction(deps: OperationDeps, options: DeployProdu
 
       noReturn.enter(step = 'health');
       progress.running('health', `Waiting up to ${healthTimeoutMs / 1000} s for ${environment.label} to be healthy`);
-      await waitForHealth(deps.docker, deps.config.projectName, environment.services, { timeoutMs: healthTimeoutMs, onStatus: (line) => progress.log('health', line) });
+      await waitForHealth(deps.docker, deps.config, environment.services, { timeoutMs: healthTimeoutMs, onStatus: (line) => progress.log('health', line) });
     } catch (error) {
       // whatever failed once containers were being replaced (a port taken, the engine gone, the gate), production is no longer what it was
       const failure = errorMessage(error);

@@ -69,7 +69,7 @@ export async function deployStaging(deps: OperationDeps, options: DeployStagingO
     progress.done('recreate', `Recreated ${built.join(', ')}`);
 
     progress.running('health', `Waiting for ${environment.label} to be healthy`);
-    await waitForHealth(deps.docker, deps.config.projectName, environment.services, {
+    await waitForHealth(deps.docker, deps.config, environment.services, {
       timeoutMs: (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000,
       onStatus: onLine('health'),
       signal,
@@ -103,7 +103,7 @@ async function resetData(deps: OperationDeps, environment: Environment, target: 
   for (const volume of volumes) await deps.docker.getVolume(volume).remove();
   // the image's entrypoint runs the init SQL on an empty data volume
   await ensureServicesUp(target, [database.service], { signal, onLine: (line) => progress.log('data', line) });
-  await waitForHealth(deps.docker, deps.config.projectName, [database.service], { timeoutMs: environment.healthTimeoutSeconds * 1000, signal });
+  await waitForHealth(deps.docker, deps.config, [database.service], { timeoutMs: environment.healthTimeoutSeconds * 1000, signal });
   progress.done('data', `${database.name} re-initialised`);
 }
 

@@ -41,7 +41,7 @@ export async function controlEnvironment(deps: Pick<OperationDeps, 'config' | 'd
     // up starts what is there and creates what is missing, but never recreates: replacing containers is a deploy's job, with its backup
     await (options.action === 'up' ? ensureServicesUp : restartServices)(target, services, { signal, onLine });
     progress.running('health', `Waiting for ${services.join(', ')} to be healthy`);
-    await waitForHealth(deps.docker, deps.config.projectName, services, {
+    await waitForHealth(deps.docker, deps.config, services, {
       timeoutMs: (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000,
       onStatus: (line) => progress.log('health', line),
       signal,

@@ -1,5 +1,8 @@
 import type Docker from 'dockerode';
 import { CancelledError, DualEnvError } from '../common/errors';
+import { redactSecrets } from '../common/process';
+import { secretsOf } from '../compose/composeRunner';
+import type { DualEnvConfig } from '../config';
 import { missingContainer, readProjectContainers, type ContainerStatus } from '../docker/discovery';
 import { FrameDecoder } from '../docker/frames';
 
@@ -44,11 +47,12 @@ async function logTail(docker: Docker, containerId: string): Promise<string> {
 
 type Verdict = { state: 'healthy' } | { state: 'pending' | 'failed'; why: string };
 
-async function verdictOf(docker: Docker, container: ContainerStatus): Promise<Verdict> {
+async function verdictOf(docker: Docker, container: ContainerStatus, secrets: readonly string[]): Promise<Verdict> {
   if (container.state === 'missing') return { state: 'pending', why: 'no container' };
   if (container.state === 'running' && (container.health === 'healthy' || container.health === 'none')) return { state: 'healthy' };
   const output = async () => {
-    const logs = container.containerId ? await logTail(docker, container.containerId) : '';
+    // an app that prints its settings as it dies must not put a password into an error, the history or a notification
+    const logs = container.containerId ? redactSecrets(await logTail(docker, container.containerId), secrets) : '';
     return logs ? `; last output: ${logs}` : '';
   };
   // a crash explains more than the failing healthcheck it causes, so it is checked first
@@ -57,7 +61,7 @@ async function verdictOf(docker: Docker, container: ContainerStatus): Promise<Ve
     return { state: 'failed', why: `${what}${await output()}` };
   }
   if (container.health === 'unhealthy') {
-    return { state: 'failed', why: `its healthcheck fails${container.healthLog ? ` (${container.healthLog.slice(0, 200)})` : ''}${await output()}` };
+    return { state: 'failed', why: `its healthcheck fails${container.healthLog ? ` (${redactSecrets(container.healthLog, secrets).slice(0, 200)})` : ''}${await output()}` };
   }
   return { state: 'pending', why: container.health === 'starting' ? 'health starting' : container.state };
 }
@@ -68,18 +72,19 @@ async function verdictOf(docker: Docker, container: ContainerStatus): Promise<Ve
  * discovery). Fails as soon as one is unhealthy or crash-looping, or at the
  * timeout, naming the service and the reason.
  */
-export async function waitForHealth(docker: Docker, projectName: string, services: readonly string[], options: HealthWaitOptions): Promise<void> {
+export async function waitForHealth(docker: Docker, config: DualEnvConfig, services: readonly string[], options: HealthWaitOptions): Promise<void> {
+  const secrets = secretsOf(config);
   const deadline = Date.now() + options.timeoutMs;
   let reported = '';
   for (;;) {
     if (options.signal?.aborted) throw new CancelledError(`Stopped waiting for ${services.join(', ')} to be healthy; they keep running as they are.`);
-    const containers = await readProjectContainers(docker, projectName, services);
+    const containers = await readProjectContainers(docker, config.projectName, services);
     // a half-created replacement may sit beside the running container: judge the running one
     const pick = (service: string) => {
       const own = containers.filter((c) => c.service === service);
       return own.find((c) => c.state === 'running') ?? own[0] ?? missingContainer(service);
     };
-    const verdicts = await Promise.all(services.map(async (service) => [service, await verdictOf(docker, pick(service))] as const));
+    const verdicts = await Promise.all(services.map(async (service) => [service, await verdictOf(docker, pick(service), secrets)] as const));
     const failed = verdicts.find(([, v]) => v.state === 'failed');
     if (failed) {
       const why = (failed[1] as { why: string }).why;

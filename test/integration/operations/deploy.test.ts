@@ -127,7 +127,7 @@ describe('deploy staging and production', () => {
     const addProbe = async () => {
       const connection = await stagingDb();
       try {
-        await connection.query('INSERT INTO warehouses (code, name, city) VALUES (?, ?, ?)', ['STAGING-ONLY', 'fresh data probe', 'Testville']);
+        await connection.query('INSERT IGNORE INTO warehouses (code, name, city) VALUES (?, ?, ?)', ['STAGING-ONLY', 'fresh data probe', 'Testville']);
       } finally {
         await connection.end();
       }
@@ -253,7 +253,7 @@ describe('deploy staging and production', () => {
     await addWarehouse(CODE.before);
     // a production-only crash: staging would run this commit fine
     project.write('examples/wms/backend/server.js', project.read('examples/wms/backend/server.js')
-      .replace("const env = process.env;", "const env = process.env;\nif (env.APP_ENV === 'production') { console.error('missing production setting'); process.exit(4); }"));
+      .replace("const env = process.env;", "const env = process.env;\nif (env.APP_ENV === 'production') { console.error('missing production setting; settings:', env.DB_PASSWORD); process.exit(4); }"));
     const started = events.length;
     const written: Promise<unknown>[] = [];
     const result = await deployProduction(deps, {
@@ -275,6 +275,12 @@ describe('deploy staging and production', () => {
     assert.equal((await version('PRODUCTION_HTTP_PORT')).commit, oldCommit);
     assert.ok(events.slice(started).some((e) => e.step === 'rollback' && e.state === 'done'));
     assert.equal(readHistory(config.projectDir, 'production').at(-1)?.outcome, 'rolled-back');
+    // the dying app printed its database password: it reaches no error, progress line or history record
+    const password = rig.env.PRODUCTION_DB_PASSWORD;
+    assert.match(result.error ?? '', /settings: \*\*\*/);
+    for (const [where, text] of [['error', result.error], ['progress', JSON.stringify(events)], ['history', JSON.stringify(readHistory(config.projectDir, 'production'))]]) {
+      assert.ok(!text?.includes(password), `the password is in the ${where}`);
+    }
     project.git('revert', '--no-edit', 'HEAD');
   });
 
