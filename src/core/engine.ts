@@ -13,6 +13,7 @@ export { dockerClientFor } from './docker/client';
 export { readEnvironmentStatus, unknownStatus } from './docker/discovery';
 export { createStatusMonitor, type StatusMonitor } from './docker/statusMonitor';
 export { followLogs, type LogLine } from './docker/logFollower';
+export { secretsOf } from './compose/composeRunner';
 export { deleteBackup, findBackup, listBackups, verifyBackup } from './database';
 export { formatBytes, formatCount } from './database/progressText';
 export { backupDatabase } from './operations/backupDatabase';

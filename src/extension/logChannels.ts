@@ -29,7 +29,7 @@ export class LogChannels implements vscode.Disposable {
     }
     const stop = new AbortController();
     // throws for a Docker host that is not an address; nothing is recorded before it
-    const lines = engine.followLogs({ docker: engine.dockerClientFor(environment), projectName: config.projectName, services: [service], follow: true, tail: 200, signal: stop.signal });
+    const lines = engine.followLogs({ docker: engine.dockerClientFor(environment), projectName: config.projectName, services: [service], follow: true, tail: 200, signal: stop.signal, secrets: engine.secretsOf(config) });
     const channel = existing ?? vscode.window.createOutputChannel(`Dual Env: ${service}`);
     // the last 200 lines come again; a resumed channel would show them twice
     channel.clear();

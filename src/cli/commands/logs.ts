@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Command } from 'commander';
-import { dockerClientFor, followLogs, UsageError, type LogLine } from '../../core/engine';
+import { dockerClientFor, followLogs, secretsOf, UsageError, type LogLine } from '../../core/engine';
 import { configOf, environmentOf } from '../context';
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
@@ -47,7 +47,7 @@ export function registerLogsCommand(program: Command): void {
       const width = Math.max(...services.map((s) => s.length));
       const prefix = (line: LogLine) => (services.length > 1 ? `${line.service.padEnd(width)} | ` : '');
       try {
-        const lines = followLogs({ docker: dockerClientFor(environment), projectName: config.projectName, services, follow: options.follow === true, since, tail, signal: stop.signal });
+        const lines = followLogs({ docker: dockerClientFor(environment), projectName: config.projectName, services, follow: options.follow === true, since, tail, signal: stop.signal, secrets: secretsOf(config) });
         for await (const line of lines as AsyncIterable<LogLine>) {
           const target = line.stream === 'stderr' ? process.stderr : process.stdout;
           const text = line.stream === 'marker' ? `--- ${line.text} ---` : line.text;

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { DockerUnreachableError, errorMessage } from '../common/errors';
+import { redactSecrets } from '../common/process';
 import { asDockerError, callDocker } from './client';
 import { PROJECT_LABEL, SERVICE_LABEL, serviceOf } from './discovery';
 import { openContainerEvents } from './eventStream';
@@ -29,6 +30,8 @@ export interface FollowLogsOptions {
   signal?: AbortSignal;
   /** Lines buffered for a slow consumer before the Docker streams are paused. */
   highWaterMark?: number;
+  /** Values replaced by `***` in every line (the compose file's passwords): logs end up in terminals, CI logs and output channels. */
+  secrets?: readonly string[];
 }
 
 interface Source {
@@ -63,7 +66,7 @@ export function followLogs(options: FollowLogsOptions): Readable {
   });
   const emit = (line: LogLine) => {
     if (stop.signal.aborted) return;
-    if (!output.push(line) && !paused) {
+    if (!output.push({ ...line, text: redactSecrets(line.text, options.secrets) }) && !paused) {
       paused = true;
       for (const source of sources) source.pause();
     }

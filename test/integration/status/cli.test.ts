@@ -99,6 +99,16 @@ describe('dual-env CLI on the rig', { timeout: 600_000 }, () => {
     assert.ok(lines.length > 0 && lines.every((line) => /^staging-(frontend|backend|database) +\| /.test(line)), lines.join('\n'));
   });
 
+  it('logs never show a password the compose file interpolates, even when the app prints it', async () => {
+    const password = rig.env.STAGING_DB_PASSWORD;
+    assert.ok(password);
+    await printInContainer(rig.docker, 'staging-backend', `echo "connecting with password $DB_PASSWORD"`);
+    const result = runCli(['--file', composeFile, 'logs', 'staging', 'staging-backend', '--tail', '5']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /connecting with password \*\*\*/);
+    assert.ok(!`${result.stdout}${result.stderr}`.includes(password), 'the password is in the logs');
+  });
+
   it('logs -f follows a service across docker restart and a recreation, without repeating lines', async () => {
     const since = new Date(Date.now() - 1000).toISOString();
     const child = spawn(process.execPath, [cli, '--file', composeFile, 'logs', 'staging', 'staging-backend', '-f', '--since', since], { cwd: repoRoot });
