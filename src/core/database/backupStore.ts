@@ -21,7 +21,7 @@ export interface BackupDeps {
   /** The environment's backups folder (`backups/<environment>`). */
   folder: string;
   now?: () => Date;
-  dump?: Omit<DumpOptions, 'onProgress'>;
+  dump?: Omit<DumpOptions, 'onProgress' | 'onNote'>;
 }
 
 export interface BackupInput {
@@ -131,6 +131,7 @@ export async function createBackup(
         const fraction = p.estimatedRows > 0 ? Math.min(0.99, p.rows / p.estimatedRows) : p.tablesDone / Math.max(1, p.tablesTotal);
         report.running('backup', `${p.tablesDone}/${p.tablesTotal} tables · ${formatCount(p.rows)} rows · ${formatBytes(p.bytes)} · ${formatRate(p.bytes, now - startedMs)}`, fraction);
       },
+      onNote: (message) => report.running('backup', message),
     });
     report.running('backup', 'Writing and verifying dump.sql.gz…', 0.99);
     const dumpFile = path.join(partial, DUMP_FILE);

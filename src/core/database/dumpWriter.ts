@@ -37,6 +37,8 @@ export interface DumpOptions {
   /** A table's SQL is cut into gzip members of about this many bytes (default 8 MB), for a restore to load on several connections. */
   chunkBytes?: number;
   onProgress?: (progress: DumpProgress) => void;
+  /** A sentence for people when the dump does something other than asked (one connection instead of several). */
+  onNote?: (message: string) => void;
 }
 
 export interface DumpResult {
@@ -111,14 +113,37 @@ async function startSnapshot(connection: Connection): Promise<void> {
 }
 
 /**
+ * How long the parallel dump's LOCK TABLES may wait behind an open write
+ * transaction. While it waits, every new write to those tables queues behind
+ * it, so on a busy production database it must give up quickly rather than
+ * stall the application.
+ */
+const SNAPSHOT_LOCK_WAIT_SECONDS = 3;
+
+/** MariaDB's ER_LOCK_WAIT_TIMEOUT: a lock was not granted within lock_wait_timeout. */
+const LOCK_WAIT_TIMEOUT = 1205;
+
+function isLockWaitTimeout(error: unknown): boolean {
+  return (error as { errno?: unknown }).errno === LOCK_WAIT_TIMEOUT;
+}
+
+/**
  * Opens `count` connections whose snapshots all see the same data. One
  * connection needs nothing more. Several start their snapshots while another
  * connection holds `LOCK TABLES … READ` on every table of the database: no
  * write can commit meanwhile, so the snapshots are identical. (FLUSH TABLES
  * WITH READ LOCK would do too, but needs the global RELOAD privilege the
  * application user does not have; LOCK TABLES needs only rights on the database.)
+ * When the lock is denied or not granted within a few seconds, one connection
+ * dumps everything: slower, but consistent and without holding up writes.
  */
-async function openSnapshots(credentials: DatabaseCredentials, tables: readonly TableInfo[], count: number, opened: Connection[]): Promise<Connection[]> {
+async function openSnapshots(
+  credentials: DatabaseCredentials,
+  tables: readonly TableInfo[],
+  count: number,
+  opened: Connection[],
+  onNote: (message: string) => void,
+): Promise<Connection[]> {
   const workers: Connection[] = [];
   for (let i = 0; i < count; i++) {
     const connection = await openConnection(credentials);
@@ -131,12 +156,16 @@ async function openSnapshots(credentials: DatabaseCredentials, tables: readonly 
   }
   const locker = await openConnection(credentials);
   opened.push(locker);
-  await locker.query('SET SESSION lock_wait_timeout = 60');
+  await locker.query(`SET SESSION lock_wait_timeout = ${SNAPSHOT_LOCK_WAIT_SECONDS}`);
   try {
     await locker.query(`LOCK TABLES ${tables.map((t) => `${quoteIdentifier(t.name)} READ`).join(', ')}`);
   } catch (error) {
-    // without the LOCK TABLES privilege the snapshots could differ: one connection it is
-    if (!/denied/i.test(safeMessage(error))) throw error;
+    // without the lock the snapshots could differ: one connection it is
+    const busy = isLockWaitTimeout(error);
+    if (!busy && !/denied/i.test(safeMessage(error))) throw error;
+    if (busy) {
+      onNote(`An open transaction kept the tables of ${credentials.database} busy for ${SNAPSHOT_LOCK_WAIT_SECONDS} s; dumping on one connection instead of ${count}, so writes to it are not held up.`);
+    }
     await closeQuietly(locker);
     for (const extra of workers.slice(1)) await closeQuietly(extra);
     await startSnapshot(workers[0]);
@@ -173,7 +202,7 @@ export async function writeDump(
     const tables = await readTables(first, credentials.database);
     const parallel = Math.max(1, Math.min(options.parallel ?? 2, tables.length || 1));
     await closeQuietly(first);
-    const workers = await openSnapshots(credentials, tables, parallel, opened);
+    const workers = await openSnapshots(credentials, tables, parallel, opened, options.onNote ?? (() => undefined));
     const objects = await readSchemaObjects(workers[0], credentials.database);
     const sequences = await readSequences(workers[0], credentials.database);
 

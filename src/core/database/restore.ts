@@ -25,7 +25,7 @@ export interface RestoreDeps {
   environment?: string;
   /** Connections that load rows at once (default 3). */
   parallel?: number;
-  dump?: Omit<DumpOptions, 'onProgress'>;
+  dump?: Omit<DumpOptions, 'onProgress' | 'onNote'>;
 }
 
 export interface RestoreInput {

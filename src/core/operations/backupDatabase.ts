@@ -11,7 +11,7 @@ export interface BackupDatabaseDeps {
   config: DualEnvConfig;
   environment: Environment;
   secrets?: SecretSource;
-  dump?: Omit<DumpOptions, 'onProgress'>;
+  dump?: Omit<DumpOptions, 'onProgress' | 'onNote'>;
   /** The environment's engine: without `images`, the ids of the images running now are recorded, so a rollback to this backup can bring them back. */
   docker?: Docker;
 }
