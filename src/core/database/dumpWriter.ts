@@ -123,8 +123,11 @@ const SNAPSHOT_LOCK_WAIT_SECONDS = 3;
 /** MariaDB's ER_LOCK_WAIT_TIMEOUT: a lock was not granted within lock_wait_timeout. */
 const LOCK_WAIT_TIMEOUT = 1205;
 
-function isLockWaitTimeout(error: unknown): boolean {
-  return (error as { errno?: unknown }).errno === LOCK_WAIT_TIMEOUT;
+/** MariaDB's ER_TABLE_DEF_CHANGED: a table was created or rebuilt after the snapshot began. */
+const TABLE_DEFINITION_CHANGED = 1412;
+
+function serverErrorIs(error: unknown, errno: number): boolean {
+  return (error as { errno?: unknown } | undefined)?.errno === errno;
 }
 
 /**
@@ -161,7 +164,7 @@ async function openSnapshots(
     await locker.query(`LOCK TABLES ${tables.map((t) => `${quoteIdentifier(t.name)} READ`).join(', ')}`);
   } catch (error) {
     // without the lock the snapshots could differ: one connection it is
-    const busy = isLockWaitTimeout(error);
+    const busy = serverErrorIs(error, LOCK_WAIT_TIMEOUT);
     if (!busy && !/denied/i.test(safeMessage(error))) throw error;
     if (busy) {
       onNote(`An open transaction kept the tables of ${credentials.database} busy for ${SNAPSHOT_LOCK_WAIT_SECONDS} s; dumping on one connection instead of ${count}, so writes to it are not held up.`);
@@ -199,10 +202,12 @@ export async function writeDump(
     const first = await openConnection(credentials);
     opened.push(first);
     const [{ version }] = await rowsOf<{ version: string }>(first, 'SELECT VERSION() AS version');
-    const tables = await readTables(first, credentials.database);
-    const parallel = Math.max(1, Math.min(options.parallel ?? 2, tables.length || 1));
+    const listed = await readTables(first, credentials.database);
+    const parallel = Math.max(1, Math.min(options.parallel ?? 2, listed.length || 1));
     await closeQuietly(first);
-    const workers = await openSnapshots(credentials, tables, parallel, opened, options.onNote ?? (() => undefined));
+    const workers = await openSnapshots(credentials, listed, parallel, opened, options.onNote ?? (() => undefined));
+    // a table created since the first list was read is in the snapshot: the list read inside it has it too
+    const tables = await readTables(workers[0], credentials.database);
     const objects = await readSchemaObjects(workers[0], credentials.database);
     const sequences = await readSequences(workers[0], credentials.database);
 
@@ -220,9 +225,14 @@ export async function writeDump(
     const report = () => options.onProgress?.({ ...progress });
     const summaries: TableSummary[] = new Array(tables.length);
     // biggest tables first, so the parallel connections finish close together
-    const queue = tables.map((table, index) => ({ table, index })).sort((a, b) => b.table.estimatedBytes - a.table.estimatedBytes);
+    const items = tables.map((table, index) => ({ table, index })).sort((a, b) => b.table.estimatedBytes - a.table.estimatedBytes);
+    // the lock held only the listed tables still while the snapshots opened; a newer one may differ between them, so one snapshot dumps all such
+    const locked = new Set(listed.map((t) => t.name));
+    const unlocked = items.filter(({ table }) => workers.length > 1 && !locked.has(table.name));
+    const queue = items.filter((item) => !unlocked.includes(item));
+    const next = (connection: Connection) => (connection === workers[0] ? unlocked.shift() : undefined) ?? queue.shift();
     const work = async (connection: Connection) => {
-      for (let item = queue.shift(); item; item = queue.shift()) {
+      for (let item = next(connection); item; item = next(connection)) {
         const { table, index } = item;
         if (signal.aborted) throw new CancelledError();
         const create = await showCreateTable(connection, table.name);
@@ -259,6 +269,9 @@ export async function writeDump(
   } catch (error) {
     if (signal.aborted) throw new CancelledError('Backup cancelled; no backup was kept.');
     if (error instanceof CancelledError || error instanceof DatabaseError) throw error;
+    if (serverErrorIs(error, TABLE_DEFINITION_CHANGED)) {
+      throw new DatabaseError(`Backup of ${credentials.database} on ${describeServer(credentials)} failed: a table was created or altered while the backup read the database; run the backup again once no migration is running.`, { cause: error });
+    }
     throw new DatabaseError(`Backup of ${credentials.database} on ${describeServer(credentials)} failed: ${safeMessage(error, credentials)}.`, { cause: error });
   } finally {
     stopAbort();
