@@ -9,6 +9,7 @@ import { UsageError } from '../common/errors';
 import { progressReporter, type ProgressListener } from '../operations/progress';
 import { DUMP_END_MARKER } from './dumpFormat';
 import { writeDump, type DumpOptions, type DumpResult } from './dumpWriter';
+import { fsyncDirectory } from './directorySync';
 import { BackupCorruptError, BackupNotFoundError } from './errors';
 import {
   BACKUP_ID, CHECKSUM_ALGORITHM, DUMP_FILE, MANIFEST_FILE, backupIdFor, compareNewestFirst, readRecord,
@@ -32,15 +33,6 @@ export interface BackupInput {
 }
 
 const PARTIAL_PREFIX = '.partial-';
-
-async function fsyncPath(target: string): Promise<void> {
-  const handle = await fs.promises.open(target, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 export async function sha256Of(file: string): Promise<string> {
   const hash = crypto.createHash('sha256');
@@ -176,14 +168,14 @@ async function publishWithManifest(folder: string, partial: string, id: string, 
   let finalId = id;
   for (let n = 2; fs.existsSync(path.join(folder, finalId)); n++) finalId = `${id}-${n}`;
   await writeFileSynced(path.join(partial, MANIFEST_FILE), `${JSON.stringify({ ...manifest, id: finalId }, null, 2)}\n`);
-  await fsyncPath(partial);
+  await fsyncDirectory(partial);
   const published = await publish(folder, partial, finalId);
   if (published !== finalId) {
     // another writer took the name in between: keep the manifest's id true
     const file = path.join(folder, published, MANIFEST_FILE);
     await writeFileSynced(file, `${JSON.stringify({ ...manifest, id: published }, null, 2)}\n`);
   }
-  await fsyncPath(folder);
+  await fsyncDirectory(folder);
   return published;
 }
 
