@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type { DatabaseCredentials } from '../config/credentials';
-import { UsageError } from '../common/errors';
+import { UsageError, errorMessage } from '../common/errors';
 import { progressReporter, type ProgressListener } from '../operations/progress';
 import { DUMP_END_MARKER } from './dumpFormat';
 import { writeDump, type DumpOptions, type DumpResult } from './dumpWriter';
@@ -257,23 +257,64 @@ export async function deleteBackup(folder: string, id: string): Promise<void> {
   await fs.promises.rm(path.join(folder, id), { recursive: true, force: true });
 }
 
+export interface RetentionResult {
+  /** Ids of the backups deleted. */
+  deleted: string[];
+  /** One sentence per backup or leftover that could not be deleted; retention never fails the backup that preceded it. */
+  warnings: string[];
+}
+
+/**
+ * When anything in a folder last changed. A backup being written works deep
+ * inside its `.partial-…` folder (parts/, then the dump), which leaves the
+ * folder's own mtime at its creation.
+ */
+function lastWrittenMs(target: string): number {
+  try {
+    const stat = fs.statSync(target);
+    if (!stat.isDirectory()) return stat.mtimeMs;
+    return fs.readdirSync(target).reduce((newest, name) => Math.max(newest, lastWrittenMs(path.join(target, name))), stat.mtimeMs);
+  } catch (error) {
+    // it vanished while being looked at: whoever removed it is at work right now
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Date.now();
+    throw error;
+  }
+}
+
+const PARTIAL_MAX_IDLE_MS = 3_600_000;
+
 /**
  * Keeps the newest `keep` backups and deletes the older ones, but never the
  * newest verified backup (even when it is older than all kept ones). Leftover
- * `.partial-…` folders of interrupted backups older than an hour go too.
- * `protect` names backups still needed (a rollback's target while its safety
- * backup is taken). Returns the deleted ids.
+ * `.partial-…` folders of interrupted backups go once nothing in them has
+ * changed for an hour. `protect` names backups still needed (a rollback's
+ * target while its safety backup is taken). What cannot be deleted is
+ * reported in `warnings`, not thrown.
  */
-export async function applyRetention(folder: string, keep: number, protect: readonly string[] = []): Promise<string[]> {
+export async function applyRetention(folder: string, keep: number, protect: readonly string[] = []): Promise<RetentionResult> {
   if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`Retention must keep at least 1 backup, not ${keep}.`);
+  const warnings: string[] = [];
   const backups = listBackups(folder);
   const newestVerified = backups.find((b) => b.verified);
   const doomed = backups.slice(keep).filter((b) => b !== newestVerified && !protect.includes(b.id));
-  for (const backup of doomed) await fs.promises.rm(backup.path, { recursive: true, force: true });
-  const hourAgo = Date.now() - 3_600_000;
-  for (const entry of fs.existsSync(folder) ? fs.readdirSync(folder) : []) {
-    const full = path.join(folder, entry);
-    if (entry.startsWith(PARTIAL_PREFIX) && fs.statSync(full).mtimeMs < hourAgo) await fs.promises.rm(full, { recursive: true, force: true });
+  const deleted: string[] = [];
+  for (const backup of doomed) {
+    try {
+      await fs.promises.rm(backup.path, { recursive: true, force: true });
+      deleted.push(backup.id);
+    } catch (error) {
+      warnings.push(`Could not delete the old backup ${backup.path} (${errorMessage(error)}); delete it by hand.`);
+    }
   }
-  return doomed.map((b) => b.id);
+  const idleSince = Date.now() - PARTIAL_MAX_IDLE_MS;
+  for (const entry of fs.existsSync(folder) ? fs.readdirSync(folder) : []) {
+    if (!entry.startsWith(PARTIAL_PREFIX)) continue;
+    const full = path.join(folder, entry);
+    try {
+      if (lastWrittenMs(full) < idleSince) await fs.promises.rm(full, { recursive: true, force: true });
+    } catch (error) {
+      warnings.push(`Could not clear ${full}, left by an interrupted backup (${errorMessage(error)}); delete it by hand.`);
+    }
+  }
+  return { deleted, warnings };
 }

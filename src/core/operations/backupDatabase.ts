@@ -1,11 +1,11 @@
 import type Docker from 'dockerode';
-import { ConfigError } from '../common/errors';
+import { ConfigError, errorMessage } from '../common/errors';
 import { databaseCredentials, type DatabaseConfig, type DualEnvConfig, type Environment, type SecretSource } from '../config';
 import { applyRetention, createBackup, type BackupRecord, type DatabaseCredentials, type DumpOptions } from '../database';
 import { liveCommit } from './history';
 import { liveImages } from './liveImages';
 import { builtServices } from './operationContext';
-import type { ProgressListener } from './progress';
+import { progressReporter, type ProgressListener } from './progress';
 
 export interface BackupDatabaseDeps {
   config: DualEnvConfig;
@@ -60,6 +60,17 @@ async function runningImages(deps: BackupDatabaseDeps): Promise<Record<string, s
   }
 }
 
+/** Applies retention after a backup; a failure there is said, never thrown: the backup it follows is verified and kept. */
+async function retain(folder: string, keep: number, protect: readonly string[] | undefined, onProgress?: ProgressListener): Promise<void> {
+  const report = progressReporter(onProgress);
+  try {
+    const { warnings } = await applyRetention(folder, keep, protect);
+    for (const warning of warnings) report.done('retention', warning);
+  } catch (error) {
+    report.done('retention', `Old backups in ${folder} were not pruned (${errorMessage(error)}); the new backup is kept.`);
+  }
+}
+
 /** Backs up an environment's database into its backups folder, then applies its retention. */
 export async function backupDatabase(
   deps: BackupDatabaseDeps,
@@ -80,6 +91,6 @@ export async function backupDatabase(
     signal,
     onProgress,
   );
-  if (input.retention !== false) await applyRetention(deps.environment.backups.folder, deps.environment.backups.retention, input.keep);
+  if (input.retention !== false) await retain(deps.environment.backups.folder, deps.environment.backups.retention, input.keep, onProgress);
   return record;
 }
