@@ -264,6 +264,7 @@ export async function restoreBackup(
       actual = await tableChecksums(deps.credentials, scratch, {
         parallel: Math.max(1, deps.parallel ?? 3),
         checksumAlgorithm: manifest.checksumAlgorithm,
+        signal,
         onRows: (rows) => { checkedRows += rows; report.running('check', `${formatCount(checkedRows)} of ${formatCount(totalRows)} rows checked`, checkedRows / Math.max(1, totalRows)); },
       });
     }

@@ -1,16 +1,19 @@
-// A cancel during a restore: once the swap has begun it no longer applies, and
-// a failure after the tables moved says where they are instead of claiming
-// the target was left unchanged.
+// A cancel during a restore: while the restored rows are being checked it
+// stops at once and leaves the target as it was; once the swap has begun it
+// no longer applies, and a failure after the tables moved says where they are
+// instead of claiming the target was left unchanged.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isCancelled } from '../../../src/core/common/errors';
 import { DatabaseError, createBackup, restoreBackup, tableChecksums, type BackupRecord, type TableSummary } from '../../../src/core/database';
+import type { ProgressEvent } from '../../../src/core/operations/progress';
 import { adminConnection, dropDatabases, never, recreateDatabase, runSql, startDatabaseRig, tempFolder, type DatabaseRig } from './helpers';
 
 const SOURCE = 'dualenv_rc_source';
 const TARGET = 'dualenv_rc_target';
-const ROWS = 2_000;
+const ROWS = 200_000;
 
 describe('cancelling a restore', () => {
   let db: DatabaseRig;
@@ -50,6 +53,36 @@ describe('cancelling a restore', () => {
     await dropHelpers();
     await dropDatabases(db.root(SOURCE), SOURCE, TARGET);
     fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('stops checking the rows of a dump without a parts index as soon as it is cancelled', async () => {
+    // a manifest without the parts index: the dump loads front to back, then a separate step checks every row
+    const legacyId = '20000101-000001';
+    const dir = path.join(folder, legacyId);
+    fs.cpSync(backup.path, dir, { recursive: true });
+    const manifestFile = path.join(dir, 'manifest.json');
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+    delete manifest.dump.parts;
+    fs.writeFileSync(manifestFile, JSON.stringify({ ...manifest, id: legacyId }));
+
+    const controller = new AbortController();
+    const events: ProgressEvent[] = [];
+    try {
+      await assert.rejects(
+        restoreBackup({ credentials: db.root(TARGET), folder }, { backupId: legacyId, safetyBackup: false }, controller.signal, (event) => {
+          events.push(event);
+          if (event.step === 'check' && /rows checked/.test(event.message ?? '')) controller.abort();
+        }),
+        (error: Error) => isCancelled(error) && error.message.includes(`${TARGET} was left unchanged`),
+      );
+      const checks = events.filter((e) => e.step === 'check');
+      assert.ok(checks.some((e) => /rows checked/.test(e.message ?? '')), 'the cancel came while rows were being checked');
+      assert.ok(checks.every((e) => e.state === 'running' && (e.fraction ?? 0) < 1), `the check stopped before its end: ${JSON.stringify(checks.at(-1))}`);
+      assert.deepEqual(await tableChecksums(db.root(TARGET), TARGET), targetBefore);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      await dropHelpers();
+    }
   });
 
   it('reports where the tables are, not a cancel, when the swap it no longer stops fails after moving them', async () => {
