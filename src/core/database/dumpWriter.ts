@@ -243,6 +243,7 @@ export async function writeDump(
           const result = await streamTableRows(connection, table, {
             output: out,
             maxStatementBytes: options.maxStatementBytes,
+            signal,
             onProgress: (rows, bytes) => { progress.rows += rows; progress.bytes += bytes; report(); },
           });
           summaries[index] = { name: table.name, ...result };

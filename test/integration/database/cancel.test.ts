@@ -1,7 +1,8 @@
-// A cancel during a restore: while the restored rows are being checked it
-// stops at once and leaves the target as it was; once the swap has begun it
-// no longer applies, and a failure after the tables moved says where they are
-// instead of claiming the target was left unchanged.
+// A cancel stops a backup in the middle of a table, and a restore while the
+// restored rows are being checked, leaving the target as it was; once a
+// restore's swap has begun it no longer applies, and a failure after the
+// tables moved says where they are instead of claiming the target was left
+// unchanged.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +16,7 @@ const SOURCE = 'dualenv_rc_source';
 const TARGET = 'dualenv_rc_target';
 const ROWS = 200_000;
 
-describe('cancelling a restore', () => {
+describe('cancelling a backup or a restore', () => {
   let db: DatabaseRig;
   let folder: string;
   let backup: BackupRecord;
@@ -53,6 +54,26 @@ describe('cancelling a restore', () => {
     await dropHelpers();
     await dropDatabases(db.root(SOURCE), SOURCE, TARGET);
     fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('stops a backup in the middle of a table', async () => {
+    const cancelFolder = tempFolder('backup-cancel');
+    const controller = new AbortController();
+    const events: ProgressEvent[] = [];
+    try {
+      await assert.rejects(
+        createBackup({ credentials: db.root(SOURCE), folder: cancelFolder, dump: { parallel: 1 } }, { environment: 'staging' }, controller.signal, (event) => {
+          events.push(event);
+          if (event.step === 'backup' && /· [1-9][\d,]* rows/.test(event.message ?? '')) controller.abort();
+        }),
+        (error: Error) => isCancelled(error) && /no backup was kept/.test(error.message),
+      );
+      assert.ok(controller.signal.aborted, 'the cancel came while rows were being read');
+      assert.ok(!events.some((e) => /^1\/1 tables/.test(e.message ?? '')), 'the table was not read to its end');
+      assert.deepEqual(fs.readdirSync(cancelFolder), [], 'not even a partial folder is left');
+    } finally {
+      fs.rmSync(cancelFolder, { recursive: true, force: true });
+    }
   });
 
   it('stops checking the rows of a dump without a parts index as soon as it is cancelled', async () => {
