@@ -5,10 +5,11 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type { DatabaseCredentials } from '../config/credentials';
-import { UsageError } from '../common/errors';
+import { UsageError, errorMessage } from '../common/errors';
 import { progressReporter, type ProgressListener } from '../operations/progress';
 import { DUMP_END_MARKER } from './dumpFormat';
 import { writeDump, type DumpOptions, type DumpResult } from './dumpWriter';
+import { fsyncDirectory } from './directorySync';
 import { BackupCorruptError, BackupNotFoundError } from './errors';
 import {
   BACKUP_ID, CHECKSUM_ALGORITHM, DUMP_FILE, MANIFEST_FILE, backupIdFor, compareNewestFirst, readRecord,
@@ -21,7 +22,7 @@ export interface BackupDeps {
   /** The environment's backups folder (`backups/<environment>`). */
   folder: string;
   now?: () => Date;
-  dump?: Omit<DumpOptions, 'onProgress'>;
+  dump?: Omit<DumpOptions, 'onProgress' | 'onNote'>;
 }
 
 export interface BackupInput {
@@ -32,15 +33,6 @@ export interface BackupInput {
 }
 
 const PARTIAL_PREFIX = '.partial-';
-
-async function fsyncPath(target: string): Promise<void> {
-  const handle = await fs.promises.open(target, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 export async function sha256Of(file: string): Promise<string> {
   const hash = crypto.createHash('sha256');
@@ -131,6 +123,7 @@ export async function createBackup(
         const fraction = p.estimatedRows > 0 ? Math.min(0.99, p.rows / p.estimatedRows) : p.tablesDone / Math.max(1, p.tablesTotal);
         report.running('backup', `${p.tablesDone}/${p.tablesTotal} tables · ${formatCount(p.rows)} rows · ${formatBytes(p.bytes)} · ${formatRate(p.bytes, now - startedMs)}`, fraction);
       },
+      onNote: (message) => report.running('backup', message),
     });
     report.running('backup', 'Writing and verifying dump.sql.gz…', 0.99);
     const dumpFile = path.join(partial, DUMP_FILE);
@@ -175,14 +168,14 @@ async function publishWithManifest(folder: string, partial: string, id: string, 
   let finalId = id;
   for (let n = 2; fs.existsSync(path.join(folder, finalId)); n++) finalId = `${id}-${n}`;
   await writeFileSynced(path.join(partial, MANIFEST_FILE), `${JSON.stringify({ ...manifest, id: finalId }, null, 2)}\n`);
-  await fsyncPath(partial);
+  await fsyncDirectory(partial);
   const published = await publish(folder, partial, finalId);
   if (published !== finalId) {
     // another writer took the name in between: keep the manifest's id true
     const file = path.join(folder, published, MANIFEST_FILE);
     await writeFileSynced(file, `${JSON.stringify({ ...manifest, id: published }, null, 2)}\n`);
   }
-  await fsyncPath(folder);
+  await fsyncDirectory(folder);
   return published;
 }
 
@@ -264,23 +257,64 @@ export async function deleteBackup(folder: string, id: string): Promise<void> {
   await fs.promises.rm(path.join(folder, id), { recursive: true, force: true });
 }
 
+export interface RetentionResult {
+  /** Ids of the backups deleted. */
+  deleted: string[];
+  /** One sentence per backup or leftover that could not be deleted; retention never fails the backup that preceded it. */
+  warnings: string[];
+}
+
+/**
+ * When anything in a folder last changed. A backup being written works deep
+ * inside its `.partial-…` folder (parts/, then the dump), which leaves the
+ * folder's own mtime at its creation.
+ */
+function lastWrittenMs(target: string): number {
+  try {
+    const stat = fs.statSync(target);
+    if (!stat.isDirectory()) return stat.mtimeMs;
+    return fs.readdirSync(target).reduce((newest, name) => Math.max(newest, lastWrittenMs(path.join(target, name))), stat.mtimeMs);
+  } catch (error) {
+    // it vanished while being looked at: whoever removed it is at work right now
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Date.now();
+    throw error;
+  }
+}
+
+const PARTIAL_MAX_IDLE_MS = 3_600_000;
+
 /**
  * Keeps the newest `keep` backups and deletes the older ones, but never the
  * newest verified backup (even when it is older than all kept ones). Leftover
- * `.partial-…` folders of interrupted backups older than an hour go too.
- * `protect` names backups still needed (a rollback's target while its safety
- * backup is taken). Returns the deleted ids.
+ * `.partial-…` folders of interrupted backups go once nothing in them has
+ * changed for an hour. `protect` names backups still needed (a rollback's
+ * target while its safety backup is taken). What cannot be deleted is
+ * reported in `warnings`, not thrown.
  */
-export async function applyRetention(folder: string, keep: number, protect: readonly string[] = []): Promise<string[]> {
+export async function applyRetention(folder: string, keep: number, protect: readonly string[] = []): Promise<RetentionResult> {
   if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`Retention must keep at least 1 backup, not ${keep}.`);
+  const warnings: string[] = [];
   const backups = listBackups(folder);
   const newestVerified = backups.find((b) => b.verified);
   const doomed = backups.slice(keep).filter((b) => b !== newestVerified && !protect.includes(b.id));
-  for (const backup of doomed) await fs.promises.rm(backup.path, { recursive: true, force: true });
-  const hourAgo = Date.now() - 3_600_000;
-  for (const entry of fs.existsSync(folder) ? fs.readdirSync(folder) : []) {
-    const full = path.join(folder, entry);
-    if (entry.startsWith(PARTIAL_PREFIX) && fs.statSync(full).mtimeMs < hourAgo) await fs.promises.rm(full, { recursive: true, force: true });
+  const deleted: string[] = [];
+  for (const backup of doomed) {
+    try {
+      await fs.promises.rm(backup.path, { recursive: true, force: true });
+      deleted.push(backup.id);
+    } catch (error) {
+      warnings.push(`Could not delete the old backup ${backup.path} (${errorMessage(error)}); delete it by hand.`);
+    }
   }
-  return doomed.map((b) => b.id);
+  const idleSince = Date.now() - PARTIAL_MAX_IDLE_MS;
+  for (const entry of fs.existsSync(folder) ? fs.readdirSync(folder) : []) {
+    if (!entry.startsWith(PARTIAL_PREFIX)) continue;
+    const full = path.join(folder, entry);
+    try {
+      if (lastWrittenMs(full) < idleSince) await fs.promises.rm(full, { recursive: true, force: true });
+    } catch (error) {
+      warnings.push(`Could not clear ${full}, left by an interrupted backup (${errorMessage(error)}); delete it by hand.`);
+    }
+  }
+  return { deleted, warnings };
 }

@@ -276,7 +276,7 @@ export async function loadDumpByParts(
     if (table.deferredKeys.length > 0) await connection.query(addKeysStatement(quoteIdentifier(table.name), table.deferredKeys));
     const [info] = await readTables(connection, database, table.name);
     if (!info) throw new BackupCorruptError(`The dump's part for table ${table.name} did not create it; the backup was not restored.`);
-    tables.push({ name: info.name, ...await streamTableRows(connection, info, { checksumAlgorithm }) });
+    tables.push({ name: info.name, ...await streamTableRows(connection, info, { checksumAlgorithm, signal }) });
   };
   await Promise.all(connections.map(async (connection) => {
     try {

@@ -37,6 +37,8 @@ export interface DumpOptions {
   /** A table's SQL is cut into gzip members of about this many bytes (default 8 MB), for a restore to load on several connections. */
   chunkBytes?: number;
   onProgress?: (progress: DumpProgress) => void;
+  /** A sentence for people when the dump does something other than asked (one connection instead of several). */
+  onNote?: (message: string) => void;
 }
 
 export interface DumpResult {
@@ -111,14 +113,40 @@ async function startSnapshot(connection: Connection): Promise<void> {
 }
 
 /**
+ * How long the parallel dump's LOCK TABLES may wait behind an open write
+ * transaction. While it waits, every new write to those tables queues behind
+ * it, so on a busy production database it must give up quickly rather than
+ * stall the application.
+ */
+const SNAPSHOT_LOCK_WAIT_SECONDS = 3;
+
+/** MariaDB's ER_LOCK_WAIT_TIMEOUT: a lock was not granted within lock_wait_timeout. */
+const LOCK_WAIT_TIMEOUT = 1205;
+
+/** MariaDB's ER_TABLE_DEF_CHANGED: a table was created or rebuilt after the snapshot began. */
+const TABLE_DEFINITION_CHANGED = 1412;
+
+function serverErrorIs(error: unknown, errno: number): boolean {
+  return (error as { errno?: unknown } | undefined)?.errno === errno;
+}
+
+/**
  * Opens `count` connections whose snapshots all see the same data. One
  * connection needs nothing more. Several start their snapshots while another
  * connection holds `LOCK TABLES … READ` on every table of the database: no
  * write can commit meanwhile, so the snapshots are identical. (FLUSH TABLES
  * WITH READ LOCK would do too, but needs the global RELOAD privilege the
  * application user does not have; LOCK TABLES needs only rights on the database.)
+ * When the lock is denied or not granted within a few seconds, one connection
+ * dumps everything: slower, but consistent and without holding up writes.
  */
-async function openSnapshots(credentials: DatabaseCredentials, tables: readonly TableInfo[], count: number, opened: Connection[]): Promise<Connection[]> {
+async function openSnapshots(
+  credentials: DatabaseCredentials,
+  tables: readonly TableInfo[],
+  count: number,
+  opened: Connection[],
+  onNote: (message: string) => void,
+): Promise<Connection[]> {
   const workers: Connection[] = [];
   for (let i = 0; i < count; i++) {
     const connection = await openConnection(credentials);
@@ -131,12 +159,16 @@ async function openSnapshots(credentials: DatabaseCredentials, tables: readonly 
   }
   const locker = await openConnection(credentials);
   opened.push(locker);
-  await locker.query('SET SESSION lock_wait_timeout = 60');
+  await locker.query(`SET SESSION lock_wait_timeout = ${SNAPSHOT_LOCK_WAIT_SECONDS}`);
   try {
     await locker.query(`LOCK TABLES ${tables.map((t) => `${quoteIdentifier(t.name)} READ`).join(', ')}`);
   } catch (error) {
-    // without the LOCK TABLES privilege the snapshots could differ: one connection it is
-    if (!/denied/i.test(safeMessage(error))) throw error;
+    // without the lock the snapshots could differ: one connection it is
+    const busy = serverErrorIs(error, LOCK_WAIT_TIMEOUT);
+    if (!busy && !/denied/i.test(safeMessage(error))) throw error;
+    if (busy) {
+      onNote(`An open transaction kept the tables of ${credentials.database} busy for ${SNAPSHOT_LOCK_WAIT_SECONDS} s; dumping on one connection instead of ${count}, so writes to it are not held up.`);
+    }
     await closeQuietly(locker);
     for (const extra of workers.slice(1)) await closeQuietly(extra);
     await startSnapshot(workers[0]);
@@ -170,10 +202,12 @@ export async function writeDump(
     const first = await openConnection(credentials);
     opened.push(first);
     const [{ version }] = await rowsOf<{ version: string }>(first, 'SELECT VERSION() AS version');
-    const tables = await readTables(first, credentials.database);
-    const parallel = Math.max(1, Math.min(options.parallel ?? 2, tables.length || 1));
+    const listed = await readTables(first, credentials.database);
+    const parallel = Math.max(1, Math.min(options.parallel ?? 2, listed.length || 1));
     await closeQuietly(first);
-    const workers = await openSnapshots(credentials, tables, parallel, opened);
+    const workers = await openSnapshots(credentials, listed, parallel, opened, options.onNote ?? (() => undefined));
+    // a table created since the first list was read is in the snapshot: the list read inside it has it too
+    const tables = await readTables(workers[0], credentials.database);
     const objects = await readSchemaObjects(workers[0], credentials.database);
     const sequences = await readSequences(workers[0], credentials.database);
 
@@ -191,9 +225,14 @@ export async function writeDump(
     const report = () => options.onProgress?.({ ...progress });
     const summaries: TableSummary[] = new Array(tables.length);
     // biggest tables first, so the parallel connections finish close together
-    const queue = tables.map((table, index) => ({ table, index })).sort((a, b) => b.table.estimatedBytes - a.table.estimatedBytes);
+    const items = tables.map((table, index) => ({ table, index })).sort((a, b) => b.table.estimatedBytes - a.table.estimatedBytes);
+    // the lock held only the listed tables still while the snapshots opened; a newer one may differ between them, so one snapshot dumps all such
+    const locked = new Set(listed.map((t) => t.name));
+    const unlocked = items.filter(({ table }) => workers.length > 1 && !locked.has(table.name));
+    const queue = items.filter((item) => !unlocked.includes(item));
+    const next = (connection: Connection) => (connection === workers[0] ? unlocked.shift() : undefined) ?? queue.shift();
     const work = async (connection: Connection) => {
-      for (let item = queue.shift(); item; item = queue.shift()) {
+      for (let item = next(connection); item; item = next(connection)) {
         const { table, index } = item;
         if (signal.aborted) throw new CancelledError();
         const create = await showCreateTable(connection, table.name);
@@ -204,6 +243,7 @@ export async function writeDump(
           const result = await streamTableRows(connection, table, {
             output: out,
             maxStatementBytes: options.maxStatementBytes,
+            signal,
             onProgress: (rows, bytes) => { progress.rows += rows; progress.bytes += bytes; report(); },
           });
           summaries[index] = { name: table.name, ...result };
@@ -230,6 +270,9 @@ export async function writeDump(
   } catch (error) {
     if (signal.aborted) throw new CancelledError('Backup cancelled; no backup was kept.');
     if (error instanceof CancelledError || error instanceof DatabaseError) throw error;
+    if (serverErrorIs(error, TABLE_DEFINITION_CHANGED)) {
+      throw new DatabaseError(`Backup of ${credentials.database} on ${describeServer(credentials)} failed: a table was created or altered while the backup read the database; run the backup again once no migration is running.`, { cause: error });
+    }
     throw new DatabaseError(`Backup of ${credentials.database} on ${describeServer(credentials)} failed: ${safeMessage(error, credentials)}.`, { cause: error });
   } finally {
     stopAbort();

@@ -1,4 +1,6 @@
-export { applyRetention, assertRestorable, createBackup, deleteBackup, findBackup, listBackups, verifyBackup, type BackupDeps, type BackupInput, type VerifyResult } from './backupStore';
+export {
+  applyRetention, assertRestorable, createBackup, deleteBackup, findBackup, listBackups, verifyBackup, type BackupDeps, type BackupInput, type RetentionResult, type VerifyResult,
+} from './backupStore';
 export { BackupCorruptError, BackupNotFoundError, DatabaseError, RestoreVerificationError } from './errors';
 export { type BackupManifest, type BackupRecord } from './manifest';
 export { restoreBackup, type RestoreDeps, type RestoreInput, type RestoreResult } from './restore';

@@ -25,7 +25,7 @@ export interface RestoreDeps {
   environment?: string;
   /** Connections that load rows at once (default 3). */
   parallel?: number;
-  dump?: Omit<DumpOptions, 'onProgress'>;
+  dump?: Omit<DumpOptions, 'onProgress' | 'onNote'>;
 }
 
 export interface RestoreInput {
@@ -204,6 +204,8 @@ export async function restoreBackup(
   const stopAbort = abortWith(signal, () => opened);
   let scratch: string | undefined;
   let admin: Connection | undefined;
+  // once set, a cancel no longer stops the restore, and the target may already hold the backup's tables
+  let swapBegun = false;
   try {
     admin = await openConnection(deps.credentials, { database: null });
     opened.push(admin);
@@ -262,6 +264,7 @@ export async function restoreBackup(
       actual = await tableChecksums(deps.credentials, scratch, {
         parallel: Math.max(1, deps.parallel ?? 3),
         checksumAlgorithm: manifest.checksumAlgorithm,
+        signal,
         onRows: (rows) => { checkedRows += rows; report.running('check', `${formatCount(checkedRows)} of ${formatCount(totalRows)} rows checked`, checkedRows / Math.max(1, totalRows)); },
       });
     }
@@ -275,6 +278,7 @@ export async function restoreBackup(
 
     // from here on a cancel would only risk leaving the swap half-reported: it runs to its end
     stopAbort();
+    swapBegun = true;
     report.running('swap', `Swapping the restored tables into ${target}…`);
     const targetConnection = await openConnection(deps.credentials, { database: target });
     opened.push(targetConnection);
@@ -290,8 +294,10 @@ export async function restoreBackup(
     }
     return { backupId: input.backupId, database: target, tables: manifest.tables.length, rows: totalRows, safetyBackup, durationMs: Date.now() - started };
   } catch (error) {
-    if (scratch && admin && !signal.aborted) await admin.query(`DROP DATABASE IF EXISTS ${q(scratch)}`).catch(() => undefined);
-    if (signal.aborted) throw new CancelledError(`Restore of ${input.backupId} cancelled; ${target} was left unchanged.`);
+    // a cancel before the swap destroyed the connections and is what stopped the restore; during the swap it did neither
+    const cancelled = signal.aborted && !swapBegun;
+    if (scratch && admin && !cancelled) await admin.query(`DROP DATABASE IF EXISTS ${q(scratch)}`).catch(() => undefined);
+    if (cancelled) throw new CancelledError(`Restore of ${input.backupId} cancelled; ${target} was left unchanged.`);
     if (error instanceof Error && 'exitCode' in error) throw error;
     throw new DatabaseError(`Restore of ${input.backupId} into ${target} on ${describeServer(deps.credentials)} failed: ${safeMessage(error, deps.credentials)}; ${target} was left unchanged.`, { cause: error });
   } finally {

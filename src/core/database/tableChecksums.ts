@@ -1,5 +1,6 @@
 import type { DatabaseCredentials } from '../config/credentials';
-import { closeQuietly, destroyQuietly, openConnection, type Connection } from './connection';
+import { CancelledError } from '../common/errors';
+import { abortWith, closeQuietly, destroyQuietly, openConnection, type Connection } from './connection';
 import type { TableSummary } from './dumpWriter';
 import { readTables } from './schema';
 import { streamTableRows } from './tableRows';
@@ -8,16 +9,22 @@ import { streamTableRows } from './tableRows';
  * Row count and content checksum of every base table of a database, computed
  * exactly as a backup computes them for its manifest (under the manifest's
  * `checksumAlgorithm` when given, else the current one), on `parallel`
- * connections (each in a consistent snapshot).
+ * connections (each in a consistent snapshot). A `signal` that fires stops the
+ * reading at once with a CancelledError.
  */
 export async function tableChecksums(
   credentials: DatabaseCredentials,
   database: string,
-  options: { parallel?: number; onRows?: (rows: number) => void; checksumAlgorithm?: string } = {},
+  options: { parallel?: number; onRows?: (rows: number) => void; checksumAlgorithm?: string; signal?: AbortSignal } = {},
 ): Promise<TableSummary[]> {
+  const { signal } = options;
   const connections: Connection[] = [];
+  const stopAbort = signal ? abortWith(signal, () => connections) : () => undefined;
+  const checkCancelled = () => { if (signal?.aborted) throw new CancelledError(); };
   try {
     for (let i = 0; i < Math.max(1, options.parallel ?? 1); i++) {
+      // a connection opened after the abort would not be destroyed by it
+      checkCancelled();
       const connection = await openConnection(credentials, { database });
       connections.push(connection);
       await connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');
@@ -27,13 +34,19 @@ export async function tableChecksums(
     let next = 0;
     await Promise.all(connections.map(async (connection) => {
       for (let index = next++; index < tables.length; index = next++) {
-        const result = await streamTableRows(connection, tables[index], { onProgress: (rows) => options.onRows?.(rows), checksumAlgorithm: options.checksumAlgorithm });
+        checkCancelled();
+        const result = await streamTableRows(connection, tables[index], { onProgress: (rows) => options.onRows?.(rows), checksumAlgorithm: options.checksumAlgorithm, signal });
         results[index] = { name: tables[index].name, ...result };
       }
     }));
     for (const connection of connections) await closeQuietly(connection);
     return results;
+  } catch (error) {
+    // the abort destroyed the connections: their errors only say that
+    checkCancelled();
+    throw error;
   } finally {
+    stopAbort();
     for (const connection of connections) destroyQuietly(connection);
   }
 }

@@ -1,3 +1,4 @@
+import { CancelledError } from '../common/errors';
 import { coreOf, type Connection } from './connection';
 import { CHECKSUM_ALGORITHM, OrderedChecksum, RowHashSum, checksumsInKeyOrder } from './contentChecksum';
 import { insertPrefix } from './dumpFormat';
@@ -27,6 +28,12 @@ export interface TableRowsOptions {
   onProgress?: (rows: number, bytes: number) => void;
   /** The manifest's checksum algorithm (default: the current one); a restore passes the backup's. */
   checksumAlgorithm?: string;
+  /**
+   * Stops the read at the next row once it fires. Destroying the connection is
+   * not enough: mysql2 only half-closes the socket, and the server sends the
+   * rest of the result set regardless.
+   */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_STATEMENT_BYTES = 1 << 20;
@@ -52,7 +59,7 @@ function selectValues(table: TableInfo, keyOrder = false): string {
  * bounded whatever the table or row size.
  */
 export async function streamTableRows(connection: Connection, table: TableInfo, options: TableRowsOptions = {}): Promise<TableRowsResult> {
-  const { output, onProgress } = options;
+  const { output, onProgress, signal } = options;
   const maxStatement = options.maxStatementBytes ?? DEFAULT_STATEMENT_BYTES;
   const core = coreOf(connection);
   const kinds = table.columns.map((c) => c.kind);
@@ -83,6 +90,7 @@ export async function streamTableRows(connection: Connection, table: TableInfo, 
   };
 
   const rows = await readRawRows(core, selectValues(table, keyOrder), width, (buffer, starts, ends, rowStart, rowEnd) => {
+    if (signal?.aborted) throw new CancelledError();
     if (ordered) {
       ordered.addRow(buffer, rowStart, rowEnd);
       // a table checked in key order needs no SQL unless the rows are being dumped

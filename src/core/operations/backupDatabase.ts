@@ -1,18 +1,18 @@
 import type Docker from 'dockerode';
-import { ConfigError } from '../common/errors';
+import { ConfigError, errorMessage } from '../common/errors';
 import { assertIsolated, databaseCredentials, type DatabaseConfig, type DualEnvConfig, type Environment, type SecretSource } from '../config';
 import { applyRetention, createBackup, type BackupRecord, type DatabaseCredentials, type DumpOptions } from '../database';
 import { liveCommit } from './history';
 import { liveImages } from './liveImages';
 import { withLock } from './lock';
 import { builtServices } from './operationContext';
-import type { ProgressListener } from './progress';
+import { progressReporter, type ProgressListener } from './progress';
 
 export interface BackupDatabaseDeps {
   config: DualEnvConfig;
   environment: Environment;
   secrets?: SecretSource;
-  dump?: Omit<DumpOptions, 'onProgress'>;
+  dump?: Omit<DumpOptions, 'onProgress' | 'onNote'>;
   /** The environment's engine: without `images`, the ids of the images running now are recorded, so a rollback to this backup can bring them back. */
   docker?: Docker;
 }
@@ -61,6 +61,17 @@ async function runningImages(deps: BackupDatabaseDeps): Promise<Record<string, s
   }
 }
 
+/** Applies retention after a backup; a failure there is said, never thrown: the backup it follows is verified and kept. */
+async function retain(folder: string, keep: number, protect: readonly string[] | undefined, onProgress?: ProgressListener): Promise<void> {
+  const report = progressReporter(onProgress);
+  try {
+    const { warnings } = await applyRetention(folder, keep, protect);
+    for (const warning of warnings) report.done('retention', warning);
+  } catch (error) {
+    report.done('retention', `Old backups in ${folder} were not pruned (${errorMessage(error)}); the new backup is kept.`);
+  }
+}
+
 /**
  * A backup asked for on its own (`dual-env backup`, Back Up Now): under the
  * environment's lock, since its retention could otherwise delete the backup a
@@ -97,6 +108,6 @@ export async function takeBackup(
     signal,
     onProgress,
   );
-  if (input.retention !== false) await applyRetention(deps.environment.backups.folder, deps.environment.backups.retention, input.keep);
+  if (input.retention !== false) await retain(deps.environment.backups.folder, deps.environment.backups.retention, input.keep, onProgress);
   return record;
 }

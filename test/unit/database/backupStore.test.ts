@@ -69,10 +69,45 @@ describe('backup store', () => {
     writeBackup('20250102-000000');
     writeBackup('20250103-000000', { verified: false });
     writeBackup('20250104-000000', { verified: false });
-    const deleted = await applyRetention(folder, 2);
+    const { deleted, warnings } = await applyRetention(folder, 2);
     assert.deepEqual(deleted, ['20250101-000000']);
+    assert.deepEqual(warnings, []);
     assert.deepEqual(listBackups(folder).map((b) => b.id), ['20250104-000000', '20250103-000000', '20250102-000000']);
     await assert.rejects(applyRetention(folder, 0), /at least 1/);
+  });
+
+  it('clears a partial folder only once nothing inside it has changed for an hour', async () => {
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    const age = (target: string) => fs.utimesSync(target, twoHoursAgo, twoHoursAgo);
+    // a backup still being written: its folders are old, the part it writes now is not
+    const writing = path.join(folder, '.partial-20250105-000000-aaa');
+    fs.mkdirSync(path.join(writing, 'parts'), { recursive: true });
+    fs.writeFileSync(path.join(writing, 'parts', '000001-000000.sql.gz'), 'rows');
+    age(path.join(writing, 'parts'));
+    age(writing);
+    const abandoned = path.join(folder, '.partial-20250104-000000-bbb');
+    fs.mkdirSync(path.join(abandoned, 'parts'), { recursive: true });
+    fs.writeFileSync(path.join(abandoned, 'parts', '000001-000000.sql.gz'), 'rows');
+    for (const target of [path.join(abandoned, 'parts', '000001-000000.sql.gz'), path.join(abandoned, 'parts'), abandoned]) age(target);
+    const fresh = path.join(folder, '.partial-20250106-000000-ccc');
+    fs.mkdirSync(fresh);
+
+    const { warnings } = await applyRetention(folder, 1);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(fs.readdirSync(folder).sort(), ['.partial-20250105-000000-aaa', '.partial-20250106-000000-ccc']);
+  });
+
+  it('reports what it cannot clear instead of failing', { skip: process.platform === 'win32' && 'symlinks need extra rights on Windows' }, async () => {
+    writeBackup('20250101-000000');
+    writeBackup('20250102-000000');
+    // a partial folder that cannot be looked into (a link to itself: ELOOP)
+    const broken = path.join(folder, '.partial-20250103-000000-loop');
+    fs.symlinkSync(broken, broken);
+    const { deleted, warnings } = await applyRetention(folder, 1);
+    assert.deepEqual(deleted, ['20250101-000000'], 'the rest of the retention still runs');
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /^Could not clear .*\.partial-20250103-000000-loop, left by an interrupted backup \(.*ELOOP.*\); delete it by hand\.$/);
+    assert.deepEqual(listBackups(folder).map((b) => b.id), ['20250102-000000']);
   });
 
   it('deletes one backup by id', async () => {
