@@ -32,9 +32,24 @@ const SESSION_SET = /^(SET\s|\/\*!\d+\s+SET\s)/i;
 const CREATE_TABLE = /^CREATE\s+TABLE\s/i;
 const OBJECT = /^(SET\s+SESSION\s+SQL_MODE\s*=|DROP\s+(VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT)\s|CREATE\s+(OR\s+REPLACE\s+)?(ALGORITHM|DEFINER|SQL\s+SECURITY|VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT|AGGREGATE)\b)/i;
 
-/** Runs a statement from the dump; an INSERT of Dual Env's own dump goes as the bytes it was read as. */
-function runStatement(connection: Connection, statement: Statement): Promise<unknown> {
-  return typeof statement === 'string' ? connection.query(statement) : queryBytes(connection, statement);
+const DEADLOCK = 1213;
+const DEADLOCK_RETRIES = 5;
+
+/**
+ * Runs a statement from the dump; an INSERT of Dual Env's own dump goes as the
+ * bytes it was read as. Connections loading one table side by side can
+ * deadlock on a unique index's gap locks; InnoDB then rolls the (autocommitted)
+ * statement back whole, so running it again is safe.
+ */
+export async function runStatement(connection: Connection, statement: Statement): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await (typeof statement === 'string' ? connection.query(statement) : queryBytes(connection, statement));
+    } catch (error) {
+      if ((error as { errno?: number }).errno !== DEADLOCK || !statementIs(INSERT, statement) || attempt >= DEADLOCK_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
+  }
 }
 
 /** Whether a statement of the dump matches `pattern` (an own INSERT as bytes is an INSERT and nothing else). */
