@@ -1,4 +1,4 @@
-import { CommandFailedError, DualEnvError, errorMessage } from '../common/errors';
+import { CommandFailedError, errorMessage } from '../common/errors';
 import { compactTimestamp } from '../common/time';
 import { buildServices, ensureServicesUp, recreateServices } from '../compose/composeRunner';
 import { commitAll, createTag, hasRemote, productionTagName, pushBranchAndTag } from '../git';
@@ -8,9 +8,11 @@ import { preflightProduction, type DeployPlan } from './deployPreflight';
 import { appendHistory, liveCommit, newRecord, type HistoryOutcome } from './history';
 import { builtImages, liveImages, pruneRollbackTags, restoreImageNames, tagForRollback } from './liveImages';
 import { acquireLock } from './lock';
-import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, targetFor, type OperationDeps } from './operationContext';
+import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, targetFor, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener } from './progress';
 import { HealthGateError, waitForHealth } from './waitForHealth';
+
+export { ProductionChangedError } from './operationContext';
 
 export interface DeployProductionOptions {
   /** Environment name; default the production one. */
@@ -39,16 +41,6 @@ export interface DeployResult {
   url?: string;
   /** For rolled-back and failed: what went wrong, in one sentence. */
   error?: string;
-}
-
-/** A production deploy that failed once its containers were being replaced: production may run the new version, or nothing. */
-export class ProductionChangedError extends DualEnvError {
-  readonly exitCode = 1;
-  /** Marks the error across bundles (extension.js and engine.js each hold their own copy of this class). */
-  readonly productionChanged = true;
-  constructor(message: string, readonly backupId: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /** Drops rollback tags no retained backup of any environment can bring back; never fails the deploy. */

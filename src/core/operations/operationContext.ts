@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { CancelledError, UsageError } from '../common/errors';
+import { CancelledError, DualEnvError, UsageError } from '../common/errors';
 import type { ComposeCommand } from '../compose/composeCommand';
 import { composeTarget, type ComposeTarget } from '../compose/composeRunner';
 import { assertIsolated, type DualEnvConfig, type Environment } from '../config';
@@ -66,6 +66,8 @@ export function pointOfNoReturn(signal: AbortSignal, progress: ProgressReporter)
       passed = true;
     },
     get passed() { return passed; },
+    /** The step entered last. */
+    get step() { return step; },
   };
 }
 
@@ -83,4 +85,14 @@ export async function confirmPlan<Plan>(confirm: (plan: Plan) => Promise<boolean
   }
   progress.done('confirm', 'Confirmed');
   return true;
+}
+
+/** A deploy or rollback that failed once it had begun changing production: production may run the new version, the old one, or nothing. */
+export class ProductionChangedError extends DualEnvError {
+  readonly exitCode = 1;
+  /** Marks the error across bundles (extension.js and engine.js each hold their own copy of this class). */
+  readonly productionChanged = true;
+  constructor(message: string, readonly backupId: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
 }

@@ -4,7 +4,7 @@ import { bringBack } from './bringBack';
 import { appendHistory, liveCommit, newRecord, readHistory, type HistoryOutcome } from './history';
 import { assertImagesPresent, liveImages } from './liveImages';
 import { acquireLock } from './lock';
-import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, type OperationDeps } from './operationContext';
+import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener } from './progress';
 
 export interface RollbackPlan {
@@ -80,8 +80,15 @@ export async function rollbackProduction(deps: OperationDeps, options: RollbackO
     record('succeeded');
     return result;
   } catch (error) {
-    record(!noReturn.passed && signal.aborted ? 'cancelled' : 'failed', errorMessage(error));
-    throw error;
+    const safety = result.safetyBackup;
+    if (!noReturn.passed || !safety) {
+      record(!noReturn.passed && signal.aborted ? 'cancelled' : 'failed', errorMessage(error));
+      throw error;
+    }
+    // past the restore's start the data may be the backup's already: say where what production held is
+    const message = `Rollback to ${backup.id} failed at step ${noReturn.step}: ${errorMessage(error)} What production held before the rollback is in safety backup ${safety.id}; run the rollback again, or put that state back with: dual-env rollback production ${safety.id}`;
+    record('failed', message);
+    throw new ProductionChangedError(message, safety.id, { cause: error });
   } finally {
     lock.release();
   }

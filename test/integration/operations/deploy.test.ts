@@ -227,6 +227,31 @@ describe('deploy staging and production', () => {
     project.git('revert', '--no-edit', 'HEAD');
   });
 
+  it('stops with production untouched and nothing lost when the remote rejects the push', async () => {
+    const before = await productionSnapshot();
+    const remoteHead = project.remoteGit('rev-parse', `refs/heads/${BRANCH}`).trim();
+    const tagsBefore = remoteTags();
+    const hook = path.join(project.remote, 'hooks', 'pre-receive');
+    fs.writeFileSync(hook, '#!/bin/sh\necho "push denied by policy" >&2\nexit 1\n', { mode: 0o755 });
+    project.write('examples/wms/frontend/html/index.html', '<p>never pushed</p>\n');
+    try {
+      const failed = await deploy({ message: 'rejected by the remote' }).then(() => assert.fail('the deploy succeeded'), (error: unknown) => error as Error);
+      assert.match(failed.message, /push denied by policy/);
+      assert.equal((failed as { productionChanged?: boolean }).productionChanged, undefined, 'production never changed');
+    } finally {
+      fs.rmSync(hook);
+    }
+    assert.deepEqual(await productionSnapshot(), before);
+    assert.equal(project.remoteGit('rev-parse', `refs/heads/${BRANCH}`).trim(), remoteHead);
+    assert.equal(remoteTags(), tagsBefore);
+    // the work is kept: committed locally, with the backup taken before
+    assert.equal(project.git('log', '-1', '--format=%s').trim(), 'rejected by the remote');
+    const record = readHistory(config.projectDir, 'production').at(-1)!;
+    assert.equal(record.outcome, 'failed');
+    assert.ok((await backups.list(config.environments.find((e) => e.isProduction)!)).some((b) => b.id === record.backupId));
+    project.git('revert', '--no-edit', 'HEAD');
+  });
+
   it('deploys with a commit message full of shell metacharacters, passed literally, and shows the commit', async () => {
     const message = 'x"; rm -rf / #$(id) `touch pwned`';
     project.write('examples/wms/frontend/html/index.html', '<p>release 2</p>\n');
@@ -365,6 +390,24 @@ describe('deploy staging and production', () => {
     const history = readHistory(config.projectDir, 'production').at(-1)!;
     assert.equal(history.operation, 'rollback');
     assert.equal(history.restoredBackupId, target.backupId);
+  });
+
+  it('says, when a rollback fails after replacing the data, which safety backup holds what production had', async () => {
+    const code = `ROLLFAIL-${RUN}`;
+    await addWarehouse(code);
+    const [target] = (await backups.list(config.environments.find((e) => e.isProduction)!)).slice(1);
+    // the new containers cannot be healthy within a millisecond: the rollback fails at its health gate
+    const failed = await rollbackProduction(deps, { backupId: target.id, confirm: async () => true, healthTimeoutSeconds: 0.001 }, never(), (e) => events.push(e))
+      .then(() => assert.fail('the rollback succeeded'), (error: unknown) => error);
+    assert.ok(failed instanceof ProductionChangedError, String(failed));
+    assert.match(failed.message, new RegExp(`^Rollback to ${target.id} failed at step health: .*safety backup ${failed.backupId}; .*dual-env rollback production ${failed.backupId}$`));
+    assert.equal(readHistory(config.projectDir, 'production').at(-1)?.outcome, 'failed');
+    // nothing lost: that safety backup brings the row back
+    await waitHealthy(rig.docker, servicesOf('production'));
+    const back = await rollbackProduction(deps, { backupId: failed.backupId, confirm: async () => true, healthTimeoutSeconds: 120 }, never(), (e) => events.push(e));
+    assert.equal(back.outcome, 'succeeded');
+    assert.equal(await hasWarehouse(code), true);
+    await query('DELETE FROM warehouses WHERE code = ?', [code]);
   });
 
   it('loads a production backup into staging as fresh data', async () => {
