@@ -80,6 +80,20 @@ export async function createTag(repo: GitRepository, tag: string, message: strin
   await attempt(repo, `create tag ${tag}`, (g) => g.raw(['tag', '--annotate', '--message', message, '--', tag, 'HEAD']));
 }
 
+/**
+ * Tags HEAD `production-<stamp>`, or `production-<stamp>-2`, `-3`… when a deploy
+ * in the same second (a retry after a failed push, say) has the name already;
+ * the suffixed names still sort by time. Returns the name used.
+ */
+export async function createProductionTag(repo: GitRepository, at: Date, message: string): Promise<string> {
+  const taken = new Set(await productionTags(repo));
+  const base = productionTagName(at);
+  let tag = base;
+  for (let n = 2; taken.has(tag); n++) tag = `${base}-${n}`;
+  await createTag(repo, tag, message);
+  return tag;
+}
+
 /** Pushes the branch and the tag to the remote in one push. */
 export async function pushBranchAndTag(repo: GitRepository, options: { remote?: string; branch: string; tag: string }): Promise<void> {
   const remote = options.remote ?? 'origin';

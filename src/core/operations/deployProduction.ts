@@ -1,7 +1,7 @@
 import { CommandFailedError, errorMessage } from '../common/errors';
 import { compactTimestamp } from '../common/time';
 import { buildServices, ensureServicesUp, recreateServices } from '../compose/composeRunner';
-import { commitAll, createTag, hasRemote, productionTagName, pushBranchAndTag } from '../git';
+import { commitAll, createProductionTag, hasRemote, pushBranchAndTag } from '../git';
 import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
 import { preflightProduction, type DeployPlan } from './deployPreflight';
@@ -106,8 +106,7 @@ export async function deployProduction(deps: OperationDeps, options: DeployProdu
       result.commit = commit.hash;
       progress.log('git', `Committed ${commit.shortHash} ${commit.subject}`);
     }
-    result.tag = productionTagName(startedAt);
-    await createTag(repo, result.tag, `Deployed to ${environment.label} by Dual Env; backup ${result.backup.id}`);
+    result.tag = await createProductionTag(repo, startedAt, `Deployed to ${environment.label} by Dual Env; backup ${result.backup.id}`);
     const remote = options.remote ?? 'origin';
     if (await hasRemote(repo, remote)) {
       await pushBranchAndTag(repo, { remote, branch: plan.branch, tag: result.tag });

@@ -1,4 +1,5 @@
 import { UsageError, errorMessage } from '../common/errors';
+import { assertRestorable } from '../database';
 import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
 import { appendHistory, liveCommit, newRecord, readHistory, type HistoryOutcome } from './history';
@@ -55,8 +56,9 @@ export async function rollbackProduction(deps: OperationDeps, options: RollbackO
   const { built } = builtServices(deps.config, environment);
   const images = Object.fromEntries(Object.entries(backup.images ?? {}).filter(([service]) => built.includes(service)));
   const plan: RollbackPlan = { environment: environment.name, label: environment.label, backup, images, keepImages: built.filter((s) => !images[s]) };
-  // before asking: a rollback whose images are gone cannot be done, so it is not offered
+  // before asking: a rollback whose images are gone, or whose dump no longer matches its sha256, cannot be done, so it is not offered
   await assertImagesPresent(deps.docker, images);
+  await assertRestorable(environment.backups.folder, backup.id, signal);
 
   if (!(await confirmPlan(options.confirm, plan, signal, progress))) return { outcome: 'declined', plan };
 

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import {
-  changesSinceLastProduction, commitAll, currentBranch, headCommit, lastProductionTag, productionTagName, pushWithTag, treeState,
+  changesSinceLastProduction, commitAll, createProductionTag, currentBranch, headCommit, lastProductionTag, productionTagName, pushWithTag, treeState,
 } from '../../../src/core/git';
 import { makeTempRepo, type TempRepo } from '../../support/gitRepo';
 
@@ -65,6 +65,15 @@ describe('git repository', () => {
     assert.deepEqual(fromSucceeded.commits.map((c) => c.subject), ['add b', 'add a']);
     // a tag the history names but this clone lacks: the newest tag it has
     assert.equal((await changesSinceLastProduction(repo, 50, 'production-20250101-000000')).since, 'production-20260102-000000');
+  });
+
+  it('names a second production tag in the same second with a suffix that still sorts by time', async () => {
+    repo = makeTempRepo('stable/prisma-mysql-3');
+    const at = new Date(Date.UTC(2026, 10, 25, 9, 5, 7));
+    assert.equal(await createProductionTag(repo, at, 'first try, push rejected'), 'production-20261125-090507');
+    assert.equal(await createProductionTag(repo, at, 'retry'), 'production-20261125-090507-2');
+    assert.equal(await createProductionTag(repo, at, 'again'), 'production-20261125-090507-3');
+    assert.equal(await lastProductionTag(repo), 'production-20261125-090507-3');
   });
 
   it('says which remote it could not push to', async () => {

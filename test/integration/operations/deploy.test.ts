@@ -262,7 +262,8 @@ describe('deploy staging and production', () => {
     assert.equal(project.git('log', '-1', '--format=%B').trim(), message);
     assert.equal(project.remoteGit('rev-parse', `refs/heads/${BRANCH}`).trim(), head);
     assert.equal(project.remoteGit('rev-parse', `refs/tags/${result.tag}^{commit}`).trim(), head);
-    assert.match(result.tag ?? '', /^production-\d{8}-\d{6}$/);
+    // the rejected push just before may have taken this second's name: the retry's gets a suffix
+    assert.match(result.tag ?? '', /^production-\d{8}-\d{6}(-\d+)?$/);
     assert.equal((await version('PRODUCTION_HTTP_PORT')).commit, head);
     assert.equal(await (await fetch(productionUrl())).text(), '<p>release 2</p>\n');
     for (const dir of [project.dir, path.dirname(project.dir), process.cwd()]) assert.equal(fs.existsSync(path.join(dir, 'pwned')), false);
@@ -367,6 +368,30 @@ describe('deploy staging and production', () => {
     assert.equal(asked, false);
     assert.deepEqual(await productionSnapshot(), before);
     assert.deepEqual((await backups.list(production)).map((b) => b.id), listed, 'no safety backup was taken');
+  });
+
+  it('refuses, before asking or changing anything, a rollback to a backup whose dump was damaged', async () => {
+    const production = config.environments.find((e) => e.isProduction)!;
+    const [newest] = await backups.list(production);
+    const damaged = '20000101-000000';
+    fs.cpSync(path.join(production.backups.folder, newest.id), path.join(production.backups.folder, damaged), { recursive: true });
+    const manifestFile = path.join(production.backups.folder, damaged, 'manifest.json');
+    fs.writeFileSync(manifestFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(manifestFile, 'utf8')), id: damaged }));
+    const dump = path.join(production.backups.folder, damaged, 'dump.sql.gz');
+    const bytes = fs.readFileSync(dump);
+    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+    fs.writeFileSync(dump, bytes);
+    const before = await productionSnapshot();
+    const listed = (await backups.list(production)).map((b) => b.id);
+    let asked = false;
+    try {
+      await assert.rejects(rollbackProduction(deps, { backupId: damaged, confirm: async () => (asked = true) }, never()), /cannot be trusted: .*sha256/);
+    } finally {
+      fs.rmSync(path.join(production.backups.folder, damaged), { recursive: true });
+    }
+    assert.equal(asked, false);
+    assert.deepEqual(await productionSnapshot(), before);
+    assert.deepEqual((await backups.list(production)).map((b) => b.id), listed.filter((id) => id !== damaged), 'no safety backup was taken');
   });
 
   it('rolls production back to a chosen backup: its data and its images, after a safety backup', async () => {
