@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import { detectCompose } from '../../../src/core/compose/composeCommand';
 import type { DualEnvConfig } from '../../../src/core/config';
-import { CancelledError } from '../../../src/core/common/errors';
+import { CancelledError, DockerUnreachableError } from '../../../src/core/common/errors';
+import { dockerClientFor } from '../../../src/core/docker/client';
 import { DatabaseError } from '../../../src/core/database';
 import { backupDatabase } from '../../../src/core/operations/backupDatabase';
 import { databaseBackups } from '../../../src/core/operations/databaseBackups';
@@ -177,6 +178,37 @@ describe('deploy staging and production', () => {
     assert.deepEqual(await backups.list(config.environments.find((e) => e.isProduction)!), []);
     assert.equal(project.git('rev-parse', 'HEAD').trim(), head);
     assert.equal(remoteTags(), '');
+  });
+
+  it('stops with one sentence, before any backup or git change, when production\'s Docker engine does not answer', async () => {
+    const production = config.environments.find((e) => e.isProduction)!;
+    const head = project.git('rev-parse', 'HEAD').trim();
+    const tags = project.git('tag', '--list');
+    const listed = (await backups.list(production)).map((b) => b.id);
+    const dead = { ...production, dockerHost: `unix://${path.join(project.dir, 'no-engine.sock')}` };
+    const deadConfig = { ...config, environments: config.environments.map((e) => (e.isProduction ? dead : e)) };
+    const failed = await deployProduction({ ...deps, config: deadConfig, docker: dockerClientFor(dead) }, { confirm: async () => true, stagingFirst: 'ask' }, never())
+      .then(() => assert.fail('the deploy succeeded'), (error: unknown) => error as Error);
+    assert.ok(failed instanceof DockerUnreachableError, String(failed));
+    assert.equal(failed.message.split('\n').length, 1);
+    assert.match(failed.message, /no-engine\.sock/);
+    assert.equal(project.git('rev-parse', 'HEAD').trim(), head);
+    assert.equal(project.git('tag', '--list'), tags);
+    assert.deepEqual((await backups.list(production)).map((b) => b.id), listed);
+  });
+
+  it('keeps staging and production as they were when the staging build fails', async () => {
+    const containers = async (environment: 'staging' | 'production') => (await projectContainers(rig.docker, servicesOf(environment))).map((c) => `${c.Id} ${c.ImageID}`).sort();
+    const before = { staging: await containers('staging'), production: await productionSnapshot() };
+    project.write('examples/wms/backend/Dockerfile', `${project.read('examples/wms/backend/Dockerfile')}RUN exit 3\n`);
+    try {
+      await assert.rejects(deployStaging(deps, { healthTimeoutSeconds: 120 }, never(), (e) => events.push(e)), /Building staging-frontend, staging-backend failed/);
+    } finally {
+      project.git('checkout', '--', 'examples/wms/backend/Dockerfile');
+    }
+    assert.deepEqual(await containers('staging'), before.staging);
+    assert.deepEqual(await productionSnapshot(), before.production);
+    assert.equal(readHistory(config.projectDir, 'staging').at(-1)?.outcome, 'failed');
   });
 
   it('refuses a commit staging has not run when the configuration requires staging first', async () => {
@@ -415,6 +447,19 @@ describe('deploy staging and production', () => {
     const history = readHistory(config.projectDir, 'production').at(-1)!;
     assert.equal(history.operation, 'rollback');
     assert.equal(history.restoredBackupId, target.backupId);
+  });
+
+  it('stops a rollback cancelled during its safety backup, changing nothing', async () => {
+    const production = config.environments.find((e) => e.isProduction)!;
+    const listed = (await backups.list(production)).map((b) => b.id);
+    const before = await productionSnapshot();
+    const cancel = new AbortController();
+    await assert.rejects(rollbackProduction(deps, { backupId: listed[1], confirm: async () => true }, cancel.signal, (event) => {
+      if (event.step === 'safety-backup' && event.state === 'running' && !cancel.signal.aborted) cancel.abort();
+    }), (error: unknown) => error instanceof CancelledError);
+    assert.deepEqual(await productionSnapshot(), before);
+    assert.deepEqual((await backups.list(production)).map((b) => b.id), listed);
+    assert.equal(readHistory(config.projectDir, 'production').at(-1)?.outcome, 'cancelled');
   });
 
   it('says, when a rollback fails after replacing the data, which safety backup holds what production had', async () => {
