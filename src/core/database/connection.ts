@@ -43,7 +43,7 @@ export async function openConnection(
     return connection;
   } catch (error) {
     throw new DatabaseError(
-      `Could not connect to the database ${database ?? ''} as ${describeServer(credentials)}: ${safeMessage(error, credentials)}; check that the database container runs and the password variable is right.`,
+      `Could not connect to ${database ? `the database ${database}` : 'the database server'} as ${describeServer(credentials)}: ${safeMessage(error, credentials)}; check that the database container runs and the password variable is right.`,
       { cause: error },
     );
   }

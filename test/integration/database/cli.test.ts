@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { tableChecksums } from '../../../src/core/database';
 import { acquireLock } from '../../../src/core/operations/lock';
-import { repoRoot } from '../../rig';
+import { projectContainers, repoRoot, waitHealthy } from '../../rig';
 import { runSql, startDatabaseRig, type DatabaseRig } from './helpers';
 
 const CLI = path.join(repoRoot, 'src', 'cli', 'main.ts');
@@ -96,6 +96,27 @@ describe('dual-env backup, backups, verify, restore', () => {
     assert.equal(refused.code, 2, refused.stderr);
     assert.match(refused.stderr, /Production's data is never replaced without a backup of it first; drop --no-safety-backup/);
     assert.deepEqual(entries(PRODUCTION_FOLDER).sort(), [...existing.production, id].sort());
+  });
+
+  it('says in one line, with no password, that the database is down; a restore leaves no half-written safety backup', async () => {
+    const before = entries(STAGING_FOLDER);
+    const [database] = await projectContainers(db.rig.docker, ['staging-database']);
+    await db.rig.docker.getContainer(database.Id).stop();
+    try {
+      for (const args of [['restore', 'staging', id], ['backup', 'staging']]) {
+        const result = dualEnv(...args);
+        assert.equal(result.code, 1, result.stderr);
+        // progress lines may come first; the failure is the one line that ends the output
+        const failure = result.stderr.trim().split('\n').filter((line) => line.startsWith('dual-env:'));
+        assert.equal(failure.length, 1, result.stderr);
+        assert.match(failure[0], /^dual-env: Could not connect to (the database \w+|the database server) as root@127\.0\.0\.1:\d+: .*ECONNREFUSED.*; check that the database container runs/);
+        for (const secret of [db.rig.env.STAGING_DB_PASSWORD, db.rig.env.STAGING_DB_ROOT_PASSWORD]) assert.ok(!result.stderr.includes(secret), 'a password is in the message');
+      }
+    } finally {
+      await db.rig.docker.getContainer(database.Id).start();
+      await waitHealthy(db.rig.docker, ['staging-database']);
+    }
+    assert.deepEqual(entries(STAGING_FOLDER), before, 'no backup folder, complete or partial, was left');
   });
 
   it('refuses to restore or back up while a deploy holds the environment, changing nothing', async () => {
