@@ -70,6 +70,21 @@ describe('loadConfig on the reference compose file', () => {
   });
 });
 
+/** A two-environment file; `staging` and `production` are extra lines under each environment. */
+const twoEnvironments = (staging: string[] = [], production: string[] = []) => [
+  'services:',
+  '  staging-db: { image: m, ports: ["3308:3306"] }',
+  '  production-db: { image: m, ports: ["3307:3306"] }',
+  'x-dual-env:',
+  '  environments:',
+  '    staging:',
+  '      services: [staging-db]',
+  ...staging.map((line) => `      ${line}`),
+  '    production:',
+  '      services: [production-db]',
+  ...production.map((line) => `      ${line}`),
+].join('\n');
+
 describe('loadConfig errors name the file and the line', () => {
   const file = path.join(os.tmpdir(), 'dual-env-test.yml');
 
@@ -95,20 +110,6 @@ describe('loadConfig errors name the file and the line', () => {
     assert.throws(() => parseConfig(text, file, { env: {} }), (e: Error) => e instanceof ConfigError && e.message.startsWith(`${file}:8:`) && e.message.includes('staging-ghost'));
   });
 
-  /** A two-environment file; `staging` and `production` are extra lines under each environment. */
-  const twoEnvironments = (staging: string[] = [], production: string[] = []) => [
-    'services:',
-    '  staging-db: { image: m, ports: ["3308:3306"] }',
-    '  production-db: { image: m, ports: ["3307:3306"] }',
-    'x-dual-env:',
-    '  environments:',
-    '    staging:',
-    '      services: [staging-db]',
-    ...staging.map((line) => `      ${line}`),
-    '    production:',
-    '      services: [production-db]',
-    ...production.map((line) => `      ${line}`),
-  ].join('\n');
   const refused = (text: string, pattern: RegExp) =>
     assert.throws(() => parseConfig(text, file, { env: {} }), (e: Error) => e instanceof ConfigError && pattern.test(e.message), pattern.source);
 
@@ -137,19 +138,10 @@ describe('loadConfig errors name the file and the line', () => {
 describe('isolation check', () => {
   const file = path.join(os.tmpdir(), 'dual-env-isolation.yml');
   it('is an error when staging points at the production database', () => {
-    const text = [
-      'services:',
-      '  staging-db: { image: m, ports: ["3308:3306"] }',
-      '  production-db: { image: m, ports: ["3307:3306"] }',
-      'x-dual-env:',
-      '  environments:',
-      '    staging:',
-      '      services: [staging-db]',
-      '      database: { service: staging-db, host: 127.0.0.1, port: 3307, name: warehouse_wms, user: u, passwordVariable: P }',
-      '    production:',
-      '      services: [production-db]',
-      '      database: { service: production-db, host: localhost, port: 3307, name: warehouse_wms, user: u, passwordVariable: P }',
-    ].join('\n');
+    const text = twoEnvironments(
+      ['database: { service: staging-db, host: 127.0.0.1, port: 3307, name: warehouse_wms, user: u, passwordVariable: P }'],
+      ['database: { service: production-db, host: localhost, port: 3307, name: warehouse_wms, user: u, passwordVariable: P }'],
+    );
     const findings = checkIsolation(parseConfig(text, file, { env: {} }));
     assert.equal(findings.filter((f) => f.severity === 'error').length, 1);
     assert.match(findings[0].message, /same database warehouse_wms/);
