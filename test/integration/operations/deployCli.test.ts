@@ -107,4 +107,20 @@ describe('dual-env deploy, history, up and down', () => {
     const text = await run('history', 'production');
     assert.match(text.stdout, /failed +deploy stable\/prisma-mysql-cli @ fffffff[\s\S]*build failed[\s\S]*succeeded +deploy stable\/prisma-mysql-cli @ [0-9a-f]{7} +\[production-/);
   });
+
+  it('rolls production back from the terminal: refused without --yes, to the last deploy\'s backup with it', async () => {
+    const containers = (await projectContainers(rig.docker, servicesOf('production'))).map((c) => c.Id).sort();
+    const refused = await run('rollback', 'production');
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /changes production and there is no terminal to confirm on; pass --yes/);
+    assert.deepEqual((await projectContainers(rig.docker, servicesOf('production'))).map((c) => c.Id).sort(), containers);
+
+    const deployed = readHistory(config.projectDir, 'production').filter((r) => r.operation === 'deploy' && r.outcome === 'succeeded').at(-1)!;
+    const done = await run('rollback', 'production', '--yes');
+    assert.equal(done.code, 0, done.stderr);
+    assert.match(done.stdout, new RegExp(`^Rolled Production back to backup ${deployed.backupId}; safety backup of the state before: \\d{8}-\\d{6}`));
+    const record = readHistory(config.projectDir, 'production').at(-1)!;
+    assert.deepEqual([record.operation, record.outcome, record.restoredBackupId], ['rollback', 'succeeded', deployed.backupId]);
+    assert.equal((await fetch(`http://127.0.0.1:${rig.env.PRODUCTION_HTTP_PORT}/api/health`)).status, 200);
+  });
 });
