@@ -52,4 +52,39 @@ suite('failed production deploy', () => {
     }
     await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production still healthy');
   });
+
+  test('new containers that cannot start end in an error offering Roll Back, which puts the previous images back', async function () {
+    this.timeout(240_000);
+    const api = await dualEnv();
+    await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production to be healthy');
+    const dir = api.model.config?.projectDir;
+    assert.ok(dir);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
+    const dockerfile = path.join(dir, 'examples', 'wms', 'backend', 'Dockerfile');
+    const original = fs.readFileSync(dockerfile, 'utf8');
+    // the failed build before pushed its broken commit, then reset it locally: build on the remote's tip, or the push is refused
+    git('fetch', '--quiet', 'origin', git('rev-parse', '--abbrev-ref', 'HEAD').trim());
+    git('reset', '--quiet', '--hard', 'FETCH_HEAD');
+    const images = () => (api.model.statusOf('production')?.containers ?? []).map((c) => `${c.service} ${c.imageId}`).sort();
+    const before = images();
+    // builds, but Docker cannot start it: the deploy fails after production's containers were replaced
+    fs.writeFileSync(dockerfile, original.replace('USER nobody', 'USER no-such-user'));
+    git('commit', '--quiet', '-am', 'a backend that cannot start');
+    const section = vscode.workspace.getConfiguration('dualEnv');
+    await section.update('autoRollback', false, vscode.ConfigurationTarget.Global);
+    const input = new ScriptedUserInput([{ confirm: 'Deploy to Production' }, { error: 'Roll Back' }, { confirm: 'Roll Back Production' }]);
+    try {
+      await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.deployProduction'); });
+      input.assertDone();
+      assert.match(input.asked[1], /^error: .*no-such-user.*roll back with: dual-env rollback production \d{8}-\d{6}/);
+      assert.deepEqual(input.offered.at(-1), ['Roll Back', 'Show Log']);
+    } finally {
+      await section.update('autoRollback', undefined, vscode.ConfigurationTarget.Global);
+      // the broken commit was pushed: put the working Dockerfile back on top, so the tree builds again and the next push fast-forwards
+      fs.writeFileSync(dockerfile, original);
+      git('commit', '--quiet', '-am', 'the backend starts again');
+    }
+    await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production healthy again', 120_000);
+    assert.deepEqual(images(), before, 'the previous images run again');
+  });
 });
