@@ -211,6 +211,27 @@ describe('deploy staging and production', () => {
     assert.equal(readHistory(config.projectDir, 'staging').at(-1)?.outcome, 'failed');
   });
 
+  it('names the staging service that crashes and why, leaving production alone; a held staging lock refuses the next', async () => {
+    const before = await productionSnapshot();
+    project.write('examples/wms/backend/server.js', project.read('examples/wms/backend/server.js')
+      .replace("const env = process.env;", "const env = process.env;\nif (env.APP_ENV === 'staging') { console.error('staging needs a setting it lacks'); process.exit(4); }"));
+    try {
+      await assert.rejects(deployStaging(deps, { healthTimeoutSeconds: 120 }, never(), (e) => events.push(e)),
+        /staging-backend did not become healthy: .*staging needs a setting it lacks/);
+      assert.equal(readHistory(config.projectDir, 'staging').at(-1)?.outcome, 'failed');
+      const lock = acquireLock(config.projectDir, 'staging', 'deploy of a test');
+      try {
+        await assert.rejects(deployStaging(deps, { healthTimeoutSeconds: 120 }, never()), (error: unknown) => error instanceof LockedError && /staging is busy: deploy of a test/.test(error.message));
+      } finally {
+        lock.release();
+      }
+    } finally {
+      project.git('checkout', '--', 'examples/wms/backend/server.js');
+    }
+    assert.deepEqual(await productionSnapshot(), before);
+    await deployStaging(deps, { healthTimeoutSeconds: 120 }, never(), (e) => events.push(e));
+  });
+
   it('refuses a commit staging has not run when the configuration requires staging first', async () => {
     project.write('examples/wms/frontend/html/about.html', '<p>about</p>\n');
     project.git('add', '--all');
