@@ -34,10 +34,6 @@ function comparePair(config: DualEnvConfig, a: Environment, b: Environment): Iso
   if (a.backups.folder === b.backups.folder) {
     findings.push({ severity: 'error', message: `${pair} keep their backups in the same folder ${a.backups.folder}; one's retention would delete the other's backups.` });
   }
-  const dataVolumes = new Set([...databaseVolumes(config, a), ...databaseVolumes(config, b)]);
-  for (const shared of intersect(resources(config, a, 'volumes'), resources(config, b, 'volumes')).filter((v) => dataVolumes.has(v))) {
-    findings.push({ severity: 'error', message: `${pair} share the volume ${shared}, which holds database data; resetting one's data would delete the other's.` });
-  }
   if (a.database && b.database && a.database.name !== b.database.name &&
       hostKey(a.database.host) === hostKey(b.database.host) && a.database.port === b.database.port) {
     findings.push({ severity: 'warning', message: `${pair} use the same database server ${a.database.host}:${a.database.port}; its root user can reach both databases.` });
@@ -46,6 +42,12 @@ function comparePair(config: DualEnvConfig, a: Environment, b: Environment): Iso
       hostKey(a.database.host) === hostKey(b.database.host) && a.database.port === b.database.port &&
       a.database.name === b.database.name) {
     findings.push({ severity: 'error', message: `${pair} use the same database ${a.database.name} on ${a.database.host}:${a.database.port}; a staging change would reach production data.` });
+  }
+  // on separate engines (dockerHost), ports, volumes, networks and binds are separate machines' own
+  if ((a.dockerHost ?? 'local') !== (b.dockerHost ?? 'local')) return findings;
+  const dataVolumes = new Set([...databaseVolumes(config, a), ...databaseVolumes(config, b)]);
+  for (const shared of intersect(resources(config, a, 'volumes'), resources(config, b, 'volumes')).filter((v) => dataVolumes.has(v))) {
+    findings.push({ severity: 'error', message: `${pair} share the volume ${shared}, which holds database data; resetting one's data would delete the other's.` });
   }
   for (const shared of intersect(resources(config, a, 'ports'), resources(config, b, 'ports'))) {
     findings.push({ severity: 'error', message: `${pair} both publish host port ${shared}.` });
@@ -67,7 +69,8 @@ function resources(config: DualEnvConfig, env: Environment, kind: 'ports' | 'net
   for (const name of env.services) {
     const service = config.services.get(name);
     if (!service) continue;
-    if (kind === 'ports') for (const p of service.ports) out.add(`${p.hostPort}/${p.protocol}`);
+    // an ephemeral host port (`127.0.0.1::5000`) is chosen by Docker and shared with nothing
+    if (kind === 'ports') for (const p of service.ports) if (p.hostPort) out.add(`${p.hostPort}/${p.protocol}`);
     if (kind === 'networks') for (const n of service.networks) out.add(n);
     if (kind === 'volumes') for (const v of service.volumes) if (v.kind === 'volume') out.add(v.source);
     if (kind === 'binds') for (const v of service.volumes) if (v.kind === 'bind' && !v.readOnly) out.add(v.source);

@@ -134,12 +134,13 @@ function readDeclaredEnvironments(
     });
     // a guard that reads a typo as "off" is no guard: `production: yes` is a string in YAML 1.2
     for (const key of ['production', 'requireStagingFirst'] as const) {
-      if (env[key] !== undefined && typeof env[key] !== 'boolean') fail([...at, key], `\`${key}\` must be true or false, not ${JSON.stringify(env[key])}.`);
+      if (env[key] !== undefined && env[key] !== null && typeof env[key] !== 'boolean') fail([...at, key], `\`${key}\` must be true or false, not ${JSON.stringify(env[key])}.`);
     }
     for (const key of ['branch', 'label', 'url', 'dockerHost'] as const) {
-      if (env[key] !== undefined && typeof env[key] !== 'string') fail([...at, key], `\`${key}\` must be a string, not ${JSON.stringify(env[key])}.`);
+      if (env[key] !== undefined && env[key] !== null && typeof env[key] !== 'string') fail([...at, key], `\`${key}\` must be a string, not ${JSON.stringify(env[key])}.`);
     }
-    const isProduction = env.production === undefined ? name === 'production' : env.production === true;
+    // left blank (null), `production` keeps the name's meaning: a blank must never turn production into staging
+    const isProduction = env.production === undefined || env.production === null ? name === 'production' : env.production === true;
     const backupsRaw = isMapLike(env.backups) ? env.backups : {};
     const retention = Number(sub(backupsRaw.retention ?? 10));
     if (!Number.isInteger(retention) || retention < 1) fail([...at, 'backups', 'retention'], 'backup `retention` must be a whole number of at least 1.');
@@ -186,9 +187,6 @@ function readDatabase(
   const port = Number(sub(db.port ?? services.get(service)?.ports.find((p) => p.containerPort === 3306)?.hostPort ?? 3306));
   if (!Number.isInteger(port) || port < 1 || port > 65535) fail([...at, 'port'], '`database.port` must be a TCP port number.');
   const [name, user] = [String(sub(db.name)), String(sub(db.user))];
-  // `name: ${UNSET}` would back up with no database selected, which verifies as an empty backup
-  if (!name) fail([...at, 'name'], '`database.name` is empty once its variables are filled in; set the variable it names.');
-  if (!user) fail([...at, 'user'], '`database.user` is empty once its variables are filled in; set the variable it names.');
   return {
     service,
     host: String(sub(db.host ?? '127.0.0.1')),

@@ -31,6 +31,10 @@ export function databaseOf(environment: Environment): DatabaseConfig {
   if (!environment.database) {
     throw new ConfigError(`The environment ${environment.name} declares no database in x-dual-env; add a database block to back it up.`);
   }
+  // `name: ${UNSET}` would back up with no database selected, which verifies as an empty backup
+  for (const key of ['name', 'user'] as const) {
+    if (!environment.database[key]) throw new ConfigError(`${environment.label}'s database ${key} is empty once its variables are filled in; set the variable it names.`);
+  }
   return environment.database;
 }
 

@@ -125,6 +125,8 @@ async function dataVolumes(docker: Docker, config: DualEnvConfig, service: strin
     const volume = await docker.getVolume(name).inspect().catch(() => undefined);
     if (volume?.Labels?.['com.docker.compose.project'] === config.projectName) owned.push(name);
   }
+  // never started: its declared volumes do not exist yet, so the data is fresh already
+  if (owned.length === 0 && !container?.containerId && declared.length > 0) return [];
   if (owned.length === 0) {
     throw new CommandFailedError(`${service} keeps its data in no named volume of compose project ${config.projectName} (a bind mount or an external volume is not removed by Dual Env), so its data cannot be re-initialised; nothing was changed.`, null, '');
   }

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { composeArgs, detectCompose } from '../../../src/core/compose/composeCommand';
+import { secretsOf } from '../../../src/core/compose/composeRunner';
 
 const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-fake-compose-'));
 after(() => fs.rmSync(bin, { recursive: true, force: true }));
@@ -46,5 +47,19 @@ describe('detectCompose', () => {
     fs.rmSync(path.join(bin, 'docker'));
     fs.rmSync(path.join(bin, 'docker-compose'));
     await assert.rejects(detectCompose('auto', onlyFakes()), /Docker Compose was not found: install/);
+  });
+});
+
+describe('secretsOf', () => {
+  const config = (variables: Record<string, string>) => ({
+    variables, environments: [{ database: { passwordVariable: 'APP_DB_PASSWORD' } }],
+  }) as unknown as Parameters<typeof secretsOf>[0];
+
+  it('redacts declared passwords and long values of secret-named variables, longest first', () => {
+    assert.deepEqual(secretsOf(config({ APP_DB_PASSWORD: 'pw-abc', ROOT_PASSWORD: 'pw-abc-root', API_TOKEN: 'tok-123456', PORT: '8080' })), ['pw-abc-root', 'tok-123456', 'pw-abc']);
+  });
+
+  it('leaves short values of variables merely named like secrets, which would blank common text', () => {
+    assert.deepEqual(secretsOf(config({ TOKEN_TTL: '3600', PASSWORD_MIN_LENGTH: '8', APP_DB_PASSWORD: '' })), []);
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../../src/core/common/errors';
 import { assertIsolated, checkIsolation, loadConfig, parseConfig } from '../../../src/core/config';
+import { databaseOf } from '../../../src/core/operations/backupDatabase';
 import { pickEnvironment } from '../../../src/core/operations/operationContext';
 
 // a copy in a folder without .env, so a developer's or the rig's .env cannot change what is read
@@ -117,6 +118,8 @@ describe('loadConfig errors name the file and the line', () => {
     refused(twoEnvironments([], ['production: yes']), /`production` must be true or false, not "yes"/);
     refused(twoEnvironments([], ['requireStagingFirst: "true"']), /`requireStagingFirst` must be true or false/);
     refused(twoEnvironments([], ['branch: [main]']), /`branch` must be a string/);
+    // left blank, production stays production
+    assert.equal(parseConfig(twoEnvironments([], ['production:', 'url:']), file, { env: {} }).environments[1].isProduction, true);
   });
 
   it('refuses two production environments', () => {
@@ -125,7 +128,9 @@ describe('loadConfig errors name the file and the line', () => {
 
   it('refuses a database whose service belongs to another environment, or whose name is empty', () => {
     refused(twoEnvironments(['database: { service: production-db, name: s, user: u, passwordVariable: P }']), /`database.service` names `production-db`, which is not one of this environment's services \(staging-db\)/);
-    refused(twoEnvironments(['database: { service: staging-db, name: "${UNSET_NAME:-}", user: u, passwordVariable: P }']), /`database.name` is empty once its variables are filled in/);
+    // an empty name is refused where the database is used, so an unset production variable does not stop staging work
+    const unset = parseConfig(twoEnvironments(['database: { service: staging-db, name: "${UNSET_NAME:-}", user: u, passwordVariable: P }']), file, { env: {} });
+    assert.throws(() => databaseOf(unset.environments[0]), (e: Error) => e instanceof ConfigError && /Staging's database name is empty once its variables are filled in/.test(e.message));
   });
 
   it('infers environments from prefixes when there is no x-dual-env block', () => {
@@ -183,6 +188,21 @@ describe('isolation check', () => {
     assert.throws(() => assertIsolated(config), (e: Error) => e instanceof ConfigError && /does not keep its environments apart, so Dual Env will not change either/.test(e.message));
     // every deploy and rollback picks its environment through this, before it touches anything
     assert.throws(() => pickEnvironment(config, 'staging', false), /does not keep its environments apart/);
+  });
+
+  it('compares ports, volumes and networks only of environments on the same engine', () => {
+    const text = [
+      'services:',
+      '  staging-web: { image: a, ports: ["80:80"], volumes: ["data:/d"] }',
+      '  production-web: { image: a, ports: ["80:80", "127.0.0.1::5000"], volumes: ["data:/d"] }',
+      'x-dual-env:',
+      '  environments:',
+      '    staging: { services: [staging-web], dockerHost: "ssh://deploy@staging-host" }',
+      '    production: { services: [production-web], dockerHost: "ssh://deploy@production-host" }',
+    ].join('\n');
+    assert.deepEqual(checkIsolation(parseConfig(text, file, { env: {} })), []);
+    const oneEngine = parseConfig(text.replace(/, dockerHost: "[^"]+"/g, ''), file, { env: {} });
+    assert.deepEqual(checkIsolation(oneEngine).filter((f) => f.severity === 'error').map((f) => f.message), ['Staging and Production both publish host port 80/tcp.'], 'the ephemeral port is no conflict');
   });
 
   it('warns when two databases share one server', () => {
