@@ -23,5 +23,5 @@ export { describePlan } from './operations/deployPreflight';
 export { deployProduction } from './operations/deployProduction';
 export { deployStaging } from './operations/deployStaging';
 export { readHistory } from './operations/history';
-export { restoreDatabase } from './operations/restoreDatabase';
+export { assertSafetyBackupKept, restoreDatabase } from './operations/restoreDatabase';
 export { describeRollbackPlan, rollbackProduction } from './operations/rollbackProduction';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CancelledError, findBackup, formatCount, restoreDatabase, UsageError } from '../../core/engine';
+import { assertSafetyBackupKept, CancelledError, findBackup, formatCount, restoreDatabase } from '../../core/engine';
 import { confirmAtTerminal } from '../confirm';
 import { configOf, environmentOf, printJson } from '../context';
 import { interruptSignal } from '../operationRunner';
@@ -23,9 +23,7 @@ export function registerRestoreCommand(program: Command): void {
       const config = configOf(command);
       const environment = environmentOf(config, name);
       const backup = findBackup(environment.backups.folder, id);
-      if (environment.isProduction && !options.safetyBackup) {
-        throw new UsageError(`${environment.label}'s data is never replaced without a backup of it first; drop --no-safety-backup.`);
-      }
+      assertSafetyBackupKept(environment, options.safetyBackup);
       if (environment.isProduction) {
         const question = `Restore ${environment.label}'s database ${environment.database?.name ?? ''} from backup ${id}`
           + ` (${backup.createdAt ?? 'unknown time'}, ${formatCount(backup.rows ?? 0)} rows)? Its current data will be replaced${options.safetyBackup ? ' (a safety backup is taken first)' : ''}.`;

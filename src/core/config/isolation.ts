@@ -34,14 +34,11 @@ function comparePair(config: DualEnvConfig, a: Environment, b: Environment): Iso
   if (a.backups.folder === b.backups.folder) {
     findings.push({ severity: 'error', message: `${pair} keep their backups in the same folder ${a.backups.folder}; one's retention would delete the other's backups.` });
   }
-  if (a.database && b.database && a.database.name !== b.database.name &&
-      hostKey(a.database.host) === hostKey(b.database.host) && a.database.port === b.database.port) {
-    findings.push({ severity: 'warning', message: `${pair} use the same database server ${a.database.host}:${a.database.port}; its root user can reach both databases.` });
-  }
-  if (a.database && b.database &&
-      hostKey(a.database.host) === hostKey(b.database.host) && a.database.port === b.database.port &&
-      a.database.name === b.database.name) {
-    findings.push({ severity: 'error', message: `${pair} use the same database ${a.database.name} on ${a.database.host}:${a.database.port}; a staging change would reach production data.` });
+  const [da, db] = [a.database, b.database];
+  if (da && db && hostKey(da.host) === hostKey(db.host) && da.port === db.port) {
+    findings.push(da.name === db.name
+      ? { severity: 'error', message: `${pair} use the same database ${da.name} on ${da.host}:${da.port}; a staging change would reach production data.` }
+      : { severity: 'warning', message: `${pair} use the same database server ${da.host}:${da.port}; its root user can reach both databases.` });
   }
   // on separate engines (dockerHost), ports, volumes, networks and binds are separate machines' own
   if ((a.dockerHost ?? 'local') !== (b.dockerHost ?? 'local')) return findings;

@@ -87,18 +87,18 @@ export function backupDatabase(
   signal: AbortSignal,
   onProgress?: ProgressListener,
 ): Promise<BackupRecord> {
+  // retention deletes: never in a folder another environment shares
+  assertIsolated(deps.config);
   return withLock(deps.config.projectDir, deps.environment.name, 'backup', () => takeBackup(deps, input, signal, onProgress));
 }
 
-/** Backs up an environment's database into its backups folder, then applies its retention; the caller holds the lock. */
+/** Backs up an environment's database into its backups folder, then applies its retention; the caller holds the lock and checked isolation. */
 export async function takeBackup(
   deps: BackupDatabaseDeps,
   input: BackupDatabaseInput,
   signal: AbortSignal,
   onProgress?: ProgressListener,
 ): Promise<BackupRecord> {
-  // retention deletes: never in a folder another environment shares
-  assertIsolated(deps.config);
   const database = databaseOf(deps.environment);
   const credentials = await backupCredentials(deps.config, database, deps.secrets);
   const record = await createBackup(

@@ -12,8 +12,6 @@ import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, Productio
 import { progressReporter, type ProgressListener } from './progress';
 import { HealthGateError, waitForHealth } from './waitForHealth';
 
-export { ProductionChangedError } from './operationContext';
-
 export interface DeployProductionOptions {
   /** Environment name; default the production one. */
   environment?: string;

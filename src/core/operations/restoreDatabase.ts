@@ -19,6 +19,13 @@ export interface RestoreDatabaseInput {
   safetyBackup?: boolean;
 }
 
+/** Production's data is never replaced without a backup of it first; callers that ask before restoring check this before asking. */
+export function assertSafetyBackupKept(environment: Environment, safetyBackup: boolean | undefined): void {
+  if (environment.isProduction && safetyBackup === false) {
+    throw new UsageError(`${environment.label}'s data is never replaced without a backup of it first; drop --no-safety-backup.`);
+  }
+}
+
 /**
  * Restores one of an environment's backups into its database, as root (the
  * restore loads into a scratch database before swapping it in), holding the
@@ -33,9 +40,7 @@ export async function restoreDatabase(
   onProgress?: ProgressListener,
 ): Promise<RestoreResult> {
   assertIsolated(deps.config);
-  if (deps.environment.isProduction && input.safetyBackup === false) {
-    throw new UsageError(`${deps.environment.label}'s data is never replaced without a backup of it first; drop --no-safety-backup.`);
-  }
+  assertSafetyBackupKept(deps.environment, input.safetyBackup);
   const database = databaseOf(deps.environment);
   const credentials = await databaseCredentials(deps.config, database, { asRoot: true, secrets: deps.secrets });
   return withLock(deps.config.projectDir, deps.environment.name, `restore of backup ${input.backupId}`, () => restoreBackup(
