@@ -2,8 +2,11 @@ import type Docker from 'dockerode';
 import { ensureEngine } from './engine';
 import { ensureImages } from './images';
 import { ensureEnvFile, ensureHalf, type EnvironmentName } from './stack';
+import { ensureDatabaseServer, type DatabaseServer } from './databaseServers';
+import type { DatabaseServerKind } from './paths';
 
-export { composeFile, envFile, projectName, repoRoot } from './paths';
+export { DATABASE_SERVERS, composeFile, envFile, projectName, repoRoot, stackServer, type DatabaseServerKind } from './paths';
+export { containerNameOf, type DatabaseServer } from './databaseServers';
 export { PORTS, composeChecked, ensureHalf, projectContainers, removeHalf, servicesOf, waitHealthy, withOthersPaused, type EnvironmentName } from './stack';
 
 export interface Rig {
@@ -29,4 +32,10 @@ export async function startRig(halves: readonly EnvironmentName[] = [], log: (li
   const env = ensureEnvFile();
   for (const half of halves) await ensureHalf(docker, half, log);
   return { docker, env };
+}
+
+/** The rig's standalone server of `kind`, answering: what the database suite runs against, on each server. */
+export async function startDatabaseServer(kind: DatabaseServerKind): Promise<DatabaseServer> {
+  const { docker, env } = await startRig();
+  return ensureDatabaseServer(docker, kind, env);
 }

@@ -1,7 +1,8 @@
 // npm run rig:up | rig:down — the test rig for people and other tools.
 import { ensureEngine, localDocker, stopEngineIfOurs } from './engine';
 import { ensureImages, removeRigImages } from './images';
-import { APP_IMAGES, projectName } from './paths';
+import { APP_IMAGES, DATABASE_SERVERS, projectName, stackServer, type DatabaseServerKind } from './paths';
+import { ensureDatabaseServer, removeDatabaseServers } from './databaseServers';
 import { RigError } from './state';
 import { ensureEnvFile, ensureHalf, removeEnvFileIfOurs, removeStack } from './stack';
 
@@ -10,9 +11,13 @@ const log = (line: string) => console.log(`[rig] ${line}`);
 async function up(): Promise<void> {
   const docker = await ensureEngine(log);
   await ensureImages(docker, log);
-  ensureEnvFile();
+  const env = ensureEnvFile();
   for (const half of ['staging', 'production'] as const) await ensureHalf(docker, half, log);
-  log('up: staging on http://127.0.0.1:8080, production on http://127.0.0.1:80 (both healthy); passwords in .env');
+  for (const kind of Object.keys(DATABASE_SERVERS) as DatabaseServerKind[]) {
+    const server = await ensureDatabaseServer(docker, kind, env);
+    log(`${server.label} (${server.version}) for the database suite on 127.0.0.1:${server.root('').port}`);
+  }
+  log(`up: staging on http://127.0.0.1:8080, production on http://127.0.0.1:80 (both healthy, databases on ${DATABASE_SERVERS[stackServer].label}); passwords in .env`);
 }
 
 async function down(): Promise<void> {
@@ -25,6 +30,7 @@ async function down(): Promise<void> {
     return;
   }
   await removeStack(docker, log);
+  await removeDatabaseServers(docker, log);
   // the app images, and the rollback-* tags that production deploys in the tests added beside them
   const tagged = await docker.listImages({ filters: { reference: [`${projectName}/*`] } });
   const tags = [...Object.values(APP_IMAGES), ...tagged.flatMap((image) => image.RepoTags ?? [])];

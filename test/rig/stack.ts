@@ -4,8 +4,9 @@ import net from 'node:net';
 import type Docker from 'dockerode';
 import { parseDotEnv } from '../../src/core/config';
 import { detectCompose, runCompose, type ComposeCommand, type ComposeProject } from '../../src/core/compose/composeCommand';
-import { APP_IMAGES, BASE_IMAGE, DATABASE_IMAGE, composeFile, envFile, projectName, repoRoot } from './paths';
+import { APP_IMAGES, BASE_IMAGE, DATABASE_SERVERS, checkoutProjects, composeFile, envFile, projectName, repoRoot, stackServer } from './paths';
 import { RigError, readState, writeState } from './state';
+import { standalonePorts } from './databaseServers';
 
 export type EnvironmentName = 'staging' | 'production';
 const MARKER = '# written by the Dual Env test rig (npm run rig:up); npm run rig:down removes it';
@@ -41,8 +42,11 @@ export function ensureEnvFile(): Record<string, string> {
     STAGING_DB_ROOT_PASSWORD: secret(),
     PRODUCTION_DB_PASSWORD: secret(),
     PRODUCTION_DB_ROOT_PASSWORD: secret(),
-    STAGING_DATABASE_IMAGE: DATABASE_IMAGE,
-    PRODUCTION_DATABASE_IMAGE: DATABASE_IMAGE,
+    STAGING_DATABASE_IMAGE: DATABASE_SERVERS[stackServer].image,
+    PRODUCTION_DATABASE_IMAGE: DATABASE_SERVERS[stackServer].image,
+    ...standalonePorts(offset),
+    RIG_MYSQL_ROOT_PASSWORD: secret(),
+    RIG_MARIADB_ROOT_PASSWORD: secret(),
     FRONTEND_BASE_IMAGE: BASE_IMAGE,
     BACKEND_BASE_IMAGE: BASE_IMAGE,
     ...APP_IMAGES,
@@ -66,8 +70,8 @@ export function removeEnvFileIfOurs(): void {
   writeState({ ...readState(), wroteEnvFile: false });
 }
 
-export async function projectContainers(docker: Docker, services?: readonly string[]): Promise<Docker.ContainerInfo[]> {
-  const all = await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${projectName}`] } });
+export async function projectContainers(docker: Docker, services?: readonly string[], project = projectName): Promise<Docker.ContainerInfo[]> {
+  const all = await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } });
   return services ? all.filter((c) => services.includes(c.Labels['com.docker.compose.service'])) : all;
 }
 
@@ -77,6 +81,19 @@ function portFree(port: number): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * Removes the containers (never the volumes) of this checkout's stack on the
+ * other database server: they hold the same ports. Switching back recreates
+ * them on the data they had.
+ */
+async function stopSiblingStacks(docker: Docker, log: (line: string) => void): Promise<void> {
+  for (const sibling of checkoutProjects.filter((p) => p !== projectName)) {
+    const containers = await projectContainers(docker, undefined, sibling);
+    if (containers.length > 0) log(`removing the containers of ${sibling} (the stack on another database server; its volumes stay)`);
+    for (const container of containers) await docker.getContainer(container.Id).remove({ force: true });
+  }
 }
 
 /** Refuses, in one sentence, when a port the half publishes is held by something else. */
@@ -129,6 +146,7 @@ export async function composeChecked(args: readonly string[], log: (line: string
 /** Brings one half (or both) of the reference stack up and waits until every service is healthy. */
 export async function ensureHalf(docker: Docker, environment: EnvironmentName, log: (line: string) => void): Promise<void> {
   const env = ensureEnvFile();
+  await stopSiblingStacks(docker, log);
   await checkPorts(docker, environment, env);
   const services = servicesOf(environment);
   // a benchmark pauses the services it does not measure; one that was killed may have left them so
@@ -147,16 +165,16 @@ export async function ensureHalf(docker: Docker, environment: EnvironmentName, l
 const converged = new Set<EnvironmentName>();
 
 /** Removes one half: its containers, its network and its database volume (only the rig project's). */
-export async function removeHalf(docker: Docker, environment: EnvironmentName): Promise<void> {
+export async function removeHalf(docker: Docker, environment: EnvironmentName, project = projectName): Promise<void> {
   const services = servicesOf(environment);
-  for (const container of await projectContainers(docker, services)) {
+  for (const container of await projectContainers(docker, services, project)) {
     await docker.getContainer(container.Id).remove({ force: true, v: true });
   }
-  const networks = await docker.listNetworks({ filters: { label: [`com.docker.compose.project=${projectName}`] } });
+  const networks = await docker.listNetworks({ filters: { label: [`com.docker.compose.project=${project}`] } });
   for (const network of networks.filter((n) => n.Name.endsWith(`${environment}-network`))) {
     await docker.getNetwork(network.Id).remove().catch(() => undefined);
   }
-  const { Volumes } = await docker.listVolumes({ filters: { label: [`com.docker.compose.project=${projectName}`] } });
+  const { Volumes } = await docker.listVolumes({ filters: { label: [`com.docker.compose.project=${project}`] } });
   for (const volume of (Volumes ?? []).filter((v) => v.Name.endsWith(`${environment}_mysql_data`))) {
     await docker.getVolume(volume.Name).remove().catch(() => undefined);
   }
@@ -166,7 +184,9 @@ export async function removeHalf(docker: Docker, environment: EnvironmentName): 
 export async function removeStack(docker: Docker, log: (line: string) => void): Promise<void> {
   if (!fs.existsSync(envFile)) ensureEnvFile();
   await composeChecked(['down', '--volumes', '--remove-orphans'], log).catch((error: Error) => log(error.message));
-  for (const environment of ['staging', 'production'] as const) await removeHalf(docker, environment);
+  for (const project of checkoutProjects) {
+    for (const environment of ['staging', 'production'] as const) await removeHalf(docker, environment, project);
+  }
 }
 
 /**
