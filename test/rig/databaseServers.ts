@@ -70,7 +70,10 @@ export async function ensureDatabaseServer(docker: Docker, kind: DatabaseServerK
   const password = env[passwordVariable(kind)];
   const name = containerNameOf(kind);
   const container = docker.getContainer(name);
-  const state = await container.inspect().then((info) => info.State, () => undefined);
+  const info = await container.inspect().catch(() => undefined);
+  // a server made from an older rig image is made again: its data is only ever the tests' own
+  if (info && info.Config.Image !== DATABASE_SERVERS[kind].image) await container.remove({ force: true, v: true });
+  const state = info?.Config.Image === DATABASE_SERVERS[kind].image ? info.State : undefined;
   if (!state) await (await createServer(docker, kind, port, password)).start();
   else if (state.Paused) await container.unpause();
   else if (!state.Running) await container.start();

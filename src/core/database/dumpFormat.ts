@@ -89,7 +89,8 @@ export function objectsSection(objects: readonly SchemaObject[]): string {
     const drop = object.type === 'VIEW' ? 'DROP VIEW IF EXISTS' : `DROP ${object.type} IF EXISTS`;
     lines.push(`SET SESSION SQL_MODE = ${quoteString(object.sqlMode ?? DUMP_SQL_MODE)};;`);
     lines.push(`${drop} ${quoteIdentifier(object.name)};;`);
-    lines.push(`${object.create};;`);
+    // MySQL keeps a routine's or trigger's own closing `;` in its text: `;;;` would end it early
+    lines.push(`${object.create.replace(/[\s;]+$/, '')};;`);
   }
   lines.push('DELIMITER ;', `SET SESSION SQL_MODE = '${DUMP_SQL_MODE}';`, '');
   return lines.join('\n') + '\n';

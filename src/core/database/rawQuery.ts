@@ -3,6 +3,8 @@ import { coreOf, type Connection } from './connection';
 /** The parts of mysql2's internal Query command and Packet this relies on. */
 interface Packet {
   constructor: new (sequenceId: number, buffer: Buffer, start: number, end: number) => Packet;
+  buffer: Buffer;
+  end: number;
 }
 interface DriverConnection {
   writePacket(packet: Packet): void;
@@ -15,14 +17,13 @@ interface ConnectionClass {
   createQuery(sql: string, values: unknown[], callback: (error: Error | null) => void, config: unknown): QueryCommand;
 }
 
-const COM_QUERY = 0x03;
-const HEADER_BYTES = 4;
-
 /**
  * Runs one statement given as UTF-8 bytes. mysql2 takes only strings: a 1 MB
  * INSERT read from a dump would be decoded, scanned for placeholders and
  * encoded again. Here the driver builds its query packet for an empty
- * statement and the packet actually sent carries these bytes; results,
+ * statement and the packet actually sent is that one with these bytes
+ * appended: whatever the driver puts before the text stays (MySQL 8.0.23+
+ * negotiates query attributes, two more bytes MariaDB never gets). Results,
  * errors and packets over 16 MB stay the driver's.
  */
 export function queryBytes(connection: Connection, sql: Buffer): Promise<void> {
@@ -34,9 +35,7 @@ export function queryBytes(connection: Connection, sql: Buffer): Promise<void> {
       const writePacket = driver.writePacket;
       driver.writePacket = function (this: DriverConnection, built: Packet) {
         driver.writePacket = writePacket;
-        const bytes = Buffer.allocUnsafe(HEADER_BYTES + 1 + sql.length);
-        bytes[HEADER_BYTES] = COM_QUERY;
-        sql.copy(bytes, HEADER_BYTES + 1);
+        const bytes = Buffer.concat([built.buffer.subarray(0, built.end), sql]);
         writePacket.call(this, new built.constructor(0, bytes, 0, bytes.length));
       };
       try {

@@ -33,8 +33,10 @@ export async function readTables(connection: Connection, database: string, only?
   const tables = await rowsOf<{ name: string; rows: string | null; bytes: string | null }>(connection,
     `SELECT TABLE_NAME AS name, TABLE_ROWS AS \`rows\`, DATA_LENGTH AS bytes FROM information_schema.TABLES
      WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'${filter} ORDER BY TABLE_NAME`, values);
-  const columns = await rowsOf<{ tableName: string; name: string; dataType: string; generated: string }>(connection,
-    `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name, DATA_TYPE AS dataType, IS_GENERATED AS \`generated\`
+  // MySQL and MariaDB both give a generated column's expression, and '' (MySQL) or NULL (MariaDB) for
+  // any other; EXTRA would not do: MySQL marks a column with an expression DEFAULT as DEFAULT_GENERATED
+  const columns = await rowsOf<{ tableName: string; name: string; dataType: string; generated: number | string }>(connection,
+    `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name, DATA_TYPE AS dataType, COALESCE(GENERATION_EXPRESSION, '') <> '' AS \`generated\`
      FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?${filter} ORDER BY TABLE_NAME, ORDINAL_POSITION`, values);
   const keyColumns = await rowsOf<{ tableName: string; name: string }>(connection,
     `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name FROM information_schema.STATISTICS
@@ -42,7 +44,7 @@ export async function readTables(connection: Connection, database: string, only?
   return tables.map((t) => ({
     name: t.name,
     columns: columns
-      .filter((c) => c.tableName === t.name && c.generated !== 'ALWAYS')
+      .filter((c) => c.tableName === t.name && Number(c.generated) === 0)
       .map((c) => ({ name: c.name, kind: valueKindOf(c.dataType) })),
     estimatedRows: Number(t.rows ?? 0),
     estimatedBytes: Number(t.bytes ?? 0),

@@ -135,6 +135,11 @@ export class SqlBuffer {
     if (start < 0) {
       this.ascii('NULL');
     } else if (kind === 'number' || kind === 'float') {
+      if (end - start === 2 && src[start] === 0x2d && src[start + 1] === 0x30) {
+        // a DOUBLE's -0: the literal -0 is the integer 0, and MySQL would store +0
+        this.ascii('-0e0');
+        return;
+      }
       this.reserve(end - start);
       this.length = copyRun(src, start, end, this.buffer, this.length);
     } else if (kind === 'hex') {

@@ -3,26 +3,38 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { describe } from 'node:test';
 import mysql from 'mysql2/promise';
 import type { DatabaseCredentials } from '../../../src/core/config/credentials';
-import { startRig, type Rig } from '../../rig';
+import { DATABASE_SERVERS, startDatabaseServer, startRig, type DatabaseServer, type DatabaseServerKind, type Rig } from '../../rig';
 
 export interface DatabaseRig {
   rig: Rig;
+  server: DatabaseServer;
   root: (database: string) => DatabaseCredentials;
 }
 
-/** The rig's staging half, healthy; tests use its MariaDB as root on extra databases. */
-export async function startDatabaseRig(): Promise<DatabaseRig> {
-  const rig = await startRig(['staging']);
-  const root = (database: string): DatabaseCredentials => ({
-    host: '127.0.0.1',
-    port: Number(rig.env.STAGING_DB_PORT),
-    user: 'root',
-    password: rig.env.STAGING_DB_ROOT_PASSWORD,
-    database,
-  });
-  return { rig, root };
+export const SERVER_KINDS = Object.keys(DATABASE_SERVERS) as DatabaseServerKind[];
+
+/** The rig's standalone server of `kind`, answering; tests use it as root on databases of their own. */
+export async function startDatabaseRig(kind: DatabaseServerKind): Promise<DatabaseRig> {
+  const rig = await startRig();
+  const server = await startDatabaseServer(kind);
+  return { rig, server, root: server.root };
+}
+
+/** The suite once per database server, each named after its server, so a failure says where it failed. */
+export function describeOnEachServer(title: string, suite: (kind: DatabaseServerKind) => void, kinds: readonly DatabaseServerKind[] = SERVER_KINDS): void {
+  for (const kind of kinds) describe(`${title} [${DATABASE_SERVERS[kind].label}]`, () => suite(kind));
+}
+
+/** An ordinary account with every right on `database` only, as an app's user has: created on first use. */
+export async function appUser(db: DatabaseRig, database: string): Promise<DatabaseCredentials> {
+  const user = 'dualenv_app';
+  const password = 'app-password-for-tests';
+  await runSql(db.root(database), `CREATE USER IF NOT EXISTS '${user}'@'%' IDENTIFIED BY '${password}'`);
+  await runSql(db.root(database), `GRANT ALL PRIVILEGES ON \`${database}\`.* TO '${user}'@'%'`);
+  return { ...db.root(database), user, password };
 }
 
 /** A connection that may run several statements at once (fixtures only). */
@@ -81,19 +93,25 @@ export async function rawRows(credentials: DatabaseCredentials, table: string, o
   }
 }
 
-/** Loads a gzip dump with the stock `mariadb` client (password through MYSQL_PWD, never on the command line). */
-export async function loadWithStockClient(credentials: DatabaseCredentials, dumpFile: string): Promise<void> {
+/**
+ * Loads a gzip dump with the server's own stock client (`mysql` or `mariadb`,
+ * run in the server's container, on its socket), the password through MYSQL_PWD,
+ * never on a command line.
+ */
+export async function loadWithStockClient(db: DatabaseRig, credentials: DatabaseCredentials, dumpFile: string): Promise<void> {
   const { spawn } = await import('node:child_process');
+  const stockClient = DATABASE_SERVERS[db.server.kind].stockClient;
   await new Promise<void>((resolve, reject) => {
     const gunzip = spawn('gunzip', ['-c', dumpFile], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const client = spawn('mariadb', ['-h', credentials.host, '-P', String(credentials.port), '-u', credentials.user, credentials.database], {
+    const args = ['exec', '-i', '-e', 'MYSQL_PWD', db.server.container, stockClient, '-u', credentials.user, credentials.database];
+    const client = spawn('docker', args, {
       stdio: ['pipe', 'inherit', 'pipe'], env: { ...process.env, MYSQL_PWD: credentials.password },
     });
     let stderr = '';
     client.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     gunzip.stdout.pipe(client.stdin);
     client.on('error', reject);
-    client.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`mariadb exited with ${code}: ${stderr}`))));
+    client.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${stockClient} exited with ${code}: ${stderr}`))));
   });
 }
 

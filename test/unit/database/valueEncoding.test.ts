@@ -18,6 +18,13 @@ describe('value encoding', () => {
     assert.equal(encode(Buffer.from('0000'), 'year'), '0000');
   });
 
+  it('writes a DOUBLE\'s -0 as a floating-point literal (the literal -0 is the integer 0)', () => {
+    assert.equal(encode(Buffer.from('-0'), 'double'), '-0e0');
+    assert.equal(encode(Buffer.from('-0'), 'float'), '-0e0');
+    assert.equal(encode(Buffer.from('-0.5'), 'double'), '-0.5');
+    assert.equal(encode(Buffer.from('0'), 'double'), '0');
+  });
+
   it('writes NULL apart from the string NULL', () => {
     assert.equal(encode(null, 'varchar'), 'NULL');
     assert.equal(encode(Buffer.from('NULL'), 'varchar'), "'NULL'");

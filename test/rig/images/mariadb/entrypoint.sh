@@ -20,6 +20,8 @@ if [ ! -d "$DATADIR/mysql" ]; then
     printf "ALTER USER 'root'@'localhost' IDENTIFIED BY '%s';\n" "${MYSQL_ROOT_PASSWORD//\'/\'\'}"
     printf "CREATE USER IF NOT EXISTS 'root'@'%%' IDENTIFIED BY '%s';\n" "${MYSQL_ROOT_PASSWORD//\'/\'\'}"
     printf "GRANT ALL ON *.* TO 'root'@'%%' WITH GRANT OPTION;\n"
+    # install-db's password-less root@127.0.0.1, @::1 and @<hostname> would shadow root@'%' over TCP
+    printf "DROP USER IF EXISTS 'root'@'127.0.0.1', 'root'@'::1', 'root'@'%s';\n" "$(hostname)"
     if [ -n "${MYSQL_DATABASE:-}" ]; then
       printf 'CREATE DATABASE IF NOT EXISTS `%s`;\n' "$MYSQL_DATABASE"
     fi
