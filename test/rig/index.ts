@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import type Docker from 'dockerode';
 import { ensureEngine } from './engine';
 import { ensureImages } from './images';
 import { ensureEnvFile, ensureHalf, type EnvironmentName } from './stack';
 import { ensureDatabaseServer, type DatabaseServer } from './databaseServers';
-import type { DatabaseServerKind } from './paths';
+import { DATABASE_SERVERS, stackServer, type DatabaseServerKind } from './paths';
 
 export { DATABASE_SERVERS, composeFile, envFile, projectName, repoRoot, stackServer, type DatabaseServerKind } from './paths';
 export { containerNameOf, type DatabaseServer } from './databaseServers';
@@ -38,4 +39,19 @@ export async function startRig(halves: readonly EnvironmentName[] = [], log: (li
 export async function startDatabaseServer(kind: DatabaseServerKind): Promise<DatabaseServer> {
   const { docker, env } = await startRig();
   return ensureDatabaseServer(docker, kind, env);
+}
+
+/**
+ * What the reference stack runs on in this process, for test names: its
+ * database server and the Compose that DUAL_ENV_COMPOSE picks (the v2 plugin
+ * first, as the product's own detection does).
+ */
+export function stackLabel(): string {
+  const wanted = process.env.DUAL_ENV_COMPOSE;
+  const version = (program: string, args: string[]) => {
+    const run = spawnSync(program, [...args, 'version', '--short'], { encoding: 'utf8' });
+    return run.status === 0 ? run.stdout.trim().replace(/^v/, '') : undefined;
+  };
+  const compose = (wanted === 'v1' ? undefined : version('docker', ['compose'])) ?? version('docker-compose', []) ?? 'none';
+  return `${DATABASE_SERVERS[stackServer].label}, Compose ${compose}`;
 }

@@ -4,11 +4,11 @@
 // while the backup starts is in it.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, before, beforeEach, it } from 'node:test';
 import { createBackup, tableChecksums, verifyBackup } from '../../../src/core/database';
 import type { ProgressEvent } from '../../../src/core/operations/progress';
 import type { DatabaseCredentials } from '../../../src/core/config/credentials';
-import { adminConnection, dropDatabases, never, recreateDatabase, runSql, startDatabaseRig, tempFolder, type DatabaseRig } from './helpers';
+import { adminConnection, dropDatabases, never, recreateDatabase, runSql, startDatabaseRig, tempFolder, type DatabaseRig , describeOnEachServer , seq } from './helpers';
 
 const BUSY = 'dualenv_busy';
 
@@ -22,12 +22,12 @@ async function lockTablesWaiting(credentials: DatabaseCredentials): Promise<void
   throw new Error('the backup never waited for its LOCK TABLES');
 }
 
-describe('backup of a database in use', () => {
+describeOnEachServer('backup of a database in use', (kind) => {
   let db: DatabaseRig;
   let folder: string;
 
   before(async () => {
-    db = await startDatabaseRig();
+    db = await startDatabaseRig(kind);
     folder = tempFolder('busy');
   });
 
@@ -35,9 +35,9 @@ describe('backup of a database in use', () => {
     await recreateDatabase(db.root(BUSY), BUSY);
     await runSql(db.root(BUSY), `
       CREATE TABLE orders (id INT PRIMARY KEY, note VARCHAR(40)) ENGINE=InnoDB;
-      INSERT INTO orders SELECT seq, CONCAT('order ', seq) FROM seq_1_to_2000;
+      INSERT INTO orders SELECT seq, CONCAT('order ', seq) FROM ${seq(2000)};
       CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(40)) ENGINE=InnoDB;
-      INSERT INTO customers SELECT seq, CONCAT('customer ', seq) FROM seq_1_to_500;`);
+      INSERT INTO customers SELECT seq, CONCAT('customer ', seq) FROM ${seq(500)};`);
   });
 
   after(async () => {

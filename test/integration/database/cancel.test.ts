@@ -6,17 +6,17 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { isCancelled } from '../../../src/core/common/errors';
 import { DatabaseError, createBackup, restoreBackup, tableChecksums, type BackupRecord, type TableSummary } from '../../../src/core/database';
 import type { ProgressEvent } from '../../../src/core/operations/progress';
-import { adminConnection, dropDatabases, never, recreateDatabase, runSql, startDatabaseRig, tempFolder, type DatabaseRig } from './helpers';
+import { adminConnection, dropDatabases, never, recreateDatabase, runSql, startDatabaseRig, tempFolder, type DatabaseRig , describeOnEachServer , seq } from './helpers';
 
 const SOURCE = 'dualenv_rc_source';
 const TARGET = 'dualenv_rc_target';
 const ROWS = 200_000;
 
-describe('cancelling a backup or a restore', () => {
+describeOnEachServer('cancelling a backup or a restore', (kind) => {
   let db: DatabaseRig;
   let folder: string;
   let backup: BackupRecord;
@@ -36,7 +36,7 @@ describe('cancelling a backup or a restore', () => {
   }
 
   before(async () => {
-    db = await startDatabaseRig();
+    db = await startDatabaseRig(kind);
     folder = tempFolder('restore-cancel');
     await recreateDatabase(db.root(TARGET), TARGET);
     await runSql(db.root(TARGET), "CREATE TABLE keep_me (id INT PRIMARY KEY, v VARCHAR(20)); INSERT INTO keep_me VALUES (1, 'old'), (2, 'data'); CREATE TABLE only_here (id INT PRIMARY KEY);");
@@ -45,7 +45,7 @@ describe('cancelling a backup or a restore', () => {
     // the view reads a table of the target: it loads into the scratch database, but not after the swap moved that table out
     await runSql(db.root(SOURCE), `
       CREATE TABLE items (id INT PRIMARY KEY, note VARCHAR(60));
-      INSERT INTO items SELECT seq, CONCAT('item ', seq) FROM seq_1_to_${ROWS};
+      INSERT INTO items SELECT seq, CONCAT('item ', seq) FROM ${seq(ROWS)};
       CREATE VIEW from_target AS SELECT id FROM ${TARGET}.only_here;`);
     backup = await createBackup({ credentials: db.root(SOURCE), folder }, { environment: 'staging' }, never(), () => {});
   });

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { tableChecksums } from '../../../src/core/database';
 import { acquireLock } from '../../../src/core/operations/lock';
-import { projectContainers, repoRoot, waitHealthy } from '../../rig';
-import { runSql, startDatabaseRig, type DatabaseRig } from './helpers';
+import { projectContainers, repoRoot, stackLabel, waitHealthy } from '../../rig';
+import { runSql, startStackDatabase } from './helpers';
 
 const CLI = path.join(repoRoot, 'src', 'cli', 'main.ts');
 const STAGING_FOLDER = path.join(repoRoot, 'backups', 'staging');
@@ -22,12 +22,12 @@ function dualEnv(...args: string[]) {
 
 const entries = (folder: string) => (fs.existsSync(folder) ? fs.readdirSync(folder) : []);
 
-describe('dual-env backup, backups, verify, restore', () => {
-  let db: DatabaseRig;
+describe(`dual-env backup, backups, verify, restore [${stackLabel()}]`, () => {
+  let db: Awaited<ReturnType<typeof startStackDatabase>>;
   const existing = { staging: [] as string[], production: [] as string[] };
 
   before(async () => {
-    db = await startDatabaseRig();
+    db = await startStackDatabase();
     existing.staging = entries(STAGING_FOLDER);
     existing.production = entries(PRODUCTION_FOLDER);
   });

@@ -23,9 +23,31 @@ export async function startDatabaseRig(kind: DatabaseServerKind): Promise<Databa
   return { rig, server, root: server.root };
 }
 
+/** The reference stack's staging half, healthy, and its database as root: for the tests of the CLI on the stack. */
+export async function startStackDatabase(): Promise<Omit<DatabaseRig, 'server'>> {
+  const rig = await startRig(['staging']);
+  const root = (database: string): DatabaseCredentials => ({
+    host: '127.0.0.1', port: Number(rig.env.STAGING_DB_PORT), user: 'root', password: rig.env.STAGING_DB_ROOT_PASSWORD, database,
+  });
+  return { rig, root };
+}
+
 /** The suite once per database server, each named after its server, so a failure says where it failed. */
 export function describeOnEachServer(title: string, suite: (kind: DatabaseServerKind) => void, kinds: readonly DatabaseServerKind[] = SERVER_KINDS): void {
   for (const kind of kinds) describe(`${title} [${DATABASE_SERVERS[kind].label}]`, () => suite(kind));
+}
+
+/**
+ * A derived table `numbers` of the integers 1..n in a column `seq`, on MySQL
+ * and MariaDB alike (MariaDB's seq_1_to_n engine is its own; MySQL's
+ * recursive CTEs stop at 1000 rows unless a session variable says otherwise).
+ */
+export function seq(n: number): string {
+  const digits = '(SELECT 0 AS n UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)';
+  const places = Math.max(1, Math.ceil(Math.log10(n + 1)));
+  const terms = Array.from({ length: places }, (_, i) => `d${i}.n * ${10 ** i}`).join(' + ');
+  const tables = Array.from({ length: places }, (_, i) => `${digits} AS d${i}`).join(' CROSS JOIN ');
+  return `(SELECT seq FROM (SELECT ${terms} + 1 AS seq FROM ${tables}) AS every_number WHERE seq <= ${n}) AS numbers`;
 }
 
 /** An ordinary account with every right on `database` only, as an app's user has: created on first use. */

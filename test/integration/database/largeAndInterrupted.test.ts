@@ -4,30 +4,30 @@
 // target with its old data, and the next restore cleans up after it.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { DatabaseError, createBackup, listBackups, restoreBackup, tableChecksums, type BackupRecord, type TableSummary } from '../../../src/core/database';
-import { ensureHalf, projectContainers } from '../../rig';
-import { adminConnection, dropDatabases, never, noProgress, recreateDatabase, runChild, runSql, startDatabaseRig, tempFolder, type DatabaseRig } from './helpers';
+import { startDatabaseServer } from '../../rig';
+import { adminConnection, dropDatabases, never, noProgress, recreateDatabase, runChild, runSql, startDatabaseRig, tempFolder, type DatabaseRig , describeOnEachServer , seq } from './helpers';
 
 const SOURCE = 'dualenv_big_source';
 const TARGET = 'dualenv_big_target';
 const WIDE = 'dualenv_big_wide';
 const BIG_ROWS = 400_000;
 
-describe('large data and interruptions', () => {
+describeOnEachServer('large data and interruptions', (kind) => {
   let db: DatabaseRig;
   let folder: string;
   let bigBackup: BackupRecord;
   let targetBefore: TableSummary[];
 
   before(async () => {
-    db = await startDatabaseRig();
+    db = await startDatabaseRig(kind);
     folder = tempFolder('large');
     await recreateDatabase(db.root(SOURCE), SOURCE);
     // about 130 MB of SQL: twice the heap the memory-capped backup gets
     await runSql(db.root(SOURCE), `
       CREATE TABLE big (id INT PRIMARY KEY, a BIGINT, d DECIMAL(20,6), t VARCHAR(255), b VARBINARY(64), ts DATETIME(6)) ENGINE=InnoDB;
-      INSERT INTO big SELECT seq, seq * 7919, seq / 7, REPEAT(MD5(seq), 6), UNHEX(REPEAT(MD5(seq), 2)), '2024-01-01' + INTERVAL seq SECOND FROM seq_1_to_${BIG_ROWS};`);
+      INSERT INTO big SELECT seq, seq * 7919, seq / 7, REPEAT(LEFT(SHA2(seq, 256), 32), 6), UNHEX(REPEAT(LEFT(SHA2(seq, 256), 32), 2)), '2024-01-01' + INTERVAL seq SECOND FROM ${seq(BIG_ROWS)};`);
     await recreateDatabase(db.root(TARGET), TARGET);
     await runSql(db.root(TARGET), "CREATE TABLE big (id INT PRIMARY KEY, t VARCHAR(20)); INSERT INTO big VALUES (1, 'old'), (2, 'state');");
     targetBefore = await tableChecksums(db.root(TARGET), TARGET);
@@ -102,13 +102,12 @@ describe('large data and interruptions', () => {
 
   it('leaves no complete-looking backup when the database server is killed midway', async () => {
     const killFolder = tempFolder('killed');
-    const [container] = await projectContainers(db.rig.docker, ['staging-database']);
     let killed: Promise<unknown> | undefined;
     try {
       await assert.rejects(
         createBackup({ credentials: db.root(SOURCE), folder: killFolder, dump: { parallel: 1 } }, { environment: 'staging' }, never(), (event) => {
           if (!killed && event.step === 'backup' && /· [1-9][\d,]* rows/.test(event.message ?? '')) {
-            killed = db.rig.docker.getContainer(container.Id).kill();
+            killed = db.rig.docker.getContainer(db.server.container).kill();
           }
         }),
         (error: Error) => error instanceof DatabaseError && !error.message.includes(db.root(SOURCE).password),
@@ -118,7 +117,7 @@ describe('large data and interruptions', () => {
       assert.deepEqual(listBackups(killFolder), []);
       assert.deepEqual(fs.readdirSync(killFolder), [], 'not even a partial folder is left');
     } finally {
-      await ensureHalf(db.rig.docker, 'staging', () => {});
+      await startDatabaseServer(kind);
       fs.rmSync(killFolder, { recursive: true, force: true });
     }
     // the server came back with the data intact

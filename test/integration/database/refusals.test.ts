@@ -6,18 +6,18 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, before, beforeEach, it } from 'node:test';
 import {
   BackupCorruptError, RestoreVerificationError, createBackup, listBackups, restoreBackup, tableChecksums, verifyBackup, type BackupRecord, type TableSummary,
 } from '../../../src/core/database';
 import type { ProgressEvent } from '../../../src/core/operations/progress';
 import { OBJECTS_SQL } from './fixtures';
-import { adminConnection, dropDatabases, never, noProgress, recreateDatabase, runSql, startDatabaseRig, tempFolder, type DatabaseRig } from './helpers';
+import { adminConnection, dropDatabases, never, noProgress, recreateDatabase, runSql, startDatabaseRig, tempFolder, type DatabaseRig , describeOnEachServer , seq } from './helpers';
 
 const SOURCE = 'dualenv_rf_source';
 const TARGET = 'dualenv_rf_target';
 
-describe('restore refuses a damaged backup and leaves the target unchanged', () => {
+describeOnEachServer('restore refuses a damaged backup and leaves the target unchanged', (kind) => {
   let db: DatabaseRig;
   let folder: string;
   let pristine: BackupRecord;
@@ -78,11 +78,11 @@ describe('restore refuses a damaged backup and leaves the target unchanged', () 
   }
 
   before(async () => {
-    db = await startDatabaseRig();
+    db = await startDatabaseRig(kind);
     folder = tempFolder('refusals');
     await recreateDatabase(db.root(SOURCE), SOURCE);
     await runSql(db.root(SOURCE), OBJECTS_SQL);
-    await runSql(db.root(SOURCE), "INSERT INTO audit (what) SELECT CONCAT('row ', seq) FROM seq_1_to_5000");
+    await runSql(db.root(SOURCE), `INSERT INTO audit (what) SELECT CONCAT('row ', seq) FROM ${seq(5000)}`);
     pristine = await createBackup({ credentials: db.root(SOURCE), folder }, { environment: 'staging' }, never(), noProgress);
     await recreateDatabase(db.root(TARGET), TARGET);
     await runSql(db.root(TARGET), 'CREATE TABLE keep_me (id INT PRIMARY KEY, v VARCHAR(20)); INSERT INTO keep_me VALUES (1, \'old\'), (2, \'data\');');

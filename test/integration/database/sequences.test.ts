@@ -4,15 +4,16 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { createBackup, restoreBackup, RestoreVerificationError, type BackupRecord } from '../../../src/core/database';
-import { dropDatabases, loadWithStockClient, never, noProgress, recreateDatabase, runSql, startDatabaseRig, tempFolder, type DatabaseRig } from './helpers';
+import { dropDatabases, loadWithStockClient, never, noProgress, recreateDatabase, runSql, startDatabaseRig, tempFolder, type DatabaseRig , describeOnEachServer } from './helpers';
 
 const SOURCE = 'dualenv_sq_source';
 const TARGET = 'dualenv_sq_target';
 const STOCK = 'dualenv_sq_stock';
 
-describe('sequences', () => {
+// sequences are MariaDB's own: MySQL has none
+describeOnEachServer('sequences', (kind) => {
   let db: DatabaseRig;
   let folder: string;
   let backup: BackupRecord;
@@ -23,7 +24,7 @@ describe('sequences', () => {
     ((await runSql(db.root(database), `SELECT COLUMN_DEFAULT AS d FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '${database}' AND TABLE_NAME = 'ticket' AND COLUMN_NAME = 'id'`)) as { d: string }[])[0].d;
 
   before(async () => {
-    db = await startDatabaseRig();
+    db = await startDatabaseRig(kind);
     folder = tempFolder('sequences');
     await recreateDatabase(db.root(SOURCE), SOURCE);
     await runSql(db.root(SOURCE), `
@@ -60,7 +61,7 @@ describe('sequences', () => {
 
   it('loads with the stock client into a database of another name, calling that database\'s sequence', async () => {
     await recreateDatabase(db.root(STOCK), STOCK);
-    await loadWithStockClient(db.root(STOCK), path.join(backup.path, 'dump.sql.gz'));
+    await loadWithStockClient(db, db.root(STOCK), path.join(backup.path, 'dump.sql.gz'));
     assert.equal(await idDefault(STOCK), `nextval(\`${STOCK}\`.\`ticket_numbers\`)`);
     assert.equal(Number(await nextValue(STOCK, 'ticket_numbers')), 550);
   });
@@ -74,4 +75,4 @@ describe('sequences', () => {
       (error: Error) => error instanceof RestoreVerificationError && /sequence ticket_numbers stands at 550/.test(error.message));
     assert.deepEqual(await runSql(db.root(TARGET), 'SELECT id FROM ticket ORDER BY id'), before);
   });
-});
+}, ['mariadb']);
