@@ -1,43 +1,73 @@
 // Runs the test suites named on the command line with node's test runner (TypeScript
 // through tsx). Node 20's --test takes no globs, so the files are listed here.
 // Integration suites share one Docker rig, so their files run one at a time.
+//
+// --matrix runs the operations suite again on the other stacks users run: the
+// reference stack on MariaDB (RIG_DATABASE=mariadb) with Compose v2, and on
+// MariaDB with Compose v1. The first pass is the stack's default: MySQL, and
+// the Compose v2 plugin. The closing line counts every pass.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const suites = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const extra = process.argv.slice(2).filter((a) => a.startsWith('--'));
+/** What "the operations suite" is: everything that deploys, rolls back, starts or stops the stack. */
+const OPERATIONS = ['integration/operations', 'integration/referenceStack.test.ts', 'integration/compose'];
+const MATRIX = [
+  { label: 'operations on MariaDB 10.11, Compose v2', env: { RIG_DATABASE: 'mariadb', DUAL_ENV_COMPOSE: 'v2' }, suites: OPERATIONS },
+  { label: 'operations on MariaDB 10.11, Compose v1', env: { RIG_DATABASE: 'mariadb', DUAL_ENV_COMPOSE: 'v1' }, suites: OPERATIONS },
+];
+
+const args = process.argv.slice(2);
+const matrix = args.includes('--matrix');
+const suites = args.filter((a) => !a.startsWith('--'));
+const extra = args.filter((a) => a.startsWith('--') && a !== '--matrix');
 if (suites.length === 0) suites.push('unit');
 
-function testFiles(dir) {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
+function testFiles(target) {
+  if (!fs.existsSync(target)) return [];
+  if (fs.statSync(target).isFile()) return [target];
+  return fs.readdirSync(target, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(target, entry.name);
     // test/vscode/suite runs inside VS Code's extension host, driven by test/vscode/*.test.ts
     if (entry.isDirectory()) return entry.name === 'suite' ? [] : testFiles(full);
     return /\.test\.ts$/.test(entry.name) ? [full] : [];
   }).sort();
 }
 
-const files = suites.flatMap((suite) => testFiles(path.join('test', suite)));
-if (files.length === 0) {
-  console.error(`no test files in: ${suites.join(', ')}`);
-  process.exit(1);
+/** One run of node's test runner; returns what its TAP output counted. */
+function runPass(passSuites, env) {
+  const files = passSuites.flatMap((suite) => testFiles(path.join('test', suite)));
+  if (files.length === 0) {
+    console.error(`no test files in: ${passSuites.join(', ')}`);
+    process.exit(1);
+  }
+  const serial = passSuites.some((s) => s !== 'unit');
+  // spec for people on stdout, TAP to a file for the closing `N passed, N failed` line
+  const tapFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-tests-')), 'results.tap');
+  const runnerArgs = [
+    '--import', 'tsx', '--test',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+    ...(serial ? ['--test-concurrency=1'] : []), ...extra, ...files,
+  ];
+  const result = spawnSync(process.execPath, runnerArgs, { stdio: 'inherit', env: { ...process.env, ...env } });
+  const tap = fs.existsSync(tapFile) ? fs.readFileSync(tapFile, 'utf8') : '';
+  const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+  return { passed: count('pass'), failed: count('fail') + count('cancelled'), status: result.status ?? 1 };
 }
-const serial = suites.some((s) => s !== 'unit');
-// spec for people on stdout, TAP to a file for the closing `N passed, N failed` line
-const tapFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-tests-')), 'results.tap');
-const args = [
-  '--import', 'tsx', '--test',
-  '--test-reporter=spec', '--test-reporter-destination=stdout',
-  '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
-  ...(serial ? ['--test-concurrency=1'] : []), ...extra, ...files,
-];
-const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
-const tap = fs.existsSync(tapFile) ? fs.readFileSync(tapFile, 'utf8') : '';
-const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
-const passed = count('pass');
-const failed = count('fail') + count('cancelled');
+
+const passes = [{ label: suites.join(', '), env: {}, suites }, ...(matrix ? MATRIX : [])];
+let passed = 0;
+let failed = 0;
+let status = 0;
+for (const [index, pass] of passes.entries()) {
+  if (passes.length > 1) console.log(`\n=== pass ${index + 1}/${passes.length}: ${pass.label} ===\n`);
+  const result = runPass(pass.suites, pass.env);
+  passed += result.passed;
+  failed += result.failed;
+  if (result.status !== 0) status = result.status;
+  if (passes.length > 1) console.log(`pass ${index + 1} (${pass.label}): ${result.passed} passed, ${result.failed} failed`);
+}
 console.log(`tests: ${passed} passed, ${failed} failed`);
-process.exit(result.status ?? 1);
+process.exit(status);

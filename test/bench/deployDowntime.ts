@@ -3,11 +3,10 @@
 // deploys run (each one rebuilds both app images from a changed source) and
 // reports the longest stretch without an HTTP 200, and where it fell relative to
 // the build. Runs on the rig, on a temp git copy of the project (test/support/tempProject.ts).
-import { detectCompose } from '../../src/core/compose/composeCommand';
 import { databaseBackups } from '../../src/core/operations/databaseBackups';
 import { deployProduction } from '../../src/core/operations/deployProduction';
 import type { ProgressEvent } from '../../src/core/operations/progress';
-import { composeChecked, projectName, servicesOf, startRig } from '../rig';
+import { compose, composeChecked, projectName, servicesOf, startRig } from '../rig';
 import { watchHttp } from '../support/httpWatch';
 import { makeTempProject } from '../support/tempProject';
 
@@ -17,7 +16,7 @@ async function main(): Promise<void> {
   const rig = await startRig(['staging', 'production']);
   const project = makeTempProject('stable/prisma-mysql-bench');
   const config = project.config();
-  const deps = { config, docker: rig.docker, compose: await detectCompose(), backups: databaseBackups(config) };
+  const deps = { config, docker: rig.docker, compose: await compose(), backups: databaseBackups(config) };
   const url = `http://127.0.0.1:${rig.env.PRODUCTION_HTTP_PORT}/api/health`;
   const rows: string[] = [];
   try {

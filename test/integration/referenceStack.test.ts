@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
-import { PORTS, ensureHalf, projectContainers, projectName, removeHalf, servicesOf, startRig, type EnvironmentName, type Rig } from '../rig';
+import { PORTS, ensureHalf, projectContainers, projectName, removeHalf, servicesOf, startRig, type EnvironmentName, type Rig, stackLabel } from '../rig';
 
 const port = (rig: Rig, variable: string) => Number(rig.env[variable]);
 
@@ -48,7 +48,7 @@ async function checkHalf(rig: Rig, environment: EnvironmentName, httpPortVariabl
   assert.equal(version.environment, environment);
 }
 
-describe('reference stack: staging half', () => {
+describe(`reference stack: staging half [${stackLabel()}]`, () => {
   let rig: Rig;
   before(async () => { rig = await startRig(); });
   after(async () => { await removeHalf(rig.docker, 'staging'); });
@@ -67,7 +67,7 @@ describe('reference stack: staging half', () => {
   });
 });
 
-describe('reference stack: production half, isolated from staging', () => {
+describe(`reference stack: production half, isolated from staging [${stackLabel()}]`, () => {
   let rig: Rig;
   before(async () => { rig = await startRig(); });
   after(async () => {
@@ -108,7 +108,7 @@ describe('reference stack: production half, isolated from staging', () => {
   });
 });
 
-describe('rig refusals', () => {
+describe(`rig refusals [${stackLabel()}]`, () => {
   it('refuses in one sentence when a port the half publishes is taken, and deletes nothing', async () => {
     const rig = await startRig();
     await removeHalf(rig.docker, 'staging');

@@ -8,7 +8,7 @@ import { DATABASE_SERVERS, stackServer, type DatabaseServerKind } from './paths'
 
 export { DATABASE_SERVERS, composeFile, envFile, projectName, repoRoot, stackServer, type DatabaseServerKind } from './paths';
 export { containerNameOf, type DatabaseServer } from './databaseServers';
-export { PORTS, composeChecked, ensureHalf, projectContainers, removeHalf, servicesOf, waitHealthy, withOthersPaused, type EnvironmentName } from './stack';
+export { PORTS, compose, composeChecked, ensureHalf, projectContainers, removeHalf, servicesOf, waitHealthy, withOthersPaused, type EnvironmentName } from './stack';
 
 export interface Rig {
   docker: Docker;

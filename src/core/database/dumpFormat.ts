@@ -80,7 +80,8 @@ export function insertPrefix(table: string, columns: readonly string[]): string 
 /**
  * Routines, views, triggers and events. Bodies may hold `;`, so they are
  * written between `DELIMITER ;;` lines as mysqldump does; each runs in the
- * SQL mode it was created in.
+ * SQL mode it was created in, an event in its time zone (its schedule is
+ * written in it), and each keeps its DEFINER.
  */
 export function objectsSection(objects: readonly SchemaObject[]): string {
   if (objects.length === 0) return '';
@@ -89,8 +90,10 @@ export function objectsSection(objects: readonly SchemaObject[]): string {
     const drop = object.type === 'VIEW' ? 'DROP VIEW IF EXISTS' : `DROP ${object.type} IF EXISTS`;
     lines.push(`SET SESSION SQL_MODE = ${quoteString(object.sqlMode ?? DUMP_SQL_MODE)};;`);
     lines.push(`${drop} ${quoteIdentifier(object.name)};;`);
+    if (object.timeZone) lines.push(`SET SESSION TIME_ZONE = ${quoteString(object.timeZone)};;`);
     // MySQL keeps a routine's or trigger's own closing `;` in its text: `;;;` would end it early
     lines.push(`${object.create.replace(/[\s;]+$/, '')};;`);
+    if (object.timeZone) lines.push("SET SESSION TIME_ZONE = '+00:00';;");
   }
   lines.push('DELIMITER ;', `SET SESSION SQL_MODE = '${DUMP_SQL_MODE}';`, '');
   return lines.join('\n') + '\n';

@@ -11,6 +11,7 @@ import { readTables } from './schema';
 import { quoteIdentifier } from './sqlText';
 import { queryBytes } from './rawQuery';
 import { StatementSplitter, type Statement } from './statementSplitter';
+import { createObject } from './createObject';
 import { streamTableRows } from './tableRows';
 
 export interface LoadProgress {
@@ -30,7 +31,20 @@ export interface LoadResult {
 const INSERT = /^INSERT\s/i;
 const SESSION_SET = /^(SET\s|\/\*!\d+\s+SET\s)/i;
 const CREATE_TABLE = /^CREATE\s+TABLE\s/i;
-const OBJECT = /^(SET\s+SESSION\s+SQL_MODE\s*=|DROP\s+(VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT)\s|CREATE\s+(OR\s+REPLACE\s+)?(ALGORITHM|DEFINER|SQL\s+SECURITY|VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT|AGGREGATE)\b)/i;
+const CREATE_OBJECT = /^CREATE\s+(OR\s+REPLACE\s+)?(ALGORITHM|DEFINER|SQL\s+SECURITY|VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT|AGGREGATE)\b/i;
+const OBJECT = new RegExp(`^(SET\\s+SESSION\\s+(SQL_MODE|TIME_ZONE)\\s*=|DROP\\s+(VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT)\\s|${CREATE_OBJECT.source.slice(1)})`, 'i');
+
+/** Collected for the target, never run in the scratch database: an enabled event would fire there. */
+const CREATE_EVENT = /^CREATE\s+(DEFINER\s*=\s*\S+\s+)?EVENT\s/i;
+
+/**
+ * A view, routine or trigger goes into the scratch database too, so a
+ * statement the server refuses fails the restore before the swap; an event
+ * waits for the target.
+ */
+async function runObject(connection: Connection, statement: string): Promise<void> {
+  if (!CREATE_EVENT.test(statement)) await createObject(connection, statement);
+}
 
 const DEADLOCK = 1213;
 const DEADLOCK_RETRIES = 5;
@@ -173,7 +187,12 @@ export async function loadDump(
     if (signal.aborted) throw new CancelledError();
     if (typeof statement === 'string' && OBJECT.test(statement)) objectStatements.push(statement);
     if (statementIs(CREATE_TABLE, statement)) progress.tablesCreated++;
-    await runner.run(statement);
+    if (statementIs(CREATE_OBJECT, statement)) {
+      await runner.drain();
+      await runObject(connections[0], statement as string);
+    } else {
+      await runner.run(statement);
+    }
     progress.statements++;
   }
   await runner.drain();
@@ -309,7 +328,8 @@ export async function loadDumpByParts(
   const objectStatements: string[] = [];
   for (const statement of await collect(objects)) {
     if (typeof statement === 'string' && OBJECT.test(statement)) objectStatements.push(statement);
-    await runStatement(connections[0], statement);
+    if (statementIs(CREATE_OBJECT, statement)) await runObject(connections[0], statement as string);
+    else await runStatement(connections[0], statement);
     progress.statements++;
   }
   onProgress({ ...progress, bytesRead: progress.totalBytes });

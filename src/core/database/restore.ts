@@ -12,6 +12,7 @@ import { DUMP_FILE, type BackupManifest, type BackupRecord, type DumpPart } from
 import { sequenceNames, sequenceState } from './schema';
 import { formatBytes, formatCount, formatRate } from './progressText';
 import { quoteIdentifier, quoteString } from './sqlText';
+import { createObject } from './createObject';
 import { compareTables, tableChecksums } from './tableChecksums';
 
 export interface RestoreDeps {
@@ -40,6 +41,8 @@ export interface RestoreResult {
   tables: number;
   rows: number;
   safetyBackup?: BackupRecord;
+  /** Objects the restoring account could not give back to their DEFINER: now its own (`PROCEDURE add_parent, was staging_user@%`). */
+  changedOwner: string[];
   durationMs: number;
 }
 
@@ -119,7 +122,7 @@ async function compareSequences(admin: Connection, scratch: string, expected: No
  * routines and events are replaced after the rename. Returns the holding
  * database, for the caller to drop.
  */
-async function swapIn(admin: Connection, targetConnection: Connection, target: string, scratch: string, objectStatements: readonly string[]): Promise<string> {
+async function swapIn(admin: Connection, targetConnection: Connection, target: string, scratch: string, objectStatements: readonly string[]): Promise<{ hold: string; changedOwner: string[] }> {
   const q = quoteIdentifier;
   const hold = `${helperPrefix(target, 'hold')}${crypto.randomBytes(4).toString('hex')}`;
   await admin.query(`CREATE DATABASE ${q(hold)}`);
@@ -154,11 +157,15 @@ async function swapIn(admin: Connection, targetConnection: Connection, target: s
       await admin.query(`DROP ${r.type} ${q(target)}.${q(r.name)}`);
     }
     for (const name of await namesOf(admin, EVENTS_SQL, target)) await admin.query(`DROP EVENT ${q(target)}.${q(name)}`);
-    for (const statement of objectStatements) await targetConnection.query(statement);
+    const changedOwner: string[] = [];
+    for (const statement of objectStatements) {
+      const changed = await createObject(targetConnection, statement);
+      if (changed) changedOwner.push(changed);
+    }
+    return { hold, changedOwner };
   } catch (error) {
     throw new DatabaseError(`The backup's tables are in ${target}, but recreating its views, routines, triggers or events failed: ${safeMessage(error)}; the previous tables are kept in database ${hold}.`, { cause: error });
   }
-  return hold;
 }
 
 /**
@@ -282,17 +289,20 @@ export async function restoreBackup(
     report.running('swap', `Swapping the restored tables into ${target}…`);
     const targetConnection = await openConnection(deps.credentials, { database: target });
     opened.push(targetConnection);
-    const hold = await swapIn(admin, targetConnection, target, scratch, loaded.objectStatements);
+    const { hold, changedOwner } = await swapIn(admin, targetConnection, target, scratch, loaded.objectStatements);
     const helpers = [hold, scratch];
     scratch = undefined;
     report.done('swap', `${target} now holds backup ${input.backupId}.`);
+    if (changedOwner.length > 0) {
+      report.done('owners', `${describeServer(deps.credentials)} may not create objects for other accounts, so these are now its own: ${changedOwner.join(', ')}.`);
+    }
     // the restore has happened: a failure to tidy up is said, not reported as a failed restore
     for (const helper of helpers) {
       await admin.query(`DROP DATABASE ${q(helper)}`).catch((error: unknown) => {
         report.done('cleanup', `Could not drop the helper database ${helper} (${safeMessage(error, deps.credentials)}); drop it by hand.`);
       });
     }
-    return { backupId: input.backupId, database: target, tables: manifest.tables.length, rows: totalRows, safetyBackup, durationMs: Date.now() - started };
+    return { backupId: input.backupId, database: target, tables: manifest.tables.length, rows: totalRows, safetyBackup, changedOwner, durationMs: Date.now() - started };
   } catch (error) {
     // a cancel before the swap destroyed the connections and is what stopped the restore; during the swap it did neither
     const cancelled = signal.aborted && !swapBegun;

@@ -1,4 +1,4 @@
-import { quoteIdentifier, stripDefiner } from './sqlText';
+import { quoteIdentifier } from './sqlText';
 import { rowsOf, type Connection } from './connection';
 import { valueKindOf, type ValueKind } from './valueEncoding';
 
@@ -18,12 +18,15 @@ export interface TableInfo {
   primaryKey: string[];
 }
 
-/** A view, trigger, routine or event as the dump writes it: its CREATE statement and the SQL mode it needs. */
+/** A view, trigger, routine or event as the dump writes it: its CREATE statement and the session it needs. */
 export interface SchemaObject {
   type: 'VIEW' | 'TRIGGER' | 'PROCEDURE' | 'FUNCTION' | 'EVENT';
   name: string;
+  /** As the server shows it, DEFINER included: a restore gives each object back to its owner. */
   create: string;
   sqlMode?: string;
+  /** An event's time zone: its STARTS, ENDS and AT are written in it. */
+  timeZone?: string;
 }
 
 /** Base tables of a database (sequences and views left out) with their value columns. */
@@ -72,8 +75,8 @@ export function orderViews(views: readonly SchemaObject[]): SchemaObject[] {
 }
 
 /**
- * Views, routines, triggers and events of the current database, DEFINER
- * removed, in the order a restore creates them: routines first (views and
+ * Views, routines, triggers and events of the current database, each with its
+ * DEFINER, in the order a restore creates them: routines first (views and
  * triggers may call them), views by dependency, then triggers and events.
  */
 export async function readSchemaObjects(connection: Connection, database: string): Promise<SchemaObject[]> {
@@ -81,9 +84,9 @@ export async function readSchemaObjects(connection: Connection, database: string
     const [row] = await rowsOf<Record<string, string | null>>(connection, `SHOW CREATE ${what} ${quoteIdentifier(name)}`);
     const create = row?.[column];
     if (!create) {
-      throw new Error(`the server did not show the definition of ${what.toLowerCase()} ${name}; the backup user needs to be its definer or have SELECT on mysql.proc`);
+      throw new Error(`the server did not show the definition of ${what.toLowerCase()} ${name}; the backup user needs to be its definer, or have SHOW_ROUTINE (MySQL) or SELECT on mysql.proc (MariaDB)`);
     }
-    return { create: stripDefiner(create), sqlMode: row.sql_mode ?? undefined };
+    return { create, sqlMode: row.sql_mode ?? undefined, timeZone: row.time_zone ?? undefined };
   };
   const routines = await rowsOf<{ name: string; type: 'PROCEDURE' | 'FUNCTION' }>(connection,
     'SELECT ROUTINE_NAME AS name, ROUTINE_TYPE AS type FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_TYPE, ROUTINE_NAME', [database]);
@@ -98,9 +101,9 @@ export async function readSchemaObjects(connection: Connection, database: string
     objects.push({ type: r.type, name: r.name, ...await show(r.type, r.name, r.type === 'PROCEDURE' ? 'Create Procedure' : 'Create Function') });
   }
   const viewObjects: SchemaObject[] = [];
-  for (const v of views) viewObjects.push({ type: 'VIEW', name: v.name, ...await show('VIEW', v.name, 'Create View'), sqlMode: undefined });
+  for (const v of views) viewObjects.push({ type: 'VIEW', name: v.name, ...await show('VIEW', v.name, 'Create View'), sqlMode: undefined, timeZone: undefined });
   objects.push(...orderViews(viewObjects));
-  for (const t of triggers) objects.push({ type: 'TRIGGER', name: t.name, ...await show('TRIGGER', t.name, 'SQL Original Statement') });
+  for (const t of triggers) objects.push({ type: 'TRIGGER', name: t.name, ...await show('TRIGGER', t.name, 'SQL Original Statement'), timeZone: undefined });
   for (const e of events) objects.push({ type: 'EVENT', name: e.name, ...await show('EVENT', e.name, 'Create Event') });
   return objects;
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
+import type { DatabaseCredentials } from '../../../src/core/config/credentials';
 import { createBackup, restoreBackup, tableChecksums, type BackupRecord } from '../../../src/core/database';
 import { OBJECTS_SQL, SERVER_FEATURES_SQL, everyTypeSql } from './fixtures';
 import {
@@ -22,6 +23,7 @@ describeOnEachServer('backup and restore round trip', (kind) => {
   let db: DatabaseRig;
   let folder: string;
   let backup: BackupRecord;
+  let app: DatabaseCredentials;
 
   before(async () => {
     db = await startDatabaseRig(kind);
@@ -30,10 +32,15 @@ describeOnEachServer('backup and restore round trip', (kind) => {
     await runSql(db.root(SOURCE), everyTypeSql(kind));
     await runSql(db.root(SOURCE), OBJECTS_SQL);
     await runSql(db.root(SOURCE), SERVER_FEATURES_SQL[kind]);
+    // an object owned by the app's account, running with its rights, and an event scheduled in a time zone of its own
+    app = await appUser(db, SOURCE);
+    await runSql(db.root(SOURCE), `CREATE DEFINER='${app.user}'@'%' PROCEDURE as_owner() SQL SECURITY DEFINER SELECT CURRENT_USER() AS who`);
+    await runSql(db.root(SOURCE), "SET time_zone = '+05:30'; CREATE EVENT in_kolkata ON SCHEDULE AT '2031-06-01 12:00:00' DISABLE DO DELETE FROM audit WHERE id < 0");
     backup = await createBackup({ credentials: db.root(SOURCE), folder }, { environment: 'staging', gitCommit: 'abc123', images: { 'staging-backend': 'sha256:feed' } }, never(), noProgress);
   });
 
   after(async () => {
+    if (kind === 'mysql') await runSql(db.root(SOURCE), 'SET GLOBAL log_bin_trust_function_creators = 0');
     await dropDatabases(db.root(SOURCE), SOURCE, RESTORED, STOCK, AS_USER);
     fs.rmSync(folder, { recursive: true, force: true });
   });
@@ -52,7 +59,7 @@ describeOnEachServer('backup and restore round trip', (kind) => {
     assert.equal(manifest.serverVersion, db.server.version);
     assert.deepEqual(manifest.tables.map((t) => [t.name, t.rows]), [['audit', 0], ['child', 3], ['every_type', 4], ['no_key', 3], ['parent', 2], ['server_features', 2]]);
     assert.deepEqual(manifest.objects.map((o) => `${o.type} ${o.name}`).sort(),
-      ['EVENT nightly_cleanup', 'FUNCTION double_it', 'PROCEDURE add_parent', 'TRIGGER child_touches_parent', 'VIEW a_doubled_totals', 'VIEW parent_totals']);
+      ['EVENT in_kolkata', 'EVENT nightly_cleanup', 'FUNCTION double_it', 'PROCEDURE add_parent', 'PROCEDURE as_owner', 'TRIGGER child_touches_parent', 'VIEW a_doubled_totals', 'VIEW parent_totals']);
     assert.equal(fs.readdirSync(folder).filter((f) => f.startsWith('.partial')).length, 0);
   });
 
@@ -102,8 +109,8 @@ describeOnEachServer('backup and restore round trip', (kind) => {
       await connection.query('INSERT INTO child VALUES (13, 3, 0)');
       const [[parent]] = await connection.query('SELECT touched FROM parent WHERE id = 3') as unknown as [{ touched: number }[]];
       assert.equal(parent.touched, 1, 'the trigger fired');
-      const [events] = await connection.query('SELECT EVENT_NAME AS name, STATUS AS status FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?', [RESTORED]);
-      assert.deepEqual(events, [{ name: 'nightly_cleanup', status: 'DISABLED' }]);
+      const [events] = await connection.query('SELECT EVENT_NAME AS name, STATUS AS status FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY name', [RESTORED]);
+      assert.deepEqual(events, [{ name: 'in_kolkata', status: 'DISABLED' }, { name: 'nightly_cleanup', status: 'DISABLED' }]);
       const [helpers] = await connection.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'dualenv\\_rt\\_restored\\_\\_%'");
       assert.deepEqual(helpers, [], 'scratch and holding databases are gone');
     } finally {
@@ -141,17 +148,37 @@ describeOnEachServer('backup and restore round trip', (kind) => {
     assert.equal(doubled.v, 10);
   });
 
-  it('loads, without DEFINER clauses, as a user other than the one that defined the objects', async () => {
-    await recreateDatabase(db.root(AS_USER), AS_USER);
-    const app = await appUser(db, AS_USER);
+  it('gives every object back to its DEFINER, and keeps an event\'s schedule in its time zone', async () => {
+    const owners = async (database: string) => await runSql(db.root(database), `
+      SELECT CONCAT(ROUTINE_TYPE, ' ', ROUTINE_NAME, ' ', DEFINER, ' ', SECURITY_TYPE) AS o FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '${database}'
+      UNION ALL SELECT CONCAT('VIEW ', TABLE_NAME, ' ', DEFINER) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '${database}'
+      UNION ALL SELECT CONCAT('TRIGGER ', TRIGGER_NAME, ' ', DEFINER) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '${database}'
+      UNION ALL SELECT CONCAT('EVENT ', EVENT_NAME, ' ', DEFINER, ' ', TIME_ZONE, ' ', EXECUTE_AT, ' ', SQL_MODE) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '${database}'
+      ORDER BY 1`) as { o: string }[];
+    const original = await owners(SOURCE);
+    assert.ok(original.some((row) => row.o === `PROCEDURE as_owner ${app.user}@% DEFINER`), JSON.stringify(original));
+    assert.ok(original.some((row) => /^EVENT in_kolkata \S+ \+05:30 2031-06-01 12:00:00/.test(row.o)), JSON.stringify(original));
+    assert.deepEqual(await owners(RESTORED), original, 'our restore');
+    assert.deepEqual(await owners(STOCK), original, 'the stock client as root');
+    await runSql(db.root(RESTORED), `GRANT ALL PRIVILEGES ON \`${RESTORED}\`.* TO '${app.user}'@'%'`);
+    const [who] = await runSql(db.root(RESTORED), 'CALL as_owner()') as unknown as { who: string }[][];
+    assert.equal(who[0].who, `${app.user}@%`, 'the procedure runs with its owner\'s rights, not root\'s');
+  });
+
+  it('restores as an account that may not name other definers, and says which objects became its own', async () => {
+    // the account may make the restore's scratch and holding databases beside its own
+    await runSql(db.root(SOURCE), `GRANT ALL PRIVILEGES ON \`${AS_USER.replace(/_/g, '\\_')}%\`.* TO '${app.user}'@'%'`);
     // with the binary log on (MySQL's default) only an account trusted with it may create functions
-    if (kind === 'mysql') await runSql(db.root(AS_USER), 'SET GLOBAL log_bin_trust_function_creators = 1');
-    await loadWithStockClient(db, app, path.join(backup.path, 'dump.sql.gz'));
-    assert.deepEqual(await tableChecksums(app, AS_USER), backup.manifest!.tables);
-    const [row] = await runSql(app, 'SELECT doubled FROM a_doubled_totals WHERE id = 2') as { doubled: number }[];
-    assert.equal(row.doubled, 4);
-    const [definer] = await runSql(db.root(AS_USER), `SELECT DEFINER AS who FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '${AS_USER}' LIMIT 1`) as { who: string }[];
-    assert.match(definer.who, new RegExp(`^${app.user}@`));
+    if (kind === 'mysql') await runSql(db.root(SOURCE), 'SET GLOBAL log_bin_trust_function_creators = 1');
+    const asApp = { ...app, database: AS_USER };
+    const events: string[] = [];
+    const result = await restoreBackup({ credentials: asApp, folder }, { backupId: backup.id, safetyBackup: false }, never(), (event) => { if (event.message) events.push(event.message); });
+    assert.deepEqual(await tableChecksums(db.root(AS_USER), AS_USER), backup.manifest!.tables);
+    const rootOwned = result.changedOwner.map((text) => text.replace(/ \(was .*\)$/, '')).sort();
+    assert.deepEqual(rootOwned, ['EVENT in_kolkata', 'EVENT nightly_cleanup', 'FUNCTION double_it', 'PROCEDURE add_parent', 'TRIGGER child_touches_parent', 'VIEW a_doubled_totals', 'VIEW parent_totals']);
+    assert.ok(events.some((message) => message.includes('now its own') && message.includes('PROCEDURE add_parent (was root@%)')), events.join('\n'));
+    const [row] = await runSql(app, `SELECT DEFINER AS who FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '${AS_USER}' AND ROUTINE_NAME = 'add_parent'`) as { who: string }[];
+    assert.equal(row.who, `${app.user}@%`);
   });
 
   it('gives checksums that see a changed value, and a backup in parallel equals one without', async () => {

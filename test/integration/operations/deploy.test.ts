@@ -5,7 +5,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
-import { detectCompose } from '../../../src/core/compose/composeCommand';
 import type { DualEnvConfig } from '../../../src/core/config';
 import { CancelledError, DockerUnreachableError } from '../../../src/core/common/errors';
 import { dockerClientFor } from '../../../src/core/docker/client';
@@ -22,7 +21,7 @@ import type { DatabaseBackups } from '../../../src/core/operations/backupPort';
 import type { OperationDeps } from '../../../src/core/operations/operationContext';
 import type { ProgressEvent } from '../../../src/core/operations/progress';
 import { rollbackProduction } from '../../../src/core/operations/rollbackProduction';
-import { composeChecked, projectContainers, projectName, servicesOf, startRig, waitHealthy, type Rig } from '../../rig';
+import { composeChecked, projectContainers, projectName, servicesOf, startRig, waitHealthy, type Rig, stackLabel, compose as rigCompose } from '../../rig';
 import { watchHttp } from '../../support/httpWatch';
 import { makeTempProject, type TempProject } from '../../support/tempProject';
 
@@ -32,7 +31,7 @@ const never = () => new AbortController().signal;
 const RUN = Date.now().toString(36).slice(-6);
 const CODE = { before: `BEFORE-${RUN}`, afterBackup: `AFTERBK-${RUN}`, afterRelease3: `AFTER3-${RUN}` };
 
-describe('deploy staging and production', () => {
+describe(`deploy staging and production [${stackLabel()}]`, () => {
   let rig: Rig;
   let project: TempProject;
   let config: DualEnvConfig;
@@ -85,7 +84,7 @@ describe('deploy staging and production', () => {
     config = project.config();
     assert.equal(config.projectName, projectName, 'the temp project drives the rig\'s compose project');
     backups = databaseBackups(config);
-    deps = { config, docker: rig.docker, compose: await detectCompose(), backups };
+    deps = { config, docker: rig.docker, compose: await rigCompose(), backups };
   });
 
   after(async () => {

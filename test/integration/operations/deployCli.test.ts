@@ -6,12 +6,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DualEnvConfig } from '../../../src/core/config';
 import { appendHistory, newRecord, readHistory, type HistoryRecord } from '../../../src/core/operations/history';
-import { composeChecked, projectContainers, projectName, repoRoot, servicesOf, startRig, type Rig } from '../../rig';
+import { composeChecked, projectContainers, projectName, repoRoot, servicesOf, startRig, type Rig, stackLabel } from '../../rig';
 import { makeTempProject, type TempProject } from '../../support/tempProject';
 
 const cli = path.join(repoRoot, 'src', 'cli', 'main.ts');
 
-describe('dual-env deploy, history, up and down', () => {
+describe(`dual-env deploy, history, up and down [${stackLabel()}]`, () => {
   let rig: Rig;
   let project: TempProject;
   let config: DualEnvConfig;

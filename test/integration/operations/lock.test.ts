@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { acquireLock, lockFile, LockedError } from '../../../src/core/operations/lock';
+import { stackLabel } from '../../rig';
 
 const child = path.join(__dirname, '..', '..', 'support', 'lockChild.ts');
 const children: ChildProcess[] = [];
@@ -34,7 +35,7 @@ function take(projectDir: string, startAt: number, holdMs: number): { process: C
 
 const exited = (proc: ChildProcess) => new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once('exit', () => resolve())));
 
-describe('environment lock', () => {
+describe(`environment lock [${stackLabel()}]`, () => {
   after(() => {
     for (const proc of children) if (proc.exitCode === null) proc.kill('SIGKILL');
     for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });

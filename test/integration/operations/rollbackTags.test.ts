@@ -8,12 +8,12 @@ import { after, before, describe, it } from 'node:test';
 import type Docker from 'dockerode';
 import type { DualEnvConfig } from '../../../src/core/config';
 import { pruneRollbackTags } from '../../../src/core/operations/liveImages';
-import { startRig } from '../../rig';
+import { startRig, stackLabel } from '../../rig';
 import { BASE_IMAGE } from '../../rig/paths';
 
 const REPO = 'dual-env-test-prune/backend';
 
-describe('pruning rollback tags', () => {
+describe(`pruning rollback tags [${stackLabel()}]`, () => {
   let docker: Docker;
   let context: string;
   const ids: Record<string, string> = {};

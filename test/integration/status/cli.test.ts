@@ -7,7 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { composeChecked, composeFile, projectContainers, repoRoot, servicesOf, startRig, waitHealthy, type Rig } from '../../rig';
+import { composeChecked, composeFile, projectContainers, repoRoot, servicesOf, startRig, waitHealthy, type Rig, stackLabel } from '../../rig';
 import { printInContainer } from './helpers';
 
 const cli = path.join(repoRoot, 'dist', 'cli.js');
@@ -63,7 +63,7 @@ function lineWatcher(child: ChildProcessWithoutNullStreams) {
   };
 }
 
-describe('dual-env CLI on the rig', { timeout: 600_000 }, () => {
+describe(`dual-env CLI on the rig [${stackLabel()}]`, { timeout: 600_000 }, () => {
   let rig: Rig;
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-cli-'));
   before(async () => {

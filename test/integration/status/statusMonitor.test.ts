@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { readEnvironmentStatus } from '../../../src/core/docker/discovery';
 import { createStatusMonitor, type StatusMonitor } from '../../../src/core/docker/statusMonitor';
-import { projectContainers, servicesOf, startRig, waitHealthy, type Rig } from '../../rig';
+import { projectContainers, servicesOf, startRig, waitHealthy, type Rig, stackLabel } from '../../rig';
 import { restartEngine } from '../../rig/engine';
 import { allHealthy, countingDocker, rigConfig, snapshotWhere } from './helpers';
 
 const allServices = [...servicesOf('staging'), ...servicesOf('production')];
 
-describe('status of the reference stack', { timeout: 600_000 }, () => {
+describe(`status of the reference stack [${stackLabel()}]`, { timeout: 600_000 }, () => {
   let rig: Rig;
   let monitor: StatusMonitor | undefined;
   before(async () => { rig = await startRig(['staging', 'production']); });
