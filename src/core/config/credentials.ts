@@ -1,5 +1,5 @@
 import { ConfigError } from '../common/errors';
-import type { DatabaseConfig, DualEnvConfig } from './model';
+import type { DatabaseConfig, DatabaseTls, DualEnvConfig } from './model';
 
 /**
  * Where a password comes from when neither the environment nor .env has it:
@@ -15,6 +15,8 @@ export interface DatabaseCredentials {
   database: string;
   user: string;
   password: string;
+  /** Absent: `auto`. */
+  tls?: DatabaseTls;
 }
 
 /** The key a password is stored under in a SecretSource. */
@@ -46,5 +48,5 @@ export async function databaseCredentials(
   if (!password) {
     throw new ConfigError(`The database password is not set: define ${variable} in the environment or in .env beside ${config.file}.`);
   }
-  return { host: database.host, port: database.port, database: database.name, user: options.asRoot ? 'root' : database.user, password };
+  return { host: database.host, port: database.port, database: database.name, user: options.asRoot ? 'root' : database.user, password, tls: database.tls };
 }

@@ -152,7 +152,7 @@ function readDeclaredEnvironments(
       isProduction,
       services: list,
       url: typeof env.url === 'string' ? String(sub(env.url)) : undefined,
-      database: env.database === undefined ? undefined : readDatabase(env.database, [...at, 'database'], services, list, sub, fail),
+      database: env.database === undefined ? undefined : readDatabase(env.database, [...at, 'database'], services, list, sub, projectDir, fail),
       branchPattern: typeof env.branch === 'string' ? env.branch : '*',
       requireStagingFirst: env.requireStagingFirst === true,
       backups: {
@@ -174,6 +174,7 @@ function readDatabase(
   services: ReadonlyMap<string, ComposeService>,
   environmentServices: readonly string[],
   sub: (value: unknown) => unknown,
+  projectDir: string,
   fail: (at: Path, what: string) => never,
 ): DatabaseConfig {
   if (!isMapLike(raw)) fail(at, '`database` must be a mapping (service, host, port, name, user, passwordVariable).');
@@ -187,6 +188,9 @@ function readDatabase(
   const port = Number(sub(db.port ?? services.get(service)?.ports.find((p) => p.containerPort === 3306)?.hostPort ?? 3306));
   if (!Number.isInteger(port) || port < 1 || port > 65535) fail([...at, 'port'], '`database.port` must be a TCP port number.');
   const [name, user] = [String(sub(db.name)), String(sub(db.user))];
+  const tls = db.tls ?? 'auto';
+  if (tls !== 'auto' && tls !== 'required') fail([...at, 'tls'], '`database.tls` must be `auto` (TLS when the server requires it) or `required`.');
+  if (db.tlsCaFile !== undefined && (typeof db.tlsCaFile !== 'string' || !db.tlsCaFile)) fail([...at, 'tlsCaFile'], '`database.tlsCaFile` must be the path of a PEM file.');
   return {
     service,
     host: String(sub(db.host ?? '127.0.0.1')),
@@ -195,6 +199,7 @@ function readDatabase(
     user,
     passwordVariable: String(db.passwordVariable),
     rootPasswordVariable: typeof db.rootPasswordVariable === 'string' ? db.rootPasswordVariable : undefined,
+    tls: { mode: tls, caFile: typeof db.tlsCaFile === 'string' ? path.resolve(projectDir, String(sub(db.tlsCaFile))) : undefined },
   };
 }
 

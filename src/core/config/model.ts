@@ -31,6 +31,14 @@ export interface DatabaseConfig {
   passwordVariable: string;
   /** Name of the variable holding the root password, when restores need it. */
   rootPasswordVariable?: string;
+  /** TLS to the server: `auto` (plain, TLS when the server requires it), `required`; and a CA file to verify it with. */
+  tls?: DatabaseTls;
+}
+
+export interface DatabaseTls {
+  mode: 'auto' | 'required';
+  /** Absolute path of a PEM file; given, the server's certificate must chain to it (else TLS only encrypts, as `--ssl-mode=REQUIRED`). */
+  caFile?: string;
 }
 
 export interface BackupPolicy {

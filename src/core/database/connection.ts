@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import mysql from 'mysql2/promise';
 import type { Connection as CoreConnection } from 'mysql2';
 import type { DatabaseCredentials } from '../config/credentials';
@@ -13,17 +14,52 @@ export function describeServer(credentials: DatabaseCredentials): string {
   return `${credentials.user}@${credentials.host}:${credentials.port}`;
 }
 
+/** MySQL's ER_SECURE_TRANSPORT_REQUIRED: the server takes no connection without TLS. */
+const SECURE_TRANSPORT_REQUIRED = 3159;
+
+/**
+ * mysql2's TLS options for the credentials: none for `auto` until the server
+ * asks; a CA file makes the certificate checked, otherwise the connection is
+ * only encrypted, as the stock client's `--ssl-mode=REQUIRED` (servers make
+ * their own self-signed certificate).
+ */
+function tlsOptions(credentials: DatabaseCredentials, serverRequiresTls: boolean): mysql.ConnectionOptions['ssl'] {
+  const tls = credentials.tls ?? { mode: 'auto' };
+  if (tls.mode === 'auto' && !serverRequiresTls && !tls.caFile) return undefined;
+  if (!tls.caFile) return { rejectUnauthorized: false };
+  let ca: Buffer;
+  try {
+    ca = fs.readFileSync(tls.caFile);
+  } catch (error) {
+    throw new DatabaseError(`Cannot read the database's TLS certificate authority file ${tls.caFile}: ${errorMessage(error)}.`, { cause: error });
+  }
+  return { ca, rejectUnauthorized: true };
+}
+
 /**
  * One connection in utf8mb4 and UTC, so strings and TIMESTAMP values travel
- * unchanged. `database: null` connects without selecting one.
+ * unchanged. `database: null` connects without selecting one. With `tls: auto`
+ * a server that requires TLS is asked again over TLS.
  */
 export async function openConnection(
   credentials: DatabaseCredentials,
   options: { database?: string | null } = {},
 ): Promise<Connection> {
+  try {
+    return await connect(credentials, options, false);
+  } catch (error) {
+    if (!(error instanceof DatabaseError) || (error.cause as { errno?: number } | undefined)?.errno !== SECURE_TRANSPORT_REQUIRED) throw error;
+    if ((credentials.tls?.mode ?? 'auto') !== 'auto') throw error;
+    return connect(credentials, options, true);
+  }
+}
+
+async function connect(credentials: DatabaseCredentials, options: { database?: string | null }, serverRequiresTls: boolean): Promise<Connection> {
   const database = options.database === undefined ? credentials.database : options.database ?? undefined;
+  const ssl = tlsOptions(credentials, serverRequiresTls);
   try {
     const connection = await mysql.createConnection({
+      ssl,
       host: credentials.host,
       port: credentials.port,
       user: credentials.user,

@@ -10,6 +10,7 @@ import { DatabaseError } from './errors';
 import { quoteIdentifier } from './sqlText';
 import { readSchemaObjects, readSequences, readTables, showCreateTable, type TableInfo } from './schema';
 import { streamTableRows } from './tableRows';
+import { assertSupportedServer } from './serverSupport';
 
 export interface TableSummary {
   name: string;
@@ -202,6 +203,7 @@ export async function writeDump(
     const first = await openConnection(credentials);
     opened.push(first);
     const [{ version }] = await rowsOf<{ version: string }>(first, 'SELECT VERSION() AS version');
+    assertSupportedServer(version, describeServer(credentials));
     const listed = await readTables(first, credentials.database);
     const parallel = Math.max(1, Math.min(options.parallel ?? 2, listed.length || 1));
     await closeQuietly(first);

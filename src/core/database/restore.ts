@@ -13,6 +13,7 @@ import { sequenceNames, sequenceState } from './schema';
 import { formatBytes, formatCount, formatRate } from './progressText';
 import { quoteIdentifier, quoteString } from './sqlText';
 import { createObject } from './createObject';
+import { assertSupportedServer } from './serverSupport';
 import { compareTables, tableChecksums } from './tableChecksums';
 
 export interface RestoreDeps {
@@ -216,6 +217,8 @@ export async function restoreBackup(
   try {
     admin = await openConnection(deps.credentials, { database: null });
     opened.push(admin);
+    const [{ version }] = await rowsOf<{ version: string }>(admin, 'SELECT VERSION() AS version');
+    assertSupportedServer(version, describeServer(deps.credentials));
     await admin.query('SET SESSION lock_wait_timeout = 60');
     const lockName = `dual-env-restore:${target}`.slice(0, 64);
     const [{ got }] = await rowsOf<{ got: number | null }>(admin, 'SELECT GET_LOCK(?, 0) AS got', [lockName]);
