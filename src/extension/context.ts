@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage, isCancelled } from '../core/common/errors';
 import type { Environment, SecretSource } from '../core/config';
-import type { ProgressEvent } from '../core/operations/progress';
+import type { ProgressEvent } from '../core/common/progress';
 import { environmentChoice, type Requirement } from './environmentChoice';
 import { LogChannels } from './logChannels';
 import { StatusBadges } from './statusBar/statusBadges';

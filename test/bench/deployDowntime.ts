@@ -6,7 +6,7 @@
 import { detectCompose } from '../../src/core/compose/composeCommand';
 import { databaseBackups } from '../../src/core/operations/databaseBackups';
 import { deployProduction } from '../../src/core/operations/deployProduction';
-import type { ProgressEvent } from '../../src/core/operations/progress';
+import type { ProgressEvent } from '../../src/core/common/progress';
 import { composeChecked, projectName, servicesOf, startRig } from '../rig';
 import { watchHttp } from '../support/httpWatch';
 import { makeTempProject } from '../support/tempProject';

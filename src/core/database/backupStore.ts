@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type { DatabaseCredentials } from '../config/credentials';
 import { UsageError, errorMessage } from '../common/errors';
-import { progressReporter, type ProgressListener } from '../operations/progress';
+import { progressReporter, type ProgressListener } from '../common/progress';
 import { DUMP_END_MARKER } from './dumpFormat';
 import { writeDump, type DumpOptions, type DumpResult } from './dumpWriter';
 import { fsyncDirectory } from './directorySync';

@@ -9,7 +9,7 @@ import { appendHistory, liveCommit, newRecord, type HistoryOutcome } from './his
 import { builtImages, liveImages, pruneRollbackTags, restoreImageNames, tagForRollback } from './liveImages';
 import { acquireLock } from './lock';
 import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, targetFor, type OperationDeps } from './operationContext';
-import { progressReporter, type ProgressListener } from './progress';
+import { progressReporter, type ProgressListener } from '../common/progress';
 import { HealthGateError, waitForHealth } from './waitForHealth';
 
 export interface DeployProductionOptions {

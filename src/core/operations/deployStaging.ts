@@ -8,7 +8,7 @@ import { readProjectContainers } from '../docker/discovery';
 import { builtImages } from './liveImages';
 import { acquireLock } from './lock';
 import { builtServices, pickEnvironment, targetFor, type OperationDeps } from './operationContext';
-import { progressReporter, type ProgressListener, type ProgressReporter } from './progress';
+import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
 import { waitForHealth } from './waitForHealth';
 
 /** Fresh staging data: the database re-initialised from the compose file's init SQL, or a production backup loaded. */

@@ -4,7 +4,7 @@ import type { ComposeCommand } from '../compose/composeCommand';
 import { composeTarget, type ComposeTarget } from '../compose/composeRunner';
 import { assertIsolated, type DualEnvConfig, type Environment } from '../config';
 import type { DatabaseBackups } from './backupPort';
-import type { ProgressReporter } from './progress';
+import type { ProgressReporter } from '../common/progress';
 
 /** What deploy, rollback and the start/stop operations are given to work with. */
 export interface OperationDeps {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isCancelled } from '../../../src/core/common/errors';
 import { DatabaseError, createBackup, restoreBackup, tableChecksums, type BackupRecord, type TableSummary } from '../../../src/core/database';
-import type { ProgressEvent } from '../../../src/core/operations/progress';
+import type { ProgressEvent } from '../../../src/core/common/progress';
 import { adminConnection, dropDatabases, never, recreateDatabase, runSql, startDatabaseRig, tempFolder, type DatabaseRig } from './helpers';
 
 const SOURCE = 'dualenv_rc_source';
