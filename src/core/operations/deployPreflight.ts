@@ -4,6 +4,7 @@ import type { DualEnvConfig, Environment } from '../config';
 import { branchMatches, changesSinceLastProduction, currentBranch, headCommit, isRepository, treeState, type CommitSummary } from '../git';
 import { lastSuccessfulDeploy } from './history';
 import { waitForHealth } from './waitForHealth';
+import { projectRepository } from './projectRepository';
 
 /** A production deploy refused before anything was touched: branch, tree, staging first. */
 export class DeployRefusedError extends DualEnvError {
@@ -43,7 +44,7 @@ export async function preflightProduction(
   options: PreflightOptions,
   signal: AbortSignal,
 ): Promise<DeployPlan> {
-  const repo = { dir: config.projectDir, signal };
+  const repo = projectRepository(config, signal);
   if (!(await isRepository(repo))) {
     throw new DeployRefusedError(`${config.projectDir} is not a git repository; production deploys only committed code, so put the project under git first.`);
   }

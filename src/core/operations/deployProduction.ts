@@ -11,6 +11,7 @@ import { acquireLock } from './lock';
 import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, targetFor, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener } from '../common/progress';
 import { HealthGateError, waitForHealth } from './waitForHealth';
+import { projectRepository } from './projectRepository';
 
 export interface DeployProductionOptions {
   /** Environment name; default the production one. */
@@ -66,7 +67,8 @@ export async function deployProduction(deps: OperationDeps, options: DeployProdu
   const now = deps.now ?? (() => new Date());
   const environment = pickEnvironment(deps.config, options.environment, true);
   const healthTimeoutMs = (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000;
-  const repo = { dir: deps.config.projectDir };
+  // no signal: once past the point of no return, the commit, tag and push must finish
+  const repo = projectRepository(deps.config);
 
   progress.running('preflight', 'Checking branch, working tree and staging');
   const plan = await preflightProduction(deps.docker, deps.config, environment, options, signal);
