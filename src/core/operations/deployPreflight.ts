@@ -38,7 +38,8 @@ const listed = (files: string[]) => files.slice(0, 5).join(', ') + (files.length
 
 /** Checks everything that can be checked without changing anything, and builds the plan. */
 export async function preflightProduction(
-  docker: Docker,
+  /** Each environment's own engine: staging's health is read where staging runs. */
+  dockerFor: (environment: Environment) => Docker,
   config: DualEnvConfig,
   environment: Environment,
   options: PreflightOptions,
@@ -62,7 +63,7 @@ export async function preflightProduction(
   const commit = await headCommit(repo);
   const warnings: string[] = [];
   if (environment.requireStagingFirst) {
-    const problem = await stagingFirstProblem(docker, config, commit, tree.clean);
+    const problem = await stagingFirstProblem(dockerFor, config, commit, tree.clean);
     if (problem && options.stagingFirst !== 'ask') throw new DeployRefusedError(`${problem}; deploy it to staging first (dual-env deploy staging).`);
     if (problem) warnings.push(problem);
   }
@@ -83,7 +84,12 @@ export async function preflightProduction(
 }
 
 /** Why the commit may not go to production yet under requireStagingFirst, or undefined when it may. */
-async function stagingFirstProblem(docker: Docker, config: DualEnvConfig, commit: CommitSummary, clean: boolean): Promise<string | undefined> {
+export async function stagingFirstProblem(
+  dockerFor: (environment: Environment) => Docker,
+  config: DualEnvConfig,
+  commit: CommitSummary,
+  clean: boolean,
+): Promise<string | undefined> {
   const staging = config.environments.find((e) => !e.isProduction);
   if (!staging) return undefined;
   if (!clean) return `The uncommitted changes have not run on ${staging.label}`;
@@ -92,7 +98,8 @@ async function stagingFirstProblem(docker: Docker, config: DualEnvConfig, commit
     return `Commit ${commit.shortHash} has not been deployed to ${staging.label}${last?.commit ? ` (it last ran ${last.commit.slice(0, 7)}${last.dirty ? ' with uncommitted changes' : ''})` : ''}`;
   }
   try {
-    await waitForHealth(docker, config, staging.services, { timeoutMs: 0 });
+    // with a dockerHost per environment, production's engine has no staging containers at all
+    await waitForHealth(dockerFor(staging), config, staging.services, { timeoutMs: 0 });
   } catch (error) {
     return `${staging.label} is not healthy (${(error as Error).message.replace(/\.$/, '')})`;
   }

@@ -1,6 +1,7 @@
 import { CommandFailedError, errorMessage } from '../common/errors';
 import { compactTimestamp } from '../common/time';
 import { buildServices, ensureServicesUp, recreateServices } from '../compose/composeRunner';
+import { dockerClientFor } from '../docker/client';
 import { commitAll, createProductionTag, hasRemote, pushBranchAndTag } from '../git';
 import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
@@ -71,7 +72,7 @@ export async function deployProduction(deps: OperationDeps, options: DeployProdu
   const repo = projectRepository(deps.config);
 
   progress.running('preflight', 'Checking branch, working tree and staging');
-  const plan = await preflightProduction(deps.docker, deps.config, environment, options, signal);
+  const plan = await preflightProduction(deps.dockerFor ?? dockerClientFor, deps.config, environment, options, signal);
   progress.done('preflight', `${plan.branch} @ ${plan.commit.shortHash} may go to ${environment.label}`);
 
   if (!(await confirmPlan(options.confirm, plan, signal, progress))) return { outcome: 'declined', plan };

@@ -11,6 +11,8 @@ export interface OperationDeps {
   config: DualEnvConfig;
   /** The Docker engine of the environment operated on. */
   docker: Docker;
+  /** The engine of any environment (staging's for the staging-first check); default: its client from its dockerHost. */
+  dockerFor?: (environment: Environment) => Docker;
   compose: ComposeCommand;
   backups: DatabaseBackups;
   /** Clock for tags and history (tests pin it). */
