@@ -37,11 +37,11 @@ export class Ctx {
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Dual Env', { log: true });
-    this.model = new WorkspaceModel(this.log);
+    this.secrets = { get: async (key) => extension.secrets.get(key) };
+    this.model = new WorkspaceModel(this.log, this.secrets);
     this.tree = new EnvironmentsTree(this.model);
     this.badges = new StatusBadges(this.model);
     this.logChannels = new LogChannels(this.log);
-    this.secrets = { get: async (key) => extension.secrets.get(key) };
     this.push(this.log, this.model, this.tree, this.badges, this.logChannels);
   }
 
