@@ -176,12 +176,11 @@ async function streamContainer(
   onSeen: (nanos: bigint) => void,
 ): Promise<'ended' | 'aborted'> {
   const since = seen !== undefined ? nanosToSince(seen) : f.since;
-  const response = await callDocker(f.docker, () => f.docker.getContainer(container.Id).logs({
-    follow: f.follow as true, stdout: true, stderr: true, timestamps: true,
+  const logStream = await callDocker(f.docker, () => openLogStream(f.docker, container.Id, {
+    follow: f.follow, stdout: true, stderr: true, timestamps: true,
     ...(since !== undefined ? { since } : {}),
     ...(seen === undefined && f.tail !== undefined ? { tail: f.tail } : {}),
-    abortSignal: f.signal,
-  } as Docker.ContainerLogsOptions & { follow: true })) as unknown as NodeJS.ReadableStream | Buffer;
+  }, f.signal));
 
   const decoder = container.Config.Tty ? undefined : new FrameDecoder();
   const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
@@ -208,28 +207,38 @@ async function streamContainer(
     deliver('stdout', splitters.stdout.flush());
     deliver('stderr', splitters.stderr.flush());
   };
-  if (Buffer.isBuffer(response)) {
-    onChunk(response);
-    finish();
-    return 'ended';
-  }
-  const stream = response as NodeJS.ReadableStream & { destroy(): void };
-  const source: Source = { pause: () => stream.pause(), resume: () => stream.resume() };
+  const source: Source = { pause: () => logStream.pause(), resume: () => logStream.resume() };
   f.sources.add(source);
-  if (f.isPaused()) stream.pause();
+  if (f.isPaused()) logStream.pause();
   try {
     await new Promise<void>((resolve, reject) => {
-      stream.on('data', onChunk);
-      stream.once('end', () => resolve());
-      stream.once('close', () => resolve());
-      stream.once('error', (error: Error) => (f.signal.aborted ? resolve() : reject(error)));
-      f.signal.addEventListener('abort', () => { stream.destroy(); resolve(); }, { once: true });
+      logStream.on('data', onChunk);
+      logStream.once('end', () => resolve());
+      logStream.once('close', () => resolve());
+      logStream.once('error', (error: Error) => (f.signal.aborted ? resolve() : reject(error)));
+      f.signal.addEventListener('abort', () => { logStream.destroy(); resolve(); }, { once: true });
     });
   } finally {
     f.sources.delete(source);
   }
   finish();
   return f.signal.aborted ? 'aborted' : 'ended';
+}
+
+/**
+ * A container's log as a stream, followed or not. dockerode's logs() hands an
+ * unfollowed log back as one Buffer, the whole history in memory at once;
+ * asked through its modem as a stream, the history flows under back-pressure
+ * like a followed log.
+ */
+function openLogStream(docker: Docker, containerId: string, query: Record<string, unknown>, signal: AbortSignal): Promise<NodeJS.ReadableStream & { destroy(): void }> {
+  return new Promise((resolve, reject) => {
+    docker.modem.dial({
+      path: `/containers/${encodeURIComponent(containerId)}/logs?`, method: 'GET', isStream: true, abortSignal: signal,
+      statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+      options: query,
+    }, (error, stream) => (error ? reject(error) : resolve(stream as NodeJS.ReadableStream & { destroy(): void })));
+  });
 }
 
 /** `2026-11-25T14:49:30.123456789Z` → nanoseconds since the epoch; undefined when it is not a timestamp. */
