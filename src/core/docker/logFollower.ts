@@ -6,6 +6,7 @@ import { asDockerError, callDocker } from './client';
 import { PROJECT_LABEL, SERVICE_LABEL, serviceOf } from './discovery';
 import { openContainerEvents } from './eventStream';
 import { FrameDecoder, LineSplitter, type OutputStream } from './frames';
+import { SeenLines } from './seenLines';
 import { sleep } from './sleep';
 
 export interface LogLine {
@@ -92,8 +93,7 @@ interface Attached {
 
 async function followService(f: Follower, service: string): Promise<void> {
   let last: Attached | undefined;
-  /** Nanoseconds since the epoch of the newest line seen: the next attach starts there, without repeats. */
-  let seen: bigint | undefined;
+  const seen = new SeenLines();
   let failures = 0;
   while (!f.signal.aborted) {
     const waiter = new AbortController();
@@ -108,7 +108,8 @@ async function followService(f: Follower, service: string): Promise<void> {
         waiter.abort();
         if (last) f.emit({ service, stream: 'marker', text: markerText(service, last, current) });
         last = { id: current.Id, startedAt: current.State.StartedAt };
-        const ended = await streamContainer(f, service, current, seen, (nanos) => { seen = nanos; });
+        seen.reattach();
+        const ended = await streamContainer(f, service, current, seen);
         failures = 0;
         if (!f.follow) return;
         if (ended === 'aborted') return;
@@ -172,31 +173,33 @@ async function streamContainer(
   f: Follower,
   service: string,
   container: Docker.ContainerInspectInfo,
-  seen: bigint | undefined,
-  onSeen: (nanos: bigint) => void,
+  seen: SeenLines,
 ): Promise<'ended' | 'aborted'> {
-  const since = seen !== undefined ? nanosToSince(seen) : f.since;
+  const resumeAt = seen.since;
+  const since = resumeAt !== undefined ? nanosToSince(resumeAt) : f.since;
   const logStream = await callDocker(f.docker, () => openLogStream(f.docker, container.Id, {
     follow: f.follow, stdout: true, stderr: true, timestamps: true,
     ...(since !== undefined ? { since } : {}),
-    ...(seen === undefined && f.tail !== undefined ? { tail: f.tail } : {}),
+    ...(resumeAt === undefined && f.tail !== undefined ? { tail: f.tail } : {}),
   }, f.signal));
 
   const decoder = container.Config.Tty ? undefined : new FrameDecoder();
   const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
+  // a line without a timestamp is the rest of a long line the splitter cut: shown or skipped with its start
+  const skippingRest = { stdout: false, stderr: false };
   const deliver = (stream: OutputStream, lines: string[]) => {
     for (const raw of lines) {
       const space = raw.indexOf(' ');
       const timestamp = space > 0 ? raw.slice(0, space) : undefined;
       const nanos = timestamp ? timestampNanos(timestamp) : undefined;
       if (nanos === undefined) {
-        f.emit({ service, stream, text: raw });
+        if (!skippingRest[stream]) f.emit({ service, stream, text: raw });
         continue;
       }
-      if (seen !== undefined && nanos <= seen) continue; // already shown before the re-attach
-      seen = nanos;
-      onSeen(nanos);
-      f.emit({ service, stream, text: raw.slice(space + 1), timestamp });
+      const text = raw.slice(space + 1);
+      skippingRest[stream] = !seen.admit(nanos, stream, text);
+      if (skippingRest[stream]) continue; // already shown before the re-attach
+      f.emit({ service, stream, text, timestamp });
     }
   };
   const onChunk = (chunk: Buffer) => {
