@@ -77,8 +77,9 @@ async function committablePathspec(repo: GitRepository): Promise<string[]> {
   const realDir = fs.realpathSync(repo.dir);
   const excluded = repo.neverCommit
     .map((folder) => path.relative(top, path.resolve(realDir, path.relative(repo.dir, folder))))
-    .filter((relative) => relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative))
-    .map((relative) => `:(top,exclude)${relative.split(path.sep).join('/')}`);
+    .filter((relative) => relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative))
+    // literal: a folder named `backups[1]` is that folder, not a glob
+    .map((relative) => `:(top,literal,exclude)${relative.split(path.sep).join('/')}`);
   return excluded.length === 0 ? [] : ['--', ':/', ...excluded];
 }
 

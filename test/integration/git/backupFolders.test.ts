@@ -66,6 +66,15 @@ describe('backup folders and git', () => {
     assert.deepEqual(committed(repo), ['change.txt']);
   });
 
+  it('takes a backup folder\'s name literally, not as a glob that could exclude real changes', async () => {
+    repo = makeTempRepo('main');
+    const folder = path.join(repo.dir, 'backups*');
+    writeFakeBackup(folder);
+    fs.writeFileSync(path.join(repo.dir, 'backups-howto.md'), 'x');
+    await commitAll({ dir: repo.dir, neverCommit: [folder] }, 'the change only');
+    assert.deepEqual(committed(repo), ['backups-howto.md']);
+  });
+
   it('a production preflight neither refuses for backups nor plans to commit them', async () => {
     repo = makeTempRepo('stable/prisma-mysql-1', (dir) => fs.copyFileSync(path.join(repoRoot, 'docker-compose-dual-env.yml'), path.join(dir, 'docker-compose-dual-env.yml')));
     const config = loadConfig(path.join(repo.dir, 'docker-compose-dual-env.yml'), { env: { STAGING_DB_PASSWORD: 's', PRODUCTION_DB_PASSWORD: 'p' } });
