@@ -2,7 +2,7 @@ import type { ComposePreference } from '../core/compose/composeCommand';
 import type { DualEnvConfig, Environment } from '../core/config';
 import { databaseBackups, detectCompose, dockerClientFor, UsageError } from '../core/engine';
 import type { OperationDeps } from '../core/operations/operationContext';
-import type { ProgressEvent } from '../core/operations/progress';
+import type { ProgressEvent } from '../core/common/progress';
 
 /** The real dependencies of an operation on one environment, for the CLI. */
 export async function operationDeps(config: DualEnvConfig, environment: Environment): Promise<OperationDeps> {

@@ -8,12 +8,11 @@
 // not the same class as extension.js's copy, so `instanceof` across the two fails (isCancelled knows).
 export { CancelledError, DockerUnreachableError, DualEnvError, UsageError } from './common/errors';
 export { detectCompose } from './compose/composeCommand';
-export { checkIsolation, findEnvironment, loadConfig } from './config';
+export { checkIsolation, findEnvironment, loadConfig, secretsOf } from './config';
 export { dockerClientFor } from './docker/client';
 export { readEnvironmentStatus, unknownStatus } from './docker/discovery';
 export { createStatusMonitor, type StatusMonitor } from './docker/statusMonitor';
 export { followLogs, type LogLine } from './docker/logFollower';
-export { secretsOf } from './compose/composeRunner';
 export { deleteBackup, findBackup, listBackups, verifyBackup } from './database';
 export { formatBytes, formatCount } from './database/progressText';
 export { backupDatabase } from './operations/backupDatabase';

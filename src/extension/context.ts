@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage, isCancelled } from '../core/common/errors';
 import type { Environment, SecretSource } from '../core/config';
-import type { ProgressEvent } from '../core/operations/progress';
+import type { ProgressEvent } from '../core/common/progress';
 import { environmentChoice, type Requirement } from './environmentChoice';
 import { LogChannels } from './logChannels';
 import { StatusBadges } from './statusBar/statusBadges';
@@ -37,11 +37,11 @@ export class Ctx {
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Dual Env', { log: true });
-    this.model = new WorkspaceModel(this.log);
+    this.secrets = { get: async (key) => extension.secrets.get(key) };
+    this.model = new WorkspaceModel(this.log, this.secrets);
     this.tree = new EnvironmentsTree(this.model);
     this.badges = new StatusBadges(this.model);
     this.logChannels = new LogChannels(this.log);
-    this.secrets = { get: async (key) => extension.secrets.get(key) };
     this.push(this.log, this.model, this.tree, this.badges, this.logChannels);
   }
 

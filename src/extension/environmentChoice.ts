@@ -1,5 +1,6 @@
 // Which environments a command can act on, and why not. Pure: unit-tested under Node.
 import type { Environment } from '../core/config/model';
+import { browserUrlProblem } from './browserUrl';
 
 /** Undefined when a command can act on the environment, else one sentence saying why not. */
 export type Requirement = (environment: Environment) => string | undefined;
@@ -12,8 +13,8 @@ export const productionOnly: Requirement = (e) =>
 export const stagingOnly: Requirement = (e) =>
   (e.isProduction ? `${e.label} is deployed with Deploy to Production, which takes a verified backup and asks first.` : undefined);
 
-export const withUrl: Requirement = (e) =>
-  (e.url ? undefined : `${e.label} declares no url in x-dual-env, so there is nothing to open in the browser.`);
+/** A url that may be opened: declared, and a web page (see browserUrl.ts). */
+export const withUrl: Requirement = browserUrlProblem;
 
 export function withDatabase(consequence: string): Requirement {
   return (e) => (e.database ? undefined : `${e.label} declares no database in x-dual-env, so ${consequence}.`);

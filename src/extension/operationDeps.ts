@@ -1,4 +1,4 @@
-import type { Environment } from '../core/config';
+import { withStoredPasswords, type Environment } from '../core/config';
 import type { OperationDeps } from '../core/operations/operationContext';
 import { composeCommandFor } from './compose';
 import type { Ctx } from './context';
@@ -6,8 +6,9 @@ import { loadEngine } from './engineLoader';
 
 /** What an operation on one environment needs, with the extension's settings and SecretStorage behind it. */
 export async function operationDeps(ctx: Ctx, environment: Environment): Promise<OperationDeps> {
-  const config = ctx.model.config;
-  if (!config) throw new Error(ctx.model.problem ?? 'There is no compose file to operate on.');
+  if (!ctx.model.config) throw new Error(ctx.model.problem ?? 'There is no compose file to operate on.');
+  // the model may not have read SecretStorage yet; an operation's output must redact those passwords from its first line
+  const config = await withStoredPasswords(ctx.model.config, ctx.secrets);
   const engine = await loadEngine();
   return {
     config,

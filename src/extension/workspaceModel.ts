@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { ConfigError, errorMessage } from '../core/common/errors';
-import { checkIsolation, loadConfig, type DualEnvConfig, type Environment, type IsolationFinding } from '../core/config';
+import { checkIsolation, loadConfig, withStoredPasswords, type DualEnvConfig, type Environment, type IsolationFinding, type SecretSource } from '../core/config';
 import { lastSuccessfulDeploy } from '../core/operations/history';
 import { loadEngine } from './engineLoader';
 import type { EnvironmentStatus, LastDeploy } from './model';
@@ -41,7 +41,7 @@ export class WorkspaceModel implements vscode.Disposable {
   /** The last Restricted Mode notice logged, so that each reload does not repeat it. */
   private restrictedNotice: string | undefined;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  constructor(private readonly log: vscode.LogOutputChannel, private readonly secrets: SecretSource) {}
 
   get folder(): vscode.WorkspaceFolder | undefined {
     return vscode.workspace.workspaceFolders?.[0];
@@ -114,10 +114,13 @@ export class WorkspaceModel implements vscode.Disposable {
   /** Resolves once the live status has started (or Docker was found unreachable). */
   ready: Promise<void> = Promise.resolve();
 
-  private watch(config: DualEnvConfig, generation: number): Promise<void> {
+  private watch(loaded: DualEnvConfig, generation: number): Promise<void> {
     this.ready = (async () => {
       const engine = await loadEngine();
+      // passwords kept in SecretStorage reach containers' output like those in .env: redact them too
+      const config = await withStoredPasswords(loaded, this.secrets);
       if (generation !== this.generation) return;
+      this.config = config;
       // a quick ping, so that the view can say at once that Docker is not there
       const hosts = new Map(config.environments.map((e) => [engine.dockerClientFor(e), e]));
       const unreachable = await Promise.all([...hosts.keys()].map((docker) => docker.ping().then(() => undefined, (error: unknown) => errorMessage(error))));

@@ -5,7 +5,7 @@
 // the build. Runs on the rig, on a temp git copy of the project (test/support/tempProject.ts).
 import { databaseBackups } from '../../src/core/operations/databaseBackups';
 import { deployProduction } from '../../src/core/operations/deployProduction';
-import type { ProgressEvent } from '../../src/core/operations/progress';
+import type { ProgressEvent } from '../../src/core/common/progress';
 import { compose, composeChecked, projectName, servicesOf, startRig } from '../rig';
 import { watchHttp } from '../support/httpWatch';
 import { makeTempProject } from '../support/tempProject';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { backupDatabase, dockerClientFor, formatBytes, formatCount, UsageError } from '../../core/engine';
-import type { ProgressListener } from '../../core/operations/progress';
+import type { ProgressListener } from '../../core/common/progress';
 import { configOf, environmentOf, printJson } from '../context';
 import { interruptSignal } from '../operationRunner';
 

@@ -14,6 +14,15 @@ export function parseSince(value: string, now = Date.now()): number {
   throw new UsageError(`--since "${value}" is neither a duration (10m, 1h30m, 2d) nor a date (2026-11-25T14:00:00Z); give one of those.`);
 }
 
+/** History shown without -f when no --tail is given: a log of months must not flood the terminal. */
+export const DEFAULT_HISTORY_LINES = 200;
+
+/** The lines of history to ask for: --tail as given, else all when following or since a time, else DEFAULT_HISTORY_LINES. */
+export function historyLines(options: { tail?: string; follow?: boolean; since?: string }): number | undefined {
+  if (options.tail !== undefined) return parseTail(options.tail);
+  return options.follow || options.since !== undefined ? undefined : DEFAULT_HISTORY_LINES;
+}
+
 export function parseTail(value: string): number | undefined {
   if (value === 'all') return undefined;
   if (!/^\d+$/.test(value)) throw new UsageError(`--tail "${value}" is not a number of lines; give a whole number or "all".`);
@@ -29,9 +38,9 @@ export function registerLogsCommand(program: Command): void {
     .argument('[service]', 'one service of that environment (default: all of them)')
     .option('-f, --follow', 'keep following, across restarts and recreations of the containers')
     .option('--since <when>', 'only lines since a duration ago (10m, 1h30m) or a date')
-    .option('--tail <lines>', 'lines of history per service ("all" for everything)', 'all')
+    .option('--tail <lines>', `lines of history per service ("all" for everything; default ${DEFAULT_HISTORY_LINES} unless -f or --since)`)
     .addHelpText('after', '\nContainers\' stdout goes to stdout, their stderr to stderr; lines starting with "---" are Dual Env\'s own notes (a restart, a recreation).')
-    .action(async (environmentName: string, service: string | undefined, options: { follow?: boolean; since?: string; tail: string }, command: Command) => {
+    .action(async (environmentName: string, service: string | undefined, options: { follow?: boolean; since?: string; tail?: string }, command: Command) => {
       const config = configOf(command);
       const environment = environmentOf(config, environmentName);
       if (service !== undefined && !environment.services.includes(service)) {
@@ -39,7 +48,7 @@ export function registerLogsCommand(program: Command): void {
       }
       const services = service ? [service] : environment.services;
       const since = options.since !== undefined ? parseSince(options.since) : undefined;
-      const tail = parseTail(options.tail);
+      const tail = historyLines(options);
       const stop = new AbortController();
       const interrupt = () => stop.abort();
       process.once('SIGINT', interrupt);

@@ -1,5 +1,5 @@
 import { CommandFailedError, DockerUnreachableError } from '../common/errors';
-import type { DualEnvConfig } from '../config';
+import { secretsOf, type DualEnvConfig } from '../config';
 import { runCompose, type ComposeCommand, type ComposeProject } from './composeCommand';
 
 /** One compose project as the operations drive it: which Compose, which file, which extra variables, what to hide. */
@@ -15,18 +15,6 @@ export interface ComposeTarget {
 export interface StepOptions {
   signal?: AbortSignal;
   onLine?: (line: string) => void;
-}
-
-const SECRET_NAME = /PASSWORD|SECRET|TOKEN|PRIVATE|KEY/i;
-
-/** Every value the compose file may interpolate that looks like a secret, declared password variables included. */
-export function secretsOf(config: DualEnvConfig): string[] {
-  const declared = new Set(config.environments.flatMap((e) => [e.database?.passwordVariable, e.database?.rootPasswordVariable].filter(Boolean) as string[]));
-  // a short value of a variable merely named like a secret (TOKEN_TTL=3600) would blank common text; longest first, so no secret is cut by a shorter one inside it
-  return Object.entries(config.variables)
-    .filter(([name, value]) => value && (declared.has(name) ? value.length >= 3 : SECRET_NAME.test(name) && value.length >= 6))
-    .map(([, value]) => value)
-    .sort((x, y) => y.length - x.length);
 }
 
 export function composeTarget(config: DualEnvConfig, compose: ComposeCommand, variables: Record<string, string> = {}): ComposeTarget {

@@ -12,9 +12,10 @@ const hostKey = (host: string) => (LOCAL_HOSTS.has(host) ? 'localhost' : host.to
 
 /**
  * Checks that staging and production share nothing that could let one change the
- * other. Errors: a shared service, database, published port, backups folder, or
- * a named volume a database keeps its data in. Warnings: a shared network,
- * database server, other named volume or bind mount (the seed shares ./backend/uploads).
+ * other. Errors: a shared service, database, published port, backups folder,
+ * image name that either of them builds, or a named volume a database keeps its
+ * data in. Warnings: a shared network, database server, other named volume or
+ * bind mount (the seed shares ./backend/uploads).
  */
 export function checkIsolation(config: DualEnvConfig): IsolationFinding[] {
   const findings: IsolationFinding[] = [];
@@ -46,6 +47,7 @@ function comparePair(config: DualEnvConfig, a: Environment, b: Environment): Iso
   for (const shared of intersect(resources(config, a, 'volumes'), resources(config, b, 'volumes')).filter((v) => dataVolumes.has(v))) {
     findings.push({ severity: 'error', message: `${pair} share the volume ${shared}, which holds database data; resetting one's data would delete the other's.` });
   }
+  findings.push(...sharedBuiltImages(config, a, b));
   for (const shared of intersect(resources(config, a, 'ports'), resources(config, b, 'ports'))) {
     findings.push({ severity: 'error', message: `${pair} both publish host port ${shared}.` });
   }
@@ -73,6 +75,45 @@ function resources(config: DualEnvConfig, env: Environment, kind: 'ports' | 'net
     if (kind === 'binds') for (const v of service.volumes) if (v.kind === 'bind' && !v.readOnly) out.add(v.source);
   }
   return out;
+}
+
+/** `mysql`, `mysql:latest` and `docker.io/library/mysql:latest` are one image name to the engine. */
+export function canonicalImageName(image: string): string {
+  let name = image.trim().replace(/^(docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
+  const lastPart = name.slice(name.lastIndexOf('/') + 1);
+  if (!lastPart.includes(':') && !lastPart.includes('@')) name += ':latest';
+  return name;
+}
+
+/**
+ * One image name used by both environments on one engine, when either builds
+ * it: a build for one moves the tag the other's containers are recreated from.
+ * A name both only pull (`mysql:8.0`) is shared harmlessly.
+ */
+function sharedBuiltImages(config: DualEnvConfig, a: Environment, b: Environment): IsolationFinding[] {
+  const imagesOf = (env: Environment) => {
+    const images = new Map<string, { service: string; builds: boolean }[]>();
+    for (const name of env.services) {
+      const service = config.services.get(name);
+      if (!service?.image) continue;
+      const key = canonicalImageName(service.image);
+      images.set(key, [...(images.get(key) ?? []), { service: name, builds: service.buildContext !== undefined }]);
+    }
+    return images;
+  };
+  const [ofA, ofB] = [imagesOf(a), imagesOf(b)];
+  const findings: IsolationFinding[] = [];
+  for (const image of intersect(new Set(ofA.keys()), new Set(ofB.keys()))) {
+    const users = [...ofA.get(image)!.map((u) => ({ ...u, env: a })), ...ofB.get(image)!.map((u) => ({ ...u, env: b }))];
+    const builder = users.find((u) => u.builds);
+    if (!builder) continue;
+    const other = users.find((u) => u.env !== builder.env)!;
+    findings.push({
+      severity: 'error',
+      message: `${builder.env.label}'s ${builder.service} builds the image ${image} that ${other.env.label}'s ${other.service} also uses, so a ${builder.env.label} build would replace what ${other.env.label} starts on its next recreate; give each environment its own image name.`,
+    });
+  }
+  return findings;
 }
 
 function databaseVolumes(config: DualEnvConfig, env: Environment): string[] {

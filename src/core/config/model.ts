@@ -87,6 +87,8 @@ export interface DualEnvConfig {
   declared: boolean;
   /** Variables Compose would interpolate with: .env overridden by the process environment. */
   variables: Readonly<Record<string, string>>;
+  /** Database passwords from a secret store (the extension's SecretStorage): never interpolated, only redacted. */
+  storedPasswords?: readonly string[];
 }
 
 export function findEnvironment(config: DualEnvConfig, name: string): Environment | undefined {

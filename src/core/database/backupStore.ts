@@ -6,7 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type { DatabaseCredentials } from '../config/credentials';
 import { UsageError, errorMessage } from '../common/errors';
-import { progressReporter, type ProgressListener } from '../operations/progress';
+import { ensureGitIgnoredFolder } from '../common/ignoredFolder';
+import { progressReporter, type ProgressListener } from '../common/progress';
 import { DUMP_END_MARKER } from './dumpFormat';
 import { writeDump, type DumpOptions, type DumpResult } from './dumpWriter';
 import { fsyncDirectory } from './directorySync';
@@ -107,7 +108,8 @@ export async function createBackup(
   const started = (deps.now ?? (() => new Date()))();
   const startedMs = Date.now();
   const id = backupIdFor(started);
-  await fs.promises.mkdir(deps.folder, { recursive: true });
+  // the default folder sits inside the repository: a dump must never be staged, committed or pushed
+  ensureGitIgnoredFolder(deps.folder, 'Dual Env database backups');
   const partial = await fs.promises.mkdtemp(path.join(deps.folder, `${PARTIAL_PREFIX}${id}-`));
   const partsDir = path.join(partial, 'parts');
   await fs.promises.mkdir(partsDir);

@@ -1,4 +1,4 @@
-import { quoteIdentifier, quoteString } from './sqlText';
+import { commentLine, quoteIdentifier, quoteString } from './sqlText';
 import type { SchemaObject, SequenceInfo } from './schema';
 
 /**
@@ -12,8 +12,8 @@ export const DUMP_SQL_MODE = 'NO_AUTO_VALUE_ON_ZERO';
 
 export function dumpHeader(info: { database: string; serverVersion: string; createdAt: string }): string {
   return [
-    `-- Dual Env backup of database ${quoteIdentifier(info.database)}`,
-    `-- server ${info.serverVersion}, taken ${info.createdAt}`,
+    commentLine(`Dual Env backup of database ${quoteIdentifier(info.database)}`),
+    commentLine(`server ${info.serverVersion}, taken ${info.createdAt}`),
     '-- Load with: gunzip -c dump.sql.gz | mariadb <database>',
     '',
     'SET NAMES utf8mb4;',
@@ -69,7 +69,7 @@ export function sequencesRelative(createTable: string, database: string): string
 }
 
 export function tableSchema(table: string, createTable: string): string {
-  return `\n--\n-- Table ${quoteIdentifier(table)}\n--\nDROP TABLE IF EXISTS ${quoteIdentifier(table)};\n${createTable};\n\n`;
+  return `\n--\n${commentLine(`Table ${quoteIdentifier(table)}`)}\n--\nDROP TABLE IF EXISTS ${quoteIdentifier(table)};\n${createTable};\n\n`;
 }
 
 /** `INSERT INTO `t` (`a`,`b`) VALUES` + newline: the start of each multi-row INSERT. */

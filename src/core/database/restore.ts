@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type { DatabaseCredentials } from '../config/credentials';
 import { CancelledError, UsageError } from '../common/errors';
-import { progressReporter, type ProgressListener, type ProgressReporter } from '../operations/progress';
+import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
 import { assertRestorable, createBackup } from './backupStore';
 import { abortWith, closeQuietly, describeServer, destroyQuietly, openConnection, rowsOf, safeMessage, type Connection } from './connection';
 import { loadDump, loadDumpByParts, type LoadProgress, type LoadResult } from './dumpLoader';

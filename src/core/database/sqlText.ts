@@ -18,3 +18,23 @@ export function stripDefiner(statement: string): string {
 export function quoteString(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
+
+/** What a comment line writes for one character: control characters and `\` escaped, the rest as is. */
+function commentCharacter(character: string): string {
+  const code = character.codePointAt(0)!;
+  if (character === '\\') return '\\\\';
+  if (code < 0x20 || code === 0x7f || code === 0x85) return `\\x${code.toString(16).padStart(2, '0')}`;
+  // line breaks to some editors and tools, if not to the mysql client
+  if (code === 0x2028 || code === 0x2029) return `\\u${code.toString(16)}`;
+  return character;
+}
+
+/**
+ * A `-- ` comment line holding any text: a line break in a table's name (or a
+ * server's version string) would end the comment, and the rest of the name
+ * would run as SQL when the dump is loaded. Control characters are written as
+ * `\xNN` (and `\` as `\\`, so the text stays readable without ambiguity).
+ */
+export function commentLine(text: string): string {
+  return `-- ${[...text].map(commentCharacter).join('')}`;
+}

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
-import type { DualEnvConfig, Environment } from '../config';
+import { redactSecrets } from '../common/process';
+import { secretsOf, type DualEnvConfig, type Environment } from '../config';
 import { callDocker, isApiError } from './client';
 
 export type ContainerState = 'running' | 'exited' | 'restarting' | 'paused' | 'created' | 'dead' | 'missing';
@@ -54,8 +55,12 @@ export function serviceOf(labels: Record<string, string> | undefined): string | 
 
 const STATES: readonly ContainerState[] = ['running', 'exited', 'restarting', 'paused', 'created', 'dead'];
 
-/** The status of one container from its inspect answer. */
-export function containerStatusOf(info: Docker.ContainerInspectInfo): ContainerStatus {
+/**
+ * The status of one container from its inspect answer. A failing probe's output
+ * is shown in status, and a healthcheck that runs `mysqladmin -p…` or prints
+ * the app's settings puts a password in it: `secrets` are replaced there.
+ */
+export function containerStatusOf(info: Docker.ContainerInspectInfo, secrets: readonly string[] = []): ContainerStatus {
   const service = serviceOf(info.Config.Labels) ?? info.Name.replace(/^\//, '');
   const rawState = info.State.Status as ContainerState;
   const health = info.State.Health?.Status;
@@ -79,7 +84,7 @@ export function containerStatusOf(info: Docker.ContainerInspectInfo): ContainerS
     image: info.Config.Image,
     imageId: info.Image,
     startedAt: info.State.StartedAt && !info.State.StartedAt.startsWith('0001-') ? info.State.StartedAt : undefined,
-    healthLog: health === 'unhealthy' && lastProbe ? lastProbe.Output.trim().slice(0, 500) : undefined,
+    healthLog: health === 'unhealthy' && lastProbe ? redactSecrets(lastProbe.Output.trim(), secrets).slice(0, 500) : undefined,
   };
 }
 
@@ -126,14 +131,14 @@ export function unknownStatus(environment: Environment, reason: string, containe
   return { environment: environment.name, health: 'unknown', reason, containers };
 }
 
-/** Inspects containers by id; one that disappeared in between is left out. */
-export async function inspectContainers(docker: Docker, ids: readonly string[], concurrency = 8): Promise<Map<string, ContainerStatus | undefined>> {
+/** Inspects containers by id, `secrets` kept out of their probe output; one that disappeared in between is left out. */
+export async function inspectContainers(docker: Docker, ids: readonly string[], secrets: readonly string[] = [], concurrency = 8): Promise<Map<string, ContainerStatus | undefined>> {
   const out = new Map<string, ContainerStatus | undefined>();
   const queue = [...ids];
   const worker = async () => {
     for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
       try {
-        out.set(id, containerStatusOf(await docker.getContainer(id).inspect()));
+        out.set(id, containerStatusOf(await docker.getContainer(id).inspect(), secrets));
       } catch (error) {
         if (isApiError(error) && error.statusCode === 404) out.set(id, undefined);
         else throw error;
@@ -144,16 +149,16 @@ export async function inspectContainers(docker: Docker, ids: readonly string[], 
   return out;
 }
 
-/** The project's containers (one list call), of the given services or all, inspected. */
-export async function readProjectContainers(docker: Docker, projectName: string, services?: readonly string[]): Promise<ContainerStatus[]> {
+/** The project's containers (one list call), of the given services or all, inspected, `secrets` kept out of their probe output. */
+export async function readProjectContainers(docker: Docker, projectName: string, services?: readonly string[], secrets: readonly string[] = []): Promise<ContainerStatus[]> {
   const listed = await callDocker(docker, () => docker.listContainers({ all: true, filters: projectFilter(projectName) }));
   const wanted = (c: Docker.ContainerInfo) => { const service = serviceOf(c.Labels); return service !== undefined && (!services || services.includes(service)); };
   const ids = listed.filter(wanted).map((c) => c.Id);
-  const inspected = await inspectContainers(docker, ids);
+  const inspected = await inspectContainers(docker, ids, secrets);
   return [...inspected.values()].filter((c): c is ContainerStatus => c !== undefined);
 }
 
 /** The environment's health and containers, read once (the deploy health gate uses this). */
 export async function readEnvironmentStatus(docker: Docker, config: DualEnvConfig, environment: Environment): Promise<EnvironmentStatus> {
-  return summarise(environment, await readProjectContainers(docker, config.projectName, environment.services));
+  return summarise(environment, await readProjectContainers(docker, config.projectName, environment.services, secretsOf(config)));
 }

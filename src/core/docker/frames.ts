@@ -38,22 +38,52 @@ export class FrameDecoder {
   }
 }
 
-/** Turns chunks of text into whole lines; a line cut between chunks (or a UTF-8 character) is kept until it ends. */
+/** Longest line kept whole: a container writing without newlines must not grow the buffer without bound. */
+export const MAX_LINE_LENGTH = 64 * 1024;
+
+/**
+ * Turns chunks of text into whole lines; a line cut between chunks (or a UTF-8
+ * character) is kept until it ends. A line longer than `maxLineLength`
+ * characters comes out in pieces of that length, so memory stays bounded.
+ */
 export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
   private rest = '';
 
+  constructor(private readonly maxLineLength = MAX_LINE_LENGTH) {}
+
   push(chunk: Buffer | string): string[] {
     const text = this.rest + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
     const lines = text.split('\n');
-    this.rest = lines.pop() ?? '';
-    return lines.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+    const unfinished = this.pieces(lines.pop() ?? '');
+    // of the line still being written, only its last piece (at most maxLineLength) waits for more
+    this.rest = unfinished.pop() ?? '';
+    return [...lines.flatMap((line) => this.pieces(line.endsWith('\r') ? line.slice(0, -1) : line)), ...unfinished];
   }
 
   /** The last line when the stream ended without a newline. */
   flush(): string[] {
     const last = this.rest + this.decoder.end();
     this.rest = '';
-    return last ? [last] : [];
+    return last ? this.pieces(last) : [];
+  }
+
+  /** A line cut into pieces of at most maxLineLength. */
+  private pieces(line: string): string[] {
+    const out: string[] = [];
+    let rest = line;
+    while (rest.length > this.maxLineLength) {
+      const cut = this.cutAt(rest);
+      out.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
+    }
+    out.push(rest);
+    return out;
+  }
+
+  /** Where to cut a long line: at the limit, or one before it so as not to split a surrogate pair. */
+  private cutAt(text: string): number {
+    const code = text.charCodeAt(this.maxLineLength - 1);
+    return code >= 0xd800 && code <= 0xdbff ? this.maxLineLength - 1 : this.maxLineLength;
   }
 }

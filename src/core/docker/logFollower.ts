@@ -6,6 +6,7 @@ import { asDockerError, callDocker } from './client';
 import { PROJECT_LABEL, SERVICE_LABEL, serviceOf } from './discovery';
 import { openContainerEvents } from './eventStream';
 import { FrameDecoder, LineSplitter, type OutputStream } from './frames';
+import { SeenLines } from './seenLines';
 import { sleep } from './sleep';
 
 export interface LogLine {
@@ -92,8 +93,7 @@ interface Attached {
 
 async function followService(f: Follower, service: string): Promise<void> {
   let last: Attached | undefined;
-  /** Nanoseconds since the epoch of the newest line seen: the next attach starts there, without repeats. */
-  let seen: bigint | undefined;
+  const seen = new SeenLines();
   let failures = 0;
   while (!f.signal.aborted) {
     const waiter = new AbortController();
@@ -108,7 +108,8 @@ async function followService(f: Follower, service: string): Promise<void> {
         waiter.abort();
         if (last) f.emit({ service, stream: 'marker', text: markerText(service, last, current) });
         last = { id: current.Id, startedAt: current.State.StartedAt };
-        const ended = await streamContainer(f, service, current, seen, (nanos) => { seen = nanos; });
+        seen.reattach();
+        const ended = await streamContainer(f, service, current, seen);
         failures = 0;
         if (!f.follow) return;
         if (ended === 'aborted') return;
@@ -172,32 +173,33 @@ async function streamContainer(
   f: Follower,
   service: string,
   container: Docker.ContainerInspectInfo,
-  seen: bigint | undefined,
-  onSeen: (nanos: bigint) => void,
+  seen: SeenLines,
 ): Promise<'ended' | 'aborted'> {
-  const since = seen !== undefined ? nanosToSince(seen) : f.since;
-  const response = await callDocker(f.docker, () => f.docker.getContainer(container.Id).logs({
-    follow: f.follow as true, stdout: true, stderr: true, timestamps: true,
+  const resumeAt = seen.since;
+  const since = resumeAt !== undefined ? nanosToSince(resumeAt) : f.since;
+  const logStream = await callDocker(f.docker, () => openLogStream(f.docker, container.Id, {
+    follow: f.follow, stdout: true, stderr: true, timestamps: true,
     ...(since !== undefined ? { since } : {}),
-    ...(seen === undefined && f.tail !== undefined ? { tail: f.tail } : {}),
-    abortSignal: f.signal,
-  } as Docker.ContainerLogsOptions & { follow: true })) as unknown as NodeJS.ReadableStream | Buffer;
+    ...(resumeAt === undefined && f.tail !== undefined ? { tail: f.tail } : {}),
+  }, f.signal));
 
   const decoder = container.Config.Tty ? undefined : new FrameDecoder();
   const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
+  // a line without a timestamp is the rest of a long line the splitter cut: shown or skipped with its start
+  const skippingRest = { stdout: false, stderr: false };
   const deliver = (stream: OutputStream, lines: string[]) => {
     for (const raw of lines) {
       const space = raw.indexOf(' ');
       const timestamp = space > 0 ? raw.slice(0, space) : undefined;
       const nanos = timestamp ? timestampNanos(timestamp) : undefined;
       if (nanos === undefined) {
-        f.emit({ service, stream, text: raw });
+        if (!skippingRest[stream]) f.emit({ service, stream, text: raw });
         continue;
       }
-      if (seen !== undefined && nanos <= seen) continue; // already shown before the re-attach
-      seen = nanos;
-      onSeen(nanos);
-      f.emit({ service, stream, text: raw.slice(space + 1), timestamp });
+      const text = raw.slice(space + 1);
+      skippingRest[stream] = !seen.admit(nanos, stream, text);
+      if (skippingRest[stream]) continue; // already shown before the re-attach
+      f.emit({ service, stream, text, timestamp });
     }
   };
   const onChunk = (chunk: Buffer) => {
@@ -208,28 +210,38 @@ async function streamContainer(
     deliver('stdout', splitters.stdout.flush());
     deliver('stderr', splitters.stderr.flush());
   };
-  if (Buffer.isBuffer(response)) {
-    onChunk(response);
-    finish();
-    return 'ended';
-  }
-  const stream = response as NodeJS.ReadableStream & { destroy(): void };
-  const source: Source = { pause: () => stream.pause(), resume: () => stream.resume() };
+  const source: Source = { pause: () => logStream.pause(), resume: () => logStream.resume() };
   f.sources.add(source);
-  if (f.isPaused()) stream.pause();
+  if (f.isPaused()) logStream.pause();
   try {
     await new Promise<void>((resolve, reject) => {
-      stream.on('data', onChunk);
-      stream.once('end', () => resolve());
-      stream.once('close', () => resolve());
-      stream.once('error', (error: Error) => (f.signal.aborted ? resolve() : reject(error)));
-      f.signal.addEventListener('abort', () => { stream.destroy(); resolve(); }, { once: true });
+      logStream.on('data', onChunk);
+      logStream.once('end', () => resolve());
+      logStream.once('close', () => resolve());
+      logStream.once('error', (error: Error) => (f.signal.aborted ? resolve() : reject(error)));
+      f.signal.addEventListener('abort', () => { logStream.destroy(); resolve(); }, { once: true });
     });
   } finally {
     f.sources.delete(source);
   }
   finish();
   return f.signal.aborted ? 'aborted' : 'ended';
+}
+
+/**
+ * A container's log as a stream, followed or not. dockerode's logs() hands an
+ * unfollowed log back as one Buffer, the whole history in memory at once;
+ * asked through its modem as a stream, the history flows under back-pressure
+ * like a followed log.
+ */
+function openLogStream(docker: Docker, containerId: string, query: Record<string, unknown>, signal: AbortSignal): Promise<NodeJS.ReadableStream & { destroy(): void }> {
+  return new Promise((resolve, reject) => {
+    docker.modem.dial({
+      path: `/containers/${encodeURIComponent(containerId)}/logs?`, method: 'GET', isStream: true, abortSignal: signal,
+      statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+      options: query,
+    }, (error, stream) => (error ? reject(error) : resolve(stream as NodeJS.ReadableStream & { destroy(): void })));
+  });
 }
 
 /** `2026-11-25T14:49:30.123456789Z` → nanoseconds since the epoch; undefined when it is not a timestamp. */

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { errorMessage } from '../common/errors';
-import type { DualEnvConfig, Environment } from '../config';
+import { secretsOf, type DualEnvConfig, type Environment } from '../config';
 import { asDockerError, dockerClientFor, dockerHostLabel } from './client';
 import {
   PROJECT_LABEL, inspectContainers, readProjectContainers, serviceOf, summarise, unknownStatus,
@@ -103,12 +103,16 @@ class HostWatch {
   /** Applies refreshes one at a time, and never before the resync that precedes them. */
   private queue: Promise<void> = Promise.resolve();
   private readonly disposed = new AbortController();
+  /** Kept out of the probe output the status shows. */
+  private readonly secrets: readonly string[];
 
   constructor(
     private readonly docker: Docker,
     private readonly deps: StatusMonitorDeps,
     private readonly changed: () => void,
-  ) {}
+  ) {
+    this.secrets = secretsOf(deps.config);
+  }
 
   statusOf(environment: Environment): EnvironmentStatus {
     const own = [...this.containers.values()].filter((c) => environment.services.includes(c.service));
@@ -164,7 +168,7 @@ class HostWatch {
 
   private async resync(): Promise<void> {
     const services = this.services;
-    const all = await readProjectContainers(this.docker, this.deps.config.projectName, [...services]);
+    const all = await readProjectContainers(this.docker, this.deps.config.projectName, [...services], this.secrets);
     this.containers.clear();
     for (const container of all) if (container.containerId) this.containers.set(container.containerId, container);
     this.synced = true;
@@ -189,7 +193,7 @@ class HostWatch {
     const ids = [...this.pending];
     this.pending.clear();
     if (ids.length === 0 || this.unreachable) return;
-    const fresh = await inspectContainers(this.docker, ids);
+    const fresh = await inspectContainers(this.docker, ids, this.secrets);
     for (const [id, status] of fresh) {
       if (status) this.containers.set(id, status);
       else this.containers.delete(id);

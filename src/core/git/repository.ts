@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { compactTimestamp } from '../common/time';
 import { CancelledError, CommandFailedError, UsageError, errorMessage } from '../common/errors';
@@ -6,6 +8,12 @@ import { CancelledError, CommandFailedError, UsageError, errorMessage } from '..
 export interface GitRepository {
   dir: string;
   signal?: AbortSignal;
+  /**
+   * Folders (absolute) whose files never count as changes and are never
+   * committed: the backup folders, which a project set up before they got
+   * their own .gitignore may show as untracked or even track.
+   */
+  neverCommit?: readonly string[];
 }
 
 export interface CommitSummary {
@@ -57,16 +65,40 @@ export async function headCommit(repo: GitRepository): Promise<CommitSummary> {
   return commit;
 }
 
+/**
+ * The pathspec arguments for "the whole repository but `neverCommit`", or none
+ * when nothing is excluded. Folders outside the repository need no exclusion
+ * (git refuses pathspecs there).
+ */
+async function committablePathspec(repo: GitRepository): Promise<string[]> {
+  if (!repo.neverCommit?.length) return [];
+  const top = (await attempt(repo, 'find the repository root', (g) => g.raw(['rev-parse', '--show-toplevel']))).trim();
+  // git reports the root with symlinks resolved (a /tmp that is /private/tmp, say)
+  const realDir = fs.realpathSync(repo.dir);
+  const excluded = repo.neverCommit
+    .map((folder) => path.relative(top, path.resolve(realDir, path.relative(repo.dir, folder))))
+    .filter((relative) => relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative))
+    // literal: a folder named `backups[1]` is that folder, not a glob
+    .map((relative) => `:(top,literal,exclude)${relative.split(path.sep).join('/')}`);
+  return excluded.length === 0 ? [] : ['--', ':/', ...excluded];
+}
+
 export async function treeState(repo: GitRepository): Promise<TreeState> {
-  const status = await attempt(repo, 'read the working tree status', (g) => g.status());
+  const pathspec = await committablePathspec(repo);
+  const status = await attempt(repo, 'read the working tree status', (g) => g.status(pathspec));
   const changed = status.files.map((f) => f.path);
   return { clean: changed.length === 0, changed };
 }
 
-/** Stages everything (new files included) and commits it with the message exactly as given. */
+/**
+ * Stages everything (new files included) but `neverCommit`, and commits it
+ * with the message exactly as given. The commit names the same pathspec, so
+ * even a file the user staged in a backup folder by hand stays out of it.
+ */
 export async function commitAll(repo: GitRepository, message: string): Promise<CommitSummary> {
-  await attempt(repo, 'stage the changes', (g) => g.raw(['add', '--all']));
-  await attempt(repo, 'commit the changes', (g) => g.raw(['commit', '--quiet', '--message', message]));
+  const pathspec = await committablePathspec(repo);
+  await attempt(repo, 'stage the changes', (g) => g.raw(['add', '--all', ...pathspec]));
+  await attempt(repo, 'commit the changes', (g) => g.raw(['commit', '--quiet', '--message', message, ...pathspec]));
   return headCommit(repo);
 }
 

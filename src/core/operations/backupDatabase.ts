@@ -6,7 +6,7 @@ import { liveCommit } from './history';
 import { liveImages } from './liveImages';
 import { withLock } from './lock';
 import { builtServices } from './operationContext';
-import { progressReporter, type ProgressListener } from './progress';
+import { progressReporter, type ProgressListener } from '../common/progress';
 
 export interface BackupDatabaseDeps {
   config: DualEnvConfig;

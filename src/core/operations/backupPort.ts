@@ -1,5 +1,5 @@
 import type { Environment } from '../config';
-import type { ProgressListener } from './progress';
+import type { ProgressListener } from '../common/progress';
 
 /** What the deploy and rollback operations need to know of a backup. */
 export interface BackupSummary {

@@ -3,7 +3,7 @@ import { ensureServicesUp, recreateServices } from '../compose/composeRunner';
 import type { BackupSummary } from './backupPort';
 import { assertImagesPresent, restoreImageNames } from './liveImages';
 import { builtServices, targetFor, type OperationDeps } from './operationContext';
-import type { ProgressReporter } from './progress';
+import type { ProgressReporter } from '../common/progress';
 import { waitForHealth } from './waitForHealth';
 
 export interface BringBackOptions {

@@ -4,6 +4,7 @@ import type { DualEnvConfig, Environment } from '../config';
 import { branchMatches, changesSinceLastProduction, currentBranch, headCommit, isRepository, treeState, type CommitSummary } from '../git';
 import { lastSuccessfulDeploy } from './history';
 import { waitForHealth } from './waitForHealth';
+import { projectRepository } from './projectRepository';
 
 /** A production deploy refused before anything was touched: branch, tree, staging first. */
 export class DeployRefusedError extends DualEnvError {
@@ -37,13 +38,14 @@ const listed = (files: string[]) => files.slice(0, 5).join(', ') + (files.length
 
 /** Checks everything that can be checked without changing anything, and builds the plan. */
 export async function preflightProduction(
-  docker: Docker,
+  /** Each environment's own engine: staging's health is read where staging runs. */
+  dockerFor: (environment: Environment) => Docker,
   config: DualEnvConfig,
   environment: Environment,
   options: PreflightOptions,
   signal: AbortSignal,
 ): Promise<DeployPlan> {
-  const repo = { dir: config.projectDir, signal };
+  const repo = projectRepository(config, signal);
   if (!(await isRepository(repo))) {
     throw new DeployRefusedError(`${config.projectDir} is not a git repository; production deploys only committed code, so put the project under git first.`);
   }
@@ -61,7 +63,7 @@ export async function preflightProduction(
   const commit = await headCommit(repo);
   const warnings: string[] = [];
   if (environment.requireStagingFirst) {
-    const problem = await stagingFirstProblem(docker, config, commit, tree.clean);
+    const problem = await stagingFirstProblem(dockerFor, config, commit, tree.clean);
     if (problem && options.stagingFirst !== 'ask') throw new DeployRefusedError(`${problem}; deploy it to staging first (dual-env deploy staging).`);
     if (problem) warnings.push(problem);
   }
@@ -82,7 +84,12 @@ export async function preflightProduction(
 }
 
 /** Why the commit may not go to production yet under requireStagingFirst, or undefined when it may. */
-async function stagingFirstProblem(docker: Docker, config: DualEnvConfig, commit: CommitSummary, clean: boolean): Promise<string | undefined> {
+export async function stagingFirstProblem(
+  dockerFor: (environment: Environment) => Docker,
+  config: DualEnvConfig,
+  commit: CommitSummary,
+  clean: boolean,
+): Promise<string | undefined> {
   const staging = config.environments.find((e) => !e.isProduction);
   if (!staging) return undefined;
   if (!clean) return `The uncommitted changes have not run on ${staging.label}`;
@@ -91,7 +98,8 @@ async function stagingFirstProblem(docker: Docker, config: DualEnvConfig, commit
     return `Commit ${commit.shortHash} has not been deployed to ${staging.label}${last?.commit ? ` (it last ran ${last.commit.slice(0, 7)}${last.dirty ? ' with uncommitted changes' : ''})` : ''}`;
   }
   try {
-    await waitForHealth(docker, config, staging.services, { timeoutMs: 0 });
+    // with a dockerHost per environment, production's engine has no staging containers at all
+    await waitForHealth(dockerFor(staging), config, staging.services, { timeoutMs: 0 });
   } catch (error) {
     return `${staging.label} is not healthy (${(error as Error).message.replace(/\.$/, '')})`;
   }

@@ -1,6 +1,7 @@
 import { CommandFailedError, errorMessage } from '../common/errors';
 import { compactTimestamp } from '../common/time';
 import { buildServices, ensureServicesUp, recreateServices } from '../compose/composeRunner';
+import { dockerClientFor } from '../docker/client';
 import { commitAll, createProductionTag, hasRemote, pushBranchAndTag } from '../git';
 import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
@@ -9,8 +10,9 @@ import { appendHistory, liveCommit, newRecord, type HistoryOutcome } from './his
 import { builtImages, liveImages, pruneRollbackTags, restoreImageNames, tagForRollback } from './liveImages';
 import { acquireLock } from './lock';
 import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, targetFor, type OperationDeps } from './operationContext';
-import { progressReporter, type ProgressListener } from './progress';
+import { progressReporter, type ProgressListener } from '../common/progress';
 import { HealthGateError, waitForHealth } from './waitForHealth';
+import { projectRepository } from './projectRepository';
 
 export interface DeployProductionOptions {
   /** Environment name; default the production one. */
@@ -66,10 +68,11 @@ export async function deployProduction(deps: OperationDeps, options: DeployProdu
   const now = deps.now ?? (() => new Date());
   const environment = pickEnvironment(deps.config, options.environment, true);
   const healthTimeoutMs = (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000;
-  const repo = { dir: deps.config.projectDir };
+  // no signal: once past the point of no return, the commit, tag and push must finish
+  const repo = projectRepository(deps.config);
 
   progress.running('preflight', 'Checking branch, working tree and staging');
-  const plan = await preflightProduction(deps.docker, deps.config, environment, options, signal);
+  const plan = await preflightProduction(deps.dockerFor ?? dockerClientFor, deps.config, environment, options, signal);
   progress.done('preflight', `${plan.branch} @ ${plan.commit.shortHash} may go to ${environment.label}`);
 
   if (!(await confirmPlan(options.confirm, plan, signal, progress))) return { outcome: 'declined', plan };

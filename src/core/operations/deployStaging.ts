@@ -8,8 +8,9 @@ import { readProjectContainers } from '../docker/discovery';
 import { builtImages } from './liveImages';
 import { acquireLock } from './lock';
 import { builtServices, pickEnvironment, targetFor, type OperationDeps } from './operationContext';
-import { progressReporter, type ProgressListener, type ProgressReporter } from './progress';
+import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
 import { waitForHealth } from './waitForHealth';
+import { projectRepository } from './projectRepository';
 
 /** Fresh staging data: the database re-initialised from the compose file's init SQL, or a production backup loaded. */
 export type FreshData = { kind: 'init' } | { kind: 'backup'; backupId: string };
@@ -37,7 +38,7 @@ export async function deployStaging(deps: OperationDeps, options: DeployStagingO
   const progress = progressReporter(onProgress);
   const now = deps.now ?? (() => new Date());
   const environment = pickEnvironment(deps.config, options.environment, false);
-  const repo = { dir: deps.config.projectDir, signal };
+  const repo = projectRepository(deps.config, signal);
   const versioned = await isRepository(repo);
   const head = versioned ? await headCommit(repo).catch(() => undefined) : undefined;
   const branch = versioned ? await currentBranch(repo).catch(() => undefined) : undefined;

@@ -3,7 +3,7 @@ import { ensureServicesUp, restartServices, stopServices } from '../compose/comp
 import { assertIsolated, findEnvironment } from '../config';
 import { withLock } from './lock';
 import { targetFor, type OperationDeps } from './operationContext';
-import { progressReporter, type ProgressListener } from './progress';
+import { progressReporter, type ProgressListener } from '../common/progress';
 import { waitForHealth } from './waitForHealth';
 
 export type ControlAction = 'up' | 'down' | 'restart';

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DualEnvError } from '../common/errors';
+import { ensureGitIgnoredFolder } from '../common/ignoredFolder';
 
 /** Who holds an environment's lock; written into the lock file. */
 export interface LockHolder {
@@ -32,9 +33,7 @@ export interface EnvironmentLock {
 /** `.dual-env/` in the project: locks and history; git-ignored by a .gitignore of its own. */
 export function stateDir(projectDir: string): string {
   const dir = path.join(projectDir, '.dual-env');
-  fs.mkdirSync(dir, { recursive: true });
-  const ignore = path.join(dir, '.gitignore');
-  if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '# Dual Env state: locks and deploy history, local to this machine\n*\n');
+  ensureGitIgnoredFolder(dir, 'Dual Env state: locks and deploy history');
   return dir;
 }
 

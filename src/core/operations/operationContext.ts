@@ -4,13 +4,15 @@ import type { ComposeCommand } from '../compose/composeCommand';
 import { composeTarget, type ComposeTarget } from '../compose/composeRunner';
 import { assertIsolated, type DualEnvConfig, type Environment } from '../config';
 import type { DatabaseBackups } from './backupPort';
-import type { ProgressReporter } from './progress';
+import type { ProgressReporter } from '../common/progress';
 
 /** What deploy, rollback and the start/stop operations are given to work with. */
 export interface OperationDeps {
   config: DualEnvConfig;
   /** The Docker engine of the environment operated on. */
   docker: Docker;
+  /** The engine of any environment (staging's for the staging-first check); default: its client from its dockerHost. */
+  dockerFor?: (environment: Environment) => Docker;
   compose: ComposeCommand;
   backups: DatabaseBackups;
   /** Clock for tags and history (tests pin it). */

@@ -3,7 +3,7 @@ import { assertIsolated, databaseCredentials, type DualEnvConfig, type Environme
 import { restoreBackup, type RestoreResult } from '../database';
 import { databaseOf } from './backupDatabase';
 import { withLock } from './lock';
-import type { ProgressListener } from './progress';
+import type { ProgressListener } from '../common/progress';
 
 export interface RestoreDatabaseDeps {
   config: DualEnvConfig;

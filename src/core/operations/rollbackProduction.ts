@@ -6,7 +6,7 @@ import { appendHistory, liveCommit, newRecord, readHistory, type HistoryOutcome 
 import { assertImagesPresent, liveImages } from './liveImages';
 import { acquireLock } from './lock';
 import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, type OperationDeps } from './operationContext';
-import { progressReporter, type ProgressListener } from './progress';
+import { progressReporter, type ProgressListener } from '../common/progress';
 
 export interface RollbackPlan {
   environment: string;

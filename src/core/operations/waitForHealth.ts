@@ -1,8 +1,7 @@
 import type Docker from 'dockerode';
 import { CancelledError, DualEnvError } from '../common/errors';
 import { redactSecrets } from '../common/process';
-import { secretsOf } from '../compose/composeRunner';
-import type { DualEnvConfig } from '../config';
+import { secretsOf, type DualEnvConfig } from '../config';
 import { missingContainer, readProjectContainers, type ContainerStatus } from '../docker/discovery';
 import { FrameDecoder } from '../docker/frames';
 
@@ -78,7 +77,7 @@ export async function waitForHealth(docker: Docker, config: DualEnvConfig, servi
   let reported = '';
   for (;;) {
     if (options.signal?.aborted) throw new CancelledError(`Stopped waiting for ${services.join(', ')} to be healthy; they keep running as they are.`);
-    const containers = await readProjectContainers(docker, config.projectName, services);
+    const containers = await readProjectContainers(docker, config.projectName, services, secrets);
     // a half-created replacement may sit beside the running container: judge the running one
     const pick = (service: string) => {
       const own = containers.filter((c) => c.service === service);

@@ -3,6 +3,7 @@ import type { Environment } from '../../core/config';
 import type { DeployPlan } from '../../core/operations/deployPreflight';
 import type { RollbackPlan } from '../../core/operations/rollbackProduction';
 import type { CommandFactory, Ctx } from '../context';
+import { browserUrl, browserUrlProblem } from '../browserUrl';
 import { loadEngine } from '../engineLoader';
 import { productionOnly, stagingOnly } from '../environmentChoice';
 import { operationDeps } from '../operationDeps';
@@ -58,8 +59,10 @@ export const deployStaging: CommandFactory = (ctx) => async (arg?: unknown) => {
   const result = await ctx.withProgress(`Deploy to ${environment.label}`, (signal, onProgress) =>
     engine.deployStaging(deps, { environment: environment.name }, signal, onProgress));
   const what = result.commit ? `${result.commit.slice(0, 7)}${result.dirty ? ' with uncommitted changes' : ''}` : 'the working tree';
-  const open = result.url ? await vscode.window.showInformationMessage(`Deployed ${what} to ${environment.label}.`, 'Open in Browser') : undefined;
-  if (open && result.url) await vscode.env.openExternal(vscode.Uri.parse(result.url));
+  // offered only for a web page: the url comes from the compose file, which may not be the user's own
+  const page = { label: environment.label, url: result.url };
+  const open = browserUrlProblem(page) ? undefined : await vscode.window.showInformationMessage(`Deployed ${what} to ${environment.label}.`, 'Open in Browser');
+  if (open) await vscode.env.openExternal(vscode.Uri.parse(browserUrl(page)));
 };
 
 /**

@@ -3,6 +3,7 @@ import type { Environment } from '../../core/config';
 import { dockerHostOf } from '../../core/docker/dockerHost';
 import type { ControlAction } from '../../core/operations/environmentControl';
 import type { CommandFactory, Ctx } from '../context';
+import { browserUrl } from '../browserUrl';
 import { loadEngine } from '../engineLoader';
 import { environmentActionsFor, withUrl } from '../environmentChoice';
 import { operationDeps } from '../operationDeps';
@@ -72,8 +73,8 @@ export const openInBrowser: CommandFactory = (ctx) => async (arg?: unknown) => {
     return;
   }
   const environment = await ctx.environmentOf(arg, 'Open Environment in Browser', withUrl);
-  if (!environment?.url) return;
-  await vscode.env.openExternal(vscode.Uri.parse(environment.url));
+  if (!environment) return;
+  await vscode.env.openExternal(vscode.Uri.parse(browserUrl(environment)));
 };
 
 /** The status-bar badge's click: a quick pick of what can be done with that environment. */

@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
+import { withStoredPasswords } from '../../core/config';
 import type { CommandFactory } from '../context';
 import type { TreeNode } from '../tree/environmentsTree';
 
 /** Show Logs…: a container from the tree, or a quick pick of environment, then service. */
 export const showLogs: CommandFactory = (ctx) => async (arg?: unknown) => {
-  const config = ctx.model.config;
-  if (!config) throw new Error(ctx.model.problem ?? 'There is no compose file to read services from.');
+  if (!ctx.model.config) throw new Error(ctx.model.problem ?? 'There is no compose file to read services from.');
+  // a container's output is as likely to print a password from SecretStorage as one from .env
+  const config = await withStoredPasswords(ctx.model.config, ctx.secrets);
   const node = arg as TreeNode | undefined;
   if (node?.kind === 'container') {
     await ctx.logChannels.follow(config, node.environment, node.container.service);

@@ -38,6 +38,8 @@ export const setDatabasePassword: CommandFactory = (ctx) => async (arg?: unknown
   if (!password) return;
   await ctx.extension.secrets.store(secretKey(config, picked.label), password);
   ctx.log.info(`Stored ${picked.label} for ${environment.label} in the secret storage.`);
+  // the live status redacts the passwords it was started with; restart it with this one
+  ctx.model.reload();
   void vscode.window.showInformationMessage(`${picked.label} is stored in VS Code's secret storage; the environment and .env still take precedence.`);
 };
 

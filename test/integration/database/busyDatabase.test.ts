@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, beforeEach, it } from 'node:test';
 import { createBackup, tableChecksums, verifyBackup } from '../../../src/core/database';
-import type { ProgressEvent } from '../../../src/core/operations/progress';
+import type { ProgressEvent } from '../../../src/core/common/progress';
 import type { DatabaseCredentials } from '../../../src/core/config/credentials';
 import { adminConnection, dropDatabases, never, recreateDatabase, runSql, startDatabaseRig, tempFolder, type DatabaseRig , describeOnEachServer , seq } from './helpers';
 

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { after, before, it } from 'node:test';
 import { isCancelled } from '../../../src/core/common/errors';
 import { DatabaseError, createBackup, restoreBackup, tableChecksums, type BackupRecord, type TableSummary } from '../../../src/core/database';
-import type { ProgressEvent } from '../../../src/core/operations/progress';
-import { adminConnection, dropDatabases, never, recreateDatabase, runSql, startDatabaseRig, tempFolder, type DatabaseRig , describeOnEachServer , seq } from './helpers';
+import type { ProgressEvent } from '../../../src/core/common/progress';
+import { adminConnection, describeOnEachServer, dropDatabases, never, recreateDatabase, runSql, seq, startDatabaseRig, tempFolder, type DatabaseRig } from './helpers';
 
 const SOURCE = 'dualenv_rc_source';
 const TARGET = 'dualenv_rc_target';

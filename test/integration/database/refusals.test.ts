@@ -10,7 +10,7 @@ import { after, before, beforeEach, it } from 'node:test';
 import {
   BackupCorruptError, RestoreVerificationError, createBackup, listBackups, restoreBackup, tableChecksums, verifyBackup, type BackupRecord, type TableSummary,
 } from '../../../src/core/database';
-import type { ProgressEvent } from '../../../src/core/operations/progress';
+import type { ProgressEvent } from '../../../src/core/common/progress';
 import { OBJECTS_SQL } from './fixtures';
 import { adminConnection, dropDatabases, never, noProgress, recreateDatabase, runSql, startDatabaseRig, tempFolder, type DatabaseRig , describeOnEachServer , seq } from './helpers';
 

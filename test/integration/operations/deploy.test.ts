@@ -19,7 +19,7 @@ import { readHistory } from '../../../src/core/operations/history';
 import { acquireLock, LockedError } from '../../../src/core/operations/lock';
 import type { DatabaseBackups } from '../../../src/core/operations/backupPort';
 import type { OperationDeps } from '../../../src/core/operations/operationContext';
-import type { ProgressEvent } from '../../../src/core/operations/progress';
+import type { ProgressEvent } from '../../../src/core/common/progress';
 import { rollbackProduction } from '../../../src/core/operations/rollbackProduction';
 import { composeChecked, projectContainers, projectName, servicesOf, startRig, waitHealthy, type Rig, stackLabel, compose as rigCompose } from '../../rig';
 import { watchHttp } from '../../support/httpWatch';

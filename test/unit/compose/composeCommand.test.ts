@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { composeArgs, detectCompose } from '../../../src/core/compose/composeCommand';
-import { secretsOf } from '../../../src/core/compose/composeRunner';
+import { secretsOf } from '../../../src/core/config';
 
 const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-fake-compose-'));
 after(() => fs.rmSync(bin, { recursive: true, force: true }));

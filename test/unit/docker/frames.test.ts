@@ -51,3 +51,27 @@ describe('LineSplitter', () => {
     assert.deepEqual(lines.push(bytes.subarray(3)), ['größe']);
   });
 });
+
+describe('LineSplitter on output without newlines', () => {
+  it('hands out a line longer than its limit in pieces, holding at most one limit back', () => {
+    const lines = new LineSplitter(10);
+    assert.deepEqual(lines.push('a'.repeat(25)), ['a'.repeat(10), 'a'.repeat(10)]);
+    assert.deepEqual(lines.push('bb\nshort\n'), ['aaaaabb', 'short']);
+    assert.deepEqual(lines.push(`${'c'.repeat(12)}\n`), ['c'.repeat(10), 'cc']);
+    assert.deepEqual(lines.flush(), []);
+  });
+
+  it('keeps memory bounded by 64 KiB characters on megabytes without a newline', () => {
+    const lines = new LineSplitter();
+    const pieces: string[] = [];
+    for (let i = 0; i < 64; i++) pieces.push(...lines.push(Buffer.alloc(64 * 1024, 'x')));
+    pieces.push(...lines.flush());
+    assert.equal(pieces.length, 64);
+    assert.ok(pieces.every((piece) => piece.length === 64 * 1024));
+  });
+
+  it('does not cut a character outside the Basic Multilingual Plane in two', () => {
+    const lines = new LineSplitter(4);
+    assert.deepEqual(lines.push('abc😀d\n'), ['abc', '😀d']);
+  });
+});

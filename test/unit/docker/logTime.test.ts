@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nanosToSince, timestampNanos } from '../../../src/core/docker/logFollower';
 import { backoffDelay } from '../../../src/core/docker/statusMonitor';
-import { parseSince, parseTail } from '../../../src/cli/commands/logs';
+import { historyLines, parseSince, parseTail } from '../../../src/cli/commands/logs';
 import { UsageError } from '../../../src/core/common/errors';
 
 describe('log timestamps', () => {
@@ -38,5 +38,13 @@ describe('logs options', () => {
     assert.equal(parseTail('20'), 20);
     assert.equal(parseTail('all'), undefined);
     assert.throws(() => parseTail('-3'), UsageError);
+  });
+
+  it('bounds the history without -f to 200 lines unless --tail or --since says otherwise', () => {
+    assert.equal(historyLines({}), 200);
+    assert.equal(historyLines({ follow: true }), undefined);
+    assert.equal(historyLines({ since: '10m' }), undefined);
+    assert.equal(historyLines({ tail: 'all' }), undefined);
+    assert.equal(historyLines({ tail: '5', follow: true }), 5);
   });
 });

@@ -5,7 +5,7 @@ import { compactTimestamp } from '../../../src/core/common/time';
 import { describePlan, type DeployPlan } from '../../../src/core/operations/deployPreflight';
 import { splitImageName } from '../../../src/core/operations/liveImages';
 import { pointOfNoReturn } from '../../../src/core/operations/operationContext';
-import { progressReporter, type ProgressEvent } from '../../../src/core/operations/progress';
+import { progressReporter, type ProgressEvent } from '../../../src/core/common/progress';
 
 const commit = (shortHash: string, subject: string) => ({ hash: `${shortHash}${'0'.repeat(33)}`, shortHash, subject, author: 'Ada', date: '2026-11-25T10:00:00Z' });
 

@@ -1,0 +1,41 @@
+// requireStagingFirst through deployProduction, on a real git repository, with
+// fake engines: each environment's engine (its own dockerHost) knows only its containers.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, it } from 'node:test';
+import type { Environment } from '../../../src/core/config';
+import { loadConfig } from '../../../src/core/config';
+import type { DatabaseBackups } from '../../../src/core/operations/backupPort';
+import type { ComposeCommand } from '../../../src/core/compose/composeCommand';
+import { deployProduction } from '../../../src/core/operations/deployProduction';
+import { appendHistory, newRecord } from '../../../src/core/operations/history';
+import { repoRoot } from '../../rig/paths';
+import { fakeEngineRunning } from '../../support/fakeEngine';
+import { makeTempRepo, type TempRepo } from '../../support/gitRepo';
+
+describe('staging first with a Docker host per environment', () => {
+  let repo: TempRepo | undefined;
+  afterEach(() => repo?.remove());
+
+  it('finds staging healthy on its own engine and lets the deploy reach its confirmation', async () => {
+    repo = makeTempRepo('stable/prisma-mysql-1', (dir) => fs.copyFileSync(path.join(repoRoot, 'docker-compose-dual-env.yml'), path.join(dir, 'docker-compose-dual-env.yml')));
+    const config = loadConfig(path.join(repo.dir, 'docker-compose-dual-env.yml'), { env: { STAGING_DB_PASSWORD: 's', PRODUCTION_DB_PASSWORD: 'p' } });
+    const [staging, production] = config.environments;
+    const head = repo.git('rev-parse', 'HEAD').trim();
+    appendHistory(repo.dir, newRecord({
+      operation: 'deploy', environment: staging.name, outcome: 'succeeded', commit: head,
+      startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), durationMs: 1,
+    }));
+    const engines = new Map([[staging.name, fakeEngineRunning(config.projectName, staging.services)], [production.name, fakeEngineRunning(config.projectName, production.services)]]);
+    const result = await deployProduction({
+      config,
+      docker: engines.get(production.name)!,
+      dockerFor: (environment: Environment) => engines.get(environment.name)!,
+      compose: undefined as unknown as ComposeCommand, // declined before anything runs
+      backups: undefined as unknown as DatabaseBackups,
+    }, { confirm: async () => false }, new AbortController().signal);
+    assert.equal(result.outcome, 'declined');
+    assert.deepEqual(result.plan.warnings, []);
+  });
+});
