@@ -24,6 +24,8 @@ export interface HealthWaitOptions {
 
 function pause(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    // a cancel that came while the status was being read ends the wait now, not a poll later
+    if (signal?.aborted) { resolve(); return; }
     const done = () => { clearTimeout(timer); signal?.removeEventListener('abort', done); resolve(); };
     const timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
