@@ -1,11 +1,15 @@
-// npm run bench:backup [-- --size-mb 500] [--parallel 2] [--runs 3]
+// npm run bench:backup [-- --server mysql|mariadb] [--size-mb 500] [--parallel 2] [--runs 3]
 //
-// Generates a database of about --size-mb MB of SQL on the rig's staging
-// MariaDB (several tables, mixed types; kept between runs when the size is the
-// same), then times, in one run, our backup against `mariadb-dump
-// --single-transaction` and our restore against the `mariadb` client loading
-// mariadb-dump's file. Ours runs in a child process (scripts/bench/backupChild.ts,
-// bundled as the engine ships) so its peak RSS and CPU are its own.
+// Generates a database of about --size-mb MB of SQL on the rig's standalone
+// server of that kind (several tables, mixed types; kept between runs when the
+// size is the same), then times, in one run, our backup against that server's
+// own dump tool (`mysqldump` / `mariadb-dump --single-transaction`, also piped
+// through `gzip -1`, the kind of file we write) and our restore against its own
+// client loading the stock dump. The stock tools run from the server's image in
+// a helper container on the host's network, so they reach the server through
+// the same published port ours does. Ours runs in a child process
+// (scripts/bench/backupChild.ts, bundled as the engine ships) so its peak RSS
+// and CPU are its own.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,7 +17,8 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import type { DatabaseCredentials } from '../src/core/config/credentials';
 import * as esbuild from 'esbuild';
-import { projectName, startRig, withOthersPaused } from '../test/rig';
+import { DATABASE_SERVERS, startDatabaseServer, startRig, withOthersPaused, type DatabaseServerKind } from '../test/rig';
+import { seq } from '../test/integration/database/helpers';
 
 const SOURCE = 'dualenv_bench_source';
 const OURS = 'dualenv_bench_ours';
@@ -22,6 +27,13 @@ const CLIENT = 'dualenv_bench_client';
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
   return index === -1 ? fallback : Number(process.argv[index + 1]);
+}
+
+function serverOption(): DatabaseServerKind {
+  const index = process.argv.indexOf('--server');
+  const kind = index === -1 ? 'mysql' : process.argv[index + 1];
+  if (kind !== 'mysql' && kind !== 'mariadb') throw new Error(`--server takes mysql or mariadb, not ${kind}`);
+  return kind;
 }
 
 async function admin(credentials: DatabaseCredentials, database?: string) {
@@ -46,12 +58,12 @@ async function generate(root: DatabaseCredentials, sizeMb: number): Promise<void
       CREATE TABLE names (id INT PRIMARY KEY, first VARCHAR(60), last VARCHAR(60), bio VARCHAR(500)) ;`);
     await connection.query(`INSERT INTO meta VALUES (${sizeMb})`);
     await connection.query(`INSERT INTO orders SELECT seq, seq % 5000, (seq % 100000) / 100, seq / 3, ELT(1 + seq % 3, 'open','paid','shipped'),
-      '2020-01-01' + INTERVAL seq SECOND, IF(seq % 4 = 0, NULL, '2021-01-01' + INTERVAL (seq % 900) DAY), CONCAT('ORD-', LPAD(seq, 12, '0')) FROM seq_1_to_${rows(0.35, 110)}`);
+      '2020-01-01' + INTERVAL seq SECOND, IF(seq % 4 = 0, NULL, '2021-01-01' + INTERVAL (seq % 900) DAY), CONCAT('ORD-', LPAD(seq, 12, '0')) FROM ${seq(rows(0.35, 110))}`);
     await connection.query(`INSERT INTO events SELECT seq, ELT(1 + seq % 4, 'login','view','buy','error'),
-      JSON_OBJECT('user', seq % 777, 'path', CONCAT('/p/', seq), 'tags', JSON_ARRAY('a', 'b', seq % 9)), REPEAT(CONCAT('line ', seq, ' said "hi"\\n'), 4) FROM seq_1_to_${rows(0.25, 200)}`);
-    await connection.query(`INSERT INTO files SELECT seq, CONCAT('file-', seq, '.bin'), UNHEX(MD5(seq)), UNHEX(REPEAT(SHA2(seq, 256), 8)) FROM seq_1_to_${rows(0.25, 600)}`);
+      JSON_OBJECT('user', seq % 777, 'path', CONCAT('/p/', seq), 'tags', JSON_ARRAY('a', 'b', seq % 9)), REPEAT(CONCAT('line ', seq, ' said "hi"\\n'), 4) FROM ${seq(rows(0.25, 200))}`);
+    await connection.query(`INSERT INTO files SELECT seq, CONCAT('file-', seq, '.bin'), UNHEX(LEFT(SHA2(seq, 256), 32)), UNHEX(REPEAT(SHA2(seq, 256), 8)) FROM ${seq(rows(0.25, 600))}`);
     await connection.query(`INSERT INTO names SELECT seq, ELT(1 + seq % 5, 'Zoë', 'José', 'Łukasz', '美咲', 'O''Brien'), CONCAT('Müller-', seq),
-      REPEAT('Grüße aus Köln 😀 ', 10) FROM seq_1_to_${rows(0.15, 260)}`);
+      REPEAT('Grüße aus Köln 😀 ', 10) FROM ${seq(rows(0.15, 260))}`);
   } finally {
     await connection.end();
   }
@@ -59,12 +71,20 @@ async function generate(root: DatabaseCredentials, sizeMb: number): Promise<void
 
 interface Timed { seconds: number; peakRssMb?: number; serverCpu?: number; clientCpu?: number }
 
-/** CPU seconds used so far by the rig's staging database container (its cgroup), to see where a step's time goes. */
-let databaseContainer: string | undefined;
-function serverCpuSeconds(): number {
-  const id = databaseContainer ??= execFileSync('docker', ['ps', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${projectName}`, '--filter', 'label=com.docker.compose.service=staging-database'], { encoding: 'utf8' }).trim();
-  const file = `/sys/fs/cgroup/cpuacct/docker/${id}/cpuacct.usage`;
-  return fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8')) / 1e9 : Number.NaN;
+/** CPU seconds used so far by a container (its cgroup, v1 or v2), to see where a step's time goes. */
+function containerCpuSeconds(container: string): number {
+  const id = execFileSync('docker', ['inspect', '--format', '{{.Id}}', container], { encoding: 'utf8' }).trim();
+  const v1 = `/sys/fs/cgroup/cpuacct/docker/${id}/cpuacct.usage`;
+  if (fs.existsSync(v1)) return Number(fs.readFileSync(v1, 'utf8')) / 1e9;
+  const v2 = [`/sys/fs/cgroup/system.slice/docker-${id}.scope/cpu.stat`, `/sys/fs/cgroup/docker/${id}/cpu.stat`].find((f) => fs.existsSync(f));
+  return v2 ? Number(/usage_usec (\d+)/.exec(fs.readFileSync(v2, 'utf8'))?.[1]) / 1e6 : Number.NaN;
+}
+
+/** A container of the server's image on the host's network: the stock tools run in it, over the published port as ours. */
+function startToolContainer(image: string): string {
+  const name = `dual-env-bench-tools-${process.pid}`;
+  execFileSync('docker', ['run', '-d', '--rm', '--name', name, '--network', 'host', '--entrypoint', 'sleep', image, 'infinity'], { stdio: 'ignore' });
+  return name;
 }
 
 /** CPU seconds of this process's finished children (utime + stime of those waited for). */
@@ -140,11 +160,18 @@ async function main(): Promise<void> {
   const sizeMb = option('size-mb', 500);
   const parallel = option('parallel', 2);
   const runs = option('runs', 3);
-  const rig = await startRig(['staging']);
-  const root: DatabaseCredentials = { host: '127.0.0.1', port: Number(rig.env.STAGING_DB_PORT), user: 'root', password: rig.env.STAGING_DB_ROOT_PASSWORD, database: SOURCE };
+  const kind = serverOption();
+  const { image, label, stockDump, stockClient } = DATABASE_SERVERS[kind];
+  const rig = await startRig();
+  const server = await startDatabaseServer(kind);
+  const root = server.root(SOURCE);
+  console.error(`${label} (${server.version}) on 127.0.0.1:${root.port}`);
   await generate(root, sizeMb);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-bench-'));
-  const clientArgs = ['-h', root.host, '-P', String(root.port), '-u', 'root'];
+  const tools = startToolContainer(image);
+  // `docker exec` of the stock tool, the password through MYSQL_PWD from this process's environment
+  const stock = (tool: string, args: string[]): [string, string[]] => ['docker', ['exec', '-i', '-e', 'MYSQL_PWD', tools, tool, '-h', root.host, '-P', String(root.port), '-u', 'root', ...args]];
+  const serverCpuSeconds = () => containerCpuSeconds(server.container);
   const env = { MYSQL_PWD: root.password };
   try {
     const connection = await admin(root);
@@ -169,7 +196,7 @@ async function main(): Promise<void> {
           if (attempt > 3 || !/lost|closed|ECONNREFUSED|ECONNRESET|Can't connect|2013|2002|exited with 1/i.test(String(error))) throw error;
           console.error(`${name} lost the server (${String(error).slice(0, 120)}); waiting for it and running the step again`);
           await new Promise((resolve) => setTimeout(resolve, 5000));
-          await startRig(['staging']);
+          await startDatabaseServer(kind);
         }
       }
     };
@@ -183,19 +210,19 @@ async function main(): Promise<void> {
       await connection.query(`DROP DATABASE IF EXISTS ${OURS}`);
       await connection.end();
     };
-    const dumpArgs = [...clientArgs, '--single-transaction', '--routines', '--events', '--triggers', '--hex-blob', SOURCE];
+    const dumpArgs = ['--single-transaction', '--routines', '--events', '--triggers', '--hex-blob', SOURCE];
     const rounds: { theirBackup: Timed; ourBackup: Timed & { id: string }; theirGzipBackup: Timed; theirRestore: Timed; ourRestore: Timed }[] = [];
     // health checks of the other services (a process every second each) would take a share of the cores
-    await withOthersPaused(rig.docker, ['staging-database'], async () => {
+    await withOthersPaused(rig.docker, [], async () => {
       for (let round = 1; round <= runs; round++) {
         console.error(`round ${round} of ${runs}`);
         await recreate(CLIENT)();
         await dropOurs();
-        const theirBackup = await step('mariadb-dump --single-transaction', () => run('mariadb-dump', dumpArgs, { env, stdout: dumpFile }));
+        const theirBackup = await step(`${stockDump} --single-transaction`, () => run(...stock(stockDump, dumpArgs), { env, stdout: dumpFile }));
         const ourBackup = await step('our backup', () => ours('backup', root, work, parallel));
         // for context: the stock tool writing a compressed file too, as ours does
-        const theirGzipBackup = await step('mariadb-dump | gzip -1', () => runPiped(['mariadb-dump', dumpArgs], ['gzip', ['-1']], { env, stdout: `${dumpFile}.gz` }));
-        const theirRestore = await step('mariadb client loading the mariadb-dump file', () => run('mariadb', [...clientArgs, CLIENT], { env, stdin: dumpFile }), recreate(CLIENT));
+        const theirGzipBackup = await step(`${stockDump} | gzip -1`, () => runPiped(stock(stockDump, dumpArgs), ['gzip', ['-1']], { env, stdout: `${dumpFile}.gz` }));
+        const theirRestore = await step(`${stockClient} client loading the ${stockDump} file`, () => run(...stock(stockClient, [CLIENT]), { env, stdin: dumpFile }), recreate(CLIENT));
         const ourRestore = await step('our restore', () => ours('restore', root, work, parallel + 1, ourBackup.id), dropOurs);
         rounds.push({ theirBackup, ourBackup, theirGzipBackup, theirRestore, ourRestore });
         if (round < runs) fs.rmSync(path.join(work, ourBackup.id), { recursive: true });
@@ -225,16 +252,17 @@ async function main(): Promise<void> {
     const rate = (t: Timed) => `${(mb / t.seconds).toFixed(1)} MB/s`;
     const cpu = (t: Timed) => `${t.serverCpu?.toFixed(1)} + ${t.clientCpu?.toFixed(1)}`;
     const lines = [
-      `Database: ${(Number(dataBytes) / 1024 / 1024).toFixed(0)} MB in InnoDB (data + indexes), ${mb.toFixed(0)} MB as mariadb-dump SQL; our dump.sql.gz ${(gzBytes / 1024 / 1024).toFixed(0)} MB. Our backup: ${parallel} connections; our restore: ${parallel + 1}. Medians of ${runs} rounds; peak RSS is the highest.`,
+      `${label} (${server.version}). Database: ${(Number(dataBytes) / 1024 / 1024).toFixed(0)} MB in InnoDB (data + indexes), ${mb.toFixed(0)} MB as ${stockDump} SQL; our dump.sql.gz ${(gzBytes / 1024 / 1024).toFixed(0)} MB. Our backup: ${parallel} connections; our restore: ${parallel + 1}. Medians of ${runs} rounds; peak RSS is the highest.`,
       '',
       '| | ours | stock tool | ratio (stock time / ours) | our peak RSS | CPU s, ours: server + client | CPU s, stock: server + client |',
       '|---|---|---|---|---|---|---|',
-      `| backup | ${ourBackup.seconds.toFixed(1)} s (${rate(ourBackup)}) | mariadb-dump --single-transaction: ${theirBackup.seconds.toFixed(1)} s (${rate(theirBackup)}) | ${ratios((r) => r.theirBackup, (r) => r.ourBackup)} | ${ourBackup.peakRssMb} MB | ${cpu(ourBackup)} | ${cpu(theirBackup)} |`,
-      `| backup, for context | ${ourBackup.seconds.toFixed(1)} s | mariadb-dump \\| gzip -1: ${theirGzipBackup.seconds.toFixed(1)} s | ${ratios((r) => r.theirGzipBackup, (r) => r.ourBackup)} | | | ${cpu(theirGzipBackup)} |`,
-      `| restore | ${ourRestore.seconds.toFixed(1)} s (${rate(ourRestore)}) | mariadb < dump: ${theirRestore.seconds.toFixed(1)} s (${rate(theirRestore)}) | ${ratios((r) => r.theirRestore, (r) => r.ourRestore)} | ${ourRestore.peakRssMb} MB | ${cpu(ourRestore)} | ${cpu(theirRestore)} |`,
+      `| backup | ${ourBackup.seconds.toFixed(1)} s (${rate(ourBackup)}) | ${stockDump} --single-transaction: ${theirBackup.seconds.toFixed(1)} s (${rate(theirBackup)}) | ${ratios((r) => r.theirBackup, (r) => r.ourBackup)} | ${ourBackup.peakRssMb} MB | ${cpu(ourBackup)} | ${cpu(theirBackup)} |`,
+      `| backup, for context | ${ourBackup.seconds.toFixed(1)} s | ${stockDump} \\| gzip -1: ${theirGzipBackup.seconds.toFixed(1)} s | ${ratios((r) => r.theirGzipBackup, (r) => r.ourBackup)} | | | ${cpu(theirGzipBackup)} |`,
+      `| restore | ${ourRestore.seconds.toFixed(1)} s (${rate(ourRestore)}) | ${stockClient} < dump: ${theirRestore.seconds.toFixed(1)} s (${rate(theirRestore)}) | ${ratios((r) => r.theirRestore, (r) => r.ourRestore)} | ${ourRestore.peakRssMb} MB | ${cpu(ourRestore)} | ${cpu(theirRestore)} |`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
+    execFileSync('docker', ['rm', '-f', tools], { stdio: 'ignore' });
     fs.rmSync(work, { recursive: true, force: true });
     const connection = await admin(root);
     await connection.query(`DROP DATABASE IF EXISTS ${OURS}; DROP DATABASE IF EXISTS ${CLIENT}`);
