@@ -19,7 +19,7 @@ export async function createObject(connection: Connection, statement: string): P
     if ((error as { errno?: number }).errno !== ACCESS_DENIED || withoutDefiner === statement) throw error;
     await connection.query(withoutDefiner);
     const unquote = (text: string) => text.replace(/`((?:[^`]|``)*)`|'((?:[^'\\]|\\.)*)'/g, (_, bq?: string, sq?: string) => (bq ?? '').replace(/``/g, '`') || sq || '');
-    const kind = /\b(VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT)\s+(`(?:[^`]|``)+`|\S+)/i.exec(withoutDefiner);
+    const kind = /\b(VIEW|TRIGGER|PROCEDURE|FUNCTION|PACKAGE\s+BODY|PACKAGE|EVENT)\s+(`(?:[^`]|``)+`|\S+)/i.exec(withoutDefiner);
     const definer = /DEFINER\s*=\s*(\S+@\S+)/i.exec(statement)?.[1];
     return `${kind ? `${kind[1].toUpperCase()} ${unquote(kind[2])}` : 'an object'} (was ${definer ? unquote(definer) : 'another account'})`;
   }

@@ -7,8 +7,12 @@ import type { SchemaObject, SequenceInfo } from './schema';
  * session settings mysqldump uses, restored at the end.
  */
 
-/** The SQL mode row data and CREATE TABLE run under: not strict, so zero dates load; 0 in AUTO_INCREMENT kept. */
-export const DUMP_SQL_MODE = 'NO_AUTO_VALUE_ON_ZERO';
+/**
+ * The SQL mode row data and CREATE TABLE run under: not strict, so zero dates
+ * load; 0 in AUTO_INCREMENT kept; dates such as 2020-02-30, which a table
+ * written under ALLOW_INVALID_DATES holds, load as they are instead of as zeros.
+ */
+export const DUMP_SQL_MODE = 'NO_AUTO_VALUE_ON_ZERO,ALLOW_INVALID_DATES';
 
 export function dumpHeader(info: { database: string; serverVersion: string; createdAt: string }): string {
   return [

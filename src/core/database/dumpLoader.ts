@@ -31,8 +31,8 @@ export interface LoadResult {
 const INSERT = /^INSERT\s/i;
 const SESSION_SET = /^(SET\s|\/\*!\d+\s+SET\s)/i;
 const CREATE_TABLE = /^CREATE\s+TABLE\s/i;
-const CREATE_OBJECT = /^CREATE\s+(OR\s+REPLACE\s+)?(ALGORITHM|DEFINER|SQL\s+SECURITY|VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT|AGGREGATE)\b/i;
-const OBJECT = new RegExp(`^(SET\\s+SESSION\\s+(SQL_MODE|TIME_ZONE)\\s*=|DROP\\s+(VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT)\\s|${CREATE_OBJECT.source.slice(1)})`, 'i');
+const CREATE_OBJECT = /^CREATE\s+(OR\s+REPLACE\s+)?(ALGORITHM|DEFINER|SQL\s+SECURITY|VIEW|TRIGGER|PROCEDURE|FUNCTION|PACKAGE|EVENT|AGGREGATE)\b/i;
+const OBJECT = new RegExp(`^(SET\\s+SESSION\\s+(SQL_MODE|TIME_ZONE)\\s*=|DROP\\s+(VIEW|TRIGGER|PROCEDURE|FUNCTION|PACKAGE|EVENT)\\s|${CREATE_OBJECT.source.slice(1)})`, 'i');
 
 /** Collected for the target, never run in the scratch database: an enabled event would fire there. */
 const CREATE_EVENT = /^CREATE\s+(DEFINER\s*=\s*\S+\s+)?EVENT\s/i;

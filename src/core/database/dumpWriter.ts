@@ -202,7 +202,7 @@ export async function writeDump(
   try {
     const first = await openConnection(credentials);
     opened.push(first);
-    const [{ version }] = await rowsOf<{ version: string }>(first, 'SELECT VERSION() AS version');
+    const [{ version, maxPacket }] = await rowsOf<{ version: string; maxPacket: string }>(first, 'SELECT VERSION() AS version, @@GLOBAL.max_allowed_packet AS maxPacket');
     assertSupportedServer(version, describeServer(credentials));
     const listed = await readTables(first, credentials.database);
     const parallel = Math.max(1, Math.min(options.parallel ?? 2, listed.length || 1));
@@ -245,6 +245,7 @@ export async function writeDump(
           const result = await streamTableRows(connection, table, {
             output: out,
             maxStatementBytes: options.maxStatementBytes,
+            maxRowStatementBytes: Number(maxPacket),
             signal,
             onProgress: (rows, bytes) => { progress.rows += rows; progress.bytes += bytes; report(); },
           });

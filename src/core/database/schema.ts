@@ -5,6 +5,8 @@ import { valueKindOf, type ValueKind } from './valueEncoding';
 export interface ColumnInfo {
   name: string;
   kind: ValueKind;
+  /** A utf8mb4/utf8mb3 column: a value that is not valid UTF-8 could never be loaded back. */
+  utf8: boolean;
 }
 
 export interface TableInfo {
@@ -20,7 +22,7 @@ export interface TableInfo {
 
 /** A view, trigger, routine or event as the dump writes it: its CREATE statement and the session it needs. */
 export interface SchemaObject {
-  type: 'VIEW' | 'TRIGGER' | 'PROCEDURE' | 'FUNCTION' | 'EVENT';
+  type: 'VIEW' | 'TRIGGER' | 'PROCEDURE' | 'FUNCTION' | 'PACKAGE' | 'PACKAGE BODY' | 'EVENT';
   name: string;
   /** As the server shows it, DEFINER included: a restore gives each object back to its owner. */
   create: string;
@@ -38,8 +40,8 @@ export async function readTables(connection: Connection, database: string, only?
      WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'${filter} ORDER BY TABLE_NAME`, values);
   // MySQL and MariaDB both give a generated column's expression, and '' (MySQL) or NULL (MariaDB) for
   // any other; EXTRA would not do: MySQL marks a column with an expression DEFAULT as DEFAULT_GENERATED
-  const columns = await rowsOf<{ tableName: string; name: string; dataType: string; generated: number | string }>(connection,
-    `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name, DATA_TYPE AS dataType, COALESCE(GENERATION_EXPRESSION, '') <> '' AS \`generated\`
+  const columns = await rowsOf<{ tableName: string; name: string; dataType: string; charset: string | null; generated: number | string }>(connection,
+    `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name, DATA_TYPE AS dataType, CHARACTER_SET_NAME AS charset, COALESCE(GENERATION_EXPRESSION, '') <> '' AS \`generated\`
      FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?${filter} ORDER BY TABLE_NAME, ORDINAL_POSITION`, values);
   const keyColumns = await rowsOf<{ tableName: string; name: string }>(connection,
     `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name FROM information_schema.STATISTICS
@@ -48,7 +50,7 @@ export async function readTables(connection: Connection, database: string, only?
     name: t.name,
     columns: columns
       .filter((c) => c.tableName === t.name && Number(c.generated) === 0)
-      .map((c) => ({ name: c.name, kind: valueKindOf(c.dataType) })),
+      .map((c) => ({ name: c.name, kind: valueKindOf(c.dataType), utf8: /^utf8/i.test(c.charset ?? '') })),
     estimatedRows: Number(t.rows ?? 0),
     estimatedBytes: Number(t.bytes ?? 0),
     primaryKey: keyColumns.filter((k) => k.tableName === t.name).map((k) => k.name),
@@ -74,6 +76,9 @@ export function orderViews(views: readonly SchemaObject[]): SchemaObject[] {
   return ordered;
 }
 
+/** The column of SHOW CREATE <type> that holds the definition. */
+const ROUTINE_COLUMNS = { PROCEDURE: 'Create Procedure', FUNCTION: 'Create Function', PACKAGE: 'Create Package', 'PACKAGE BODY': 'Create Package Body' } as const;
+
 /**
  * Views, routines, triggers and events of the current database, each with its
  * DEFINER, in the order a restore creates them: routines first (views and
@@ -88,7 +93,8 @@ export async function readSchemaObjects(connection: Connection, database: string
     }
     return { create, sqlMode: row.sql_mode ?? undefined, timeZone: row.time_zone ?? undefined };
   };
-  const routines = await rowsOf<{ name: string; type: 'PROCEDURE' | 'FUNCTION' }>(connection,
+  // MariaDB's Oracle-mode packages are routines too: the package before its body (the ORDER BY gives that)
+  const routines = await rowsOf<{ name: string; type: 'PROCEDURE' | 'FUNCTION' | 'PACKAGE' | 'PACKAGE BODY' }>(connection,
     'SELECT ROUTINE_NAME AS name, ROUTINE_TYPE AS type FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_TYPE, ROUTINE_NAME', [database]);
   const views = await rowsOf<{ name: string }>(connection,
     'SELECT TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME', [database]);
@@ -98,7 +104,7 @@ export async function readSchemaObjects(connection: Connection, database: string
     'SELECT EVENT_NAME AS name FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME', [database]);
   const objects: SchemaObject[] = [];
   for (const r of routines) {
-    objects.push({ type: r.type, name: r.name, ...await show(r.type, r.name, r.type === 'PROCEDURE' ? 'Create Procedure' : 'Create Function') });
+    objects.push({ type: r.type, name: r.name, ...await show(r.type, r.name, ROUTINE_COLUMNS[r.type]) });
   }
   const viewObjects: SchemaObject[] = [];
   for (const v of views) viewObjects.push({ type: 'VIEW', name: v.name, ...await show('VIEW', v.name, 'Create View'), sqlMode: undefined, timeZone: undefined });

@@ -5,6 +5,7 @@ import { insertPrefix } from './dumpFormat';
 import { readRawRows } from './rawRows';
 import { quoteIdentifier } from './sqlText';
 import type { TableInfo } from './schema';
+import { RestorableRowGuard } from './restorableRowGuard';
 import { SqlBuffer } from './valueEncoding';
 
 export interface TableRowsResult {
@@ -24,6 +25,11 @@ export interface TableRowsOptions {
   output?: StatementSink;
   /** A statement is closed once it holds this many bytes (a single larger row makes its own statement). */
   maxStatementBytes?: number;
+  /**
+   * With an output: the largest statement the server takes (its max_allowed_packet).
+   * A row whose INSERT alone would be larger fails the dump: no restore could load it.
+   */
+  maxRowStatementBytes?: number;
   /** Called after each flushed statement with rows and SQL bytes added since the last call. */
   onProgress?: (rows: number, bytes: number) => void;
   /** The manifest's checksum algorithm (default: the current one); a restore passes the backup's. */
@@ -89,6 +95,9 @@ export async function streamTableRows(connection: Connection, table: TableInfo, 
     return writable;
   };
 
+  // only a dump refuses what cannot be loaded back; a check of loaded rows counts what is there
+  const guard = output ? new RestorableRowGuard(table, options.maxRowStatementBytes, prefix.length + TERMINATOR.length) : undefined;
+
   const rows = await readRawRows(core, selectValues(table, keyOrder), width, (buffer, starts, ends, rowStart, rowEnd) => {
     if (signal?.aborted) throw new CancelledError();
     if (ordered) {
@@ -99,6 +108,7 @@ export async function streamTableRows(connection: Connection, table: TableInfo, 
         return undefined;
       }
     }
+    guard?.checkValues(buffer, starts, ends);
     if (rowsInStatement === 0) sql.bytes(prefix);
     else sql.bytes(SEPARATOR);
     const start = sql.length;
@@ -108,6 +118,7 @@ export async function streamTableRows(connection: Connection, table: TableInfo, 
       sql.valueFrom(buffer, starts[i], ends[i], kinds[i]);
     }
     sql.byte(0x29);
+    guard?.checkSize(sql.length - start, buffer, starts, ends);
     summed?.addRow(sql.buffer, start, sql.length);
     rowsInStatement++;
     rowsSinceReport++;
