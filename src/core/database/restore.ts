@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type { DatabaseCredentials } from '../config/credentials';
 import { CancelledError, UsageError } from '../common/errors';
-import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
+import { progressReporter, type ProgressListener } from '../common/progress';
 import { assertRestorable, createBackup } from './backupStore';
 import { abortWith, closeQuietly, describeServer, destroyQuietly, openConnection, rowsOf, safeMessage, type Connection } from './connection';
 import { loadDump, loadDumpByParts, type LoadProgress, type LoadResult } from './dumpLoader';
@@ -11,8 +11,8 @@ import { DatabaseError, RestoreVerificationError } from './errors';
 import { DUMP_FILE, type BackupManifest, type BackupRecord, type DumpPart } from './manifest';
 import { sequenceNames, sequenceState } from './schema';
 import { formatBytes, formatCount, formatRate } from './progressText';
-import { quoteIdentifier, quoteString } from './sqlText';
-import { createObject } from './createObject';
+import { quoteIdentifier } from './sqlText';
+import { clearLeftovers, helperPrefix, swapIn } from './tableSwap';
 import { assertSupportedServer } from './serverSupport';
 import { compareTables, tableChecksums } from './tableChecksums';
 
@@ -27,6 +27,8 @@ export interface RestoreDeps {
   environment?: string;
   /** Connections that load rows at once (default 3). */
   parallel?: number;
+  /** How long the swap waits for a table the application holds (default 60 s) before it gives up with the target unchanged. */
+  lockWaitSeconds?: number;
   dump?: Omit<DumpOptions, 'onProgress' | 'onNote'>;
 }
 
@@ -58,45 +60,6 @@ function partsTileFile(parts: readonly DumpPart[] | undefined, bytes: number): b
   return next === bytes;
 }
 
-/** Names of the helper databases of a restore of `target`: short enough for MySQL's 64 characters. */
-function helperPrefix(target: string, role: 'restore' | 'hold'): string {
-  return `${target.slice(0, 40)}__${role}_`;
-}
-
-async function listLike(admin: Connection, prefix: string): Promise<string[]> {
-  const like = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
-  const rows = await rowsOf<{ name: string }>(admin, 'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [`${like}%`]);
-  return rows.map((r) => r.name);
-}
-
-async function namesOf(admin: Connection, sql: string, database: string): Promise<string[]> {
-  return (await rowsOf<{ name: string }>(admin, sql, [database])).map((r) => r.name);
-}
-
-// sequences move with the tables: a column's DEFAULT may call one
-const TABLES_SQL = "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'SEQUENCE')";
-const VIEWS_SQL = 'SELECT TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?';
-const TRIGGERS_SQL = 'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?';
-const EVENTS_SQL = 'SELECT EVENT_NAME AS name FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?';
-
-/**
- * A DEFAULT that calls a sequence names it with the database it was created
- * in, and RENAME TABLE leaves that name as it was: after the swap, such
- * defaults would call the scratch database's sequence. They are set again,
- * naming the target's.
- */
-async function repointSequenceDefaults(admin: Connection, target: string, scratch: string): Promise<void> {
-  const q = quoteIdentifier;
-  const stale = `${q(scratch)}.`;
-  const columns = await rowsOf<{ tableName: string; name: string; expression: string }>(admin,
-    'SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name, COLUMN_DEFAULT AS expression FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND INSTR(COLUMN_DEFAULT, ?) > 0',
-    [target, stale]);
-  for (const column of columns) {
-    const expression = column.expression.split(stale).join(`${q(target)}.`);
-    await admin.query(`ALTER TABLE ${q(target)}.${q(column.tableName)} ALTER COLUMN ${q(column.name)} SET DEFAULT ${expression}`);
-  }
-}
-
 /** Where each sequence of the scratch database stands against the manifest, one sentence per difference. */
 async function compareSequences(admin: Connection, scratch: string, expected: NonNullable<BackupManifest['sequences']>): Promise<string[]> {
   const problems: string[] = [];
@@ -112,78 +75,6 @@ async function compareSequences(admin: Connection, scratch: string, expected: No
     }
   }
   return problems;
-}
-
-/**
- * Moves the scratch database's tables into the target in one RENAME TABLE
- * (the target's own tables go to a holding database in the same statement),
- * so the target holds either all its old tables or all the backup's. Triggers
- * cannot travel between databases, so they are dropped just before and created
- * again after (the target's own come back if the rename fails); views,
- * routines and events are replaced after the rename. Returns the holding
- * database, for the caller to drop.
- */
-async function swapIn(admin: Connection, targetConnection: Connection, target: string, scratch: string, objectStatements: readonly string[]): Promise<{ hold: string; changedOwner: string[] }> {
-  const q = quoteIdentifier;
-  const hold = `${helperPrefix(target, 'hold')}${crypto.randomBytes(4).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${q(hold)}`);
-  const oldTables = await namesOf(admin, TABLES_SQL, target);
-  const newTables = await namesOf(admin, TABLES_SQL, scratch);
-  const oldTriggers: { create: string; sqlMode: string }[] = [];
-  for (const name of await namesOf(admin, TRIGGERS_SQL, target)) {
-    const [row] = await rowsOf<Record<string, string>>(admin, `SHOW CREATE TRIGGER ${q(target)}.${q(name)}`);
-    oldTriggers.push({ create: row['SQL Original Statement'], sqlMode: row.sql_mode });
-  }
-  for (const name of await namesOf(admin, TRIGGERS_SQL, scratch)) await admin.query(`DROP TRIGGER ${q(scratch)}.${q(name)}`);
-  for (const name of await namesOf(admin, TRIGGERS_SQL, target)) await admin.query(`DROP TRIGGER ${q(target)}.${q(name)}`);
-  const renames = [
-    ...oldTables.map((t) => `${q(target)}.${q(t)} TO ${q(hold)}.${q(t)}`),
-    ...newTables.map((t) => `${q(scratch)}.${q(t)} TO ${q(target)}.${q(t)}`),
-  ];
-  try {
-    if (renames.length > 0) await admin.query(`RENAME TABLE ${renames.join(', ')}`);
-  } catch (error) {
-    for (const trigger of oldTriggers) {
-      await targetConnection.query(`SET SESSION SQL_MODE = ${quoteString(trigger.sqlMode)}`);
-      await targetConnection.query(trigger.create);
-    }
-    await admin.query(`DROP DATABASE ${q(hold)}`);
-    throw error;
-  }
-  try {
-    await repointSequenceDefaults(admin, target, scratch);
-    for (const name of await namesOf(admin, VIEWS_SQL, target)) await admin.query(`DROP VIEW ${q(target)}.${q(name)}`);
-    for (const r of await rowsOf<{ name: string; type: string }>(admin,
-      'SELECT ROUTINE_NAME AS name, ROUTINE_TYPE AS type FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?', [target])) {
-      await admin.query(`DROP ${r.type} ${q(target)}.${q(r.name)}`);
-    }
-    for (const name of await namesOf(admin, EVENTS_SQL, target)) await admin.query(`DROP EVENT ${q(target)}.${q(name)}`);
-    const changedOwner: string[] = [];
-    for (const statement of objectStatements) {
-      const changed = await createObject(targetConnection, statement);
-      if (changed) changedOwner.push(changed);
-    }
-    return { hold, changedOwner };
-  } catch (error) {
-    throw new DatabaseError(`The backup's tables are in ${target}, but recreating its views, routines, triggers or events failed: ${safeMessage(error)}; the previous tables are kept in database ${hold}.`, { cause: error });
-  }
-}
-
-/**
- * Leftovers of a restore that was killed (the restore lock says none runs now):
- * a scratch database goes, and so does an empty holding one; a holding
- * database with tables is the data a swap moved out, maybe its only copy, so it stays.
- */
-async function clearLeftovers(admin: Connection, target: string, report: ProgressReporter): Promise<void> {
-  const q = quoteIdentifier;
-  for (const scratch of await listLike(admin, helperPrefix(target, 'restore'))) await admin.query(`DROP DATABASE ${q(scratch)}`);
-  for (const hold of await listLike(admin, helperPrefix(target, 'hold'))) {
-    if ((await namesOf(admin, TABLES_SQL, hold)).length === 0) {
-      await admin.query(`DROP DATABASE ${q(hold)}`);
-    } else {
-      report.done('leftovers', `Kept database ${hold}: it holds the tables an interrupted restore moved out of ${target}. Drop it once you no longer need them.`);
-    }
-  }
 }
 
 /**
@@ -219,7 +110,7 @@ export async function restoreBackup(
     opened.push(admin);
     const [{ version }] = await rowsOf<{ version: string }>(admin, 'SELECT VERSION() AS version');
     assertSupportedServer(version, describeServer(deps.credentials));
-    await admin.query('SET SESSION lock_wait_timeout = 60');
+    await admin.query(`SET SESSION lock_wait_timeout = ${Math.max(1, Math.round(deps.lockWaitSeconds ?? 60))}`);
     const lockName = `dual-env-restore:${target}`.slice(0, 64);
     const [{ got }] = await rowsOf<{ got: number | null }>(admin, 'SELECT GET_LOCK(?, 0) AS got', [lockName]);
     if (Number(got) !== 1) throw new UsageError(`Another restore of ${target} on ${describeServer(deps.credentials)} is running; wait for it to finish.`);
