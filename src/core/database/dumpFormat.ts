@@ -14,7 +14,7 @@ import type { SchemaObject, SequenceInfo } from './schema';
  */
 export const DUMP_SQL_MODE = 'NO_AUTO_VALUE_ON_ZERO,ALLOW_INVALID_DATES';
 
-export function dumpHeader(info: { database: string; serverVersion: string; createdAt: string }): string {
+export function dumpHeader(info: { database: string; serverVersion: string; createdAt: string; history?: boolean }): string {
   return [
     commentLine(`Dual Env backup of database ${quoteIdentifier(info.database)}`),
     commentLine(`server ${info.serverVersion}, taken ${info.createdAt}`),
@@ -26,6 +26,8 @@ export function dumpHeader(info: { database: string; serverVersion: string; crea
     'SET @OLD_UNIQUE_CHECKS = @@UNIQUE_CHECKS, UNIQUE_CHECKS = 0;',
     `SET @OLD_SQL_MODE = @@SQL_MODE, SQL_MODE = '${DUMP_SQL_MODE}';`,
     'SET @OLD_SQL_NOTES = @@SQL_NOTES, SQL_NOTES = 0;',
+    // system-versioned tables: their rows carry their own row start and end (MariaDB 10.11+)
+    ...(info.history ? ['SET SESSION system_versioning_insert_history = 1;'] : []),
     '',
   ].join('\n') + '\n';
 }

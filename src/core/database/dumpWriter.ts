@@ -11,6 +11,7 @@ import { quoteIdentifier } from './sqlText';
 import { readSchemaObjects, readSequences, readTables, showCreateTable, type TableInfo } from './schema';
 import { streamTableRows } from './tableRows';
 import { assertSupportedServer } from './serverSupport';
+import { missingFromBackup, readInventory, type InventoryEntry } from './inventory';
 
 export interface TableSummary {
   name: string;
@@ -212,10 +213,17 @@ export async function writeDump(
     const tables = await readTables(workers[0], credentials.database);
     const objects = await readSchemaObjects(workers[0], credentials.database);
     const sequences = await readSequences(workers[0], credentials.database);
+    const written: InventoryEntry[] = [
+      ...tables.map((t) => `TABLE ${t.name}` as const), ...sequences.map((q) => `SEQUENCE ${q.name}` as const), ...objects.map((o) => `${o.type} ${o.name}` as const),
+    ];
+    const missing = missingFromBackup(await readInventory(workers[0], credentials.database), written);
+    if (missing.length > 0) {
+      throw new DatabaseError(`Backup of ${credentials.database} on ${describeServer(credentials)} failed: the database holds ${missing.join(', ')}, which the backup would not write; no backup was kept.`);
+    }
 
     const partOf = (index: number, chunk = 0) => path.join(partsDir, `${String(index).padStart(6, '0')}-${String(chunk).padStart(6, '0')}.sql.gz`);
     const tableParts: string[][] = new Array(tables.length);
-    const header = dumpHeader({ database: credentials.database, serverVersion: version, createdAt: new Date().toISOString() });
+    const header = dumpHeader({ database: credentials.database, serverVersion: version, createdAt: new Date().toISOString(), history: tables.some((t) => t.history) });
     const writeWhole = async (file: string, text: string) => {
       const out = new PartsWriter(() => file, level, () => undefined);
       out.write(text);

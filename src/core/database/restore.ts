@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type { DatabaseCredentials } from '../config/credentials';
 import { CancelledError, UsageError } from '../common/errors';
-import { progressReporter, type ProgressListener } from '../common/progress';
+import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
 import { assertRestorable, createBackup } from './backupStore';
 import { abortWith, closeQuietly, describeServer, destroyQuietly, openConnection, rowsOf, safeMessage, type Connection } from './connection';
 import { loadDump, loadDumpByParts, type LoadProgress, type LoadResult } from './dumpLoader';
@@ -77,6 +77,127 @@ async function compareSequences(admin: Connection, scratch: string, expected: No
   return problems;
 }
 
+/** What a restore has opened and made so far: its steps add to it, its failure path reads it. */
+interface RestoreSession {
+  readonly opened: Connection[];
+  admin?: Connection;
+  /** The scratch database while it is the restore's to drop. */
+  scratch?: string;
+  /** Set at the point of no return: a cancel no longer stops the restore, and the target may hold the backup's tables. */
+  swapBegun: boolean;
+}
+
+async function open(session: RestoreSession, credentials: DatabaseCredentials, database: string | null): Promise<Connection> {
+  const connection = await openConnection(credentials, { database });
+  session.opened.push(connection);
+  return connection;
+}
+
+/**
+ * Prepare: the server is one we support, no other restore of the target runs,
+ * an interrupted one's leftovers are dealt with, the current state is in a
+ * safety backup, and an empty scratch database waits. Nothing of the target
+ * has changed.
+ */
+async function prepare(session: RestoreSession, deps: RestoreDeps, input: RestoreInput, manifest: BackupManifest, signal: AbortSignal, onProgress: ProgressListener | undefined, report: ProgressReporter): Promise<BackupRecord | undefined> {
+  const target = deps.credentials.database;
+  const admin = session.admin = await open(session, deps.credentials, null);
+  const [{ version }] = await rowsOf<{ version: string }>(admin, 'SELECT VERSION() AS version');
+  assertSupportedServer(version, describeServer(deps.credentials));
+  await admin.query(`SET SESSION lock_wait_timeout = ${Math.max(1, Math.round(deps.lockWaitSeconds ?? 60))}`);
+  const lockName = `dual-env-restore:${target}`.slice(0, 64);
+  const [{ got }] = await rowsOf<{ got: number | null }>(admin, 'SELECT GET_LOCK(?, 0) AS got', [lockName]);
+  if (Number(got) !== 1) throw new UsageError(`Another restore of ${target} on ${describeServer(deps.credentials)} is running; wait for it to finish.`);
+  await clearLeftovers(admin, target, report);
+  const [schema] = await rowsOf<{ charset: string; collation: string }>(admin,
+    'SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [target]);
+
+  let safetyBackup: BackupRecord | undefined;
+  if (input.safetyBackup === false) {
+    report.skipped('safety-backup', 'No safety backup: the caller opted out.');
+  } else if (!schema) {
+    report.skipped('safety-backup', `No safety backup: database ${target} does not exist yet.`);
+  } else {
+    safetyBackup = await createBackup(
+      { credentials: deps.credentials, folder: deps.safetyFolder ?? deps.folder, dump: deps.dump },
+      { environment: deps.environment ?? manifest.environment, reason: `safety copy before restoring ${input.backupId}` },
+      signal,
+      (event) => onProgress?.({ ...event, step: 'safety-backup' }),
+    );
+  }
+  if (!schema) await admin.query(`CREATE DATABASE ${quoteIdentifier(target)}`);
+  const scratch = `${helperPrefix(target, 'restore')}${crypto.randomBytes(4).toString('hex')}`;
+  await admin.query(`CREATE DATABASE ${quoteIdentifier(scratch)}${schema ? ` CHARACTER SET ${schema.charset} COLLATE ${schema.collation}` : ''}`);
+  session.scratch = scratch;
+  return safetyBackup;
+}
+
+/**
+ * Loads the dump into the scratch database on several connections and checks
+ * every table and sequence against the manifest; refuses a backup that did not
+ * load as recorded. Returns the statements that make its views, routines,
+ * triggers and events.
+ */
+async function loadAndCheck(session: RestoreSession, deps: RestoreDeps, input: RestoreInput, manifest: BackupManifest, signal: AbortSignal, report: ProgressReporter): Promise<LoadResult> {
+  const scratch = session.scratch!;
+  const loaders: Connection[] = [];
+  for (let i = 0; i < Math.max(1, deps.parallel ?? 3); i++) loaders.push(await open(session, deps.credentials, scratch));
+  report.running('load', `Loading ${input.backupId} into scratch database ${scratch}…`, 0);
+  const loadStarted = Date.now();
+  const dumpFile = path.join(deps.folder, input.backupId, DUMP_FILE);
+  const onLoad = (p: LoadProgress) => {
+    report.running('load', `${p.tablesCreated}/${manifest.tables.length} tables · ${formatBytes(p.bytesRead)} of ${formatBytes(p.totalBytes)} · ${formatRate(p.bytesRead, Date.now() - loadStarted)}`, p.bytesRead / Math.max(1, p.totalBytes));
+  };
+  const totalRows = manifest.tables.reduce((n, t) => n + t.rows, 0);
+  let loaded: LoadResult;
+  let actual: TableSummary[];
+  if (partsTileFile(manifest.dump.parts, manifest.dump.bytes)) {
+    // tables load side by side from their own gzip members, each checksummed as soon as it is in
+    const result = await loadDumpByParts(dumpFile, manifest.dump.parts ?? [], loaders, scratch, manifest.checksumAlgorithm, signal, onLoad);
+    loaded = result;
+    actual = result.tables;
+    report.done('load', `Loaded ${formatCount(loaded.statements)} statements.`);
+  } else {
+    loaded = await loadDump(dumpFile, loaders, signal, onLoad);
+    report.done('load', `Loaded ${formatCount(loaded.statements)} statements.`);
+    report.running('check', 'Comparing row counts and checksums with the manifest…');
+    let checkedRows = 0;
+    actual = await tableChecksums(deps.credentials, scratch, {
+      parallel: Math.max(1, deps.parallel ?? 3),
+      checksumAlgorithm: manifest.checksumAlgorithm,
+      signal,
+      onRows: (rows) => { checkedRows += rows; report.running('check', `${formatCount(checkedRows)} of ${formatCount(totalRows)} rows checked`, checkedRows / Math.max(1, totalRows)); },
+    });
+  }
+  for (const connection of loaders) await closeQuietly(connection);
+  const problems = [...compareTables(manifest.tables, actual), ...await compareSequences(session.admin!, scratch, manifest.sequences ?? [])];
+  if (problems.length > 0) {
+    throw new RestoreVerificationError(`Backup ${input.backupId} did not load as recorded (${problems.slice(0, 3).join('; ')}); ${deps.credentials.database} was left unchanged.`);
+  }
+  report.done('check', `All ${manifest.tables.length} tables match the manifest.`);
+  return loaded;
+}
+
+/** After the swap the restore has happened: a helper database that will not drop is said, not a failed restore. */
+async function tidyUp(admin: Connection, helpers: readonly string[], credentials: DatabaseCredentials, report: ProgressReporter): Promise<void> {
+  for (const helper of helpers) {
+    await admin.query(`DROP DATABASE ${quoteIdentifier(helper)}`).catch((error: unknown) => {
+      report.done('cleanup', `Could not drop the helper database ${helper} (${safeMessage(error, credentials)}); drop it by hand.`);
+    });
+  }
+}
+
+/** The one error a failed restore ends with: a cancel before the swap, or what went wrong, saying where the target stands. */
+async function recover(session: RestoreSession, error: unknown, deps: RestoreDeps, input: RestoreInput, signal: AbortSignal): Promise<Error> {
+  const target = deps.credentials.database;
+  // a cancel before the swap destroyed the connections and is what stopped the restore; during the swap it did neither
+  const cancelled = signal.aborted && !session.swapBegun;
+  if (session.scratch && session.admin && !cancelled) await session.admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(session.scratch)}`).catch(() => undefined);
+  if (cancelled) return new CancelledError(`Restore of ${input.backupId} cancelled; ${target} was left unchanged.`);
+  if (error instanceof Error && 'exitCode' in error) return error;
+  return new DatabaseError(`Restore of ${input.backupId} into ${target} on ${describeServer(deps.credentials)} failed: ${safeMessage(error, deps.credentials)}; ${target} was left unchanged.`, { cause: error });
+}
+
 /**
  * Restores a backup into the database of `deps.credentials`: refuses a backup
  * whose files do not match its manifest, takes a safety backup of the current
@@ -94,118 +215,36 @@ export async function restoreBackup(
   const report = progressReporter(onProgress);
   const started = Date.now();
   const target = deps.credentials.database;
-  const q = quoteIdentifier;
   report.running('verify', `Checking backup ${input.backupId}…`);
   const manifest = await assertRestorable(deps.folder, input.backupId, signal);
   report.done('verify', `Backup ${input.backupId} is intact (sha256 matches).`);
 
-  const opened: Connection[] = [];
-  const stopAbort = abortWith(signal, () => opened);
-  let scratch: string | undefined;
-  let admin: Connection | undefined;
-  // once set, a cancel no longer stops the restore, and the target may already hold the backup's tables
-  let swapBegun = false;
+  const session: RestoreSession = { opened: [], swapBegun: false };
+  const stopAbort = abortWith(signal, () => session.opened);
   try {
-    admin = await openConnection(deps.credentials, { database: null });
-    opened.push(admin);
-    const [{ version }] = await rowsOf<{ version: string }>(admin, 'SELECT VERSION() AS version');
-    assertSupportedServer(version, describeServer(deps.credentials));
-    await admin.query(`SET SESSION lock_wait_timeout = ${Math.max(1, Math.round(deps.lockWaitSeconds ?? 60))}`);
-    const lockName = `dual-env-restore:${target}`.slice(0, 64);
-    const [{ got }] = await rowsOf<{ got: number | null }>(admin, 'SELECT GET_LOCK(?, 0) AS got', [lockName]);
-    if (Number(got) !== 1) throw new UsageError(`Another restore of ${target} on ${describeServer(deps.credentials)} is running; wait for it to finish.`);
-    await clearLeftovers(admin, target, report);
-    const [schema] = await rowsOf<{ charset: string; collation: string }>(admin,
-      'SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [target]);
-
-    let safetyBackup: BackupRecord | undefined;
-    if (input.safetyBackup === false) {
-      report.skipped('safety-backup', 'No safety backup: the caller opted out.');
-    } else if (!schema) {
-      report.skipped('safety-backup', `No safety backup: database ${target} does not exist yet.`);
-    } else {
-      safetyBackup = await createBackup(
-        { credentials: deps.credentials, folder: deps.safetyFolder ?? deps.folder, dump: deps.dump },
-        { environment: deps.environment ?? manifest.environment, reason: `safety copy before restoring ${input.backupId}` },
-        signal,
-        (event) => onProgress?.({ ...event, step: 'safety-backup' }),
-      );
-    }
-    const encoding = schema ? ` CHARACTER SET ${schema.charset} COLLATE ${schema.collation}` : '';
-    if (!schema) await admin.query(`CREATE DATABASE ${q(target)}`);
-
-    scratch = `${helperPrefix(target, 'restore')}${crypto.randomBytes(4).toString('hex')}`;
-    await admin.query(`CREATE DATABASE ${q(scratch)}${encoding}`);
-    const loaders: Connection[] = [];
-    for (let i = 0; i < Math.max(1, deps.parallel ?? 3); i++) {
-      const connection = await openConnection(deps.credentials, { database: scratch });
-      opened.push(connection);
-      loaders.push(connection);
-    }
-    report.running('load', `Loading ${input.backupId} into scratch database ${scratch}…`, 0);
-    const loadStarted = Date.now();
-    const dumpFile = path.join(deps.folder, input.backupId, DUMP_FILE);
-    const onLoad = (p: LoadProgress) => {
-      report.running('load', `${p.tablesCreated}/${manifest.tables.length} tables · ${formatBytes(p.bytesRead)} of ${formatBytes(p.totalBytes)} · ${formatRate(p.bytesRead, Date.now() - loadStarted)}`, p.bytesRead / Math.max(1, p.totalBytes));
-    };
-    const totalRows = manifest.tables.reduce((n, t) => n + t.rows, 0);
-    let loaded: LoadResult;
-    let actual: TableSummary[];
-    if (partsTileFile(manifest.dump.parts, manifest.dump.bytes)) {
-      // tables load side by side from their own gzip members, each checksummed as soon as it is in
-      const result = await loadDumpByParts(dumpFile, manifest.dump.parts ?? [], loaders, scratch, manifest.checksumAlgorithm, signal, onLoad);
-      loaded = result;
-      actual = result.tables;
-      report.done('load', `Loaded ${formatCount(loaded.statements)} statements.`);
-    } else {
-      loaded = await loadDump(dumpFile, loaders, signal, onLoad);
-      report.done('load', `Loaded ${formatCount(loaded.statements)} statements.`);
-      report.running('check', 'Comparing row counts and checksums with the manifest…');
-      let checkedRows = 0;
-      actual = await tableChecksums(deps.credentials, scratch, {
-        parallel: Math.max(1, deps.parallel ?? 3),
-        checksumAlgorithm: manifest.checksumAlgorithm,
-        signal,
-        onRows: (rows) => { checkedRows += rows; report.running('check', `${formatCount(checkedRows)} of ${formatCount(totalRows)} rows checked`, checkedRows / Math.max(1, totalRows)); },
-      });
-    }
-    for (const connection of loaders) await closeQuietly(connection);
-    const problems = [...compareTables(manifest.tables, actual), ...await compareSequences(admin, scratch, manifest.sequences ?? [])];
-    if (problems.length > 0) {
-      throw new RestoreVerificationError(`Backup ${input.backupId} did not load as recorded (${problems.slice(0, 3).join('; ')}); ${target} was left unchanged.`);
-    }
-    report.done('check', `All ${manifest.tables.length} tables match the manifest.`);
+    const safetyBackup = await prepare(session, deps, input, manifest, signal, onProgress, report);
+    const loaded = await loadAndCheck(session, deps, input, manifest, signal, report);
     if (signal.aborted) throw new CancelledError();
 
-    // from here on a cancel would only risk leaving the swap half-reported: it runs to its end
+    // the point of no return: a cancel would only risk leaving the swap half-reported, so it runs to its end
     stopAbort();
-    swapBegun = true;
+    session.swapBegun = true;
     report.running('swap', `Swapping the restored tables into ${target}…`);
-    const targetConnection = await openConnection(deps.credentials, { database: target });
-    opened.push(targetConnection);
-    const { hold, changedOwner } = await swapIn(admin, targetConnection, target, scratch, loaded.objectStatements);
-    const helpers = [hold, scratch];
-    scratch = undefined;
+    const targetConnection = await open(session, deps.credentials, target);
+    const { hold, changedOwner } = await swapIn(session.admin!, targetConnection, target, session.scratch!, loaded.objectStatements);
+    const helpers = [hold, session.scratch!];
+    session.scratch = undefined;
     report.done('swap', `${target} now holds backup ${input.backupId}.`);
     if (changedOwner.length > 0) {
       report.done('owners', `${describeServer(deps.credentials)} may not create objects for other accounts, so these are now its own: ${changedOwner.join(', ')}.`);
     }
-    // the restore has happened: a failure to tidy up is said, not reported as a failed restore
-    for (const helper of helpers) {
-      await admin.query(`DROP DATABASE ${q(helper)}`).catch((error: unknown) => {
-        report.done('cleanup', `Could not drop the helper database ${helper} (${safeMessage(error, deps.credentials)}); drop it by hand.`);
-      });
-    }
-    return { backupId: input.backupId, database: target, tables: manifest.tables.length, rows: totalRows, safetyBackup, changedOwner, durationMs: Date.now() - started };
+    await tidyUp(session.admin!, helpers, deps.credentials, report);
+    const rows = manifest.tables.reduce((n, t) => n + t.rows, 0);
+    return { backupId: input.backupId, database: target, tables: manifest.tables.length, rows, safetyBackup, changedOwner, durationMs: Date.now() - started };
   } catch (error) {
-    // a cancel before the swap destroyed the connections and is what stopped the restore; during the swap it did neither
-    const cancelled = signal.aborted && !swapBegun;
-    if (scratch && admin && !cancelled) await admin.query(`DROP DATABASE IF EXISTS ${q(scratch)}`).catch(() => undefined);
-    if (cancelled) throw new CancelledError(`Restore of ${input.backupId} cancelled; ${target} was left unchanged.`);
-    if (error instanceof Error && 'exitCode' in error) throw error;
-    throw new DatabaseError(`Restore of ${input.backupId} into ${target} on ${describeServer(deps.credentials)} failed: ${safeMessage(error, deps.credentials)}; ${target} was left unchanged.`, { cause: error });
+    throw await recover(session, error, deps, input, signal);
   } finally {
     stopAbort();
-    for (const connection of opened) destroyQuietly(connection);
+    for (const connection of session.opened) destroyQuietly(connection);
   }
 }

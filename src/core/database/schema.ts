@@ -18,6 +18,8 @@ export interface TableInfo {
   estimatedBytes: number;
   /** Columns of the primary key in key order; empty when the table has none. */
   primaryKey: string[];
+  /** System-versioned (MariaDB): read FOR SYSTEM_TIME ALL, its period columns among the values, loaded with system_versioning_insert_history. */
+  history?: boolean;
 }
 
 /** A view, trigger, routine or event as the dump writes it: its CREATE statement and the session it needs. */
@@ -31,30 +33,60 @@ export interface SchemaObject {
   timeZone?: string;
 }
 
-/** Base tables of a database (sequences and views left out) with their value columns. */
+/**
+ * Base tables of a database (sequences and views left out) with their value
+ * columns. A MariaDB table WITH SYSTEM VERSIONING is read with its whole
+ * history: its row start and end (named, or the hidden ROW_START/ROW_END)
+ * are value columns too, and end the key, since a key value has a row per
+ * version.
+ */
 export async function readTables(connection: Connection, database: string, only?: string): Promise<TableInfo[]> {
   const filter = only === undefined ? '' : ' AND TABLE_NAME = ?';
   const values = only === undefined ? [database] : [database, only];
-  const tables = await rowsOf<{ name: string; rows: string | null; bytes: string | null }>(connection,
-    `SELECT TABLE_NAME AS name, TABLE_ROWS AS \`rows\`, DATA_LENGTH AS bytes FROM information_schema.TABLES
-     WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'${filter} ORDER BY TABLE_NAME`, values);
+  const tables = await rowsOf<{ name: string; type: string; rows: string | null; bytes: string | null }>(connection,
+    `SELECT TABLE_NAME AS name, TABLE_TYPE AS type, TABLE_ROWS AS \`rows\`, DATA_LENGTH AS bytes FROM information_schema.TABLES
+     WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', '${SYSTEM_VERSIONED}')${filter} ORDER BY TABLE_NAME`, values);
   // MySQL and MariaDB both give a generated column's expression, and '' (MySQL) or NULL (MariaDB) for
   // any other; EXTRA would not do: MySQL marks a column with an expression DEFAULT as DEFAULT_GENERATED
-  const columns = await rowsOf<{ tableName: string; name: string; dataType: string; charset: string | null; generated: number | string }>(connection,
-    `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name, DATA_TYPE AS dataType, CHARACTER_SET_NAME AS charset, COALESCE(GENERATION_EXPRESSION, '') <> '' AS \`generated\`
+  const columns = await rowsOf<{ tableName: string; name: string; dataType: string; charset: string | null; expression: string | null }>(connection,
+    `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name, DATA_TYPE AS dataType, CHARACTER_SET_NAME AS charset, GENERATION_EXPRESSION AS expression
      FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?${filter} ORDER BY TABLE_NAME, ORDINAL_POSITION`, values);
   const keyColumns = await rowsOf<{ tableName: string; name: string }>(connection,
     `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name FROM information_schema.STATISTICS
      WHERE TABLE_SCHEMA = ?${filter} AND INDEX_NAME = 'PRIMARY' ORDER BY TABLE_NAME, SEQ_IN_INDEX`, values);
-  return tables.map((t) => ({
-    name: t.name,
-    columns: columns
-      .filter((c) => c.tableName === t.name && Number(c.generated) === 0)
-      .map((c) => ({ name: c.name, kind: valueKindOf(c.dataType), utf8: /^utf8/i.test(c.charset ?? '') })),
-    estimatedRows: Number(t.rows ?? 0),
-    estimatedBytes: Number(t.bytes ?? 0),
-    primaryKey: keyColumns.filter((k) => k.tableName === t.name).map((k) => k.name),
-  }));
+  return tables.map((t) => {
+    const own = columns.filter((c) => c.tableName === t.name);
+    const info: TableInfo = {
+      name: t.name,
+      columns: own
+        .filter((c) => !c.expression)
+        .map((c) => ({ name: c.name, kind: valueKindOf(c.dataType), utf8: /^utf8/i.test(c.charset ?? '') })),
+      estimatedRows: Number(t.rows ?? 0),
+      estimatedBytes: Number(t.bytes ?? 0),
+      primaryKey: keyColumns.filter((k) => k.tableName === t.name).map((k) => k.name),
+    };
+    return t.type === SYSTEM_VERSIONED ? withHistory(info, own) : info;
+  });
+}
+
+const SYSTEM_VERSIONED = 'SYSTEM VERSIONED';
+
+/** A system-versioned table's period columns as values of every row version, and at the end of its key. */
+function withHistory(table: TableInfo, columns: readonly { name: string; dataType: string; expression: string | null }[]): TableInfo {
+  const period = (which: 'ROW START' | 'ROW END', hidden: string) => columns.find((c) => c.expression?.toUpperCase() === which) ?? { name: hidden, dataType: 'timestamp' };
+  const start = period('ROW START', 'ROW_START');
+  const end = period('ROW END', 'ROW_END');
+  if (!/timestamp/i.test(start.dataType)) {
+    // MariaDB takes history back only for timestamp periods (system_versioning_insert_history)
+    throw new Error(`table ${table.name} keeps its history by transaction id (${start.name} is ${start.dataType}), which no restore can write back; it cannot be backed up with its history`);
+  }
+  const periodColumns = [start, end].map((c) => ({ name: c.name, kind: 'string' as const, utf8: false }));
+  return {
+    ...table,
+    columns: [...table.columns, ...periodColumns],
+    primaryKey: [...table.primaryKey.filter((k) => k !== end.name), end.name],
+    history: true,
+  };
 }
 
 export async function showCreateTable(connection: Connection, table: string): Promise<string> {

@@ -54,7 +54,7 @@ const TERMINATOR = Buffer.from(';\n');
 function selectValues(table: TableInfo, keyOrder = false): string {
   const list = table.columns.map((c) => (c.kind === 'float' ? `CAST(${quoteIdentifier(c.name)} AS DOUBLE)` : quoteIdentifier(c.name)));
   const order = keyOrder && table.primaryKey.length > 0 ? ` ORDER BY ${table.primaryKey.map(quoteIdentifier).join(',')}` : '';
-  return `SELECT ${list.join(',')} FROM ${quoteIdentifier(table.name)}${order}`;
+  return `SELECT ${list.join(',')} FROM ${quoteIdentifier(table.name)}${table.history ? ' FOR SYSTEM_TIME ALL' : ''}${order}`;
 }
 
 /**

@@ -1,16 +1,18 @@
 // Values a server holds that a naive dump verifies but cannot load back: dates
 // written under ALLOW_INVALID_DATES, rows larger than the server's packet limit,
-// MariaDB's Oracle-mode packages. Each is either restored exactly or refused at
+// MariaDB's Oracle-mode packages and system-versioned tables. Each is either restored exactly or refused at
 // backup time, naming table and row; never a backup found broken at rollback.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, it } from 'node:test';
 import { createBackup, restoreBackup, tableChecksums } from '../../../src/core/database';
 import { openConnection } from '../../../src/core/database/connection';
-import { describeOnEachServer, dropDatabases, never, noProgress, rawRows, recreateDatabase, runSql, startDatabaseRig, tempFolder, type DatabaseRig } from './helpers';
+import { describeOnEachServer, dropDatabases, loadWithStockClient, never, noProgress, rawRows, recreateDatabase, runSql, startDatabaseRig, tempFolder, type DatabaseRig } from './helpers';
 
 const SOURCE = 'dualenv_ur_source';
 const RESTORED = 'dualenv_ur_restored';
+const STOCK = 'dualenv_ur_stock';
 
 describeOnEachServer('values that must restore or be refused at backup time', (kind) => {
   let db: DatabaseRig;
@@ -22,7 +24,7 @@ describeOnEachServer('values that must restore or be refused at backup time', (k
   });
 
   after(async () => {
-    await dropDatabases(db.root(SOURCE), SOURCE, RESTORED);
+    await dropDatabases(db.root(SOURCE), SOURCE, RESTORED, STOCK);
     fs.rmSync(folder, { recursive: true, force: true });
   });
 
@@ -60,6 +62,38 @@ describeOnEachServer('values that must restore or be refused at backup time', (k
   });
 
   if (kind === 'mariadb') {
+    it('backs up system-versioned tables with their whole history, which our restore and the stock client bring back', async () => {
+      await recreateDatabase(db.root(SOURCE), SOURCE);
+      await runSql(db.root(SOURCE), `CREATE TABLE prices (id INT PRIMARY KEY, amount DECIMAL(8,2)) WITH SYSTEM VERSIONING;
+        CREATE TABLE stock (id INT PRIMARY KEY, qty INT,
+          valid_from TIMESTAMP(6) GENERATED ALWAYS AS ROW START INVISIBLE, valid_to TIMESTAMP(6) GENERATED ALWAYS AS ROW END INVISIBLE,
+          PERIOD FOR SYSTEM_TIME(valid_from, valid_to)) WITH SYSTEM VERSIONING;
+        INSERT INTO prices VALUES (1, 9.99), (2, 5.00); UPDATE prices SET amount = 10.49 WHERE id = 1; DELETE FROM prices WHERE id = 2;
+        INSERT INTO stock (id, qty) VALUES (1, 5); UPDATE stock SET qty = 4; UPDATE stock SET qty = 3`);
+      const history = async (database: string) => [
+        ...await runSql(db.root(database), 'SELECT id, amount, ROW_START AS s, ROW_END AS e FROM prices FOR SYSTEM_TIME ALL ORDER BY id, e') as object[],
+        ...await runSql(db.root(database), 'SELECT id, qty, valid_from AS s, valid_to AS e FROM stock FOR SYSTEM_TIME ALL ORDER BY id, e') as object[],
+      ];
+      const original = await history(SOURCE);
+      assert.equal(original.length, 6, 'two versions of price 1, the deleted price 2, three versions of stock 1');
+      const backup = await createBackup({ credentials: db.root(SOURCE), folder }, { environment: 'staging' }, never(), noProgress);
+      assert.deepEqual(backup.manifest!.tables.map((t) => [t.name, t.rows]), [['prices', 3], ['stock', 3]]);
+      await restoreBackup({ credentials: db.root(RESTORED), folder }, { backupId: backup.id, safetyBackup: false }, never(), noProgress);
+      assert.deepEqual(await history(RESTORED), original);
+      await recreateDatabase(db.root(STOCK), STOCK);
+      await loadWithStockClient(db, db.root(STOCK), path.join(backup.path, 'dump.sql.gz'));
+      assert.deepEqual(await history(STOCK), original);
+    });
+
+    it('refuses, naming it, a table whose history is kept by transaction id', async () => {
+      await recreateDatabase(db.root(SOURCE), SOURCE);
+      await runSql(db.root(SOURCE), `CREATE TABLE ledger (id INT PRIMARY KEY, v INT,
+        trx_from BIGINT UNSIGNED GENERATED ALWAYS AS ROW START, trx_to BIGINT UNSIGNED GENERATED ALWAYS AS ROW END,
+        PERIOD FOR SYSTEM_TIME(trx_from, trx_to)) ENGINE=InnoDB WITH SYSTEM VERSIONING`);
+      await assert.rejects(createBackup({ credentials: db.root(SOURCE), folder }, { environment: 'staging' }, never(), noProgress),
+        /failed: table ledger keeps its history by transaction id \(trx_from is bigint\), which no restore can write back/);
+    });
+
     it('backs up and restores Oracle-mode packages and their bodies, which work afterwards', async () => {
       await recreateDatabase(db.root(SOURCE), SOURCE);
       await runSql(db.root(SOURCE), `SET SESSION sql_mode = 'ORACLE';
