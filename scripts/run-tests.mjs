@@ -11,8 +11,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** What "the operations suite" is: everything that deploys, rolls back, starts or stops the stack. */
-const OPERATIONS = ['integration/operations', 'integration/referenceStack.test.ts', 'integration/compose'];
+/**
+ * What "the operations suite" is: everything that deploys, rolls back, starts or
+ * stops the stack, and the CLI's backup, verify and restore of the stack's database.
+ */
+const OPERATIONS = ['integration/operations', 'integration/referenceStack.test.ts', 'integration/compose', 'integration/database/cli.test.ts'];
 const MATRIX = [
   { label: 'operations on MariaDB 10.11, Compose v2', env: { RIG_DATABASE: 'mariadb', DUAL_ENV_COMPOSE: 'v2' }, suites: OPERATIONS },
   { label: 'operations on MariaDB 10.11, Compose v1', env: { RIG_DATABASE: 'mariadb', DUAL_ENV_COMPOSE: 'v1' }, suites: OPERATIONS },

@@ -53,12 +53,15 @@ async function importRootFs(docker: Docker, image: string, mmdebstrapArgs: reado
   remember(image);
 }
 
-/** Builds `image` from the folder test/rig/images/<folder> (no registry: every FROM is a local image). */
+/**
+ * Builds `image` from test/rig/images/<folder>/Dockerfile and rig.cnf with the
+ * images' shared entrypoint.sh (no registry: every FROM is a local image).
+ */
 async function buildFromFolder(docker: Docker, image: string, folder: string, buildargs: Record<string, string>): Promise<void> {
-  const context = path.join(repoRoot, 'test', 'rig', 'images', folder);
+  const context = path.join(repoRoot, 'test', 'rig', 'images');
   const stream = await docker.buildImage(
-    { context, src: ['Dockerfile', 'entrypoint.sh', 'rig.cnf'] },
-    { t: image, buildargs, labels: { [RIG_LABEL]: '1' }, rm: true, forcerm: true },
+    { context, src: [`${folder}/Dockerfile`, 'entrypoint.sh', `${folder}/rig.cnf`] },
+    { t: image, dockerfile: `${folder}/Dockerfile`, buildargs, labels: { [RIG_LABEL]: '1' }, rm: true, forcerm: true },
   );
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(stream, (error, events: Array<{ error?: string }>) => {

@@ -14,8 +14,8 @@ export const checkoutProject = `dual-env-rig-${process.env.RIG_INSTANCE || crypt
 
 /** The database servers the rig runs: the reference stack's MySQL and MariaDB, each in an image behaving like the official one. */
 export const DATABASE_SERVERS = {
-  mysql: { image: 'dual-env-rig/mysql:9-1', label: 'MySQL 9', stockClient: 'mysql', stockDump: 'mysqldump' },
-  mariadb: { image: 'dual-env-rig/mariadb:10.11-2', label: 'MariaDB 10.11', stockClient: 'mariadb', stockDump: 'mariadb-dump' },
+  mysql: { image: 'dual-env-rig/mysql:9-2', label: 'MySQL 9', stockClient: 'mysql', stockDump: 'mysqldump' },
+  mariadb: { image: 'dual-env-rig/mariadb:10.11-3', label: 'MariaDB 10.11', stockClient: 'mariadb', stockDump: 'mariadb-dump' },
 } as const;
 export type DatabaseServerKind = keyof typeof DATABASE_SERVERS;
 
