@@ -97,7 +97,12 @@ export async function treeState(repo: GitRepository): Promise<TreeState> {
  */
 export async function commitAll(repo: GitRepository, message: string): Promise<CommitSummary> {
   const pathspec = await committablePathspec(repo);
-  await attempt(repo, 'stage the changes', (g) => g.raw(['add', '--all', ...pathspec]));
+  // `git add` refuses a pathspec naming a folder .gitignore covers, so it stages everything and the backup folders are unstaged again
+  await attempt(repo, 'stage the changes', (g) => g.raw(['add', '--all']));
+  if (pathspec.length > 0) {
+    const folders = pathspec.slice(2).map((spec) => spec.replace(':(top,literal,exclude)', ':(top,literal)'));
+    await attempt(repo, 'leave the backup folders out', (g) => g.raw(['reset', '--quiet', '--', ...folders]));
+  }
   await attempt(repo, 'commit the changes', (g) => g.raw(['commit', '--quiet', '--message', message, ...pathspec]));
   return headCommit(repo);
 }

@@ -49,6 +49,20 @@ describe('backup folders and git', () => {
     assert.deepEqual(await treeState(target), { clean: true, changed: [] });
   });
 
+  it('the message commit works in a project whose .gitignore already covers its backups', async () => {
+    repo = makeTempRepo('main');
+    fs.writeFileSync(path.join(repo.dir, '.gitignore'), 'backups/\n');
+    repo.git('add', '.gitignore');
+    repo.git('commit', '--quiet', '-m', 'ignore backups');
+    const folder = path.join(repo.dir, 'backups', 'production');
+    writeFakeBackup(folder);
+    fs.writeFileSync(path.join(repo.dir, 'change.txt'), 'x');
+    const target = { dir: repo.dir, neverCommit: [folder] };
+    await commitAll(target, 'the change only');
+    assert.deepEqual(committed(repo), ['change.txt']);
+    assert.deepEqual(await treeState(target), { clean: true, changed: [] });
+  });
+
   it('the message commit leaves out backups an older setup tracks, even staged by hand', async () => {
     repo = makeTempRepo('main');
     const folder = path.join(repo.dir, 'backups', 'production');
