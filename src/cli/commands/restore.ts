@@ -26,7 +26,7 @@ export function registerRestoreCommand(program: Command): void {
       assertSafetyBackupKept(environment, options.safetyBackup);
       if (environment.isProduction) {
         const question = `Restore ${environment.label}'s database ${environment.database?.name ?? ''} from backup ${id}`
-          + ` (${backup.createdAt ?? 'unknown time'}, ${formatCount(backup.rows ?? 0)} rows)? Its current data will be replaced${options.safetyBackup ? ' (a safety backup is taken first)' : ''}.`;
+          + ` (${backup.createdAt ?? 'unknown time'}, ${formatCount(backup.rows ?? 0)} rows)? Its current data will be replaced${options.safetyBackup ? ' (what it holds up to the swap is kept as a safety backup)' : ''}.`;
         const confirmed = await confirmAtTerminal(question, { yes: options.yes, action: 'Restore' });
         if (!confirmed) throw new CancelledError('Restore not confirmed; nothing was changed.');
       }

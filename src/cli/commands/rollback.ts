@@ -8,7 +8,7 @@ import { interruptSignal, operationDeps, parseSeconds, printProgress } from '../
 export function registerRollbackCommand(program: Command): void {
   program
     .command('rollback')
-    .description('roll production back to a backup: its data and the images recorded with it (a safety backup is taken first)')
+    .description('roll production back to a backup: its data and the images recorded with it (what production holds up to the swap is kept as a safety backup)')
     .argument('<environment>', 'the production environment')
     .argument('[backup-id]', 'the backup to go back to (default: the one taken by the last deploy)')
     .option('-y, --yes', 'confirm without asking (for scripts and CI)')

@@ -8,7 +8,7 @@ import { abortWith, closeQuietly, describeServer, destroyQuietly, openConnection
 import { dumpFooter, dumpHeader, objectsSection, sequencesRelative, sequencesSection, tableSchema } from './dumpFormat';
 import { DatabaseError } from './errors';
 import { quoteIdentifier } from './sqlText';
-import { readSchemaObjects, readSequences, readTables, showCreateTable, type TableInfo } from './schema';
+import { readSchemaObjects, readSequences, readTables, showCreateTable, type SchemaObject, type TableInfo } from './schema';
 import { streamTableRows } from './tableRows';
 import { assertSupportedServer } from './serverSupport';
 import { missingFromBackup, readInventory, type InventoryEntry } from './inventory';
@@ -41,6 +41,13 @@ export interface DumpOptions {
   onProgress?: (progress: DumpProgress) => void;
   /** A sentence for people when the dump does something other than asked (one connection instead of several). */
   onNote?: (message: string) => void;
+  /**
+   * Dump the database as a restore's swap left it aside: its tables from the
+   * holding database they were moved into, its views, routines, triggers and
+   * events as read from it just before the swap. The dump names the database
+   * itself, so it restores like any backup of it.
+   */
+  movedAside?: { holdingDatabase: string; objects: readonly SchemaObject[] };
 }
 
 export interface DumpResult {
@@ -198,25 +205,28 @@ export async function writeDump(
   options: DumpOptions = {},
 ): Promise<DumpResult> {
   const level = options.compressionLevel ?? 1;
+  // tables are read where they are; names in the dump stay the database's own
+  const source = options.movedAside?.holdingDatabase ?? credentials.database;
+  const reader: DatabaseCredentials = { ...credentials, database: source };
   const opened: Connection[] = [];
   const stopAbort = abortWith(signal, () => opened);
   try {
-    const first = await openConnection(credentials);
+    const first = await openConnection(reader);
     opened.push(first);
     const [{ version, maxPacket }] = await rowsOf<{ version: string; maxPacket: string }>(first, 'SELECT VERSION() AS version, @@GLOBAL.max_allowed_packet AS maxPacket');
     assertSupportedServer(version, describeServer(credentials));
-    const listed = await readTables(first, credentials.database);
+    const listed = await readTables(first, source);
     const parallel = Math.max(1, Math.min(options.parallel ?? 2, listed.length || 1));
     await closeQuietly(first);
-    const workers = await openSnapshots(credentials, listed, parallel, opened, options.onNote ?? (() => undefined));
+    const workers = await openSnapshots(reader, listed, parallel, opened, options.onNote ?? (() => undefined));
     // a table created since the first list was read is in the snapshot: the list read inside it has it too
-    const tables = await readTables(workers[0], credentials.database);
-    const objects = await readSchemaObjects(workers[0], credentials.database);
-    const sequences = await readSequences(workers[0], credentials.database);
+    const tables = await readTables(workers[0], source);
+    const objects = options.movedAside?.objects ?? await readSchemaObjects(workers[0], credentials.database);
+    const sequences = await readSequences(workers[0], source);
     const written: InventoryEntry[] = [
       ...tables.map((t) => `TABLE ${t.name}` as const), ...sequences.map((q) => `SEQUENCE ${q.name}` as const), ...objects.map((o) => `${o.type} ${o.name}` as const),
     ];
-    const missing = missingFromBackup(await readInventory(workers[0], credentials.database), written);
+    const missing = missingFromBackup(await readInventory(workers[0], source), written);
     if (missing.length > 0) {
       throw new DatabaseError(`Backup of ${credentials.database} on ${describeServer(credentials)} failed: the database holds ${missing.join(', ')}, which the backup would not write; no backup was kept.`);
     }

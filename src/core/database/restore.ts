@@ -1,20 +1,22 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { DatabaseCredentials } from '../config/credentials';
 import { CancelledError, UsageError } from '../common/errors';
 import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
-import { assertRestorable, createBackup } from './backupStore';
+import { assertRestorable, type BackupInput } from './backupStore';
 import { abortWith, closeQuietly, describeServer, destroyQuietly, openConnection, rowsOf, safeMessage, type Connection } from './connection';
 import { loadDump, loadDumpByParts, type LoadProgress, type LoadResult } from './dumpLoader';
 import type { DumpOptions, TableSummary } from './dumpWriter';
 import { DatabaseError, RestoreVerificationError } from './errors';
 import { DUMP_FILE, type BackupManifest, type BackupRecord, type DumpPart } from './manifest';
-import { sequenceNames, sequenceState } from './schema';
+import { sequenceNames, sequenceState, type SchemaObject } from './schema';
 import { formatBytes, formatCount, formatRate } from './progressText';
 import { quoteIdentifier } from './sqlText';
 import { clearLeftovers, helperPrefix, swapIn } from './tableSwap';
 import { assertSupportedServer } from './serverSupport';
 import { compareTables, tableChecksums } from './tableChecksums';
+import { backUpMovedAside, readObjectsBeforeSwap } from './safetyBackup';
 
 export interface RestoreDeps {
   /** Root (or a user with CREATE/DROP DATABASE): the restore loads into a scratch database first. `database` is the target. */
@@ -34,8 +36,12 @@ export interface RestoreDeps {
 
 export interface RestoreInput {
   backupId: string;
-  /** Back up the current state of the target first (default true). */
+  /** Back up what the target held up to the swap (default true). */
   safetyBackup?: boolean;
+  /** Recorded in the safety backup's manifest: the commit and images that ran with that data, and why it was taken. */
+  safetyRecord?: Omit<BackupInput, 'environment'>;
+  /** Called once the restore can no longer be cancelled: just before the swap changes the target. */
+  onPointOfNoReturn?: () => void;
 }
 
 export interface RestoreResult {
@@ -85,6 +91,8 @@ interface RestoreSession {
   scratch?: string;
   /** Set at the point of no return: a cancel no longer stops the restore, and the target may hold the backup's tables. */
   swapBegun: boolean;
+  /** Whether what the target holds is backed up at the swap: asked for, and there is a target to back up. */
+  safetyBackup: boolean;
 }
 
 async function open(session: RestoreSession, credentials: DatabaseCredentials, database: string | null): Promise<Connection> {
@@ -95,11 +103,11 @@ async function open(session: RestoreSession, credentials: DatabaseCredentials, d
 
 /**
  * Prepare: the server is one we support, no other restore of the target runs,
- * an interrupted one's leftovers are dealt with, the current state is in a
- * safety backup, and an empty scratch database waits. Nothing of the target
+ * an interrupted one's leftovers are dealt with, the folder for the safety
+ * backup is there, and an empty scratch database waits. Nothing of the target
  * has changed.
  */
-async function prepare(session: RestoreSession, deps: RestoreDeps, input: RestoreInput, manifest: BackupManifest, signal: AbortSignal, onProgress: ProgressListener | undefined, report: ProgressReporter): Promise<BackupRecord | undefined> {
+async function prepare(session: RestoreSession, deps: RestoreDeps, input: RestoreInput, report: ProgressReporter): Promise<void> {
   const target = deps.credentials.database;
   const admin = session.admin = await open(session, deps.credentials, null);
   const [{ version }] = await rowsOf<{ version: string }>(admin, 'SELECT VERSION() AS version');
@@ -112,24 +120,24 @@ async function prepare(session: RestoreSession, deps: RestoreDeps, input: Restor
   const [schema] = await rowsOf<{ charset: string; collation: string }>(admin,
     'SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [target]);
 
-  let safetyBackup: BackupRecord | undefined;
   if (input.safetyBackup === false) {
     report.skipped('safety-backup', 'No safety backup: the caller opted out.');
   } else if (!schema) {
     report.skipped('safety-backup', `No safety backup: database ${target} does not exist yet.`);
   } else {
-    safetyBackup = await createBackup(
-      { credentials: deps.credentials, folder: deps.safetyFolder ?? deps.folder, dump: deps.dump },
-      { environment: deps.environment ?? manifest.environment, reason: `safety copy before restoring ${input.backupId}` },
-      signal,
-      (event) => onProgress?.({ ...event, step: 'safety-backup' }),
-    );
+    // found out now, not after the swap
+    await fs.promises.mkdir(safetyFolder(deps), { recursive: true });
+    await fs.promises.access(safetyFolder(deps), fs.constants.W_OK);
+    session.safetyBackup = true;
   }
   if (!schema) await admin.query(`CREATE DATABASE ${quoteIdentifier(target)}`);
   const scratch = `${helperPrefix(target, 'restore')}${crypto.randomBytes(4).toString('hex')}`;
   await admin.query(`CREATE DATABASE ${quoteIdentifier(scratch)}${schema ? ` CHARACTER SET ${schema.charset} COLLATE ${schema.collation}` : ''}`);
   session.scratch = scratch;
-  return safetyBackup;
+}
+
+function safetyFolder(deps: RestoreDeps): string {
+  return deps.safetyFolder ?? deps.folder;
 }
 
 /**
@@ -199,12 +207,36 @@ async function recover(session: RestoreSession, error: unknown, deps: RestoreDep
 }
 
 /**
+ * Backs up the holding database the swap filled (every row written up to the
+ * swap is in it) as the target's safety backup. Until that backup is verified
+ * the holding database is the only copy of that state: a failure keeps it and
+ * says where it is.
+ */
+async function secureMovedAside(session: RestoreSession, deps: RestoreDeps, input: RestoreInput, manifest: BackupManifest, aside: { hold: string; objects: readonly SchemaObject[] }, onProgress: ProgressListener | undefined): Promise<BackupRecord> {
+  const target = deps.credentials.database;
+  try {
+    return await backUpMovedAside(
+      { credentials: deps.credentials, folder: safetyFolder(deps), holdingDatabase: aside.hold, objects: aside.objects, dump: deps.dump },
+      { environment: deps.environment ?? manifest.environment, reason: `safety copy before restoring ${input.backupId}`, ...input.safetyRecord },
+      // past the point of no return: nothing may stop the one copy of the previous state being written
+      new AbortController().signal,
+      (event) => onProgress?.({ ...event, step: 'safety-backup' }),
+    );
+  } catch (error) {
+    await session.admin!.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(session.scratch!)}`).catch(() => undefined);
+    throw new DatabaseError(`${target} holds backup ${input.backupId} now, but the safety backup of what it held before failed (${safeMessage(error, deps.credentials)}); that data is kept whole in database ${aside.hold} on ${describeServer(deps.credentials)}: back it up, then drop it.`, { cause: error });
+  }
+}
+
+/**
  * Restores a backup into the database of `deps.credentials`: refuses a backup
- * whose files do not match its manifest, takes a safety backup of the current
- * state (unless told not to), loads the dump into a fresh scratch database,
- * checks every table's row count and checksum against the manifest, and only
- * then swaps the tables in. Interrupted at any point before the swap, the
- * target is untouched; the swap itself is one RENAME TABLE.
+ * whose files do not match its manifest, loads the dump into a fresh scratch
+ * database while the application keeps using the target, checks every table's
+ * row count and checksum against the manifest, and only then swaps the tables
+ * in, in one RENAME TABLE that moves the target's own aside. Interrupted at any
+ * point before the swap, the target is untouched. What was moved aside is the
+ * target's state at the swap, every committed write included: it becomes the
+ * safety backup (unless told not to) before it is dropped.
  */
 export async function restoreBackup(
   deps: RestoreDeps,
@@ -219,26 +251,28 @@ export async function restoreBackup(
   const manifest = await assertRestorable(deps.folder, input.backupId, signal);
   report.done('verify', `Backup ${input.backupId} is intact (sha256 matches).`);
 
-  const session: RestoreSession = { opened: [], swapBegun: false };
+  const session: RestoreSession = { opened: [], swapBegun: false, safetyBackup: false };
   const stopAbort = abortWith(signal, () => session.opened);
   try {
-    const safetyBackup = await prepare(session, deps, input, manifest, signal, onProgress, report);
+    await prepare(session, deps, input, report);
     const loaded = await loadAndCheck(session, deps, input, manifest, signal, report);
+    const targetConnection = await open(session, deps.credentials, target);
+    const objectsBefore = session.safetyBackup ? await readObjectsBeforeSwap(targetConnection, target, describeServer(deps.credentials)) : [];
     if (signal.aborted) throw new CancelledError();
 
     // the point of no return: a cancel would only risk leaving the swap half-reported, so it runs to its end
     stopAbort();
     session.swapBegun = true;
+    input.onPointOfNoReturn?.();
     report.running('swap', `Swapping the restored tables into ${target}…`);
-    const targetConnection = await open(session, deps.credentials, target);
     const { hold, changedOwner } = await swapIn(session.admin!, targetConnection, target, session.scratch!, loaded.objectStatements);
-    const helpers = [hold, session.scratch!];
-    session.scratch = undefined;
     report.done('swap', `${target} now holds backup ${input.backupId}.`);
     if (changedOwner.length > 0) {
       report.done('owners', `${describeServer(deps.credentials)} may not create objects for other accounts, so these are now its own: ${changedOwner.join(', ')}.`);
     }
-    await tidyUp(session.admin!, helpers, deps.credentials, report);
+    const safetyBackup = session.safetyBackup ? await secureMovedAside(session, deps, input, manifest, { hold, objects: objectsBefore }, onProgress) : undefined;
+    await tidyUp(session.admin!, [hold, session.scratch!], deps.credentials, report);
+    session.scratch = undefined;
     const rows = manifest.tables.reduce((n, t) => n + t.rows, 0);
     return { backupId: input.backupId, database: target, tables: manifest.tables.length, rows, safetyBackup, changedOwner, durationMs: Date.now() - started };
   } catch (error) {

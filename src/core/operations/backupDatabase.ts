@@ -66,7 +66,7 @@ async function runningImages(deps: BackupDatabaseDeps): Promise<Record<string, s
 }
 
 /** Applies retention after a backup; a failure there is said, never thrown: the backup it follows is verified and kept. */
-async function retain(folder: string, keep: number, protect: readonly string[] | undefined, onProgress?: ProgressListener): Promise<void> {
+export async function retain(folder: string, keep: number, protect: readonly string[] | undefined, onProgress?: ProgressListener): Promise<void> {
   const report = progressReporter(onProgress);
   try {
     const { warnings } = await applyRetention(folder, keep, protect);

@@ -24,12 +24,20 @@ export interface DatabaseBackups {
     signal: AbortSignal,
     onProgress: ProgressListener,
   ): Promise<BackupSummary>;
-  /** Loads a backup (of `from`, default the same environment) into the environment's database, all or nothing; a safety backup first when asked. */
+  /**
+   * Loads a backup (of `from`, default the same environment) into the environment's database, all or nothing;
+   * when asked, what the database held up to the swap becomes a safety backup, recorded with `safetyRecord`.
+   * Cancellable until `onPointOfNoReturn` is called.
+   */
   restore(
-    request: { environment: Environment; backupId: string; from?: Environment; safetyBackup?: boolean },
+    request: {
+      environment: Environment; backupId: string; from?: Environment;
+      safetyBackup?: boolean; safetyRecord?: { gitCommit?: string; images?: Record<string, string>; reason?: string };
+      onPointOfNoReturn?: () => void;
+    },
     signal: AbortSignal,
     onProgress: ProgressListener,
-  ): Promise<void>;
+  ): Promise<{ safetyBackup?: BackupSummary }>;
   /** The environment's backups, newest first. */
   list(environment: Environment): Promise<BackupSummary[]>;
 }

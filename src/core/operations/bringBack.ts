@@ -12,29 +12,37 @@ export interface BringBackOptions {
   /** Service → image id to run again; default the images recorded with the backup. */
   images?: Record<string, string>;
   healthTimeoutMs: number;
-  /** Back up the current data before it is replaced (when the caller took no safety backup itself). */
-  safetyBackup?: boolean;
-  /** Marks each step for the point-of-no-return answer. */
+  /** Keep what the database holds up to the swap as a safety backup, recording these (the commit and images that ran with that data). */
+  safetyBackup?: { gitCommit?: string; images?: Record<string, string>; reason?: string };
+  /** Told the safety backup as soon as it is verified, before the images and containers change. */
+  onSafetyBackup?: (backup: BackupSummary) => void;
+  /** Cancels the restore until its swap; the default never does. */
+  signal?: AbortSignal;
+  /** Marks each step for the point-of-no-return answer; 'restore' is entered as the swap begins. */
   enter: (step: string) => void;
 }
 
 /**
  * Puts an environment back as it was when a backup was taken: the backup's data,
  * then the images recorded with it under their compose names, recreated, healthy.
- * Runs past the point of no return, so it is never cancelled half-way.
+ * Cancellable (with `signal`) only while the backup loads beside the live data;
+ * from the swap on it runs to its end.
  */
 export async function bringBack(deps: OperationDeps, options: BringBackOptions, progress: ProgressReporter): Promise<Record<string, string>> {
   const { environment, backup } = options;
-  const never = new AbortController().signal;
   const { built, others } = builtServices(deps.config, environment);
   const images = Object.fromEntries(Object.entries(options.images ?? backup.images ?? {}).filter(([service]) => built.includes(service)));
 
   // data and code go back together or not at all: a missing image must stop us before the database changes
   await assertImagesPresent(deps.docker, images);
-  options.enter('restore');
   progress.running('restore', `Restoring the database from backup ${backup.id}`);
-  await deps.backups.restore({ environment, backupId: backup.id, safetyBackup: options.safetyBackup }, never, (event) => progress.log('restore', event.logLine ?? event.message ?? ''));
-  progress.done('restore', `Database restored from backup ${backup.id}`);
+  const { safetyBackup } = await deps.backups.restore(
+    { environment, backupId: backup.id, safetyBackup: Boolean(options.safetyBackup), safetyRecord: options.safetyBackup, onPointOfNoReturn: () => options.enter('restore') },
+    options.signal ?? new AbortController().signal,
+    (event) => progress.log('restore', event.logLine ?? event.message ?? ''),
+  );
+  if (safetyBackup) options.onSafetyBackup?.(safetyBackup);
+  progress.done('restore', `Database restored from backup ${backup.id}${safetyBackup ? `; what it held up to then is safety backup ${safetyBackup.id}` : ''}`);
 
   options.enter('images');
   const missing = built.filter((service) => !images[service]);

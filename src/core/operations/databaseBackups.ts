@@ -1,6 +1,6 @@
 import { databaseCredentials, type DualEnvConfig, type SecretSource } from '../config';
 import { listBackups, restoreBackup, type BackupRecord } from '../database';
-import { databaseOf, takeBackup } from './backupDatabase';
+import { databaseOf, retain, takeBackup } from './backupDatabase';
 import type { BackupSummary, DatabaseBackups } from './backupPort';
 
 function summary(record: BackupRecord, environment: string): BackupSummary {
@@ -20,15 +20,19 @@ export function databaseBackups(config: DualEnvConfig, secrets?: SecretSource): 
       const record = await takeBackup({ config, environment, secrets }, { gitCommit, images, reason, keep }, signal, onProgress);
       return summary(record, environment.name);
     },
-    async restore({ environment, backupId, from, safetyBackup }, signal, onProgress) {
+    async restore({ environment, backupId, from, safetyBackup, safetyRecord, onPointOfNoReturn }, signal, onProgress) {
       const credentials = await databaseCredentials(config, databaseOf(environment), { asRoot: true, secrets });
-      await restoreBackup(
+      const result = await restoreBackup(
         // a production backup loaded into staging keeps staging's safety backup in staging's own folder
         { credentials, folder: (from ?? environment).backups.folder, safetyFolder: environment.backups.folder, environment: environment.name },
-        { backupId, safetyBackup: safetyBackup ?? false },
+        { backupId, safetyBackup: safetyBackup ?? false, safetyRecord, onPointOfNoReturn },
         signal,
         onProgress,
       );
+      if (!result.safetyBackup) return {};
+      // a safety backup counts against the retention like any other, sparing the backup just restored
+      await retain(environment.backups.folder, environment.backups.retention, [result.safetyBackup.id, ...(from ? [] : [backupId])], onProgress);
+      return { safetyBackup: summary(result.safetyBackup, environment.name) };
     },
     async list(environment) {
       return listBackups(environment.backups.folder).filter((b) => b.complete && b.verified).map((b) => summary(b, environment.name));

@@ -157,7 +157,7 @@ export async function deployProduction(deps: OperationDeps, options: DeployProdu
       progress.running('rollback', `Rolling back to backup ${backupId} and the previous images`);
       try {
         // writes made while the new version was being built and checked are kept in a safety backup
-        await bringBack(deps, { environment, backup: result.backup, images: previous, healthTimeoutMs, safetyBackup: true, enter: noReturn.enter }, progress);
+        await bringBack(deps, { environment, backup: result.backup, images: previous, healthTimeoutMs, safetyBackup: { gitCommit: result.commit, images: result.images, reason: `safety before the automatic rollback of ${result.tag}` }, enter: noReturn.enter }, progress);
       } catch (rollbackError) {
         const message = `${failure} The automatic rollback failed too: ${errorMessage(rollbackError)} ${state}; try again with: dual-env rollback production ${backupId}`;
         progress.failed('rollback', message);

@@ -45,8 +45,9 @@ async function chooseBackup(deps: OperationDeps, environmentName: string, backup
 }
 
 /**
- * Rolls production back to a backup: confirmation, lock, a safety backup of
- * the current state, the backup's data, the images recorded with it, health.
+ * Rolls production back to a backup: confirmation, lock, the backup's data
+ * (loaded beside the live data, then swapped in; what production held up to
+ * the swap becomes the safety backup), the images recorded with it, health.
  */
 export async function rollbackProduction(deps: OperationDeps, options: RollbackOptions, signal: AbortSignal, onProgress?: ProgressListener): Promise<RollbackResult> {
   const progress = progressReporter(onProgress);
@@ -73,12 +74,14 @@ export async function rollbackProduction(deps: OperationDeps, options: RollbackO
   const noReturn = pointOfNoReturn(signal, progress);
   try {
     const live = await liveImages(deps.docker, deps.config.projectName, built);
-    progress.running('safety-backup', 'Backing up the current state first');
     const current = Object.fromEntries(Object.values(live).map((image) => [image.service, image.imageId]));
-    result.safetyBackup = await deps.backups.create({ environment, gitCommit: liveCommit(deps.config.projectDir, environment.name), images: current, reason: `safety before rollback to ${backup.id}`, keep: [backup.id] }, signal, (event) => progress.log('safety-backup', event.message ?? event.logLine ?? ''));
-    progress.done('safety-backup', `Safety backup ${result.safetyBackup.id} taken`);
-
-    await bringBack(deps, { environment, backup, images, healthTimeoutMs: (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000, enter: noReturn.enter }, progress);
+    await bringBack(deps, {
+      environment, backup, images, healthTimeoutMs: (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000,
+      // the state production leaves, every write up to the swap included, with the commit and images that served it
+      safetyBackup: { gitCommit: liveCommit(deps.config.projectDir, environment.name), images: current, reason: `safety before rollback to ${backup.id}` },
+      onSafetyBackup: (safety) => { result.safetyBackup = safety; },
+      signal, enter: noReturn.enter,
+    }, progress);
     record('succeeded');
     return result;
   } catch (error) {
@@ -100,7 +103,7 @@ export async function rollbackProduction(deps: OperationDeps, options: RollbackO
 export function describeRollbackPlan(plan: RollbackPlan): string {
   return [
     `Roll ${plan.label} back to backup ${plan.backup.id} (taken ${plan.backup.createdAt}${plan.backup.gitCommit ? ` at commit ${plan.backup.gitCommit.slice(0, 7)}` : ''}).`,
-    'A safety backup of the current database is taken first; then the database is replaced by the backup.',
+    'The backup is loaded beside the live database, then swapped in; everything production held up to the swap is kept as a safety backup.',
     Object.keys(plan.images).length > 0 ? `Images brought back: ${Object.entries(plan.images).map(([s, id]) => `${s} ${id.replace('sha256:', '').slice(0, 12)}`).join(', ')}.` : 'The backup recorded no images; the current images keep running.',
     ...(plan.keepImages.length > 0 && Object.keys(plan.images).length > 0 ? [`Keeping the current image of: ${plan.keepImages.join(', ')}.`] : []),
   ].join('\n');

@@ -22,7 +22,7 @@ function describeRollback(plan: RollbackPlan): string {
   const images = Object.entries(plan.images).map(([service, image]) => `${service} → ${image.replace(/^sha256:/, '').slice(0, 12)}`);
   return [
     `Restore ${plan.label}'s database from backup ${plan.backup.id}${plan.backup.createdAt ? ` taken ${plan.backup.createdAt}` : ''}${plan.backup.gitCommit ? ` at commit ${plan.backup.gitCommit.slice(0, 7)}` : ''}.`,
-    'Everything written since that backup is lost; a safety backup of the current data is taken first.',
+    'What was written since that backup leaves the live database; everything it holds up to the swap is kept as a safety backup.',
     images.length > 0 ? `Images put back: ${images.join(', ')}.` : 'The backup recorded no images; the current ones keep running.',
     ...(plan.keepImages.length > 0 ? [`Keeping the current image of: ${plan.keepImages.join(', ')}.`] : []),
   ].join('\n');

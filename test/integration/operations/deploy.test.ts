@@ -1,8 +1,10 @@
 // Deploying staging and production, refusals and rollback, on the rig with a real
 // git repository (a temp copy of the project, see test/support/tempProject.ts) and a bare remote.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import type { DualEnvConfig } from '../../../src/core/config';
@@ -470,13 +472,13 @@ describe(`deploy staging and production [${stackLabel()}]`, () => {
     assert.equal(history.restoredBackupId, target.backupId);
   });
 
-  it('stops a rollback cancelled during its safety backup, changing nothing', async () => {
+  it('stops a rollback cancelled while the backup loads beside production, changing nothing', async () => {
     const production = config.environments.find((e) => e.isProduction)!;
     const listed = (await backups.list(production)).map((b) => b.id);
     const before = await productionSnapshot();
     const cancel = new AbortController();
     await assert.rejects(rollbackProduction(deps, { backupId: listed[1], confirm: async () => true }, cancel.signal, (event) => {
-      if (event.step === 'safety-backup' && event.state === 'running' && !cancel.signal.aborted) cancel.abort();
+      if (event.step === 'restore' && /^Loading /.test(event.logLine ?? event.message ?? '') && !cancel.signal.aborted) cancel.abort();
     }), (error: unknown) => error instanceof CancelledError);
     assert.deepEqual(await productionSnapshot(), before);
     assert.deepEqual((await backups.list(production)).map((b) => b.id), listed);
@@ -487,9 +489,13 @@ describe(`deploy staging and production [${stackLabel()}]`, () => {
     const code = `ROLLFAIL-${RUN}`;
     await addWarehouse(code);
     const [target] = (await backups.list(config.environments.find((e) => e.isProduction)!)).slice(1);
-    // the new containers cannot be healthy within a millisecond: the rollback fails at its health gate
-    const failed = await rollbackProduction(deps, { backupId: target.id, confirm: async () => true, healthTimeoutSeconds: 0.001 }, never(), (e) => events.push(e))
-      .then(() => assert.fail('the rollback succeeded'), (error: unknown) => error);
+    // the backend is paused as the health gate starts, so the gate cannot pass, however fast the containers came up
+    const backendId = () => execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${config.projectName}`, '--filter', 'label=com.docker.compose.service=production-backend'], { encoding: 'utf8' }).trim();
+    const failed = await rollbackProduction(deps, { backupId: target.id, confirm: async () => true, healthTimeoutSeconds: 1 }, never(), (e) => {
+      events.push(e);
+      if (e.step === 'health' && e.state === 'running') execFileSync('docker', ['pause', backendId()]);
+    }).then(() => assert.fail('the rollback succeeded'), (error: unknown) => error);
+    execFileSync('docker', ['unpause', backendId()]);
     assert.ok(failed instanceof ProductionChangedError, String(failed));
     assert.match(failed.message, new RegExp(`^Rollback to ${target.id} failed at step health: .*safety backup ${failed.backupId}; .*dual-env rollback production ${failed.backupId}$`));
     assert.equal(readHistory(config.projectDir, 'production').at(-1)?.outcome, 'failed');
@@ -499,6 +505,44 @@ describe(`deploy staging and production [${stackLabel()}]`, () => {
     assert.equal(back.outcome, 'succeeded');
     assert.equal(await hasWarehouse(code), true);
     await query('DELETE FROM warehouses WHERE code = ?', [code]);
+  });
+
+  it('loses no row written every 50 ms throughout a rollback: each is in production or in its safety backup', async () => {
+    const production = config.environments.find((e) => e.isProduction)!;
+    const [target] = await backups.list(production);
+    const code = (n: number) => `W50-${RUN}-${n}`;
+    const writerConnection = await database();
+    const committed: string[] = [];
+    let writing = true;
+    const writer = (async () => {
+      for (let n = 1; writing; n++) {
+        try {
+          await writerConnection.query('INSERT INTO warehouses (code, name, city) VALUES (?, ?, ?)', [code(n), 'every 50 ms', 'Testville']);
+          committed.push(code(n));
+        } catch {
+          // not confirmed, so not promised: the application would have told its user
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    let result: Awaited<ReturnType<typeof rollbackProduction>>;
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      result = await rollbackProduction(deps, { backupId: target.id, confirm: async () => true, healthTimeoutSeconds: 120 }, never(), (e) => events.push(e));
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      writing = false;
+      await writer;
+      await writerConnection.end();
+    }
+    assert.equal(result.outcome, 'succeeded');
+    const live = new Set((await query<{ code: string }>('SELECT code FROM warehouses WHERE code LIKE ?', [`W50-${RUN}-%`])).map((r) => r.code));
+    const dump = zlib.gunzipSync(fs.readFileSync(path.join(production.backups.folder, result.safetyBackup!.id, 'dump.sql.gz'))).toString('utf8');
+    const lost = committed.filter((c) => !live.has(c) && !dump.includes(`'${c}'`));
+    assert.deepEqual(lost, [], `of ${committed.length} rows written, none is lost`);
+    assert.ok(committed.some((c) => !live.has(c)), 'rows written before the swap are only in the safety backup');
+    assert.ok(committed.some((c) => live.has(c)), 'rows written after the swap are in production');
+    await query('DELETE FROM warehouses WHERE code LIKE ?', [`W50-${RUN}-%`]);
   });
 
   it('loads a production backup into staging as fresh data', async () => {
