@@ -6,7 +6,8 @@
 // own dump tool (`mysqldump` / `mariadb-dump --single-transaction`, also piped
 // through `gzip -1`, the kind of file we write) and our restore against its own
 // client loading the stock dump. The stock tools run from the server's image in
-// a helper container on the host's network, so they reach the server through
+// a helper container on the host's network (reading and writing the work folder,
+// mounted, rather than streaming through docker exec), so they reach the server through
 // the same published port ours does. Ours runs in a child process
 // (scripts/bench/backupChild.ts, bundled as the engine ships) so its peak RSS
 // and CPU are its own.
@@ -80,10 +81,15 @@ function containerCpuSeconds(container: string): number {
   return v2 ? Number(/usage_usec (\d+)/.exec(fs.readFileSync(v2, 'utf8'))?.[1]) / 1e6 : Number.NaN;
 }
 
-/** A container of the server's image on the host's network: the stock tools run in it, over the published port as ours. */
-function startToolContainer(image: string): string {
+/**
+ * A container of the server's image on the host's network: the stock tools run
+ * in it, over the published port as ours. The work folder is mounted at its own
+ * path, so they read and write their files directly, as ours does, instead of
+ * streaming them through `docker exec`.
+ */
+function startToolContainer(image: string, work: string): string {
   const name = `dual-env-bench-tools-${process.pid}`;
-  execFileSync('docker', ['run', '-d', '--rm', '--name', name, '--network', 'host', '--entrypoint', 'sleep', image, 'infinity'], { stdio: 'ignore' });
+  execFileSync('docker', ['run', '-d', '--rm', '--name', name, '--network', 'host', '-v', `${work}:${work}`, '--entrypoint', 'sleep', image, 'infinity'], { stdio: 'ignore' });
   return name;
 }
 
@@ -111,23 +117,6 @@ function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv
       else reject(new Error(`${command} exited with ${code}: ${stderr.slice(-500)}`));
     });
   });
-}
-
-/** `producer | consumer > stdout`, two processes and a pipe (no shell), timed as one step. */
-function runPiped(producer: [string, string[]], consumer: [string, string[]], options: { env?: NodeJS.ProcessEnv; stdout: string }): Promise<Timed> {
-  const started = process.hrtime.bigint();
-  const env = { ...process.env, ...options.env };
-  const first = spawn(producer[0], producer[1], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const second = spawn(consumer[0], consumer[1], { env, stdio: [first.stdout, fs.openSync(options.stdout, 'w'), 'pipe'] });
-  // 'exit', not 'close': the producer's stdout belongs to the consumer, so it never closes here
-  const exited = (child: ReturnType<typeof spawn>, name: string) => new Promise<void>((resolve, reject) => {
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}: ${stderr.slice(-500)}`))));
-  });
-  return Promise.all([exited(first, producer[0]), exited(second, consumer[0])])
-    .then(() => ({ seconds: Number(process.hrtime.bigint() - started) / 1e9 }));
 }
 
 /**
@@ -168,10 +157,16 @@ async function main(): Promise<void> {
   console.error(`${label} (${server.version}) on 127.0.0.1:${root.port}`);
   await generate(root, sizeMb);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-bench-'));
-  const tools = startToolContainer(image);
-  // `docker exec` of the stock tool, the password through MYSQL_PWD from this process's environment
-  const stock = (tool: string, args: string[]): [string, string[]] => ['docker', ['exec', '-i', '-e', 'MYSQL_PWD', tools, tool, '-h', root.host, '-P', String(root.port), '-u', 'root', ...args]];
+  const tools = startToolContainer(image, work);
+  // the stock tool in the tools container, the password through MYSQL_PWD from this process's environment;
+  // a redirection or pipe is a short sh script around "$@", the tool and its arguments
+  const stock = (tool: string, args: string[], script?: string): [string, string[]] => {
+    const command = [tool, '-h', root.host, '-P', String(root.port), '-u', 'root', ...args];
+    return ['docker', ['exec', '-e', 'MYSQL_PWD', tools, ...(script ? ['sh', '-c', script, 'sh'] : []), ...command]];
+  };
   const serverCpuSeconds = () => containerCpuSeconds(server.container);
+  // the stock tools' own CPU is in the tools container's cgroup, not in the docker CLI that starts them
+  const clientCpuSeconds = () => childrenCpuSeconds() + containerCpuSeconds(tools);
   const env = { MYSQL_PWD: root.password };
   try {
     const connection = await admin(root);
@@ -186,10 +181,10 @@ async function main(): Promise<void> {
         console.error(`${name}…`);
         try {
           if (attempt > 1) await reset?.();
-          const [server, client] = [serverCpuSeconds(), childrenCpuSeconds()];
+          const [server, client] = [serverCpuSeconds(), clientCpuSeconds()];
           const result = { ...(await action()), serverCpu: 0, clientCpu: 0 };
           result.serverCpu = serverCpuSeconds() - server;
-          result.clientCpu = childrenCpuSeconds() - client;
+          result.clientCpu = clientCpuSeconds() - client;
           console.error(`${name}: ${result.seconds.toFixed(1)} s${result.peakRssMb ? `, peak RSS ${result.peakRssMb} MB` : ''}, CPU: server ${result.serverCpu.toFixed(1)} s, client ${result.clientCpu.toFixed(1)} s`);
           return result;
         } catch (error) {
@@ -218,11 +213,11 @@ async function main(): Promise<void> {
         console.error(`round ${round} of ${runs}`);
         await recreate(CLIENT)();
         await dropOurs();
-        const theirBackup = await step(`${stockDump} --single-transaction`, () => run(...stock(stockDump, dumpArgs), { env, stdout: dumpFile }));
+        const theirBackup = await step(`${stockDump} --single-transaction`, () => run(...stock(stockDump, [`--result-file=${dumpFile}`, ...dumpArgs]), { env }));
         const ourBackup = await step('our backup', () => ours('backup', root, work, parallel));
         // for context: the stock tool writing a compressed file too, as ours does
-        const theirGzipBackup = await step(`${stockDump} | gzip -1`, () => runPiped(stock(stockDump, dumpArgs), ['gzip', ['-1']], { env, stdout: `${dumpFile}.gz` }));
-        const theirRestore = await step(`${stockClient} client loading the ${stockDump} file`, () => run(...stock(stockClient, [CLIENT]), { env, stdin: dumpFile }), recreate(CLIENT));
+        const theirGzipBackup = await step(`${stockDump} | gzip -1`, () => run(...stock(stockDump, dumpArgs, `"$@" | gzip -1 > ${dumpFile}.gz`), { env }));
+        const theirRestore = await step(`${stockClient} client loading the ${stockDump} file`, () => run(...stock(stockClient, [CLIENT], `"$@" < ${dumpFile}`), { env }), recreate(CLIENT));
         const ourRestore = await step('our restore', () => ours('restore', root, work, parallel + 1, ourBackup.id), dropOurs);
         rounds.push({ theirBackup, ourBackup, theirGzipBackup, theirRestore, ourRestore });
         if (round < runs) fs.rmSync(path.join(work, ourBackup.id), { recursive: true });
