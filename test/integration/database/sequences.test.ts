@@ -49,7 +49,14 @@ describeOnEachServer('sequences', (kind) => {
   });
 
   it('restores them into another database, with defaults calling that database\'s own', async () => {
-    await restoreBackup({ credentials: db.root(TARGET), folder }, { backupId: backup.id }, never(), noProgress);
+    await runSql(db.root(TARGET), "INSERT INTO ticket (what) VALUES ('old target')");
+    const result = await restoreBackup({ credentials: db.root(TARGET), folder }, { backupId: backup.id }, never(), noProgress);
+    // the safety backup, written from the tables the swap moved aside, has the target's own sequence where it stood
+    assert.deepEqual(result.safetyBackup?.manifest?.sequences, [{ name: 'ticket_numbers', next: '10000', round: '0' }]);
+    await recreateDatabase(db.root(STOCK), STOCK);
+    await restoreBackup({ credentials: db.root(STOCK), folder }, { backupId: result.safetyBackup!.id, safetyBackup: false }, never(), noProgress);
+    assert.equal(await idDefault(STOCK), `nextval(\`${STOCK}\`.\`ticket_numbers\`)`);
+    assert.deepEqual(await runSql(db.root(STOCK), 'SELECT id, what FROM ticket'), [{ id: 9000, what: 'old target' }]);
     assert.equal(await idDefault(TARGET), `nextval(\`${TARGET}\`.\`ticket_numbers\`)`);
     await runSql(db.root(TARGET), "INSERT INTO ticket (what) VALUES ('after restore')");
     const rows = await runSql(db.root(TARGET), 'SELECT id, what FROM ticket ORDER BY id') as { id: number; what: string }[];
