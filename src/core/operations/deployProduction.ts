@@ -10,12 +10,11 @@ import { appendHistory, liveCommit, newRecord, type HistoryOutcome } from './his
 import { builtImages, previousImages, pruneRollbackTags, restoreImageNames, runningImages, tagForRollback } from './liveImages';
 import { acquireLock } from './lock';
 import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, targetFor, type OperationDeps } from './operationContext';
-import { progressReporter, type ProgressListener } from '../common/progress';
+import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
 import { HealthGateError, waitForHealth } from './waitForHealth';
 import { projectRepository } from './projectRepository';
 import { buildingFrom, exportRelease, releaseContexts, type ReleaseContexts } from './releaseSource';
 import type { Environment } from '../config';
-import type { ProgressReporter } from '../common/progress';
 
 export interface DeployProductionOptions {
   /** Environment name; default the production one. */
