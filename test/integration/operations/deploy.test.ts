@@ -266,6 +266,7 @@ describe(`deploy staging and production [${stackLabel()}]`, () => {
   it('keeps the old production serving when the build fails', async () => {
     const before = await productionSnapshot();
     project.write('examples/wms/backend/Dockerfile', `${project.read('examples/wms/backend/Dockerfile')}RUN echo "broken on purpose" && exit 3\n`);
+    const exportsBefore = releaseExports();
     const watch = watchHttp(`${productionUrl()}/api/health`);
     try {
       await assert.rejects(deploy({ message: 'break the backend build' }), /Building production-frontend, production-backend failed/);
@@ -277,6 +278,7 @@ describe(`deploy staging and production [${stackLabel()}]`, () => {
     const after = await productionSnapshot();
     assert.deepEqual(after.containers, before.containers);
     assert.deepEqual(after.imageTags, before.imageTags, 'the compose image names point at the live images again');
+    assert.deepEqual(releaseExports(), exportsBefore, 'the export the failed build read was removed');
     assert.equal((await fetch(`${productionUrl()}/api/health`)).status, 200);
     project.git('revert', '--no-edit', 'HEAD');
   });
