@@ -46,6 +46,8 @@ export interface ComposeProject {
   projectName: string;
   /** Folder Compose resolves relative paths and .env against. */
   projectDir: string;
+  /** Files merged over `file`, in order (the production build's contexts in a clean export, say). */
+  overrides?: readonly string[];
 }
 
 /** The argument array for one Compose invocation on a project. */
@@ -53,6 +55,7 @@ export function composeArgs(compose: ComposeCommand, project: ComposeProject, ar
   return [
     ...compose.prefix,
     '--file', project.file,
+    ...(project.overrides ?? []).flatMap((override) => ['--file', override]),
     '--project-name', project.projectName,
     '--project-directory', project.projectDir,
     ...args,

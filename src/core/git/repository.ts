@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { compactTimestamp } from '../common/time';
@@ -66,20 +67,31 @@ export async function headCommit(repo: GitRepository): Promise<CommitSummary> {
 }
 
 /**
+ * `absolute` as a path inside the repository (forward slashes, '' for its root),
+ * or undefined when it lies outside it.
+ */
+export async function pathInRepository(repo: GitRepository, absolute: string): Promise<string | undefined> {
+  const top = (await attempt(repo, 'find the repository root', (g) => g.raw(['rev-parse', '--show-toplevel']))).trim();
+  // git reports the root with symlinks resolved (a /tmp that is /private/tmp, say)
+  const realDir = fs.realpathSync(repo.dir);
+  const relative = path.relative(top, path.resolve(realDir, path.relative(repo.dir, absolute)));
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return undefined;
+  return relative.split(path.sep).join('/');
+}
+
+/**
  * The pathspec arguments for "the whole repository but `neverCommit`", or none
  * when nothing is excluded. Folders outside the repository need no exclusion
  * (git refuses pathspecs there).
  */
 async function committablePathspec(repo: GitRepository): Promise<string[]> {
   if (!repo.neverCommit?.length) return [];
-  const top = (await attempt(repo, 'find the repository root', (g) => g.raw(['rev-parse', '--show-toplevel']))).trim();
-  // git reports the root with symlinks resolved (a /tmp that is /private/tmp, say)
-  const realDir = fs.realpathSync(repo.dir);
-  const excluded = repo.neverCommit
-    .map((folder) => path.relative(top, path.resolve(realDir, path.relative(repo.dir, folder))))
-    .filter((relative) => relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative))
+  const excluded: string[] = [];
+  for (const folder of repo.neverCommit) {
+    const relative = await pathInRepository(repo, folder);
     // literal: a folder named `backups[1]` is that folder, not a glob
-    .map((relative) => `:(top,literal,exclude)${relative.split(path.sep).join('/')}`);
+    if (relative) excluded.push(`:(top,literal,exclude)${relative}`);
+  }
   return excluded.length === 0 ? [] : ['--', ':/', ...excluded];
 }
 
@@ -105,6 +117,55 @@ export async function commitAll(repo: GitRepository, message: string): Promise<C
   }
   await attempt(repo, 'commit the changes', (g) => g.raw(['commit', '--quiet', '--message', message, ...pathspec]));
   return headCommit(repo);
+}
+
+/**
+ * Commits exactly `files` (repository-relative paths as `treeState` lists them:
+ * new, changed or deleted) with the message as given. Anything else changed or
+ * staged since they were listed stays out of the commit and stays as it is.
+ */
+export async function commitFiles(repo: GitRepository, files: readonly string[], message: string): Promise<CommitSummary> {
+  // literal: a file named `*.js` is that file, not every script
+  const pathspec = ['--', ...files.map((file) => `:(top,literal)${file}`)];
+  await attempt(repo, 'stage the listed changes', (g) => g.raw(['add', '--all', ...pathspec]));
+  // paths on the commit line: only they are committed, whatever else the index holds
+  await attempt(repo, 'commit the listed changes', (g) => g.raw(['commit', '--quiet', '--only', '--message', message, ...pathspec]));
+  return headCommit(repo);
+}
+
+/** The variables git needs to find itself, its config and its filters (LFS, say); no other git variable. */
+function plainEnvironment(): Record<string, string> {
+  const names = ['PATH', 'Path', 'HOME', 'USERPROFILE', 'SYSTEMROOT', 'SystemRoot', 'XDG_CONFIG_HOME', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LC_ALL'];
+  return Object.fromEntries(names.flatMap((name) => process.env[name] === undefined ? [] : [[name, process.env[name]!]]));
+}
+
+/**
+ * Writes the files of `commit` into the folder `dir` as a checkout would, without
+ * touching the working tree, the index, the hooks or the repository's list of
+ * worktrees: a build from `dir` sees exactly the commit, whatever the working tree
+ * holds meanwhile. (`git archive` would leave out `export-ignore` files and rewrite
+ * `export-subst` ones.)
+ */
+export async function exportCommit(repo: GitRepository, commit: string, dir: string): Promise<void> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-index-'));
+  try {
+    // a private index, so the user's stays as it is; simple-git lets through only the git variables it is told to
+    const indexed = simpleGit({ baseDir: repo.dir, abort: repo.signal, allowEnvironment: ['GIT_INDEX_FILE'] })
+      .env({ ...plainEnvironment(), GIT_INDEX_FILE: path.join(scratch, 'index') });
+    const run = async (what: string, args: string[]) => {
+      try {
+        await indexed.raw(args);
+      } catch (error) {
+        if (repo.signal?.aborted) throw new CancelledError();
+        throw new CommandFailedError(`git could not ${what} in ${repo.dir}: ${errorMessage(error).trim().split('\n').slice(-3).join(' ')}`, null, errorMessage(error), { cause: error });
+      }
+    };
+    await run(`read commit ${commit}`, ['read-tree', `${commit}^{tree}`]);
+    fs.mkdirSync(dir, { recursive: true });
+    await run(`export commit ${commit}`, ['checkout-index', '--all', '--force', `--prefix=${path.resolve(dir)}${path.sep}`]);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** `production-YYYYMMDD-HHMMSS` in UTC. */

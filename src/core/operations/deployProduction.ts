@@ -2,17 +2,19 @@ import { CommandFailedError, errorMessage } from '../common/errors';
 import { compactTimestamp } from '../common/time';
 import { buildServices, ensureServicesUp, recreateServices } from '../compose/composeRunner';
 import { dockerClientFor } from '../docker/client';
-import { commitAll, createProductionTag, hasRemote, pushBranchAndTag } from '../git';
+import { commitFiles, createProductionTag, hasRemote, pushBranchAndTag } from '../git';
 import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
 import { preflightProduction, type DeployPlan } from './deployPreflight';
 import { appendHistory, liveCommit, newRecord, type HistoryOutcome } from './history';
-import { builtImages, liveImages, pruneRollbackTags, restoreImageNames, tagForRollback } from './liveImages';
+import { builtImages, previousImages, pruneRollbackTags, restoreImageNames, runningImages, tagForRollback } from './liveImages';
 import { acquireLock } from './lock';
 import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, targetFor, type OperationDeps } from './operationContext';
-import { progressReporter, type ProgressListener } from '../common/progress';
+import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
 import { HealthGateError, waitForHealth } from './waitForHealth';
 import { projectRepository } from './projectRepository';
+import { buildingFrom, exportRelease, releaseContexts, type ReleaseContexts } from './releaseSource';
+import type { Environment } from '../config';
 
 export interface DeployProductionOptions {
   /** Environment name; default the production one. */
@@ -57,129 +59,233 @@ async function pruneUnneededRollbackTags(deps: OperationDeps, services: readonly
   }
 }
 
+/** A confirmed deploy as it runs: what every step is given. */
+interface Run {
+  deps: OperationDeps;
+  options: DeployProductionOptions;
+  environment: Environment;
+  plan: DeployPlan;
+  /** Service → where its build context lies in the repository. */
+  contexts: ReleaseContexts;
+  built: string[];
+  others: string[];
+  startedAt: Date;
+  now: () => Date;
+  signal: AbortSignal;
+  progress: ProgressReporter;
+  noReturn: ReturnType<typeof pointOfNoReturn>;
+}
+
+/** What a deploy has established so far; each step adds to it, and the history line records it. */
+interface Facts {
+  /** Service → the image it would go back to, read before anything changed. */
+  previous?: Record<string, string>;
+  backup?: BackupSummary;
+  commit?: string;
+  tag?: string;
+  /** Service → image id built (or, after a rollback, running). */
+  images?: Record<string, string>;
+}
+
 /**
- * Deploys the checked-out branch to production, in the seed's order and
- * stopping at the first failure with production untouched: preflight,
- * confirmation, lock, verified backup, commit/push/tag, build (nothing stopped
- * yet), recreate, health gate — and on a failed gate, optionally the rollback.
+ * Deploys the checked-out branch to production, stopping at the first failure
+ * with production untouched: preflight and confirmation; prepare (the images to
+ * go back to, a verified backup), which a cancel still stops; then, past the
+ * point of no return, commit/tag/push and a build of exactly the tagged commit
+ * while the current version serves; recreate and the health gate — and when
+ * they fail, recover (say so, or roll back).
  */
 export async function deployProduction(deps: OperationDeps, options: DeployProductionOptions, signal: AbortSignal, onProgress?: ProgressListener): Promise<DeployResult> {
   const progress = progressReporter(onProgress);
-  const now = deps.now ?? (() => new Date());
   const environment = pickEnvironment(deps.config, options.environment, true);
-  const healthTimeoutMs = (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000;
-  // no signal: once past the point of no return, the commit, tag and push must finish
-  const repo = projectRepository(deps.config);
+  const { built, others } = builtServices(deps.config, environment);
 
   progress.running('preflight', 'Checking branch, working tree and staging');
   const plan = await preflightProduction(deps.dockerFor ?? dockerClientFor, deps.config, environment, options, signal);
+  const contexts = await releaseContexts(projectRepository(deps.config, signal), deps.config, built);
   progress.done('preflight', `${plan.branch} @ ${plan.commit.shortHash} may go to ${environment.label}`);
 
   if (!(await confirmPlan(options.confirm, plan, signal, progress))) return { outcome: 'declined', plan };
 
   const lock = acquireLock(deps.config.projectDir, environment.name, `deploy of ${plan.branch}`);
-  const startedAt = now();
-  const { built, others } = builtServices(deps.config, environment);
-  const result: DeployResult = { outcome: 'failed', plan, commit: plan.commit.hash };
-  let recorded = false;
-  const record = (outcome: HistoryOutcome, error?: string, previousImages?: Record<string, string>) => {
-    recorded = true;
-    appendHistory(deps.config.projectDir, newRecord({
-    operation: 'deploy', environment: environment.name, outcome, error,
-    startedAt: startedAt.toISOString(), finishedAt: now().toISOString(), durationMs: now().getTime() - startedAt.getTime(),
-    commit: result.commit, branch: plan.branch, tag: result.tag, images: result.images, previousImages, backupId: result.backup?.id,
-    message: plan.toCommit?.message,
-    }));
-  };
-  const noReturn = pointOfNoReturn(signal, progress);
-  let previous: Record<string, string> = {};
   try {
-    const live = await liveImages(deps.docker, deps.config.projectName, built);
-    previous = Object.fromEntries(Object.values(live).map((image) => [image.service, image.imageId]));
-
-    progress.running('backup', `Backing up ${environment.database!.name}`);
-    result.backup = await deps.backups.create({ environment, gitCommit: liveCommit(deps.config.projectDir, environment.name), images: previous, reason: `before deploy of ${plan.branch} @ ${plan.commit.shortHash}` }, signal, (event) => progress.log('backup', event.message ?? event.logLine ?? ''));
-    progress.done('backup', `Backup ${result.backup.id} taken and verified`);
-
-    noReturn.enter('git');
-    if (plan.toCommit) {
-      const commit = await commitAll(repo, plan.toCommit.message);
-      result.commit = commit.hash;
-      progress.log('git', `Committed ${commit.shortHash} ${commit.subject}`);
-    }
-    result.tag = await createProductionTag(repo, startedAt, `Deployed to ${environment.label} by Dual Env; backup ${result.backup.id}`);
-    const remote = options.remote ?? 'origin';
-    if (await hasRemote(repo, remote)) {
-      await pushBranchAndTag(repo, { remote, branch: plan.branch, tag: result.tag });
-      progress.done('git', `Pushed ${plan.branch} and ${result.tag} to ${remote}`);
-    } else {
-      progress.skipped('git', `Tagged ${result.tag}; the repository has no remote "${remote}", so nothing was pushed`);
-    }
-
-    noReturn.enter('build');
-    const rollbackTags = await tagForRollback(deps.docker, deps.config, live, compactTimestamp(startedAt));
-    progress.log('build', `Live images kept as ${Object.values(rollbackTags).join(', ') || '(none running)'}`);
-    const target = targetFor(deps, environment, result.commit, result.tag);
-    progress.running('build', `Building ${built.join(', ')} while the current version keeps serving`);
-    try {
-      await buildServices(target, built, { onLine: (line) => progress.log('build', line) });
-    } catch (error) {
-      // a partial build may have moved some tags; point them back at what runs
-      const stuck = await restoreImageNames(deps.docker, deps.config, previous).then(() => undefined, (retagError: unknown) => errorMessage(retagError));
-      if (!stuck) throw error;
-      throw new CommandFailedError(`${errorMessage(error)} Also, the image names could not be pointed back at the running images (${stuck}); production still runs its old containers, but a start or recreate would use the new build until they are.`, null, '', { cause: error });
-    }
-    result.images = await builtImages(deps.docker, deps.config, built);
-    progress.done('build', 'New images built');
-
-    let step = 'recreate';
-    noReturn.enter(step);
-    try {
-      progress.running('recreate', `Replacing ${built.join(', ')}`);
-      await recreateServices(target, built, { onLine: (line) => progress.log('recreate', line) });
-      if (others.length > 0) await ensureServicesUp(target, others, { onLine: (line) => progress.log('recreate', line) });
-      progress.done('recreate', `Recreated ${built.join(', ')}`);
-
-      noReturn.enter(step = 'health');
-      progress.running('health', `Waiting up to ${healthTimeoutMs / 1000} s for ${environment.label} to be healthy`);
-      await waitForHealth(deps.docker, deps.config, environment.services, { timeoutMs: healthTimeoutMs, onStatus: (line) => progress.log('health', line) });
-    } catch (error) {
-      // whatever failed once containers were being replaced (a port taken, the engine gone, the gate), production is no longer what it was
-      const failure = errorMessage(error);
-      const backupId = result.backup.id;
-      const state = error instanceof HealthGateError ? 'Production runs the new version unhealthy' : 'Production may be running the new version, or nothing';
-      progress.failed(step, failure);
-      result.error = failure;
-      if (!options.autoRollback) {
-        record('failed', failure, previous);
-        throw new ProductionChangedError(`${failure} ${state}; roll back with: dual-env rollback production ${backupId}`, backupId, { cause: error });
-      }
-      progress.running('rollback', `Rolling back to backup ${backupId} and the previous images`);
-      try {
-        // writes made while the new version was being built and checked are kept in a safety backup
-        await bringBack(deps, { environment, backup: result.backup, images: previous, healthTimeoutMs, safetyBackup: { gitCommit: result.commit, images: result.images, reason: `safety before the automatic rollback of ${result.tag}` }, enter: noReturn.enter }, progress);
-      } catch (rollbackError) {
-        const message = `${failure} The automatic rollback failed too: ${errorMessage(rollbackError)} ${state}; try again with: dual-env rollback production ${backupId}`;
-        progress.failed('rollback', message);
-        record('failed', message, previous);
-        throw new ProductionChangedError(message, backupId, { cause: rollbackError });
-      }
-      result.images = previous;
-      result.outcome = 'rolled-back';
-      progress.done('rollback', `Rolled back: ${environment.label} runs the previous version with the data of backup ${backupId}`);
-      record('rolled-back', failure, previous);
-      return result;
-    }
-    progress.done('health', `${environment.label} is healthy`);
-    result.outcome = 'succeeded';
-    result.url = environment.url;
-    record('succeeded', undefined, previous);
-    await pruneUnneededRollbackTags(deps, built, (line) => progress.log('health', line));
-    return result;
-  } catch (error) {
-    if (!recorded) record(!noReturn.passed && signal.aborted ? 'cancelled' : 'failed', errorMessage(error), previous);
-    throw error;
+    const now = deps.now ?? (() => new Date());
+    const run: Run = { deps, options, environment, plan, contexts, built, others, startedAt: now(), now, signal, progress, noReturn: pointOfNoReturn(signal, progress) };
+    return await deployConfirmed(run);
   } finally {
     lock.release();
   }
+}
+
+async function deployConfirmed(run: Run): Promise<DeployResult> {
+  // each step's failure is written to the history with what was established before it
+  const step = async <T>(facts: Facts, action: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await action();
+    } catch (error) {
+      recordDeploy(run, !run.noReturn.passed && run.signal.aborted ? 'cancelled' : 'failed', facts, errorMessage(error));
+      throw error;
+    }
+  };
+
+  // prepare: nothing changes yet, so a failure or a cancel leaves production as it was
+  const previous = await step({}, () => previousImages(run.deps.docker, run.deps.config, run.built));
+  const backup = await step({ previous }, () => takeBackup(run, previous));
+
+  // point of no return: from here the deploy finishes, or production is recovered
+  await step({ previous, backup }, () => run.noReturn.enter('git'));
+  const commit = await step({ previous, backup }, () => commitPlanned(run));
+  const tag = await step({ previous, backup, commit }, () => tagRelease(run, backup));
+  await step({ previous, backup, commit, tag }, () => pushRelease(run, tag));
+  run.noReturn.enter('build');
+  const images = await step({ previous, backup, commit, tag }, () => buildRelease(run, previous, commit, tag));
+
+  const released: Required<Facts> = { previous, backup, commit, tag, images };
+  try {
+    await goLive(run, commit, tag);
+  } catch (error) {
+    return recover(run, released, error);
+  }
+  recordDeploy(run, 'succeeded', released);
+  await pruneUnneededRollbackTags(run.deps, run.built, (line) => run.progress.log('health', line));
+  return { outcome: 'succeeded', plan: run.plan, commit, tag, backup, images, url: run.environment.url };
+}
+
+async function takeBackup(run: Run, previous: Record<string, string>): Promise<BackupSummary> {
+  const { deps, environment, plan, progress } = run;
+  progress.running('backup', `Backing up ${environment.database!.name}`);
+  const backup = await deps.backups.create({ environment, gitCommit: liveCommit(deps.config.projectDir, environment.name), images: previous, reason: `before deploy of ${plan.branch} @ ${plan.commit.shortHash}` }, run.signal, (event) => progress.log('backup', event.message ?? event.logLine ?? ''));
+  progress.done('backup', `Backup ${backup.id} taken and verified`);
+  return backup;
+}
+
+/** Commits the files the confirmed plan listed, and nothing changed since; the commit to release. */
+async function commitPlanned(run: Run): Promise<string> {
+  if (!run.plan.toCommit) return run.plan.commit.hash;
+  const commit = await commitFiles(projectRepository(run.deps.config), run.plan.toCommit.files, run.plan.toCommit.message);
+  run.progress.log('git', `Committed ${commit.shortHash} ${commit.subject}`);
+  return commit.hash;
+}
+
+// no signal from here on: once past the point of no return, the commit, tag and push must finish
+async function tagRelease(run: Run, backup: BackupSummary): Promise<string> {
+  return createProductionTag(projectRepository(run.deps.config), run.startedAt, `Deployed to ${run.environment.label} by Dual Env; backup ${backup.id}`);
+}
+
+async function pushRelease(run: Run, tag: string): Promise<void> {
+  const repo = projectRepository(run.deps.config);
+  const remote = run.options.remote ?? 'origin';
+  if (await hasRemote(repo, remote)) {
+    await pushBranchAndTag(repo, { remote, branch: run.plan.branch, tag });
+    run.progress.done('git', `Pushed ${run.plan.branch} and ${tag} to ${remote}`);
+  } else {
+    run.progress.skipped('git', `Tagged ${tag}; the repository has no remote "${remote}", so nothing was pushed`);
+  }
+}
+
+/**
+ * Builds the images from a clean export of the tagged commit (never the working
+ * tree, which may have changed since the plan was confirmed), with nothing
+ * stopped; the previous images keep a rollback tag. Returns service → image id built.
+ */
+async function buildRelease(run: Run, previous: Record<string, string>, commit: string, tag: string): Promise<Record<string, string>> {
+  const { deps, built, progress } = run;
+  const rollbackTags = await tagForRollback(deps.docker, deps.config, previous, compactTimestamp(run.startedAt));
+  progress.log('build', `Previous images kept as ${Object.values(rollbackTags).join(', ') || '(none)'}`);
+  const source = await exportRelease(projectRepository(deps.config), commit, run.contexts);
+  try {
+    progress.running('build', `Building ${built.join(', ')} from ${tag} (${commit.slice(0, 7)}) while the current version keeps serving`);
+    await buildServices(buildingFrom(targetFor(deps, run.environment, commit, tag), source), built, { onLine: (line) => progress.log('build', line) });
+  } catch (error) {
+    // a partial build may have moved some tags; point them back at the previous images
+    const stuck = await restoreImageNames(deps.docker, deps.config, previous).then(() => undefined, (retagError: unknown) => errorMessage(retagError));
+    if (!stuck) throw error;
+    throw new CommandFailedError(`${errorMessage(error)} Also, the image names could not be pointed back at the previous images (${stuck}); production still runs its old containers, but a start or recreate would use the new build until they are.`, null, '', { cause: error });
+  } finally {
+    source.remove();
+  }
+  const images = await builtImages(deps.docker, deps.config, built);
+  progress.done('build', 'New images built');
+  return images;
+}
+
+/** Replaces the built services' containers and waits for the health gate. */
+async function goLive(run: Run, commit: string, tag: string): Promise<void> {
+  const { deps, environment, built, others, progress, noReturn } = run;
+  const target = targetFor(deps, environment, commit, tag);
+  const healthTimeoutMs = healthTimeout(run);
+  noReturn.enter('recreate');
+  progress.running('recreate', `Replacing ${built.join(', ')}`);
+  await recreateServices(target, built, { onLine: (line) => progress.log('recreate', line) });
+  if (others.length > 0) await ensureServicesUp(target, others, { onLine: (line) => progress.log('recreate', line) });
+  progress.done('recreate', `Recreated ${built.join(', ')}`);
+
+  noReturn.enter('health');
+  progress.running('health', `Waiting up to ${healthTimeoutMs / 1000} s for ${environment.label} to be healthy`);
+  await waitForHealth(deps.docker, deps.config, environment.services, { timeoutMs: healthTimeoutMs, onStatus: (line) => progress.log('health', line) });
+  progress.done('health', `${environment.label} is healthy`);
+}
+
+const healthTimeout = (run: Run) => (run.options.healthTimeoutSeconds ?? run.environment.healthTimeoutSeconds) * 1000;
+
+/**
+ * Production is no longer what it was (a port taken, the engine gone, the gate
+ * failed): without auto-rollback, says so and which backup to roll back to;
+ * with it, brings back the backup's data and the previous images, and reports
+ * what runs afterwards.
+ */
+async function recover(run: Run, released: Required<Facts>, error: unknown): Promise<DeployResult> {
+  const { deps, environment, progress, noReturn } = run;
+  const failure = errorMessage(error);
+  const backupId = released.backup.id;
+  const state = error instanceof HealthGateError ? 'Production runs the new version unhealthy' : 'Production may be running the new version, or nothing';
+  progress.failed(noReturn.step, failure);
+  if (!run.options.autoRollback) {
+    recordDeploy(run, 'failed', released, failure);
+    throw new ProductionChangedError(`${failure} ${state}; roll back with: dual-env rollback production ${backupId}`, backupId, { cause: error });
+  }
+
+  progress.running('rollback', `Rolling back to backup ${backupId} and the previous images`);
+  try {
+    // writes made while the new version was being built and checked, up to the swap, are kept in a safety backup
+    await bringBack(deps, {
+      environment, backup: released.backup, images: released.previous, healthTimeoutMs: healthTimeout(run), enter: noReturn.enter,
+      safetyBackup: { gitCommit: released.commit, images: released.images, reason: `safety before the automatic rollback of ${released.tag}` },
+    }, progress);
+  } catch (rollbackError) {
+    const message = `${failure} The automatic rollback failed too: ${errorMessage(rollbackError)} ${state}; try again with: dual-env rollback production ${backupId}`;
+    progress.failed('rollback', message);
+    recordDeploy(run, 'failed', released, message);
+    throw new ProductionChangedError(message, backupId, { cause: rollbackError });
+  }
+  // the rollback succeeded: the history line is written even when the engine cannot say what runs
+  const running = await runningImages(deps.docker, deps.config.projectName, run.built).catch((readError: unknown) => errorMessage(readError));
+  const differences = typeof running === 'string' ? [`what runs now could not be read (${running})`] : notAsBefore(released.previous, running);
+  progress.done('rollback', differences.length === 0
+    ? `Rolled back: ${environment.label} runs the previous version with the data of backup ${backupId}`
+    : `Rolled back to the data of backup ${backupId}, but not every service is known to run its previous image: ${differences.join('; ')}`);
+  const images = typeof running === 'string' ? undefined : running;
+  recordDeploy(run, 'rolled-back', { ...released, images }, failure);
+  return { outcome: 'rolled-back', plan: run.plan, commit: released.commit, tag: released.tag, backup: released.backup, images, error: failure };
+}
+
+/** Each service whose running image (service → image id) is not its previous one, said in a few words; none when all run their previous image. */
+export function notAsBefore(previous: Record<string, string>, running: Record<string, string>): string[] {
+  const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
+  const services = [...new Set([...Object.keys(previous), ...Object.keys(running)])].sort();
+  return services.filter((service) => previous[service] !== running[service]).map((service) =>
+    !running[service] ? `${service} is not running`
+      : !previous[service] ? `${service} runs image ${short(running[service])} (it had no previous image)`
+        : `${service} runs image ${short(running[service])}, not its previous ${short(previous[service])}`);
+}
+
+/** Writes the deploy's history line: its outcome and the facts established. */
+function recordDeploy(run: Run, outcome: HistoryOutcome, facts: Facts, error?: string): void {
+  const finishedAt = run.now();
+  appendHistory(run.deps.config.projectDir, newRecord({
+    operation: 'deploy', environment: run.environment.name, outcome, error,
+    startedAt: run.startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - run.startedAt.getTime(),
+    commit: facts.commit ?? run.plan.commit.hash, branch: run.plan.branch, tag: facts.tag, images: facts.images, previousImages: facts.previous ?? {}, backupId: facts.backup?.id,
+    message: run.plan.toCommit?.message,
+  }));
 }

@@ -44,15 +44,15 @@ async function tag(docker: Docker, imageId: string, name: string): Promise<void>
 }
 
 /**
- * Tags each live image as `<repo>:rollback-<stamp>`, so the build that moves
- * `<repo>:<tag>` to a new image cannot orphan it and a rollback can bring it back.
+ * Tags each image (service → image id) as `<repo>:rollback-<stamp>`, so the build
+ * that moves `<repo>:<tag>` to a new image cannot orphan it and a rollback can bring it back.
  */
-export async function tagForRollback(docker: Docker, config: DualEnvConfig, live: Record<string, LiveImage>, stamp: string): Promise<Record<string, string>> {
+export async function tagForRollback(docker: Docker, config: DualEnvConfig, images: Record<string, string>, stamp: string): Promise<Record<string, string>> {
   const tags: Record<string, string> = {};
-  for (const image of Object.values(live)) {
-    const name = `${splitImageName(configuredImage(config, image.service)).repo}:rollback-${stamp}`;
-    await tag(docker, image.imageId, name);
-    tags[image.service] = name;
+  for (const [service, imageId] of Object.entries(images)) {
+    const name = `${splitImageName(configuredImage(config, service)).repo}:rollback-${stamp}`;
+    await tag(docker, imageId, name);
+    tags[service] = name;
   }
   return tags;
 }
@@ -72,6 +72,40 @@ export async function assertImagesPresent(docker: Docker, images: Record<string,
 export async function restoreImageNames(docker: Docker, config: DualEnvConfig, images: Record<string, string>): Promise<void> {
   await assertImagesPresent(docker, images);
   for (const [service, imageId] of Object.entries(images)) await tag(docker, imageId, configuredImage(config, service));
+}
+
+/**
+ * The image each service would go back to, by service, whether it runs or not:
+ * its container's (a running one first; a stopped one still names the image it
+ * ran), else, with no container at all, the image its compose name points at
+ * now. Read before a build, so that no service is left on the new build by a
+ * rollback. A service with neither has nothing to go back to and is left out.
+ */
+export async function previousImages(docker: Docker, config: DualEnvConfig, services: readonly string[]): Promise<Record<string, string>> {
+  const containers = await readProjectContainers(docker, config.projectName, services);
+  const out: Record<string, string> = {};
+  for (const service of services) {
+    const own = containers.filter((c) => c.service === service && c.imageId);
+    const container = own.find((c) => c.state === 'running') ?? own[0];
+    const imageId = container?.imageId ?? await imageIdOf(docker, configuredImage(config, service));
+    if (imageId) out[service] = imageId;
+  }
+  return out;
+}
+
+/** The id of the image a name points at, or undefined when there is no such image. */
+async function imageIdOf(docker: Docker, name: string): Promise<string | undefined> {
+  try {
+    return (await docker.getImage(name).inspect()).Id;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+    throw new CommandFailedError(`Could not read image ${name}: ${errorMessage(error)}`, null, '', { cause: error });
+  }
+}
+
+/** The images the services' running containers run now, by service (what a deploy or rollback left running). */
+export async function runningImages(docker: Docker, projectName: string, services: readonly string[]): Promise<Record<string, string>> {
+  return Object.fromEntries(Object.values(await liveImages(docker, projectName, services)).map((image) => [image.service, image.imageId]));
 }
 
 /** The configured images' ids now (after a build), by service. */

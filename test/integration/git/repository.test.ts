@@ -1,10 +1,11 @@
 // The git module against real repositories and a bare remote in temp folders.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import {
-  changesSinceLastProduction, commitAll, createProductionTag, currentBranch, headCommit, lastProductionTag, productionTagName, pushWithTag, treeState,
+  changesSinceLastProduction, commitAll, commitFiles, createProductionTag, currentBranch, exportCommit, headCommit, lastProductionTag, productionTagName, pushWithTag, treeState,
 } from '../../../src/core/git';
 import { makeTempRepo, type TempRepo } from '../../support/gitRepo';
 
@@ -80,5 +81,54 @@ describe('git repository', () => {
     repo = makeTempRepo('main');
     fs.rmSync(repo.remote, { recursive: true });
     await assert.rejects(pushWithTag(repo, { branch: 'main', tag: 'production-20260101-000000', message: 'm' }), /could not push main and production-20260101-000000 to origin/);
+  });
+
+  it('commits exactly the listed files; a file changed, added or staged later stays out and stays as it is', async () => {
+    repo = makeTempRepo('main', (dir) => {
+      fs.writeFileSync(path.join(dir, 'README.md'), 'temp\n');
+      fs.writeFileSync(path.join(dir, 'gone.txt'), 'to delete\n');
+      fs.writeFileSync(path.join(dir, 'other.txt'), 'other\n');
+    });
+    fs.writeFileSync(path.join(repo.dir, '*.txt'), 'a file with a glob for a name\n');
+    fs.appendFileSync(path.join(repo.dir, 'README.md'), 'listed change\n');
+    fs.rmSync(path.join(repo.dir, 'gone.txt'));
+    const listed = (await treeState(repo)).changed.sort();
+    assert.deepEqual(listed, ['*.txt', 'README.md', 'gone.txt']);
+    // after the plan was confirmed: an auto-save, a new file, a change staged by hand
+    fs.writeFileSync(path.join(repo.dir, 'late.txt'), 'late\n');
+    fs.writeFileSync(path.join(repo.dir, 'staged-late.txt'), 'staged late\n');
+    repo.git('add', 'staged-late.txt');
+    fs.appendFileSync(path.join(repo.dir, 'other.txt'), 'auto-saved\n');
+    const commit = await commitFiles(repo, listed, 'the listed changes');
+    assert.equal(commit.subject, 'the listed changes');
+    assert.deepEqual(repo.git('show', '--name-status', '--format=', 'HEAD').trim().split('\n').sort(), ['A\t*.txt', 'D\tgone.txt', 'M\tREADME.md']);
+    assert.deepEqual(repo.git('status', '--porcelain').split('\n').filter(Boolean).sort(), [' M other.txt', '?? late.txt', 'A  staged-late.txt']);
+  });
+
+  it('exports a commit exactly, whatever the working tree holds, leaving the tree, index and worktree list alone', async () => {
+    repo = makeTempRepo('main', (dir) => {
+      fs.mkdirSync(path.join(dir, 'app'));
+      fs.writeFileSync(path.join(dir, 'app', 'index.html'), 'committed\n');
+      fs.writeFileSync(path.join(dir, 'app', 'run.sh'), '#!/bin/sh\n', { mode: 0o755 });
+      fs.writeFileSync(path.join(dir, '.gitattributes'), 'app/index.html export-ignore\n');
+    });
+    const commit = repo.git('rev-parse', 'HEAD').trim();
+    fs.writeFileSync(path.join(repo.dir, 'app', 'index.html'), 'auto-saved\n');
+    fs.writeFileSync(path.join(repo.dir, 'app', 'untracked.txt'), 'untracked\n');
+    repo.git('add', 'app/untracked.txt');
+    const status = repo.git('status', '--porcelain');
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-export-test-'));
+    try {
+      // from a subfolder of the repository, as a compose project below the root would be
+      await exportCommit({ dir: path.join(repo.dir, 'app') }, commit, path.join(out, 'tree'));
+      assert.equal(fs.readFileSync(path.join(out, 'tree', 'app', 'index.html'), 'utf8'), 'committed\n');
+      assert.equal(fs.existsSync(path.join(out, 'tree', 'app', 'untracked.txt')), false);
+      assert.equal(fs.statSync(path.join(out, 'tree', 'app', 'run.sh')).mode & 0o111, 0o111);
+      assert.equal(repo.git('status', '--porcelain'), status);
+      assert.equal(repo.git('worktree', 'list', '--porcelain').match(/^worktree /gm)?.length, 1);
+      await assert.rejects(exportCommit(repo, '0123456789012345678901234567890123456789', path.join(out, 'none')), /git could not read commit 0123456/);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
@@ -267,6 +268,7 @@ describe(`deploy staging and production [${stackLabel()}]`, () => {
   it('keeps the old production serving when the build fails', async () => {
     const before = await productionSnapshot();
     project.write('examples/wms/backend/Dockerfile', `${project.read('examples/wms/backend/Dockerfile')}RUN echo "broken on purpose" && exit 3\n`);
+    const exportsBefore = releaseExports();
     const watch = watchHttp(`${productionUrl()}/api/health`);
     try {
       await assert.rejects(deploy({ message: 'break the backend build' }), /Building production-frontend, production-backend failed/);
@@ -278,6 +280,7 @@ describe(`deploy staging and production [${stackLabel()}]`, () => {
     const after = await productionSnapshot();
     assert.deepEqual(after.containers, before.containers);
     assert.deepEqual(after.imageTags, before.imageTags, 'the compose image names point at the live images again');
+    assert.deepEqual(releaseExports(), exportsBefore, 'the export the failed build read was removed');
     assert.equal((await fetch(`${productionUrl()}/api/health`)).status, 200);
     project.git('revert', '--no-edit', 'HEAD');
   });
@@ -591,5 +594,96 @@ describe(`deploy staging and production [${stackLabel()}]`, () => {
     const running = await projectContainers(rig.docker, ['production-frontend', 'production-backend']);
     assert.deepEqual(record.images, Object.fromEntries(running.map((c) => [c.Labels['com.docker.compose.service'], c.ImageID])));
     assert.equal(record.gitCommit, (await version('PRODUCTION_HTTP_PORT')).commit);
+  });
+
+  /** The temp folders clean exports of a release are built from. */
+  const releaseExports = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('dual-env-release-')).sort();
+
+  it('builds production from exactly the tagged commit, not from files changed during the backup', async () => {
+    const index = 'examples/wms/frontend/html/index.html';
+    project.write(index, `<p>tagged ${RUN}</p>\n`);
+    project.git('commit', '--quiet', '--all', '-m', 'tagged release');
+    const tagged = project.git('rev-parse', 'HEAD').trim();
+    const exportsBefore = releaseExports();
+    const result = await deployProduction(deps, { confirm: async () => true, stagingFirst: 'ask', healthTimeoutSeconds: 120 }, never(), (event) => {
+      events.push(event);
+      // an editor's auto-save while the backup runs: synchronous, so it lands before the build could start
+      if (event.step === 'backup' && event.state === 'running') {
+        project.write(index, `<p>auto-saved ${RUN}</p>\n`);
+        project.write('examples/wms/frontend/html/autosave.html', `<p>untracked ${RUN}</p>\n`);
+      }
+    });
+    try {
+      assert.equal(result.outcome, 'succeeded');
+      assert.equal(result.commit, tagged);
+      assert.equal(project.git('rev-parse', `refs/tags/${result.tag}^{commit}`).trim(), tagged, 'the tag names the commit built');
+      assert.equal(await (await fetch(productionUrl())).text(), `<p>tagged ${RUN}</p>\n`, 'the image holds the tagged file, not the auto-save');
+      assert.ok(!(await (await fetch(`${productionUrl()}/autosave.html`)).text()).includes(`untracked ${RUN}`), 'an untracked file is not in the image');
+      assert.equal((await version('PRODUCTION_HTTP_PORT')).commit, tagged);
+      assert.equal(project.read(index), `<p>auto-saved ${RUN}</p>\n`, 'the working tree is left as the editor wrote it');
+      assert.deepEqual(releaseExports(), exportsBefore, 'the export was removed');
+    } finally {
+      project.git('checkout', '--', '.');
+      fs.rmSync(path.join(project.dir, 'examples/wms/frontend/html/autosave.html'), { force: true });
+    }
+  });
+
+  it('commits for --message exactly the files the confirmed plan listed, and builds that commit', async () => {
+    const index = 'examples/wms/frontend/html/index.html';
+    const entrypoint = 'examples/wms/frontend/entrypoint.sh';
+    project.write(index, `<p>listed ${RUN}</p>\n`);
+    const entrypointBefore = project.read(entrypoint);
+    let listed: string[] | undefined;
+    const result = await deployProduction(deps, {
+      confirm: async (plan) => { listed = plan.toCommit?.files; return true; }, stagingFirst: 'ask', healthTimeoutSeconds: 120, message: 'only the listed file',
+    }, never(), (event) => {
+      events.push(event);
+      if (event.step === 'backup' && event.state === 'running') {
+        project.write('examples/wms/frontend/html/late.html', `<p>late ${RUN}</p>\n`);
+        project.write(entrypoint, `${entrypointBefore}# edited during the backup\n`);
+      }
+    });
+    try {
+      assert.deepEqual(listed, [index]);
+      assert.equal(result.outcome, 'succeeded');
+      assert.equal(project.git('log', '-1', '--format=%s').trim(), 'only the listed file');
+      assert.deepEqual(project.git('show', '--name-only', '--format=', 'HEAD').trim().split('\n'), [index], 'the commit holds the listed file only');
+      assert.equal(project.git('rev-parse', `refs/tags/${result.tag}^{commit}`).trim(), result.commit);
+      assert.deepEqual(project.git('status', '--porcelain').split('\n').filter(Boolean).sort(), [` M ${entrypoint}`, '?? examples/wms/frontend/html/late.html'], 'the later changes stay uncommitted');
+      assert.equal(await (await fetch(productionUrl())).text(), `<p>listed ${RUN}</p>\n`);
+      assert.ok(!(await (await fetch(`${productionUrl()}/late.html`)).text()).includes(`late ${RUN}`), 'a file the plan did not list is not in the image');
+      assert.equal((await version('PRODUCTION_HTTP_PORT')).commit, result.commit);
+    } finally {
+      project.git('checkout', '--', '.');
+      fs.rmSync(path.join(project.dir, 'examples/wms/frontend/html/late.html'), { force: true });
+    }
+  });
+
+  it('records a stopped service\'s image too, and an auto-rollback brings it back on that image', async () => {
+    const [frontend] = await projectContainers(rig.docker, ['production-frontend']);
+    const previousFrontend = frontend.ImageID;
+    await rig.docker.getContainer(frontend.Id).stop();
+    // both images change: the frontend's page, and a backend that crashes in production only
+    project.write('examples/wms/frontend/html/index.html', `<p>never served ${RUN}</p>\n`);
+    project.write('examples/wms/backend/server.js', project.read('examples/wms/backend/server.js')
+      .replace("const env = process.env;", "const env = process.env;\nif (env.APP_ENV === 'production') { console.error('missing production setting'); process.exit(4); }"));
+    const seen: ProgressEvent[] = [];
+    const result = await deployProduction(deps, {
+      confirm: async () => true, stagingFirst: 'ask', autoRollback: true, healthTimeoutSeconds: 120, message: 'crash with the frontend stopped',
+    }, never(), (event) => { events.push(event); seen.push(event); });
+    assert.equal(result.outcome, 'rolled-back');
+    const [after] = await projectContainers(rig.docker, ['production-frontend']);
+    assert.equal(after.State, 'running');
+    assert.equal(after.ImageID, previousFrontend, 'the frontend runs its previous image, not the new build');
+    const record = readHistory(config.projectDir, 'production').at(-1)!;
+    assert.equal(record.outcome, 'rolled-back');
+    assert.equal(record.previousImages?.['production-frontend'], previousFrontend, 'the stopped service\'s image was recorded');
+    assert.equal((await rig.docker.getImage(`${projectName}/wms-frontend:production`).inspect()).Id, previousFrontend);
+    assert.notEqual(await (await fetch(productionUrl())).text(), `<p>never served ${RUN}</p>\n`);
+    const running = await projectContainers(rig.docker, ['production-frontend', 'production-backend']);
+    assert.deepEqual(result.images, Object.fromEntries(running.map((c) => [c.Labels['com.docker.compose.service'], c.ImageID])), 'the result says what runs');
+    assert.deepEqual(record.images, result.images);
+    assert.ok(seen.some((e) => e.step === 'rollback' && e.state === 'done' && /runs the previous version/.test(e.message ?? '')));
+    project.git('revert', '--no-edit', 'HEAD');
   });
 });

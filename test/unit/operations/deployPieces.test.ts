@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { CancelledError } from '../../../src/core/common/errors';
 import { compactTimestamp } from '../../../src/core/common/time';
 import { describePlan, type DeployPlan } from '../../../src/core/operations/deployPreflight';
+import { notAsBefore } from '../../../src/core/operations/deployProduction';
 import { splitImageName } from '../../../src/core/operations/liveImages';
 import { pointOfNoReturn } from '../../../src/core/operations/operationContext';
 import { progressReporter, type ProgressEvent } from '../../../src/core/common/progress';
@@ -51,5 +52,15 @@ describe('deploy pieces', () => {
     late.abort();
     assert.equal(after.passed, true);
     assert.equal(events.at(-1)?.message, 'Cannot stop now, finishing step build; the operation will complete or roll back.');
+  });
+
+  it('says after a rollback which service does not run its previous image, and nothing when all do', () => {
+    const previous = { frontend: 'sha256:aaaaaaaaaaaaaaaa', backend: 'sha256:bbbbbbbbbbbbbbbb' };
+    assert.deepEqual(notAsBefore(previous, { ...previous }), []);
+    assert.deepEqual(notAsBefore(previous, { frontend: 'sha256:cccccccccccccccc', backend: previous.backend }), ['frontend runs image cccccccccccc, not its previous aaaaaaaaaaaa']);
+    assert.deepEqual(notAsBefore({ backend: previous.backend }, { frontend: 'sha256:cccccccccccccccc' }), [
+      'backend is not running',
+      'frontend runs image cccccccccccc (it had no previous image)',
+    ]);
   });
 });
