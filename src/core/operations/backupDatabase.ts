@@ -3,7 +3,7 @@ import { ConfigError, errorMessage } from '../common/errors';
 import { assertIsolated, databaseCredentials, type DatabaseConfig, type DualEnvConfig, type Environment, type SecretSource } from '../config';
 import { applyRetention, createBackup, type BackupRecord, type DatabaseCredentials, type DumpOptions } from '../database';
 import { liveCommit } from './history';
-import { liveImages } from './liveImages';
+import { previousImages } from './liveImages';
 import { withLock } from './lock';
 import { builtServices } from './operationContext';
 import { progressReporter, type ProgressListener } from '../common/progress';
@@ -54,12 +54,11 @@ export async function backupCredentials(config: DualEnvConfig, database: Databas
   return databaseCredentials(config, database, { secrets });
 }
 
-/** Image ids of the built services' running containers; none when the engine does not answer (the backup itself does not need it). */
-async function runningImages(deps: BackupDatabaseDeps): Promise<Record<string, string> | undefined> {
+/** Image ids of the built services, stopped ones included; none when the engine does not answer (the backup itself does not need it). */
+async function currentImages(deps: BackupDatabaseDeps): Promise<Record<string, string> | undefined> {
   if (!deps.docker) return undefined;
   try {
-    const live = await liveImages(deps.docker, deps.config.projectName, builtServices(deps.config, deps.environment).built);
-    return Object.fromEntries(Object.values(live).map((image) => [image.service, image.imageId]));
+    return await previousImages(deps.docker, deps.config, builtServices(deps.config, deps.environment).built);
   } catch {
     return undefined;
   }
@@ -106,7 +105,7 @@ export async function takeBackup(
     {
       environment: deps.environment.name,
       gitCommit: input.gitCommit ?? liveCommit(deps.config.projectDir, deps.environment.name),
-      images: input.images ?? (await runningImages(deps)),
+      images: input.images ?? (await currentImages(deps)),
       reason: input.reason,
     },
     signal,

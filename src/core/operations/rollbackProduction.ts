@@ -3,7 +3,7 @@ import { assertRestorable } from '../database';
 import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
 import { appendHistory, liveCommit, newRecord, readHistory, type HistoryOutcome } from './history';
-import { assertImagesPresent, liveImages } from './liveImages';
+import { assertImagesPresent, previousImages } from './liveImages';
 import { acquireLock } from './lock';
 import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener } from '../common/progress';
@@ -73,8 +73,8 @@ export async function rollbackProduction(deps: OperationDeps, options: RollbackO
   }));
   const noReturn = pointOfNoReturn(signal, progress);
   try {
-    const live = await liveImages(deps.docker, deps.config.projectName, built);
-    const current = Object.fromEntries(Object.values(live).map((image) => [image.service, image.imageId]));
+    // every built service's image, a stopped one's too, so a rollback to the safety backup leaves none on today's build
+    const current = await previousImages(deps.docker, deps.config, built);
     await bringBack(deps, {
       environment, backup, images, healthTimeoutMs: (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000,
       // the state production leaves, every write up to the swap included, with the commit and images that served it
