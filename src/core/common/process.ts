@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { CancelledError, CommandFailedError } from './errors';
 
 export interface RunOptions {
@@ -27,6 +27,29 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
 }
 
 /**
+ * Children get a process group (and session) of their own, so that the signals a
+ * terminal sends to the foreground group — Ctrl-C's SIGINT, a hang-up's SIGHUP —
+ * reach only the caller, which decides: cancel (the AbortSignal, below) while
+ * nothing has changed, or let a `compose up --force-recreate` finish once production
+ * is being replaced. On Windows `detached` would open a console window instead.
+ */
+export const OWN_PROCESS_GROUP = process.platform !== 'win32';
+
+/**
+ * Ends a child started with OWN_PROCESS_GROUP and whatever it started (the Compose
+ * plugin, ssh), even when the child itself has already exited and left them running.
+ */
+export function killProcessGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
+  if (child.pid === undefined) return;
+  try {
+    if (OWN_PROCESS_GROUP) process.kill(-child.pid, signal);
+    else child.kill(signal);
+  } catch {
+    // the group is already gone
+  }
+}
+
+/**
  * Runs a program with an argument array (never a shell), collecting its output.
  * Resolves with the exit code; `runChecked` turns a non-zero exit into an error.
  */
@@ -37,8 +60,14 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
-      signal: options.signal,
+      detached: OWN_PROCESS_GROUP,
     });
+    // only the signal stops a child, and then its whole group (compose's plugins, ssh, …)
+    const onAbort = () => {
+      killProcessGroup(child);
+      reject(new CancelledError());
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
     const partial = { stdout: '', stderr: '' };
     const onData = (stream: 'stdout' | 'stderr') => (data: Buffer) => {
@@ -52,11 +81,12 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     child.stdout.on('data', onData('stdout'));
     child.stderr.on('data', onData('stderr'));
     child.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.name === 'AbortError') reject(new CancelledError());
-      else if (error.code === 'ENOENT') reject(new CommandFailedError(`${command} is not installed or not on PATH.`, null, '', { cause: error }));
+      options.signal?.removeEventListener('abort', onAbort);
+      if (error.code === 'ENOENT') reject(new CommandFailedError(`${command} is not installed or not on PATH.`, null, '', { cause: error }));
       else reject(error);
     });
     child.once('close', (code) => {
+      options.signal?.removeEventListener('abort', onAbort);
       for (const stream of ['stdout', 'stderr'] as const) {
         if (partial[stream] && options.onLine) options.onLine(redactSecrets(partial[stream], options.redact), stream);
       }
