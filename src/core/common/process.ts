@@ -49,11 +49,29 @@ export function killProcessGroup(child: ChildProcess, signal: NodeJS.Signals = '
   }
 }
 
+/** The signals a terminal sends its foreground process group on Ctrl-C and on hang-up. */
+const TERMINAL_SIGNALS: readonly string[] = ['SIGINT', 'SIGHUP'];
+
+/** Attempts at a program that a terminal signal kills while it is being started (see runProcess). */
+const SPAWN_ATTEMPTS = 3;
+
 /**
  * Runs a program with an argument array (never a shell), collecting its output.
  * Resolves with the exit code; `runChecked` turns a non-zero exit into an error.
  */
-export function runProcess(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export async function runProcess(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  for (let attempt = 1; ; attempt++) {
+    const { result, killedAtStart } = await runOnce(command, args, options);
+    // A terminal signal sent to the caller's group in the instant between fork and the
+    // child's setsid still reaches the child, which Node cannot start with signals
+    // ignored: it dies of it before it runs the program, having written nothing. Seen on
+    // the rig with a Ctrl-C right after "Replacing …": `compose up --force-recreate`
+    // never ran. Nothing else sends those signals to a group of its own.
+    if (!killedAtStart || attempt === SPAWN_ATTEMPTS || options.signal?.aborted) return result;
+  }
+}
+
+function runOnce(command: string, args: readonly string[], options: RunOptions): Promise<{ result: RunResult; killedAtStart: boolean }> {
   if (options.signal?.aborted) return Promise.reject(new CancelledError());
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
@@ -85,15 +103,19 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       if (error.code === 'ENOENT') reject(new CommandFailedError(`${command} is not installed or not on PATH.`, null, '', { cause: error }));
       else reject(error);
     });
-    child.once('close', (code) => {
+    child.once('close', (code, signal) => {
       options.signal?.removeEventListener('abort', onAbort);
       for (const stream of ['stdout', 'stderr'] as const) {
         if (partial[stream] && options.onLine) options.onLine(redactSecrets(partial[stream], options.redact), stream);
       }
+      const silent = chunks.stdout.length === 0 && chunks.stderr.length === 0;
       resolve({
-        exitCode: code ?? 1,
-        stdout: redactSecrets(Buffer.concat(chunks.stdout).toString('utf8'), options.redact),
-        stderr: redactSecrets(Buffer.concat(chunks.stderr).toString('utf8'), options.redact),
+        result: {
+          exitCode: code ?? 1,
+          stdout: redactSecrets(Buffer.concat(chunks.stdout).toString('utf8'), options.redact),
+          stderr: redactSecrets(Buffer.concat(chunks.stderr).toString('utf8'), options.redact),
+        },
+        killedAtStart: silent && signal !== null && TERMINAL_SIGNALS.includes(signal),
       });
     });
     child.stdin.on('error', () => { /* the child may exit before reading its input */ });

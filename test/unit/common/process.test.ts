@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -58,6 +59,26 @@ describe('runProcess and signals', { skip: process.platform === 'win32' && 'proc
     const deadline = Date.now() + 5_000;
     while (running(grandchild) && Date.now() < deadline) await sleep(20);
     assert.equal(running(grandchild), false, `the child's own child (sleep, pid ${grandchild}) was left running`);
+  });
+
+  it('starts a child again that a terminal signal killed before it wrote anything, as one caught between fork and setsid is', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-spawn-'));
+    try {
+      const runs = path.join(dir, 'runs');
+      // dies of SIGHUP, silent, on its first run only
+      const script = 'echo run >> "$0"; if [ "$(wc -l < "$0")" -eq 1 ]; then kill -HUP $$; fi; echo ran';
+      const result = await runProcess('sh', ['-c', script, runs]);
+      assert.deepEqual([result.exitCode, result.stdout], [0, 'ran\n']);
+      assert.equal(fs.readFileSync(runs, 'utf8'), 'run\nrun\n');
+
+      // one that had begun its work (it wrote) is not run again
+      const loud = path.join(dir, 'loud');
+      const once = await runProcess('sh', ['-c', 'echo run >> "$0"; echo working; kill -INT $$', loud]);
+      assert.equal(once.exitCode, 1);
+      assert.equal(fs.readFileSync(loud, 'utf8'), 'run\n');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is refused at once when already cancelled', async () => {
