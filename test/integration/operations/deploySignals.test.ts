@@ -25,7 +25,7 @@ interface Cli {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-describe(`dual-env deploy production and the terminal's signals [${stackLabel()}]`, () => {
+describe(`dual-env deploy and rollback of production and the terminal's signals [${stackLabel()}]`, () => {
   let rig: Rig;
   let project: TempProject;
   let config: DualEnvConfig;
@@ -147,5 +147,24 @@ describe(`dual-env deploy production and the terminal's signals [${stackLabel()}
     assert.deepEqual({ code, signal }, { code: 0, signal: null }, `history: ${JSON.stringify(readHistory(config.projectDir, 'production').at(-1))}`);
     assert.ok((await createdAt()).some((created) => created > signalledAt), 'Compose created a container after the signal');
     await assertDeployed(commit, 'release sighup');
+  });
+
+  it('finishes a rollback whose terminal hangs up while the database is being restored, and writes its history line', async () => {
+    const deployed = readHistory(config.projectDir, 'production').at(-1)!;
+    const previous = readHistory(config.projectDir, 'production').filter((r) => r.operation === 'deploy' && r.outcome === 'succeeded').at(-2)!;
+    const rollback = start('rollback', 'production', '--yes');
+    await rollback.waitFor(/… restore: Restoring the database/);
+    rollback.child.stdout.destroy();
+    rollback.child.stderr.destroy();
+    process.kill(-rollback.child.pid!, 'SIGHUP');
+    const { code, signal } = await rollback.exit;
+    const record = readHistory(config.projectDir, 'production').at(-1)!;
+    assert.deepEqual({ code, signal }, { code: 0, signal: null }, `history: ${JSON.stringify(record)}`);
+    assert.deepEqual([record.operation, record.outcome, record.restoredBackupId], ['rollback', 'succeeded', deployed.backupId]);
+    const productionUrl = `http://127.0.0.1:${rig.env.PRODUCTION_HTTP_PORT}`;
+    assert.equal((await fetch(`${productionUrl}/api/health`)).status, 200);
+    assert.equal(await (await fetch(productionUrl)).text(), '<p>release sigint</p>\n');
+    assert.equal(((await (await fetch(`${productionUrl}/api/version`)).json()) as { commit: string }).commit, previous.commit);
+    assert.equal(fs.existsSync(lockFile(config.projectDir, 'production')), false, 'the lock was released');
   });
 });
