@@ -11,6 +11,7 @@ import { registerRollbackCommand } from './commands/rollback';
 import { registerStatusCommand } from './commands/status';
 import { registerRestoreCommand } from './commands/restore';
 import { registerVerifyCommand } from './commands/verify';
+import { operationStarted } from './operationRunner';
 import { version } from './version';
 
 /**
@@ -60,11 +61,22 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/**
+ * What a failed write to stdout or stderr means. `dual-env … | head` closes the pipe
+ * early (EPIPE): the reader's choice, not a failure to report with a stack trace, so
+ * a read-only command just ends. A closed terminal fails writes with EIO (or EPIPE
+ * over ssh): an operation then goes on without an audience, because it must finish,
+ * release its lock and write its history line.
+ */
+export function outputErrorHandler(stream: 'stdout' | 'stderr', operationRunning: () => boolean, exit: (code: number) => void) {
+  return (error: NodeJS.ErrnoException): void => {
+    if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
+    if (stream === 'stdout' && !operationRunning()) exit(0);
+  };
+}
+
 if (require.main === module) {
-  // `dual-env … | head` closes the pipe early: the reader's choice, not a failure to report with a stack trace
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(0);
-  });
+  process.stdout.on('error', outputErrorHandler('stdout', operationStarted, (code) => process.exit(code)));
+  process.stderr.on('error', outputErrorHandler('stderr', operationStarted, (code) => process.exit(code)));
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }

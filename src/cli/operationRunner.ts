@@ -23,23 +23,44 @@ export function printProgress(event: ProgressEvent): void {
 }
 
 /**
- * An AbortSignal that Ctrl-C (or SIGTERM) fires. The operation decides what it
- * means: before anything changed it stops and cleans up; after, it says what it
- * is finishing and finishes.
+ * The signals that ask an operation to stop: Ctrl-C (SIGINT), the terminal closing
+ * (SIGHUP: an ssh session dropped, a window closed) and `kill` (SIGTERM).
+ */
+export const STOP_SIGNALS = ['SIGINT', 'SIGHUP', 'SIGTERM'] as const;
+
+let operationsStarted = 0;
+
+/** Whether this process has begun an operation: from then on it ends only with the operation's own outcome. */
+export function operationStarted(): boolean {
+  return operationsStarted > 0;
+}
+
+/**
+ * An AbortSignal that Ctrl-C, a hang-up or SIGTERM fires. The operation decides
+ * what it means: before anything changed it stops and cleans up; after, it says
+ * what it is finishing and finishes, and writes its history line. The process is
+ * never ended by such a signal while the operation runs (the children Compose and
+ * ssh are in their own process group, out of the terminal's reach); a repeated
+ * signal is answered once.
  */
 export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const onInterrupt = () => {
-    if (controller.signal.aborted) process.stderr.write('dual-env: still finishing; wait for the operation to end.\n');
-    controller.abort();
+  let answered = false;
+  const onSignal = () => {
+    if (!controller.signal.aborted) {
+      controller.abort();
+      return;
+    }
+    if (answered) return;
+    answered = true;
+    process.stderr.write('dual-env: still finishing; wait for the operation to end.\n');
   };
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onInterrupt);
+  operationsStarted += 1;
+  for (const name of STOP_SIGNALS) process.on(name, onSignal);
   return {
     signal: controller.signal,
     dispose: () => {
-      process.off('SIGINT', onInterrupt);
-      process.off('SIGTERM', onInterrupt);
+      for (const name of STOP_SIGNALS) process.off(name, onSignal);
     },
   };
 }

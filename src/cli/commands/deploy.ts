@@ -47,7 +47,7 @@ export function registerDeployCommand(program: Command): void {
           healthTimeoutSeconds: parseSeconds(options.healthTimeout),
           // asked at a terminal, a staging-first warning is part of the question; with --yes it refuses
           stagingFirst: options.yes ? 'refuse' : 'ask',
-          confirm: (plan) => confirmAtTerminal(describePlan(plan), { yes: options.yes, action: `Deploy to ${environment.label}` }),
+          confirm: (plan) => confirmAtTerminal(describePlan(plan), { yes: options.yes, action: `Deploy to ${environment.label}`, signal: interrupt.signal }),
         }, interrupt.signal, printProgress);
         if (result.outcome === 'declined') {
           process.stderr.write('dual-env: not confirmed; nothing was changed.\n');

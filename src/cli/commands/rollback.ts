@@ -24,7 +24,7 @@ export function registerRollbackCommand(program: Command): void {
           environment: environment.name,
           backupId,
           healthTimeoutSeconds: parseSeconds(options.healthTimeout),
-          confirm: (plan) => confirmAtTerminal(describeRollbackPlan(plan), { yes: options.yes, action: `Roll ${environment.label} back` }),
+          confirm: (plan) => confirmAtTerminal(describeRollbackPlan(plan), { yes: options.yes, action: `Roll ${environment.label} back`, signal: interrupt.signal }),
         }, interrupt.signal, printProgress);
         if (result.outcome === 'declined') {
           process.stderr.write('dual-env: not confirmed; nothing was changed.\n');

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { Duplex } from 'node:stream';
+import { OWN_PROCESS_GROUP } from '../common/process';
 
 export interface SshTarget {
   user?: string;
@@ -36,7 +37,8 @@ export function sshAgent(target: SshTarget): http.Agent {
 }
 
 function sshConnection(target: SshTarget): Duplex {
-  const child = spawn('ssh', sshArguments(target), { stdio: ['pipe', 'pipe', 'pipe'] });
+  // its own process group: a Ctrl-C at the terminal must not cut the engine connection of a deploy past its point of no return
+  const child = spawn('ssh', sshArguments(target), { stdio: ['pipe', 'pipe', 'pipe'], detached: OWN_PROCESS_GROUP });
   let stderr = '';
   let sawData = false;
   const socket = new Duplex({
