@@ -9,7 +9,7 @@ import type { TableInfo } from './schema';
  * the column and the row's key, never the value.
  */
 export class RestorableRowGuard {
-  private readonly utf8Columns: number[];
+  private readonly utf8Columns: boolean[];
   private readonly keyColumns: number[];
 
   constructor(
@@ -19,15 +19,14 @@ export class RestorableRowGuard {
     /** What a statement holds beside one row's tuple: `INSERT INTO … VALUES` and `;`. */
     private readonly statementOverhead: number,
   ) {
-    this.utf8Columns = table.columns.flatMap((c, i) => (c.utf8 ? [i] : []));
+    this.utf8Columns = table.columns.map((c) => Boolean(c.utf8));
     this.keyColumns = table.primaryKey.map((name) => table.columns.findIndex((c) => c.name === name)).filter((i) => i >= 0);
   }
 
-  checkValues(buffer: Buffer, starts: Int32Array, ends: Int32Array): void {
-    for (const i of this.utf8Columns) {
-      if (starts[i] >= 0 && !isUtf8(buffer.subarray(starts[i], ends[i]))) {
-        throw new Error(`table ${this.table.name}, column ${this.table.columns[i].name}: ${this.rowKey(buffer, starts, ends)} holds bytes that are not valid in the column's character set, which no restore could load back; correct the value and back up again`);
-      }
+  /** Column `i`'s value, known to hold a byte above 0x7f (plain ASCII is valid UTF-8, so only such values are checked). */
+  checkNonAscii(i: number, buffer: Buffer, starts: Int32Array, ends: Int32Array): void {
+    if (this.utf8Columns[i] && !isUtf8(buffer.subarray(starts[i], ends[i]))) {
+      throw new Error(`table ${this.table.name}, column ${this.table.columns[i].name}: ${this.rowKey(buffer, starts, ends)} holds bytes that are not valid in the column's character set, which no restore could load back; correct the value and back up again`);
     }
   }
 

@@ -108,14 +108,13 @@ export async function streamTableRows(connection: Connection, table: TableInfo, 
         return undefined;
       }
     }
-    guard?.checkValues(buffer, starts, ends);
     if (rowsInStatement === 0) sql.bytes(prefix);
     else sql.bytes(SEPARATOR);
     const start = sql.length;
     sql.byte(0x28);
     for (let i = 0; i < width; i++) {
       if (i > 0) sql.byte(0x2c);
-      sql.valueFrom(buffer, starts[i], ends[i], kinds[i]);
+      if (sql.valueFrom(buffer, starts[i], ends[i], kinds[i])) guard?.checkNonAscii(i, buffer, starts, ends);
     }
     sql.byte(0x29);
     guard?.checkSize(sql.length - start, buffer, starts, ends);

@@ -85,15 +85,20 @@ export class SqlBuffer {
     this.length += value.copy(this.buffer, this.length);
   }
 
-  /** Bytes `src[start, end)` as the inside of a quoted literal, escaped; runs between escapes are copied whole. */
-  escaped(src: Uint8Array, start = 0, end = src.length): void {
+  /**
+   * Bytes `src[start, end)` as the inside of a quoted literal, escaped; runs between escapes are copied whole.
+   * Returns whether any byte was above 0x7f: only then can the value be invalid UTF-8.
+   */
+  escaped(src: Uint8Array, start = 0, end = src.length): boolean {
     this.reserve(2 * (end - start));
     const out = this.buffer;
     let pos = this.length;
+    let high = 0;
     if (end - start <= 48) {
       // short values: copy and escape in one pass
       for (let i = start; i < end; i++) {
         const b = src[i];
+        high |= b;
         const escape = ESCAPES[b];
         if (escape === 0) {
           out[pos++] = b;
@@ -103,11 +108,13 @@ export class SqlBuffer {
         }
       }
       this.length = pos;
-      return;
+      return high > 0x7f;
     }
     let run = start;
     for (let i = start; i < end; i++) {
-      const escape = ESCAPES[src[i]];
+      const b = src[i];
+      high |= b;
+      const escape = ESCAPES[b];
       if (escape === 0) continue;
       pos = copyRun(src, run, i, out, pos);
       out[pos++] = 0x5c;
@@ -115,6 +122,7 @@ export class SqlBuffer {
       run = i + 1;
     }
     this.length = copyRun(src, run, end, out, pos);
+    return high > 0x7f;
   }
 
   /** `src[start, end)` as hex digits, byte by byte (a hex string would be built and copied again). */
@@ -130,15 +138,18 @@ export class SqlBuffer {
     this.length = pos;
   }
 
-  /** The text-protocol value `src[start, end)` as an SQL literal of its column's kind; `start < 0` is SQL NULL (never the string 'NULL'). */
-  valueFrom(src: Buffer, start: number, end: number, kind: ValueKind): void {
+  /**
+   * The text-protocol value `src[start, end)` as an SQL literal of its column's kind; `start < 0` is SQL NULL (never the string 'NULL').
+   * Returns true for a string holding a byte above 0x7f (the only kind whose UTF-8 needs checking).
+   */
+  valueFrom(src: Buffer, start: number, end: number, kind: ValueKind): boolean {
     if (start < 0) {
       this.ascii('NULL');
     } else if (kind === 'number' || kind === 'float') {
       if (end - start === 2 && src[start] === 0x2d && src[start + 1] === 0x30) {
         // a DOUBLE's -0: the literal -0 is the integer 0, and MySQL would store +0
         this.ascii('-0e0');
-        return;
+        return false;
       }
       this.reserve(end - start);
       this.length = copyRun(src, start, end, this.buffer, this.length);
@@ -153,9 +164,11 @@ export class SqlBuffer {
       }
     } else {
       this.byte(0x27);
-      this.escaped(src, start, end);
+      const high = this.escaped(src, start, end);
       this.byte(0x27);
+      return high;
     }
+    return false;
   }
 
   /** The bytes written so far, as a view (valid until the next write). */

@@ -81,4 +81,14 @@ describe('value encoding', () => {
       }
     }
   });
+
+  it('says which strings hold a byte above 0x7f, the only ones whose UTF-8 a dump must check', () => {
+    const sql = new SqlBuffer(64);
+    const flag = (value: Buffer, dataType: string) => sql.valueFrom(value, 0, value.length, valueKindOf(dataType));
+    assert.equal(flag(Buffer.from("plain 'ascii'\n"), 'varchar'), false);
+    assert.equal(flag(Buffer.from('Grüße'), 'varchar'), true);
+    assert.equal(flag(Buffer.from(`${'x'.repeat(60)}é`), 'text'), true, 'a long value is scanned too');
+    assert.equal(flag(Buffer.from([0xff, 0x00]), 'blob'), false, 'binary is hex, never checked');
+    assert.equal(flag(Buffer.from('-12.5'), 'decimal'), false);
+  });
 });
