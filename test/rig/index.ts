@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import type Docker from 'dockerode';
 import { ensureEngine } from './engine';
 import { ensureImages } from './images';
-import { ensureEnvFile, ensureHalf, type EnvironmentName } from './stack';
+import { composeChecked, ensureEnvFile, ensureHalf, servicesOf, type EnvironmentName } from './stack';
 import { ensureDatabaseServer, type DatabaseServer } from './databaseServers';
-import { DATABASE_SERVERS, stackServer, type DatabaseServerKind } from './paths';
+import { DATABASE_SERVERS, projectName, stackServer, type DatabaseServerKind } from './paths';
 
 export { DATABASE_SERVERS, composeFile, envFile, projectName, repoRoot, stackServer, type DatabaseServerKind } from './paths';
 export { containerNameOf, type DatabaseServer } from './databaseServers';
@@ -54,4 +54,17 @@ export function stackLabel(): string {
   };
   const compose = (wanted === 'v1' ? undefined : version('docker', ['compose'])) ?? version('docker-compose', []) ?? 'none';
   return `${DATABASE_SERVERS[stackServer].label}, Compose ${compose}`;
+}
+
+/**
+ * After a suite deployed from a temp project: both stacks back as the worktree
+ * defines them, and the rollback tags its deploys made removed.
+ */
+export async function resetStacks(rig: Rig): Promise<void> {
+  await composeChecked(['up', '-d', '--build', ...servicesOf('staging'), ...servicesOf('production')]).catch(() => undefined);
+  for (const image of await rig.docker.listImages()) {
+    for (const tag of image.RepoTags ?? []) {
+      if (tag.startsWith(`${projectName}/`) && /:rollback-/.test(tag)) await rig.docker.getImage(tag).remove().catch(() => undefined);
+    }
+  }
 }

@@ -24,7 +24,7 @@ import type { DatabaseBackups } from '../../../src/core/operations/backupPort';
 import type { OperationDeps } from '../../../src/core/operations/operationContext';
 import type { ProgressEvent } from '../../../src/core/common/progress';
 import { rollbackProduction } from '../../../src/core/operations/rollbackProduction';
-import { composeChecked, projectContainers, projectName, servicesOf, startRig, waitHealthy, type Rig, stackLabel, compose as rigCompose } from '../../rig';
+import { composeChecked, projectContainers, projectName, servicesOf, startRig, waitHealthy, type Rig, stackLabel, compose as rigCompose, resetStacks } from '../../rig';
 import { watchHttp } from '../../support/httpWatch';
 import { makeTempProject, type TempProject } from '../../support/tempProject';
 
@@ -92,13 +92,7 @@ describe(`deploy staging and production [${stackLabel()}]`, () => {
 
   after(async () => {
     await query('DELETE FROM warehouses WHERE code IN (?)', [Object.values(CODE)]).catch(() => undefined);
-    // put the rig's stack back as the worktree defines it, and drop the images this test tagged
-    await composeChecked(['up', '-d', '--build', ...servicesOf('staging'), ...servicesOf('production')]).catch(() => undefined);
-    for (const image of await rig.docker.listImages()) {
-      for (const tag of image.RepoTags ?? []) {
-        if (tag.startsWith(`${projectName}/`) && /:rollback-/.test(tag)) await rig.docker.getImage(tag).remove().catch(() => undefined);
-      }
-    }
+    await resetStacks(rig);
     project?.remove();
   });
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DualEnvConfig } from '../../../src/core/config';
 import { appendHistory, newRecord, readHistory, type HistoryRecord } from '../../../src/core/operations/history';
-import { composeChecked, projectContainers, projectName, repoRoot, servicesOf, startRig, type Rig, stackLabel } from '../../rig';
+import { projectContainers, projectName, repoRoot, servicesOf, startRig, type Rig, stackLabel, resetStacks } from '../../rig';
 import { makeTempProject, type TempProject } from '../../support/tempProject';
 
 const cli = path.join(repoRoot, 'src', 'cli', 'main.ts');
@@ -35,12 +35,7 @@ describe(`dual-env deploy, history, up and down [${stackLabel()}]`, () => {
   });
 
   after(async () => {
-    await composeChecked(['up', '-d', '--build', ...servicesOf('staging'), ...servicesOf('production')]).catch(() => undefined);
-    for (const image of await rig.docker.listImages()) {
-      for (const tag of image.RepoTags ?? []) {
-        if (tag.startsWith(`${projectName}/`) && /:rollback-/.test(tag)) await rig.docker.getImage(tag).remove().catch(() => undefined);
-      }
-    }
+    await resetStacks(rig);
     project?.remove();
   });
 

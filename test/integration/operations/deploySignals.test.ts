@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DualEnvConfig } from '../../../src/core/config';
 import { readHistory } from '../../../src/core/operations/history';
 import { lockFile } from '../../../src/core/operations/lock';
-import { composeChecked, projectContainers, projectName, repoRoot, servicesOf, startRig, type Rig, stackLabel } from '../../rig';
+import { projectContainers, projectName, repoRoot, servicesOf, startRig, type Rig, stackLabel, resetStacks } from '../../rig';
 import { makeTempProject, type TempProject } from '../../support/tempProject';
 
 const cli = path.join(repoRoot, 'src', 'cli', 'main.ts');
@@ -90,12 +90,7 @@ describe(`dual-env deploy and rollback of production and the terminal's signals 
   });
 
   after(async () => {
-    await composeChecked(['up', '-d', '--build', ...servicesOf('staging'), ...servicesOf('production')]).catch(() => undefined);
-    for (const image of await rig.docker.listImages()) {
-      for (const tag of image.RepoTags ?? []) {
-        if (tag.startsWith(`${projectName}/`) && /:rollback-/.test(tag)) await rig.docker.getImage(tag).remove().catch(() => undefined);
-      }
-    }
+    await resetStacks(rig);
     project?.remove();
   });
 
