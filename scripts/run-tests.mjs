@@ -57,20 +57,28 @@ function runPass(passSuites, env) {
   const result = spawnSync(process.execPath, runnerArgs, { stdio: 'inherit', env: { ...process.env, ...env } });
   const tap = fs.existsSync(tapFile) ? fs.readFileSync(tapFile, 'utf8') : '';
   const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
-  return { passed: count('pass'), failed: count('fail') + count('cancelled'), status: result.status ?? 1 };
+  return {
+    passed: count('pass'), failed: count('fail') + count('cancelled'), skipped: count('skipped'), todo: count('todo'),
+    // a runner that crashed wrote no summary: that is a failure, never "0 passed, 0 failed"
+    summarized: /^# pass \d+$/m.test(tap),
+    status: result.status ?? 1,
+  };
 }
 
 const passes = [{ label: suites.join(', '), env: {}, suites }, ...(matrix ? MATRIX : [])];
-let passed = 0;
-let failed = 0;
+const total = { passed: 0, failed: 0, skipped: 0, todo: 0, unfinished: 0 };
 let status = 0;
+/** `N passed, N failed`, then skipped, todo and passes that ended before their summary when there are any. */
+const describe = (c) => [`${c.passed} passed`, `${c.failed} failed`, ...(c.skipped ? [`${c.skipped} skipped`] : []), ...(c.todo ? [`${c.todo} todo`] : []),
+  ...(c.unfinished ? [`${c.unfinished} pass${c.unfinished > 1 ? 'es' : ''} ended before its summary`] : [])].join(', ');
 for (const [index, pass] of passes.entries()) {
   if (passes.length > 1) console.log(`\n=== pass ${index + 1}/${passes.length}: ${pass.label} ===\n`);
   const result = runPass(pass.suites, pass.env);
-  passed += result.passed;
-  failed += result.failed;
+  const counted = { ...result, unfinished: result.summarized ? 0 : 1 };
+  for (const key of Object.keys(total)) total[key] += counted[key];
   if (result.status !== 0) status = result.status;
-  if (passes.length > 1) console.log(`pass ${index + 1} (${pass.label}): ${result.passed} passed, ${result.failed} failed`);
+  if (!result.summarized && status === 0) status = 1;
+  if (passes.length > 1) console.log(`pass ${index + 1} (${pass.label}): ${describe(counted)}`);
 }
-console.log(`tests: ${passed} passed, ${failed} failed`);
+console.log(`tests: ${describe(total)}`);
 process.exit(status);
