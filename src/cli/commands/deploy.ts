@@ -13,7 +13,7 @@ interface DeployOptions {
   healthTimeout?: string;
 }
 
-/** `dual-env deploy <env> [--yes] [--message <m>] [--fresh-data [backup-id]] [--auto-rollback]`. */
+/** `dual-env deploy <env> [--yes] [--message <m>] [--fresh-data [backup-id]] [--no-auto-rollback]`. */
 export function registerDeployCommand(program: Command): void {
   program
     .command('deploy')
@@ -22,7 +22,9 @@ export function registerDeployCommand(program: Command): void {
     .option('-y, --yes', 'confirm a production deploy without asking (for scripts and CI)')
     .option('-m, --message <message>', 'commit uncommitted changes with this message as part of a production deploy')
     .option('--fresh-data [backup-id]', 'staging only: reset its database from the init SQL, or load this production backup')
-    .option('--auto-rollback', 'production only: roll back at once when the new version does not become healthy')
+    // one default with the extension's dualEnv.autoRollback: a failed deploy leaves production serving what it served before
+    .option('--no-auto-rollback', 'production only: on a failed deploy, leave production as it is and name the rollback command, instead of rolling back at once (the previous images and the database from the deploy\'s backup; writes made meanwhile are kept in a safety backup)')
+    .option('--auto-rollback', 'production only: roll back at once when the new version fails (the default)')
     .option('--health-timeout <seconds>', 'how long to wait for health (default: healthTimeoutSeconds of the environment)')
     .addHelpText('after', '\nProgress goes to stderr. Exit codes: 0 deployed, 1 refused, failed or rolled back, 2 bad usage.')
     .action(async (environmentName: string, options: DeployOptions, command: Command) => {

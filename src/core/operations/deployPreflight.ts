@@ -3,6 +3,7 @@ import { DualEnvError } from '../common/errors';
 import type { DualEnvConfig, Environment } from '../config';
 import { branchMatches, changesSinceLastProduction, currentBranch, headCommit, isRepository, treeState, type CommitSummary } from '../git';
 import { lastSuccessfulDeploy } from './history';
+import { builtServices } from './operationContext';
 import { waitForHealth } from './waitForHealth';
 import { projectRepository } from './projectRepository';
 
@@ -22,7 +23,12 @@ export interface DeployPlan {
   /** Commits since the last production deploy (newest first), and that deploy's tag. */
   changes: CommitSummary[];
   since?: string;
-  services: string[];
+  /** Services built from the commit and recreated. */
+  rebuilt: string[];
+  /** Services left as they run (started if stopped), the database among them. */
+  keptRunning: string[];
+  /** What a failed deploy leads to: the automatic rollback, or production left as it is with the command to roll back. */
+  onFailure: 'auto-rollback' | 'report';
   backup: string;
   /** Things the caller should weigh (staging not on this commit, when configured to ask). */
   warnings: string[];
@@ -30,6 +36,7 @@ export interface DeployPlan {
 
 export interface PreflightOptions {
   message?: string;
+  autoRollback?: boolean;
   /** requireStagingFirst not met: refuse (default) or put it to the caller in the plan. */
   stagingFirst?: 'refuse' | 'ask';
 }
@@ -77,7 +84,9 @@ export async function preflightProduction(
     toCommit: tree.clean ? undefined : { files: tree.changed, message: options.message!.trim() },
     changes: commits,
     since,
-    services: environment.services,
+    rebuilt: builtServices(config, environment).built,
+    keptRunning: builtServices(config, environment).others,
+    onFailure: options.autoRollback ? 'auto-rollback' : 'report',
     backup: `A verified backup of the ${environment.database.name} database will be taken first.`,
     warnings,
   };
@@ -115,7 +124,11 @@ export function describePlan(plan: DeployPlan): string {
     ...plan.changes.slice(0, 10).map((c) => `  ${c.shortHash} ${c.subject} (${c.author})`),
     ...(plan.changes.length > 10 ? [`  … and ${plan.changes.length - 10} more`] : []),
     plan.backup,
-    `Services rebuilt and recreated: ${plan.services.join(', ')}.`,
+    `Rebuilt from this commit and recreated: ${plan.rebuilt.join(', ') || 'none'}.`,
+    ...(plan.keptRunning.length > 0 ? [`Left running as they are (started if stopped): ${plan.keptRunning.join(', ')}.`] : []),
+    plan.onFailure === 'auto-rollback'
+      ? 'If a new container fails or is not healthy in time, production is rolled back at once: the previous images and the database from that backup (what was written meanwhile is kept in a safety backup).'
+      : 'If a new container fails or is not healthy in time, production is left as it is and the rollback command is named.',
     ...plan.warnings.map((w) => `Warning: ${w}.`),
   ];
   return lines.join('\n');

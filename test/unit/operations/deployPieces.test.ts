@@ -21,15 +21,20 @@ describe('deploy pieces', () => {
     assert.equal(compactTimestamp(new Date(Date.UTC(2026, 0, 2, 3, 4, 5))), '20260102-030405');
   });
 
-  it('describes the plan: what, what changes, the backup and the warnings', () => {
+  it('describes the plan: what, what changes, which services are rebuilt and which kept, the backup, what a failure leads to, the warnings', () => {
     const plan: DeployPlan = {
       environment: 'production', label: 'Production', branch: 'stable/prisma-mysql-7', commit: commit('abc1234', 'fix totals'),
       toCommit: { files: ['a.ts', 'b.ts'], message: 'hotfix' },
       changes: [commit('abc1234', 'fix totals'), commit('def5678', 'add export')], since: 'production-20261101-120000',
-      services: ['production-frontend', 'production-backend'], backup: 'A verified backup of the warehouse_wms database will be taken first.',
+      rebuilt: ['production-frontend', 'production-backend'], keptRunning: ['production-database'], onFailure: 'report',
+      backup: 'A verified backup of the warehouse_wms database will be taken first.',
       warnings: ['Commit abc1234 has not been deployed to Staging'],
     };
     const text = describePlan(plan);
+    // only the services with a build are rebuilt; the database is only kept running
+    assert.match(text, /\nRebuilt from this commit and recreated: production-frontend, production-backend\.\nLeft running as they are \(started if stopped\): production-database\.\n/);
+    assert.match(text, /production is left as it is and the rollback command is named/);
+    assert.match(describePlan({ ...plan, onFailure: 'auto-rollback' }), /rolled back at once: the previous images and the database from that backup \(what was written meanwhile is kept in a safety backup\)/);
     assert.match(text, /^Deploy stable\/prisma-mysql-7 @ abc1234 \(fix totals\) to Production\./);
     assert.match(text, /First commit 2 changed file\(s\) \(a\.ts, b\.ts\) as "hotfix"/);
     assert.match(text, /2 commit\(s\) since production-20261101-120000:\n {2}abc1234 fix totals \(Ada\)\n {2}def5678 add export \(Ada\)/);
