@@ -118,4 +118,18 @@ describe(`dual-env deploy, history, up and down [${stackLabel()}]`, () => {
     assert.deepEqual([record.operation, record.outcome, record.restoredBackupId], ['rollback', 'succeeded', deployed.backupId]);
     assert.equal((await fetch(`http://127.0.0.1:${rig.env.PRODUCTION_HTTP_PORT}/api/health`)).status, 200);
   });
+  it('rolls a failed production deploy back by default, as VS Code does, and says so with exit code 1', async () => {
+    const served = await (await fetch(`http://127.0.0.1:${rig.env.PRODUCTION_HTTP_PORT}/api/version`)).json() as { commit: string };
+    // a production-only crash: staging runs this commit fine
+    project.write('examples/wms/backend/server.js', project.read('examples/wms/backend/server.js')
+      .replace('const env = process.env;', "const env = process.env;\nif (env.APP_ENV === 'production') process.exit(4);"));
+    project.git('commit', '--quiet', '--all', '--message', 'crash in production only');
+    assert.equal((await run('deploy', 'staging')).code, 0);
+    const failed = await run('deploy', 'production', '--yes', '--health-timeout', '90');
+    assert.equal(failed.code, 1, failed.stderr);
+    assert.match(failed.stderr, /dual-env: the deploy failed and was rolled back: production-backend did not become healthy/);
+    assert.equal(readHistory(config.projectDir, 'production').at(-1)?.outcome, 'rolled-back');
+    const after = await (await fetch(`http://127.0.0.1:${rig.env.PRODUCTION_HTTP_PORT}/api/version`)).json() as { commit: string };
+    assert.equal(after.commit, served.commit, 'production serves what it served before');
+  });
 });
