@@ -35,6 +35,9 @@ describe('extension package', () => {
     assert.match(manifest.engines.vscode, /^\^1\.(\d+)\.0$/);
     assert.ok(Number(/^\^1\.(\d+)/.exec(manifest.engines.vscode)?.[1]) <= 100, 'engines.vscode must allow VS Code 1.100');
     assert.deepEqual(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+    // it drives Docker, Compose and git where the files are: under Remote-SSH, WSL or a dev container, on the remote side
+    assert.deepEqual(manifest.extensionKind, ['workspace']);
+    assert.equal(manifest.capabilities.virtualWorkspaces.supported, false);
     assert.ok(manifest.contributes.viewsContainers.activitybar.some((c: { id: string }) => c.id === 'dualEnv'));
     assert.ok(manifest.contributes.views.dualEnv.some((v: { name: string }) => v.name === 'Environments'));
     for (const command of manifest.contributes.commands) assert.equal(command.category, 'Dual Env');
