@@ -34,6 +34,9 @@ describe(`release source [${stackLabel()}]`, () => {
   });
   after(() => repo.remove());
   const projectDir = path.join(repo.dir, 'app dir');
+  // the outside context exists (Compose v1 checks every service's build path on load), but in no repository
+  fs.mkdirSync(path.resolve(projectDir, '../../outside'), { recursive: true });
+  fs.writeFileSync(path.resolve(projectDir, '../../outside', 'Dockerfile'), 'FROM scratch\n');
   // untracked, as passwords are: in no commit, yet Compose must still read them
   fs.writeFileSync(path.join(projectDir, '.env'), 'WEB_TAG=from-dotenv\n');
   fs.writeFileSync(path.join(projectDir, 'secrets.env'), 'API_KEY=from-untracked-env-file\n');
