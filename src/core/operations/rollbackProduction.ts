@@ -99,11 +99,11 @@ export async function rollbackProduction(deps: OperationDeps, options: RollbackO
   }
 }
 
-/** The plan as lines for a terminal prompt or a modal. */
+/** The plan as lines for a terminal prompt or a modal: one text for the CLI and VS Code. */
 export function describeRollbackPlan(plan: RollbackPlan): string {
   return [
     `Roll ${plan.label} back to backup ${plan.backup.id} (taken ${plan.backup.createdAt}${plan.backup.gitCommit ? ` at commit ${plan.backup.gitCommit.slice(0, 7)}` : ''}).`,
-    'The backup is loaded beside the live database, then swapped in; everything production held up to the swap is kept as a safety backup.',
+    'The backup is loaded beside the live database, then swapped in: what was written since that backup leaves the live database, and everything production held up to the swap is kept as a safety backup.',
     Object.keys(plan.images).length > 0 ? `Images brought back: ${Object.entries(plan.images).map(([s, id]) => `${s} ${id.replace('sha256:', '').slice(0, 12)}`).join(', ')}.` : 'The backup recorded no images; the current images keep running.',
     ...(plan.keepImages.length > 0 && Object.keys(plan.images).length > 0 ? [`Keeping the current image of: ${plan.keepImages.join(', ')}.`] : []),
   ].join('\n');

@@ -18,19 +18,10 @@ async function confirmDeploy(ctx: Ctx, plan: DeployPlan): Promise<boolean> {
   });
 }
 
-function describeRollback(plan: RollbackPlan): string {
-  const images = Object.entries(plan.images).map(([service, image]) => `${service} → ${image.replace(/^sha256:/, '').slice(0, 12)}`);
-  return [
-    `Restore ${plan.label}'s database from backup ${plan.backup.id}${plan.backup.createdAt ? ` taken ${plan.backup.createdAt}` : ''}${plan.backup.gitCommit ? ` at commit ${plan.backup.gitCommit.slice(0, 7)}` : ''}.`,
-    'What was written since that backup leaves the live database; everything it holds up to the swap is kept as a safety backup.',
-    images.length > 0 ? `Images put back: ${images.join(', ')}.` : 'The backup recorded no images; the current ones keep running.',
-    ...(plan.keepImages.length > 0 ? [`Keeping the current image of: ${plan.keepImages.join(', ')}.`] : []),
-  ].join('\n');
-}
-
 async function confirmRollback(ctx: Ctx, plan: RollbackPlan): Promise<boolean> {
+  const engine = await loadEngine();
   return ctx.userInput.confirm(`Roll ${plan.label} back to backup ${backupTime(plan.backup.id)}?`, {
-    detail: describeRollback(plan),
+    detail: engine.describeRollbackPlan(plan),
     confirm: `Roll Back ${plan.label}`,
   });
 }
