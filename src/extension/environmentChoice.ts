@@ -43,22 +43,25 @@ export function environmentChoice(environments: readonly Environment[], name: st
   throw new Error(refusals.length === 1 && refusals[0] ? refusals[0] : 'The compose file declares no environment this command applies to.');
 }
 
-/** What the status-bar badge's quick pick offers, in order; an action is left out where its requirement fails. */
-const ENVIRONMENT_ACTIONS: readonly { command: string; label: string; requirement?: Requirement }[] = [
-  { command: 'dualEnv.deployProduction', label: '$(rocket) Deploy to Production', requirement: productionOnly },
-  { command: 'dualEnv.rollbackProduction', label: '$(history) Roll Back Production…', requirement: productionOnly },
-  { command: 'dualEnv.backupProduction', label: '$(database) Back Up Production Now', requirement: backUpAble },
-  { command: 'dualEnv.deployStaging', label: '$(beaker) Deploy to Staging', requirement: stagingOnly },
+/**
+ * What the status-bar badge's quick pick offers, in order; an action is left out where its requirement fails,
+ * and one that runs Compose, git or a backup (`trusted`) in a Restricted Mode window, where it would be refused.
+ */
+const ENVIRONMENT_ACTIONS: readonly { command: string; label: string; requirement?: Requirement; trusted?: true }[] = [
+  { command: 'dualEnv.deployProduction', label: '$(rocket) Deploy to Production', requirement: productionOnly, trusted: true },
+  { command: 'dualEnv.rollbackProduction', label: '$(history) Roll Back Production…', requirement: productionOnly, trusted: true },
+  { command: 'dualEnv.backupProduction', label: '$(database) Back Up Production Now', requirement: backUpAble, trusted: true },
+  { command: 'dualEnv.deployStaging', label: '$(beaker) Deploy to Staging', requirement: stagingOnly, trusted: true },
   { command: 'dualEnv.showLogs', label: '$(output) Show Logs…' },
   { command: 'dualEnv.openInBrowser', label: '$(link-external) Open in Browser', requirement: withUrl },
-  { command: 'dualEnv.restartEnvironment', label: '$(debug-restart) Restart' },
-  { command: 'dualEnv.stopEnvironment', label: '$(debug-stop) Stop' },
-  { command: 'dualEnv.startEnvironment', label: '$(debug-start) Start' },
+  { command: 'dualEnv.restartEnvironment', label: '$(debug-restart) Restart', trusted: true },
+  { command: 'dualEnv.stopEnvironment', label: '$(debug-stop) Stop', trusted: true },
+  { command: 'dualEnv.startEnvironment', label: '$(debug-start) Start', trusted: true },
   { command: 'dualEnv.showDeployHistory', label: '$(list-unordered) Show Deploy History' },
   { command: 'dualEnv.refresh', label: '$(refresh) Refresh' },
 ];
 
-/** The commands that can act on this environment (each is then run with its name). */
-export function environmentActionsFor(environment: Environment): { command: string; label: string }[] {
-  return ENVIRONMENT_ACTIONS.filter(({ requirement }) => !requirement?.(environment)).map(({ command, label }) => ({ command, label }));
+/** The commands that can act on this environment (each is then run with its name); in an untrusted window, only those that run there. */
+export function environmentActionsFor(environment: Environment, trusted = true): { command: string; label: string }[] {
+  return ENVIRONMENT_ACTIONS.filter((action) => !action.requirement?.(environment) && (trusted || !action.trusted)).map(({ command, label }) => ({ command, label }));
 }

@@ -82,7 +82,7 @@ export const environmentActions: CommandFactory = (ctx) => async (arg?: unknown)
   const environment = await ctx.environmentOf(arg, 'Environment Actions');
   if (!environment) return;
   const registered = new Set(await vscode.commands.getCommands(true));
-  const offered = environmentActionsFor(environment).filter(({ command }) => registered.has(command));
+  const offered = environmentActionsFor(environment, vscode.workspace.isTrusted).filter(({ command }) => registered.has(command));
   const picked = await ctx.userInput.pick(offered.map(({ command, label }) => ({ label, command })), { title: `${environment.label}`, placeHolder: ctx.model.statusOf(environment.name)?.reason });
   if (picked) await vscode.commands.executeCommand(picked.command, environment.name);
 };

@@ -59,4 +59,10 @@ describe('environmentActionsFor', () => {
     assert.ok(!bare.includes('dualEnv.openInBrowser'));
     assert.ok(commands(production).includes('dualEnv.openInBrowser'));
   });
+
+  it('offers in Restricted Mode only what runs there: no deploy, rollback, backup, start, stop or restart', () => {
+    assert.deepEqual(environmentActionsFor(production, false).map((a) => a.command),
+      ['dualEnv.showLogs', 'dualEnv.openInBrowser', 'dualEnv.showDeployHistory', 'dualEnv.refresh']);
+    assert.deepEqual(environmentActionsFor(staging, false).map((a) => a.command).filter((c) => /deploy|Environment$/i.test(c) && c !== 'dualEnv.showDeployHistory'), []);
+  });
 });
