@@ -100,6 +100,21 @@ export class Ctx {
         this.log.warn(`${title}: cancelled by the user.`);
         abort.abort();
       });
+      // VS Code closes a notification whose Cancel was pressed: past the point of no return the operation
+      // goes on, so it gets a progress of its own that cannot be cancelled, until it ends
+      let settle = () => {};
+      const ended = new Promise<void>((resolve) => { settle = resolve; });
+      let finishing: vscode.Progress<{ message?: string }> | undefined;
+      let finishingShown = false;
+      const showFinishing = (message: string) => {
+        if (finishingShown) return;
+        finishingShown = true;
+        void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${title} (cannot stop now)`, cancellable: false }, (shown) => {
+          finishing = shown;
+          shown.report({ message });
+          return ended;
+        });
+      };
       this.log.info(`${title}: started.`);
       try {
         const result = await task(abort.signal, (event) => {
@@ -109,13 +124,20 @@ export class Ctx {
           }
           const line = `[${event.step}] ${event.state}${event.message ? `: ${event.message}` : ''}`;
           if (event.state === 'failed') this.log.error(line);
+          // how far a step is, ticking many times a second, is for tracing; a step's start and end are for everyone
+          else if (event.state === 'running' && event.fraction !== undefined) this.log.trace(line);
           else this.log.info(line);
-          if (event.state === 'running' && event.message) progress.report({ message: event.message });
+          if (event.state !== 'running' || !event.message) return;
+          const message = event.fraction === undefined ? event.message : `${event.message} (${Math.round(event.fraction * 100)} %)`;
+          if (abort.signal.aborted && /^Cannot stop now/.test(event.message)) showFinishing(message);
+          progress.report({ message });
+          finishing?.report({ message });
         });
         this.log.info(`${title}: finished.`);
         return result;
       } finally {
         cancel.dispose();
+        settle();
       }
     }));
   }
