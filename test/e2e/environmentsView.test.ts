@@ -5,19 +5,24 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runChecked } from '../../src/core/common/process';
 import { projectContainers, servicesOf, startRig, waitHealthy, type Rig } from '../rig';
+import { makeTempProject, type TempProject } from '../support/tempProject';
 import { Workbench } from './workbench';
 
 describe('Environments view and status bar in VS Code', () => {
   let rig: Rig;
+  let project: TempProject;
   let workbench: Workbench;
 
   before(async () => {
     rig = await startRig(['staging', 'production']);
-    workbench = await Workbench.open();
+    // a fresh copy: the worktree's own deploy history would show in the descriptions
+    project = makeTempProject('e2e/environments-view');
+    workbench = await Workbench.open(project.dir);
   });
 
   after(async () => {
     await workbench?.close();
+    project?.remove();
   });
 
   it('lists Staging and Production and their six containers, running and healthy', async () => {

@@ -3,18 +3,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startRig } from '../rig';
+import { makeTempProject, type TempProject } from '../support/tempProject';
 import { Workbench } from './workbench';
 
 describe('restricted mode', () => {
+  let project: TempProject;
   let workbench: Workbench;
 
   before(async () => {
     await startRig(['staging', 'production']);
-    workbench = await Workbench.open(undefined, { workspaceTrust: true });
+    project = makeTempProject('e2e/restricted-mode');
+    workbench = await Workbench.open(project.dir, { workspaceTrust: true });
   });
 
   after(async () => {
     await workbench?.close();
+    project?.remove();
   });
 
   it('shows the live status and the reason the actions are off', async () => {

@@ -1,7 +1,7 @@
 // What a person does in the workbench, as playwright steps: open our view, run a
 // palette command, answer a modal dialog, read the status bar.
 import type { Locator, Page } from 'playwright-core';
-import { artifactPath, installVsix, launchBrowser, repoRoot, startCodeServer, workbenchUrl, type Browser, type CodeServer } from './harness';
+import { artifactPath, installVsix, launchBrowser, startCodeServer, workbenchUrl, type Browser, type CodeServer } from './harness';
 
 const SLOW = { timeout: 60_000 };
 
@@ -9,10 +9,11 @@ export class Workbench {
   private constructor(readonly page: Page, private readonly server: CodeServer, private readonly browser: Browser) {}
 
   /**
-   * code-server with the packaged VSIX installed, the worktree (its reference compose
-   * file and the rig's .env) open, and the extension active.
+   * code-server with the packaged VSIX installed, `folder` open (a temp copy of the
+   * project, never the worktree, whose deploy history and backups would show), and
+   * the extension active.
    */
-  static async open(folder = repoRoot, options: { workspaceTrust?: boolean } = {}): Promise<Workbench> {
+  static async open(folder: string, options: { workspaceTrust?: boolean } = {}): Promise<Workbench> {
     const server = await startCodeServer({ extensionsDir: installVsix(), workspaceTrust: options.workspaceTrust });
     let browser: Browser | undefined;
     try {
