@@ -212,7 +212,7 @@ async function recover(session: RestoreSession, error: unknown, deps: RestoreDep
  * the holding database is the only copy of that state: a failure keeps it and
  * says where it is.
  */
-async function secureMovedAside(session: RestoreSession, deps: RestoreDeps, input: RestoreInput, manifest: BackupManifest, aside: { hold: string; objects: readonly SchemaObject[] }, onProgress: ProgressListener | undefined): Promise<BackupRecord> {
+async function secureMovedAside(deps: RestoreDeps, input: RestoreInput, manifest: BackupManifest, aside: { hold: string; objects: readonly SchemaObject[] }, onProgress: ProgressListener | undefined): Promise<BackupRecord> {
   const target = deps.credentials.database;
   try {
     return await backUpMovedAside(
@@ -223,7 +223,7 @@ async function secureMovedAside(session: RestoreSession, deps: RestoreDeps, inpu
       (event) => onProgress?.({ ...event, step: 'safety-backup' }),
     );
   } catch (error) {
-    await session.admin!.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(session.scratch!)}`).catch(() => undefined);
+    // the empty scratch database goes with the restore's failure path (recover); the holding database stays
     throw new DatabaseError(`${target} holds backup ${input.backupId} now, but the safety backup of what it held before failed (${safeMessage(error, deps.credentials)}); that data is kept whole in database ${aside.hold} on ${describeServer(deps.credentials)}: back it up, then drop it.`, { cause: error });
   }
 }
@@ -270,7 +270,7 @@ export async function restoreBackup(
     if (changedOwner.length > 0) {
       report.done('owners', `${describeServer(deps.credentials)} may not create objects for other accounts, so these are now its own: ${changedOwner.join(', ')}.`);
     }
-    const safetyBackup = session.safetyBackup ? await secureMovedAside(session, deps, input, manifest, { hold, objects: objectsBefore }, onProgress) : undefined;
+    const safetyBackup = session.safetyBackup ? await secureMovedAside(deps, input, manifest, { hold, objects: objectsBefore }, onProgress) : undefined;
     await tidyUp(session.admin!, [hold, session.scratch!], deps.credentials, report);
     session.scratch = undefined;
     const rows = manifest.tables.reduce((n, t) => n + t.rows, 0);

@@ -39,9 +39,9 @@ function git(repo: GitRepository): SimpleGit {
 }
 
 /** Runs one git call, turning its failure into a sentence that says what failed where. */
-async function attempt<T>(repo: GitRepository, what: string, call: (g: SimpleGit) => Promise<T>): Promise<T> {
+async function attempt<T>(repo: GitRepository, what: string, call: (g: SimpleGit) => Promise<T>, client: SimpleGit = git(repo)): Promise<T> {
   try {
-    return await call(git(repo));
+    return await call(client);
   } catch (error) {
     if (repo.signal?.aborted) throw new CancelledError();
     const detail = errorMessage(error).trim().split('\n').slice(-3).join(' ');
@@ -152,17 +152,9 @@ export async function exportCommit(repo: GitRepository, commit: string, dir: str
     // a private index, so the user's stays as it is; simple-git lets through only the git variables it is told to
     const indexed = simpleGit({ baseDir: repo.dir, abort: repo.signal, allowEnvironment: ['GIT_INDEX_FILE'] })
       .env({ ...plainEnvironment(), GIT_INDEX_FILE: path.join(scratch, 'index') });
-    const run = async (what: string, args: string[]) => {
-      try {
-        await indexed.raw(args);
-      } catch (error) {
-        if (repo.signal?.aborted) throw new CancelledError();
-        throw new CommandFailedError(`git could not ${what} in ${repo.dir}: ${errorMessage(error).trim().split('\n').slice(-3).join(' ')}`, null, errorMessage(error), { cause: error });
-      }
-    };
-    await run(`read commit ${commit}`, ['read-tree', `${commit}^{tree}`]);
+    await attempt(repo, `read commit ${commit}`, (g) => g.raw(['read-tree', `${commit}^{tree}`]), indexed);
     fs.mkdirSync(dir, { recursive: true });
-    await run(`export commit ${commit}`, ['checkout-index', '--all', '--force', `--prefix=${path.resolve(dir)}${path.sep}`]);
+    await attempt(repo, `export commit ${commit}`, (g) => g.raw(['checkout-index', '--all', '--force', `--prefix=${path.resolve(dir)}${path.sep}`]), indexed);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

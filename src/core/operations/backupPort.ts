@@ -12,6 +12,13 @@ export interface BackupSummary {
   images?: Record<string, string>;
 }
 
+/** Recorded with a safety backup: the commit and images that ran with that data, and why it was taken. */
+export interface SafetyRecord {
+  gitCommit?: string;
+  images?: Record<string, string>;
+  reason?: string;
+}
+
 /**
  * The backups the operations take and restore, as one injected dependency:
  * the backup issue's verified writer and atomic restore sit behind it, so the
@@ -26,13 +33,13 @@ export interface DatabaseBackups {
   ): Promise<BackupSummary>;
   /**
    * Loads a backup (of `from`, default the same environment) into the environment's database, all or nothing;
-   * when asked, what the database held up to the swap becomes a safety backup, recorded with `safetyRecord`.
+   * with `safetyBackup`, what the database held up to the swap becomes a safety backup recorded with it.
    * Cancellable until `onPointOfNoReturn` is called.
    */
   restore(
     request: {
       environment: Environment; backupId: string; from?: Environment;
-      safetyBackup?: boolean; safetyRecord?: { gitCommit?: string; images?: Record<string, string>; reason?: string };
+      safetyBackup?: SafetyRecord;
       onPointOfNoReturn?: () => void;
     },
     signal: AbortSignal,

@@ -1,6 +1,6 @@
 import type { Environment } from '../config';
 import { ensureServicesUp, recreateServices } from '../compose/composeRunner';
-import type { BackupSummary } from './backupPort';
+import type { BackupSummary, SafetyRecord } from './backupPort';
 import { assertImagesPresent, restoreImageNames } from './liveImages';
 import { builtServices, targetFor, type OperationDeps } from './operationContext';
 import type { ProgressReporter } from '../common/progress';
@@ -13,7 +13,7 @@ export interface BringBackOptions {
   images?: Record<string, string>;
   healthTimeoutMs: number;
   /** Keep what the database holds up to the swap as a safety backup, recording these (the commit and images that ran with that data). */
-  safetyBackup?: { gitCommit?: string; images?: Record<string, string>; reason?: string };
+  safetyBackup?: SafetyRecord;
   /** Told the safety backup as soon as it is verified, before the images and containers change. */
   onSafetyBackup?: (backup: BackupSummary) => void;
   /** Cancels the restore until its swap; the default never does. */
@@ -37,7 +37,7 @@ export async function bringBack(deps: OperationDeps, options: BringBackOptions, 
   await assertImagesPresent(deps.docker, images);
   progress.running('restore', `Restoring the database from backup ${backup.id}`);
   const { safetyBackup } = await deps.backups.restore(
-    { environment, backupId: backup.id, safetyBackup: Boolean(options.safetyBackup), safetyRecord: options.safetyBackup, onPointOfNoReturn: () => options.enter('restore') },
+    { environment, backupId: backup.id, safetyBackup: options.safetyBackup, onPointOfNoReturn: () => options.enter('restore') },
     options.signal ?? new AbortController().signal,
     (event) => progress.log('restore', event.logLine ?? event.message ?? ''),
   );

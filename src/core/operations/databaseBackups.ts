@@ -20,12 +20,12 @@ export function databaseBackups(config: DualEnvConfig, secrets?: SecretSource): 
       const record = await takeBackup({ config, environment, secrets }, { gitCommit, images, reason, keep }, signal, onProgress);
       return summary(record, environment.name);
     },
-    async restore({ environment, backupId, from, safetyBackup, safetyRecord, onPointOfNoReturn }, signal, onProgress) {
+    async restore({ environment, backupId, from, safetyBackup, onPointOfNoReturn }, signal, onProgress) {
       const credentials = await databaseCredentials(config, databaseOf(environment), { asRoot: true, secrets });
       const result = await restoreBackup(
         // a production backup loaded into staging keeps staging's safety backup in staging's own folder
         { credentials, folder: (from ?? environment).backups.folder, safetyFolder: environment.backups.folder, environment: environment.name },
-        { backupId, safetyBackup: safetyBackup ?? false, safetyRecord, onPointOfNoReturn },
+        { backupId, safetyBackup: safetyBackup !== undefined, safetyRecord: safetyBackup, onPointOfNoReturn },
         signal,
         onProgress,
       );

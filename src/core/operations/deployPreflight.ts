@@ -75,6 +75,7 @@ export async function preflightProduction(
     if (problem) warnings.push(problem);
   }
   // a failed deploy leaves its tag too: the changes count from the last one that succeeded
+  const services = builtServices(config, environment);
   const { commits, since } = await changesSinceLastProduction(repo, 50, lastSuccessfulDeploy(config.projectDir, environment.name)?.tag);
   return {
     environment: environment.name,
@@ -84,8 +85,8 @@ export async function preflightProduction(
     toCommit: tree.clean ? undefined : { files: tree.changed, message: options.message!.trim() },
     changes: commits,
     since,
-    rebuilt: builtServices(config, environment).built,
-    keptRunning: builtServices(config, environment).others,
+    rebuilt: services.built,
+    keptRunning: services.others,
     onFailure: options.autoRollback ? 'auto-rollback' : 'report',
     backup: `A verified backup of the ${environment.database.name} database will be taken first.`,
     warnings,

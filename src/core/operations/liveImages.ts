@@ -3,28 +3,10 @@ import { CommandFailedError, errorMessage } from '../common/errors';
 import type { DualEnvConfig } from '../config';
 import { readProjectContainers } from '../docker/discovery';
 
-/** The image a service's running container was started from. */
-export interface LiveImage {
-  service: string;
-  containerId: string;
-  imageId: string;
-}
-
 export function splitImageName(name: string): { repo: string; tag: string } {
   const slash = name.lastIndexOf('/');
   const colon = name.lastIndexOf(':');
   return colon > slash ? { repo: name.slice(0, colon), tag: name.slice(colon + 1) } : { repo: name, tag: 'latest' };
-}
-
-/** Image ids of the services' running containers; a service without one is left out. */
-export async function liveImages(docker: Docker, projectName: string, services: readonly string[]): Promise<Record<string, LiveImage>> {
-  const out: Record<string, LiveImage> = {};
-  for (const container of await readProjectContainers(docker, projectName, services)) {
-    if (container.state === 'running' && container.containerId && container.imageId) {
-      out[container.service] = { service: container.service, containerId: container.containerId, imageId: container.imageId };
-    }
-  }
-  return out;
 }
 
 /** The image name compose runs a service under (`image:` of the compose file). */
@@ -103,9 +85,13 @@ async function imageIdOf(docker: Docker, name: string): Promise<string | undefin
   }
 }
 
-/** The images the services' running containers run now, by service (what a deploy or rollback left running). */
+/** The images the services' running containers run now, by service (what a deploy or rollback left running); a service without one is left out. */
 export async function runningImages(docker: Docker, projectName: string, services: readonly string[]): Promise<Record<string, string>> {
-  return Object.fromEntries(Object.values(await liveImages(docker, projectName, services)).map((image) => [image.service, image.imageId]));
+  const out: Record<string, string> = {};
+  for (const container of await readProjectContainers(docker, projectName, services)) {
+    if (container.state === 'running' && container.imageId) out[container.service] = container.imageId;
+  }
+  return out;
 }
 
 /** The configured images' ids now (after a build), by service. */
