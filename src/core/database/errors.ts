@@ -19,3 +19,18 @@ export class DatabaseError extends DualEnvError {
 export class RestoreVerificationError extends DualEnvError {
   readonly exitCode = 1;
 }
+
+/**
+ * A restore swapped the backup in, but the safety backup of what the target held
+ * could not be written: that state is whole in `holdingDatabase`, kept until
+ * someone backs it up. The restore itself is done, so a caller restoring code with
+ * the data goes on and reports this at the end.
+ */
+export class SafetyBackupFailedError extends DatabaseError {
+  /** Set by a rollback that brought the code back too and found the environment healthy. */
+  readonly healthy: boolean;
+  constructor(message: string, readonly holdingDatabase: string, options?: { cause?: unknown; healthy?: boolean }) {
+    super(message, options);
+    this.healthy = options?.healthy ?? false;
+  }
+}

@@ -1,7 +1,7 @@
 export {
   applyRetention, assertRestorable, createBackup, deleteBackup, findBackup, listBackups, verifyBackup, type BackupDeps, type BackupInput, type RetentionResult, type VerifyResult,
 } from './backupStore';
-export { BackupCorruptError, BackupNotFoundError, DatabaseError, RestoreVerificationError } from './errors';
+export { BackupCorruptError, BackupNotFoundError, DatabaseError, RestoreVerificationError, SafetyBackupFailedError } from './errors';
 export { type BackupManifest, type BackupRecord } from './manifest';
 export { restoreBackup, type RestoreDeps, type RestoreInput, type RestoreResult } from './restore';
 export { tableChecksums, compareTables } from './tableChecksums';

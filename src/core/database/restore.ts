@@ -8,7 +8,7 @@ import { assertRestorable, type BackupInput } from './backupStore';
 import { abortWith, closeQuietly, describeServer, destroyQuietly, openConnection, rowsOf, safeMessage, type Connection } from './connection';
 import { loadDump, loadDumpByParts, type LoadProgress, type LoadResult } from './dumpLoader';
 import type { DumpOptions, TableSummary } from './dumpWriter';
-import { DatabaseError, RestoreVerificationError } from './errors';
+import { DatabaseError, RestoreVerificationError, SafetyBackupFailedError } from './errors';
 import { DUMP_FILE, type BackupManifest, type BackupRecord, type DumpPart } from './manifest';
 import { sequenceNames, sequenceState, type SchemaObject } from './schema';
 import { formatBytes, formatCount, formatRate } from './progressText';
@@ -224,7 +224,7 @@ async function secureMovedAside(deps: RestoreDeps, input: RestoreInput, manifest
     );
   } catch (error) {
     // the empty scratch database goes with the restore's failure path (recover); the holding database stays
-    throw new DatabaseError(`${target} holds backup ${input.backupId} now, but the safety backup of what it held before failed (${safeMessage(error, deps.credentials)}); that data is kept whole in database ${aside.hold} on ${describeServer(deps.credentials)}: back it up, then drop it.`, { cause: error });
+    throw new SafetyBackupFailedError(`${target} holds backup ${input.backupId} now, but the safety backup of what it held before failed (${safeMessage(error, deps.credentials)}); that data is kept whole in database ${aside.hold} on ${describeServer(deps.credentials)}: back it up, then drop it.`, aside.hold, { cause: error });
   }
 }
 

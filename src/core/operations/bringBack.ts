@@ -1,4 +1,6 @@
+import { errorMessage } from '../common/errors';
 import type { Environment } from '../config';
+import { SafetyBackupFailedError } from '../database';
 import { ensureServicesUp, recreateServices } from '../compose/composeRunner';
 import type { BackupSummary, SafetyRecord } from './backupPort';
 import { assertImagesPresent, restoreImageNames } from './liveImages';
@@ -26,23 +28,45 @@ export interface BringBackOptions {
  * Puts an environment back as it was when a backup was taken: the backup's data,
  * then the images recorded with it under their compose names, recreated, healthy.
  * Cancellable (with `signal`) only while the backup loads beside the live data;
- * from the swap on it runs to its end.
+ * from the swap on it runs to its end. A safety backup that fails after the swap
+ * does not stop it: the data is the backup's already, and the code must follow it;
+ * that failure, which names where the previous data is kept, is thrown at the end.
  */
 export async function bringBack(deps: OperationDeps, options: BringBackOptions, progress: ProgressReporter): Promise<Record<string, string>> {
   const { environment, backup } = options;
-  const { built, others } = builtServices(deps.config, environment);
+  const { built } = builtServices(deps.config, environment);
   const images = Object.fromEntries(Object.entries(options.images ?? backup.images ?? {}).filter(([service]) => built.includes(service)));
 
   // data and code go back together or not at all: a missing image must stop us before the database changes
   await assertImagesPresent(deps.docker, images);
   progress.running('restore', `Restoring the database from backup ${backup.id}`);
-  const { safetyBackup } = await deps.backups.restore(
+  const restored = await deps.backups.restore(
     { environment, backupId: backup.id, safetyBackup: options.safetyBackup, onPointOfNoReturn: () => options.enter('restore') },
     options.signal ?? new AbortController().signal,
     (event) => progress.log('restore', event.logLine ?? event.message ?? ''),
-  );
+  ).catch((error: unknown) => {
+    if (!(error instanceof SafetyBackupFailedError)) throw error;
+    progress.failed('restore', error.message);
+    return { safetyFailure: error };
+  });
+  const safetyBackup = 'safetyBackup' in restored ? restored.safetyBackup : undefined;
+  const safetyFailure = 'safetyFailure' in restored ? restored.safetyFailure : undefined;
   if (safetyBackup) options.onSafetyBackup?.(safetyBackup);
-  progress.done('restore', `Database restored from backup ${backup.id}${safetyBackup ? `; what it held up to then is safety backup ${safetyBackup.id}` : ''}`);
+  if (!safetyFailure) progress.done('restore', `Database restored from backup ${backup.id}${safetyBackup ? `; what it held up to then is safety backup ${safetyBackup.id}` : ''}`);
+  try {
+    await bringBackCode(deps, options, images, progress);
+  } catch (error) {
+    if (!safetyFailure) throw error;
+    throw new SafetyBackupFailedError(`${errorMessage(error)} Also: ${safetyFailure.message}`, safetyFailure.holdingDatabase, { cause: error });
+  }
+  if (safetyFailure) throw new SafetyBackupFailedError(`${environment.label} runs the data and images of backup ${backup.id} and is healthy. ${safetyFailure.message}`, safetyFailure.holdingDatabase, { cause: safetyFailure, healthy: true });
+  return images;
+}
+
+/** The images recorded with the backup, under their compose names, recreated and healthy. */
+async function bringBackCode(deps: OperationDeps, options: BringBackOptions, images: Record<string, string>, progress: ProgressReporter): Promise<void> {
+  const { environment, backup } = options;
+  const { built, others } = builtServices(deps.config, environment);
 
   options.enter('images');
   const missing = built.filter((service) => !images[service]);
@@ -61,5 +85,4 @@ export async function bringBack(deps: OperationDeps, options: BringBackOptions, 
   progress.running('health', `Waiting for ${environment.label} to be healthy`);
   await waitForHealth(deps.docker, deps.config, environment.services, { timeoutMs: options.healthTimeoutMs, onStatus: (line) => progress.log('health', line) });
   progress.done('health', `${environment.label} is healthy`);
-  return images;
 }

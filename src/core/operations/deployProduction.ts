@@ -5,6 +5,7 @@ import { dockerClientFor } from '../docker/client';
 import { commitFiles, createProductionTag, hasRemote, pushBranchAndTag } from '../git';
 import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
+import { SafetyBackupFailedError } from '../database';
 import { preflightProduction, type DeployPlan } from './deployPreflight';
 import { appendHistory, liveCommit, newRecord, type HistoryOutcome } from './history';
 import { builtImages, previousImages, pruneRollbackTags, restoreImageNames, runningImages, tagForRollback } from './liveImages';
@@ -253,6 +254,13 @@ async function recover(run: Run, released: Required<Facts>, error: unknown): Pro
       safetyBackup: { gitCommit: released.commit, images: released.images, reason: `safety before the automatic rollback of ${released.tag}` },
     }, progress);
   } catch (rollbackError) {
+    if (rollbackError instanceof SafetyBackupFailedError && rollbackError.healthy) {
+      // production is back and healthy; only the copy of what it held during the failed deploy is not a backup yet
+      const message = `${failure} ${rollbackError.message}`;
+      progress.failed('rollback', message);
+      recordDeploy(run, 'rolled-back', released, message);
+      throw new SafetyBackupFailedError(message, rollbackError.holdingDatabase, { cause: rollbackError, healthy: true });
+    }
     const message = `${failure} The automatic rollback failed too: ${errorMessage(rollbackError)} ${state}; try again with: dual-env rollback production ${backupId}`;
     progress.failed('rollback', message);
     recordDeploy(run, 'failed', released, message);

@@ -11,7 +11,7 @@ import mysql from 'mysql2/promise';
 import type { DualEnvConfig } from '../../../src/core/config';
 import { CancelledError, DockerUnreachableError } from '../../../src/core/common/errors';
 import { dockerClientFor } from '../../../src/core/docker/client';
-import { DatabaseError } from '../../../src/core/database';
+import { DatabaseError, SafetyBackupFailedError } from '../../../src/core/database';
 import { backupDatabase } from '../../../src/core/operations/backupDatabase';
 import { databaseBackups } from '../../../src/core/operations/databaseBackups';
 import { DeployRefusedError } from '../../../src/core/operations/deployPreflight';
@@ -502,6 +502,47 @@ describe(`deploy staging and production [${stackLabel()}]`, () => {
     assert.equal(back.outcome, 'succeeded');
     assert.equal(await hasWarehouse(code), true);
     await query('DELETE FROM warehouses WHERE code = ?', [code]);
+  });
+
+  it('goes on to the images and health when the safety backup fails after the swap, and names the database that keeps what production held', async () => {
+    const code = `HOLDONLY-${RUN}`;
+    await addWarehouse(code);
+    const production = config.environments.find((e) => e.isProduction)!;
+    const [target] = (await backups.list(production)).slice(1);
+    const folder = production.backups.folder;
+    const aside = `${folder}.aside-${RUN}`;
+    let hold: string | undefined;
+    try {
+      const failed = await rollbackProduction(deps, { backupId: target.id, confirm: async () => true, healthTimeoutSeconds: 120 }, never(), (e) => {
+        events.push(e);
+        // the backups folder becomes a file as the swap begins: the backup is loaded, the safety backup cannot be written
+        if (e.step === 'restore' && /^Swapping /.test(e.logLine ?? '') && !fs.existsSync(aside)) {
+          fs.renameSync(folder, aside);
+          fs.writeFileSync(folder, 'not a folder');
+        }
+      }).then(() => assert.fail('the rollback succeeded'), (error: unknown) => error);
+      assert.ok(failed instanceof SafetyBackupFailedError, String(failed));
+      assert.equal(failed.healthy, true);
+      hold = failed.holdingDatabase;
+      assert.match(failed.message, new RegExp(`^Production runs the data and images of backup ${target.id} and is healthy\\. .*kept whole in database ${hold} on `));
+    } finally {
+      if (fs.existsSync(aside)) {
+        fs.rmSync(folder, { force: true });
+        fs.renameSync(aside, folder);
+      }
+    }
+    // the code followed the data, and production serves
+    assert.equal((await version('PRODUCTION_HTTP_PORT')).commit, target.gitCommit);
+    assert.equal(await hasWarehouse(code), false);
+    const root = await mysql.createConnection({ host: '127.0.0.1', port: port('PRODUCTION_DB_PORT'), user: 'root', password: rig.env.PRODUCTION_DB_ROOT_PASSWORD });
+    try {
+      const [rows] = await root.query(`SELECT COUNT(*) AS n FROM \`${hold}\`.warehouses WHERE code = ?`, [code]);
+      assert.equal(Number((rows as Array<{ n: number }>)[0].n), 1, 'the row written before the swap is in the kept database');
+      await root.query(`DROP DATABASE \`${hold}\``);
+    } finally {
+      await root.end();
+    }
+    assert.equal(readHistory(config.projectDir, 'production').at(-1)?.outcome, 'failed');
   });
 
   it('loses no row written every 50 ms throughout a rollback: each is in production or in its safety backup', async () => {
