@@ -12,6 +12,7 @@ import { registerStatusCommand } from './commands/status';
 import { registerRestoreCommand } from './commands/restore';
 import { registerVerifyCommand } from './commands/verify';
 import { operationStarted } from './operationRunner';
+import { errorReport } from './remedyHints';
 import { version } from './version';
 
 /**
@@ -51,7 +52,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const debug = program.opts<{ debug?: boolean }>().debug;
     if (error instanceof DualEnvError) {
-      process.stderr.write(`dual-env: ${error.message}\n`);
+      process.stderr.write(errorReport(error.message, error.remedies));
       if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
       return error.exitCode;
     }

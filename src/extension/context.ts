@@ -8,17 +8,14 @@ import { StatusBadges } from './statusBar/statusBadges';
 import { EnvironmentsTree, type TreeNode } from './tree/environmentsTree';
 import { windowUserInput, type UserInput } from './userInput';
 import { WorkspaceModel } from './workspaceModel';
+import { remedyActions, remedyRequest } from './remedyActions';
+import { remediesOf } from '../core/common/remedies';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a command gets whatever VS Code passes (a tree node, a name, nothing)
 export type Handler = (...args: any[]) => unknown;
 /** A command is a factory: it gets the context once and returns the handler (rust-analyzer's pattern). */
 export type CommandFactory = (ctx: Ctx) => Handler;
 
-/** An action offered on a failure notification (`Show Log`, `Roll Back`). */
-export interface FailureAction {
-  title: string;
-  run(): unknown;
-}
 
 /**
  * The one object every part of the extension hangs off: the model, the views, the
@@ -79,7 +76,7 @@ export class Ctx {
   async environmentOf(arg: unknown, title: string, requirement?: Requirement): Promise<Environment | undefined> {
     if (!this.model.config) throw new Error(this.model.problem ?? 'There is no compose file to read environments from.');
     const node = arg as Partial<TreeNode> | undefined;
-    const name = typeof arg === 'string' ? arg : node && 'environment' in node ? node.environment?.name : undefined;
+    const name = typeof arg === 'string' ? arg : remedyRequest(arg)?.environmentName ?? (node && 'environment' in node ? node.environment?.name : undefined);
     const environments = environmentChoice(this.model.environments(), name, requirement);
     if (environments.length === 1) return environments[0];
     const picked = await this.userInput.pick(
@@ -142,8 +139,8 @@ export class Ctx {
     }));
   }
 
-  /** A failure ends in one error notification with "Show Log" and any extra actions. */
-  async showFailure(error: unknown, actions: readonly FailureAction[] = []): Promise<void> {
+  /** A failure ends in one error notification: a button for each remedy the error carries, then "Show Log". */
+  async showFailure(error: unknown): Promise<void> {
     const message = errorMessage(error);
     if (isCancelled(error)) {
       this.log.info(message);
@@ -151,7 +148,7 @@ export class Ctx {
       return;
     }
     this.log.error(error instanceof Error ? error : message);
-    const all = [...actions, { title: 'Show Log', run: () => this.log.show() }];
+    const all = [...remedyActions(remediesOf(error)), { title: 'Show Log', run: () => this.log.show() }];
     const chosen = await this.userInput.error(message, all.map((a) => a.title));
     await all.find((a) => a.title === chosen)?.run();
   }

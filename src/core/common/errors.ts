@@ -1,13 +1,23 @@
+import type { Remedy } from './remedies';
+
+export interface DualEnvErrorOptions {
+  cause?: unknown;
+  /** What the person can do next, as data: the CLI prints commands, VS Code offers buttons. */
+  remedies?: readonly Remedy[];
+}
+
 /**
  * Typed errors of the engine. Each carries one sentence for people (what, where,
- * what to do) and the underlying cause; adapters decide how to show them.
+ * what to do), the underlying cause and the remedies; adapters decide how to show them.
  */
 export abstract class DualEnvError extends Error {
   /** Exit code the CLI uses: 2 for bad usage or configuration, 1 for a failed operation. */
   abstract readonly exitCode: 1 | 2;
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly remedies: readonly Remedy[];
+  constructor(message: string, options?: DualEnvErrorOptions) {
     super(message, options);
     this.name = new.target.name;
+    this.remedies = options?.remedies ?? [];
   }
 }
 
@@ -33,7 +43,7 @@ export class CommandFailedError extends DualEnvError {
     message: string,
     readonly exitStatus: number | null,
     readonly output: string,
-    options?: { cause?: unknown },
+    options?: DualEnvErrorOptions,
   ) {
     super(message, options);
   }

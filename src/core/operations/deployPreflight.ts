@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { DualEnvError } from '../common/errors';
+import type { Remedy } from '../common/remedies';
 import type { DualEnvConfig, Environment } from '../config';
 import { branchMatches, changesSinceLastProduction, currentBranch, headCommit, isRepository, treeState, type CommitSummary } from '../git';
 import { lastSuccessfulDeploy } from './history';
@@ -10,6 +11,12 @@ import { projectRepository } from './projectRepository';
 /** A production deploy refused before anything was touched: branch, tree, staging first. */
 export class DeployRefusedError extends DualEnvError {
   readonly exitCode = 1;
+}
+
+/** Deploy to Staging, for the environment that is not production. */
+function stagingOf(config: DualEnvConfig): Remedy[] {
+  const staging = config.environments.find((e) => !e.isProduction);
+  return staging ? [{ kind: 'deployStaging', environment: staging.name }] : [];
 }
 
 /** What the caller is asked to confirm before production is touched. */
@@ -65,13 +72,13 @@ export async function preflightProduction(
   }
   const tree = await treeState(repo);
   if (!tree.clean && !options.message?.trim()) {
-    throw new DeployRefusedError(`The working tree has uncommitted changes (${listed(tree.changed)}); commit them, or give a commit message (--message) to commit them as part of the deploy.`);
+    throw new DeployRefusedError(`The working tree has uncommitted changes (${listed(tree.changed)}); commit them, or give a commit message to commit them as part of the deploy.`, { remedies: [{ kind: 'deployWithMessage', environment: environment.name }] });
   }
   const commit = await headCommit(repo);
   const warnings: string[] = [];
   if (environment.requireStagingFirst) {
     const problem = await stagingFirstProblem(dockerFor, config, commit, tree.clean);
-    if (problem && options.stagingFirst !== 'ask') throw new DeployRefusedError(`${problem}; deploy it to staging first (dual-env deploy staging).`);
+    if (problem && options.stagingFirst !== 'ask') throw new DeployRefusedError(`${problem}; deploy it to staging first.`, { remedies: stagingOf(config) });
     if (problem) warnings.push(problem);
   }
   // a failed deploy leaves its tag too: the changes count from the last one that succeeded

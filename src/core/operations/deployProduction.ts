@@ -10,7 +10,7 @@ import { preflightProduction, type DeployPlan } from './deployPreflight';
 import { appendHistory, liveCommit, newRecord, type HistoryOutcome } from './history';
 import { builtImages, previousImages, pruneRollbackTags, restoreImageNames, runningImages, tagForRollback } from './liveImages';
 import { acquireLock } from './lock';
-import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, targetFor, type OperationDeps } from './operationContext';
+import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, rollbackTo, targetFor, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
 import { HealthGateError, waitForHealth } from './waitForHealth';
 import { projectRepository } from './projectRepository';
@@ -243,7 +243,7 @@ async function recover(run: Run, released: Required<Facts>, error: unknown): Pro
   progress.failed(noReturn.step, failure);
   if (!run.options.autoRollback) {
     recordDeploy(run, 'failed', released, failure);
-    throw new ProductionChangedError(`${failure} ${state}; roll back with: dual-env rollback production ${backupId}`, backupId, { cause: error });
+    throw new ProductionChangedError(`${failure} ${state}; roll back to backup ${backupId}.`, backupId, { cause: error, remedies: [rollbackTo(environment, backupId)] });
   }
 
   progress.running('rollback', `Rolling back to backup ${backupId} and the previous images`);
@@ -261,10 +261,10 @@ async function recover(run: Run, released: Required<Facts>, error: unknown): Pro
       recordDeploy(run, 'rolled-back', released, message);
       throw new SafetyBackupFailedError(message, rollbackError.holdingDatabase, { cause: rollbackError, healthy: true });
     }
-    const message = `${failure} The automatic rollback failed too: ${errorMessage(rollbackError)} ${state}; try again with: dual-env rollback production ${backupId}`;
+    const message = `${failure} The automatic rollback failed too: ${errorMessage(rollbackError)} ${state}; roll back to backup ${backupId} again.`;
     progress.failed('rollback', message);
     recordDeploy(run, 'failed', released, message);
-    throw new ProductionChangedError(message, backupId, { cause: rollbackError });
+    throw new ProductionChangedError(message, backupId, { cause: rollbackError, remedies: [rollbackTo(environment, backupId)] });
   }
   // the rollback succeeded: the history line is written even when the engine cannot say what runs
   const running = await runningImages(deps.docker, deps.config.projectName, run.built).catch((readError: unknown) => errorMessage(readError));

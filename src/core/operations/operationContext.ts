@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
-import { CancelledError, DualEnvError, UsageError } from '../common/errors';
+import { CancelledError, DualEnvError, UsageError, type DualEnvErrorOptions } from '../common/errors';
+import type { Remedy } from '../common/remedies';
 import type { ComposeCommand } from '../compose/composeCommand';
 import { composeTarget, type ComposeTarget } from '../compose/composeRunner';
 import { assertIsolated, type DualEnvConfig, type Environment } from '../config';
@@ -90,11 +91,14 @@ export async function confirmPlan<Plan>(confirm: (plan: Plan) => Promise<boolean
 }
 
 /** A deploy or rollback that failed once it had begun changing production: production may run the new version, the old one, or nothing. */
+/** The way back for an environment that changed: roll it back to this backup. */
+export function rollbackTo(environment: Environment, backupId: string): Remedy {
+  return { kind: 'rollback', environment: environment.name, backupId };
+}
+
 export class ProductionChangedError extends DualEnvError {
   readonly exitCode = 1;
-  /** Marks the error across bundles (extension.js and engine.js each hold their own copy of this class). */
-  readonly productionChanged = true;
-  constructor(message: string, readonly backupId: string, options?: { cause?: unknown }) {
+  constructor(message: string, readonly backupId: string, options?: DualEnvErrorOptions) {
     super(message, options);
   }
 }

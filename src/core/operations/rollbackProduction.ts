@@ -5,7 +5,7 @@ import { bringBack } from './bringBack';
 import { appendHistory, liveCommit, newRecord, readHistory, type HistoryOutcome } from './history';
 import { assertImagesPresent, previousImages } from './liveImages';
 import { acquireLock } from './lock';
-import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, type OperationDeps } from './operationContext';
+import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, rollbackTo, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener } from '../common/progress';
 
 export interface RollbackPlan {
@@ -37,7 +37,7 @@ async function chooseBackup(deps: OperationDeps, environmentName: string, backup
   if (backups.length === 0) throw new UsageError(`There is no backup of ${environmentName} to roll back to.`);
   if (backupId) {
     const named = backups.find((b) => b.id === backupId);
-    if (!named) throw new UsageError(`There is no backup "${backupId}" of ${environmentName}; dual-env backups ${environmentName} lists them.`);
+    if (!named) throw new UsageError(`There is no backup "${backupId}" of ${environmentName}.`, { remedies: [{ kind: 'listBackups', environment: environmentName }] });
     return named;
   }
   const lastDeploy = readHistory(deps.config.projectDir, environmentName).filter((r) => r.operation === 'deploy' && r.backupId).at(-1);
@@ -91,9 +91,9 @@ export async function rollbackProduction(deps: OperationDeps, options: RollbackO
       throw error;
     }
     // past the restore's start the data may be the backup's already: say where what production held is
-    const message = `Rollback to ${backup.id} failed at step ${noReturn.step}: ${errorMessage(error)} What production held before the rollback is in safety backup ${safety.id}; run the rollback again, or put that state back with: dual-env rollback production ${safety.id}`;
+    const message = `Rollback to ${backup.id} failed at step ${noReturn.step}: ${errorMessage(error)} What production held before the rollback is in safety backup ${safety.id}; run the rollback again, or put that state back by rolling back to ${safety.id}.`;
     record('failed', message);
-    throw new ProductionChangedError(message, safety.id, { cause: error });
+    throw new ProductionChangedError(message, safety.id, { cause: error, remedies: [rollbackTo(environment, backup.id), rollbackTo(environment, safety.id)] });
   } finally {
     lock.release();
   }

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
-import { CancelledError, DualEnvError } from '../common/errors';
+import { CancelledError, DualEnvError, type DualEnvErrorOptions } from '../common/errors';
+import type { Remedy } from '../common/remedies';
 import { redactSecrets } from '../common/process';
 import { secretsOf, type DualEnvConfig } from '../config';
 import { missingContainer, readProjectContainers, type ContainerStatus } from '../docker/discovery';
@@ -8,8 +9,8 @@ import { FrameDecoder } from '../docker/frames';
 /** A service did not become healthy after a deploy: which one and why. */
 export class HealthGateError extends DualEnvError {
   readonly exitCode = 1;
-  constructor(message: string, readonly service: string, readonly reason: string) {
-    super(message);
+  constructor(message: string, readonly service: string, readonly reason: string, options?: DualEnvErrorOptions) {
+    super(message, options);
   }
 }
 
@@ -67,6 +68,12 @@ async function verdictOf(docker: Docker, container: ContainerStatus, secrets: re
   return { state: 'pending', why: container.health === 'starting' ? 'health starting' : container.state };
 }
 
+/** Show Logs for the environment the service belongs to. */
+function logsOf(config: DualEnvConfig, service: string): Remedy[] {
+  const environment = config.environments.find((e) => e.services.includes(service));
+  return environment ? [{ kind: 'showLogs', environment: environment.name, service }] : [];
+}
+
 /**
  * The deploy's health gate: waits until every service's container runs and,
  * when it has a healthcheck, reports healthy (read through the status issue's
@@ -89,7 +96,7 @@ export async function waitForHealth(docker: Docker, config: DualEnvConfig, servi
     const failed = verdicts.find(([, v]) => v.state === 'failed');
     if (failed) {
       const why = (failed[1] as { why: string }).why;
-      throw new HealthGateError(`${failed[0]} did not become healthy: ${why}. Check its logs (dual-env logs) before deploying again.`, failed[0], why);
+      throw new HealthGateError(`${failed[0]} did not become healthy: ${why}. Check its logs before deploying again.`, failed[0], why, { remedies: logsOf(config, failed[0]) });
     }
     const pending = verdicts.filter(([, v]) => v.state === 'pending').map(([service, v]) => `${service}: ${(v as { why: string }).why}`);
     if (pending.length === 0) return;
@@ -98,7 +105,7 @@ export async function waitForHealth(docker: Docker, config: DualEnvConfig, servi
     reported = line;
     if (Date.now() >= deadline) {
       const [service] = pending[0].split(':');
-      throw new HealthGateError(`${pending.join('; ')} — not healthy after ${Math.round(options.timeoutMs / 1000)} s; check the logs, or raise healthTimeoutSeconds if it only starts slowly.`, service, 'timeout');
+      throw new HealthGateError(`${pending.join('; ')} — not healthy after ${Math.round(options.timeoutMs / 1000)} s; check the logs, or raise healthTimeoutSeconds if it only starts slowly.`, service, 'timeout', { remedies: logsOf(config, service) });
     }
     await pause(options.pollMs ?? 500, options.signal);
   }

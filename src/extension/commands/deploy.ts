@@ -9,6 +9,7 @@ import { productionOnly, stagingOnly } from '../environmentChoice';
 import { operationDeps } from '../operationDeps';
 import type { TreeNode } from '../tree/environmentsTree';
 import { backupTime } from '../tree/backups/backupItem';
+import { remedyRequest } from '../remedyActions';
 
 async function confirmDeploy(ctx: Ctx, plan: DeployPlan): Promise<boolean> {
   const engine = await loadEngine();
@@ -64,12 +65,18 @@ export const deployProduction: CommandFactory = (ctx) => async (arg?: unknown) =
   if (!ctx.requireTrust('deploy')) return;
   const environment = await ctx.environmentOf(arg, 'Deploy to Production', productionOnly);
   if (!environment) return;
+  // from the uncommitted-changes refusal: the changes are committed as part of the deploy, with this message
+  const message = remedyRequest(arg)?.askMessage
+    ? await ctx.userInput.input({ title: 'Commit and Deploy to Production', prompt: 'Commit message for the uncommitted changes, committed as part of the deploy' })
+    : undefined;
+  if (remedyRequest(arg)?.askMessage && !message?.trim()) return;
   const engine = await loadEngine();
   const deps = await operationDeps(ctx, environment);
   try {
     const result = await ctx.withProgress(`Deploy to ${environment.label}`, (signal, onProgress) =>
       engine.deployProduction(deps, {
         environment: environment.name,
+        message,
         autoRollback: ctx.model.settings.autoRollback,
         // the modal shows a staging-first warning; the person decides
         stagingFirst: 'ask',
@@ -85,10 +92,8 @@ export const deployProduction: CommandFactory = (ctx) => async (arg?: unknown) =
     }
   } catch (error) {
     ctx.tree.refreshBackups();
-    // Roll Back only where production changed: a refusal, a failed backup, push or build left it as it was
-    const changed = error as { productionChanged?: boolean; backupId?: string };
-    const rollBack = { title: 'Roll Back', run: () => rollback(ctx, environment, changed.backupId) };
-    await ctx.showFailure(error, changed.productionChanged ? [rollBack] : []);
+    // the error's remedies say what to offer: Roll Back only where production changed, Deploy to Staging, Show Logs…
+    await ctx.showFailure(error);
   }
 };
 
@@ -97,6 +102,12 @@ export const rollbackProduction: CommandFactory = (ctx) => async (arg?: unknown)
   const node = arg as TreeNode | undefined;
   if (node?.kind === 'backup') {
     await rollback(ctx, node.environment, node.backup.id);
+    return;
+  }
+  const request = remedyRequest(arg);
+  if (request?.backupId) {
+    const environment = await ctx.environmentOf(request, 'Roll Back Production', productionOnly);
+    if (environment) await rollback(ctx, environment, request.backupId);
     return;
   }
   const environment = await ctx.environmentOf(arg, 'Roll Back Production', productionOnly);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { withStoredPasswords } from '../../core/config';
 import type { CommandFactory } from '../context';
 import type { TreeNode } from '../tree/environmentsTree';
+import { remedyRequest } from '../remedyActions';
 
 /** Show Logs…: a container from the tree, or a quick pick of environment, then service. */
 export const showLogs: CommandFactory = (ctx) => async (arg?: unknown) => {
@@ -15,6 +16,11 @@ export const showLogs: CommandFactory = (ctx) => async (arg?: unknown) => {
   }
   const environment = await ctx.environmentOf(arg, 'Show Logs');
   if (!environment) return;
+  const named = remedyRequest(arg)?.service;
+  if (named && environment.services.includes(named)) {
+    await ctx.logChannels.follow(config, environment, named);
+    return;
+  }
   const picked = await ctx.userInput.pick(environment.services.map((service) => ({ label: service })), { title: `Show Logs of ${environment.label}`, placeHolder: 'Service' });
   if (picked) await ctx.logChannels.follow(config, environment, picked.label);
 };

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { secretKey } from '../../core/config';
 import type { CommandFactory } from '../context';
 import { withDatabase } from '../environmentChoice';
+import { remedyRequest } from '../remedyActions';
 
 /** Reads the compose file, the settings and Docker again; also the Retry of the welcome view. */
 export const refresh: CommandFactory = (ctx) => () => ctx.model.reload();
@@ -32,7 +33,8 @@ export const setDatabasePassword: CommandFactory = (ctx) => async (arg?: unknown
   const environment = await ctx.environmentOf(arg, 'Set Database Password', withDatabase('it has no database password to set'));
   if (!config || !environment?.database) return;
   const variables = [environment.database.passwordVariable, environment.database.rootPasswordVariable].filter((v): v is string => Boolean(v));
-  const picked = variables.length === 1 ? { label: variables[0] } : await ctx.userInput.pick(variables.map((label) => ({ label })), { title: `Password of ${environment.label}'s database`, placeHolder: 'Variable' });
+  const named = remedyRequest(arg)?.variable;
+  const picked = variables.length === 1 || (named && variables.includes(named)) ? { label: named && variables.includes(named) ? named : variables[0] } : await ctx.userInput.pick(variables.map((label) => ({ label })), { title: `Password of ${environment.label}'s database`, placeHolder: 'Variable' });
   if (!picked) return;
   const password = await ctx.userInput.input({ title: `Set ${picked.label}`, prompt: `Password for ${environment.label}'s database (${picked.label}); kept in VS Code's secret storage.`, password: true });
   if (!password) return;

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import type { DualEnvConfig } from '../../../src/core/config';
 import { CancelledError, DockerUnreachableError } from '../../../src/core/common/errors';
+import { remediesOf } from '../../../src/core/common/remedies';
 import { dockerClientFor } from '../../../src/core/docker/client';
 import { DatabaseError, SafetyBackupFailedError } from '../../../src/core/database';
 import { backupDatabase } from '../../../src/core/operations/backupDatabase';
@@ -289,7 +290,7 @@ describe(`deploy staging and production [${stackLabel()}]`, () => {
     try {
       const failed = await deploy({ message: 'rejected by the remote' }).then(() => assert.fail('the deploy succeeded'), (error: unknown) => error as Error);
       assert.match(failed.message, /push denied by policy/);
-      assert.equal((failed as { productionChanged?: boolean }).productionChanged, undefined, 'production never changed');
+      assert.deepEqual(remediesOf(failed).filter((r) => r.kind === 'rollback'), [], 'production never changed: nothing to roll back');
     } finally {
       fs.rmSync(hook);
     }
@@ -378,11 +379,11 @@ describe(`deploy staging and production [${stackLabel()}]`, () => {
     const before = await productionSnapshot();
     const failed = await deployUnstartable(false).then(() => assert.fail('the deploy succeeded'), (error: unknown) => error);
     assert.ok(failed instanceof ProductionChangedError, String(failed));
-    assert.equal(failed.productionChanged, true);
+    assert.deepEqual(failed.remedies, [{ kind: 'rollback', environment: 'production', backupId: failed.backupId }]);
     const record = readHistory(config.projectDir, 'production').at(-1)!;
     assert.equal(record.outcome, 'failed');
     assert.equal(failed.backupId, record.backupId);
-    assert.match(failed.message, new RegExp(`no-such-user.*Production may be running the new version, or nothing; roll back with: dual-env rollback production ${failed.backupId}$`));
+    assert.match(failed.message, new RegExp(`no-such-user.*Production may be running the new version, or nothing; roll back to backup ${failed.backupId}\\.$`));
     const back = await rollbackProduction(deps, { backupId: failed.backupId, confirm: async () => true, healthTimeoutSeconds: 120 }, never(), (e) => events.push(e));
     assert.equal(back.outcome, 'succeeded');
     const after = await productionSnapshot();
@@ -494,7 +495,8 @@ describe(`deploy staging and production [${stackLabel()}]`, () => {
     }).then(() => assert.fail('the rollback succeeded'), (error: unknown) => error);
     execFileSync('docker', ['unpause', backendId()]);
     assert.ok(failed instanceof ProductionChangedError, String(failed));
-    assert.match(failed.message, new RegExp(`^Rollback to ${target.id} failed at step health: .*safety backup ${failed.backupId}; .*dual-env rollback production ${failed.backupId}$`));
+    assert.match(failed.message, new RegExp(`^Rollback to ${target.id} failed at step health: .*safety backup ${failed.backupId}; run the rollback again, or put that state back by rolling back to ${failed.backupId}\\.$`));
+    assert.deepEqual(failed.remedies.map((r) => r.kind === 'rollback' && r.backupId), [target.id, failed.backupId]);
     assert.equal(readHistory(config.projectDir, 'production').at(-1)?.outcome, 'failed');
     // nothing lost: that safety backup brings the row back
     await waitHealthy(rig.docker, servicesOf('production'));

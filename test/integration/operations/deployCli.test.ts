@@ -48,6 +48,19 @@ describe(`dual-env deploy, history, up and down [${stackLabel()}]`, () => {
     assert.deepEqual(readHistory(config.projectDir, 'production'), []);
   });
 
+  it('names under a refusal the command that gets past it', async () => {
+    const page = 'examples/wms/frontend/html/index.html';
+    const original = project.read(page);
+    project.write(page, '<p>not committed</p>\n');
+    try {
+      const refused = await run('deploy', 'production', '--yes');
+      assert.equal(refused.code, 1, refused.stderr);
+      assert.match(refused.stderr, /\ndual-env: The working tree has uncommitted changes \(.*index\.html\); commit them, or give a commit message to commit them as part of the deploy\.\n {2}→ commit as part of the deploy: dual-env deploy production --message "<what changed>"\n$/);
+    } finally {
+      project.write(page, original);
+    }
+  });
+
   it('stops and starts one staging service', async () => {
     const down = await run('down', 'staging', 'staging-frontend');
     assert.equal(down.code, 0, down.stderr);

@@ -76,7 +76,7 @@ suite('failed production deploy', () => {
     try {
       await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.deployProduction'); });
       input.assertDone();
-      assert.match(input.asked[1], /^error: .*no-such-user.*roll back with: dual-env rollback production \d{8}-\d{6}/);
+      assert.match(input.asked[1], /^error: .*no-such-user.*roll back to backup \d{8}-\d{6}\./);
       assert.deepEqual(input.offered.at(-1), ['Roll Back', 'Show Log']);
     } finally {
       await section.update('autoRollback', undefined, vscode.ConfigurationTarget.Global);
@@ -86,5 +86,28 @@ suite('failed production deploy', () => {
     }
     await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production healthy again', 120_000);
     assert.deepEqual(images(), before, 'the previous images run again');
+  });
+});
+
+suite('remedies as buttons', () => {
+  test('uncommitted changes refuse the deploy with Commit and Deploy…, which asks for the commit message instead of naming a CLI flag', async () => {
+    const api = await dualEnv();
+    const dir = api.model.config?.projectDir;
+    assert.ok(dir);
+    const page = path.join(dir, 'examples', 'wms', 'frontend', 'html', 'index.html');
+    const original = fs.readFileSync(page, 'utf8');
+    fs.writeFileSync(page, '<p>not committed yet</p>\n');
+    // the button runs Deploy to Production again, which asks for the message first; no message, no deploy
+    const input = new ScriptedUserInput([{ error: 'Commit and Deploy…' }, { input: '' }]);
+    try {
+      await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.deployProduction'); });
+      input.assertDone();
+    } finally {
+      fs.writeFileSync(page, original);
+    }
+    assert.match(input.asked[0], /^error: The working tree has uncommitted changes \(.*index\.html\); commit them, or give a commit message to commit them as part of the deploy\.$/);
+    assert.doesNotMatch(input.asked[0], /dual-env|--message/);
+    assert.deepEqual(input.offered[0], ['Commit and Deploy…', 'Show Log']);
+    assert.equal(input.asked[1], 'input: Commit and Deploy to Production');
   });
 });

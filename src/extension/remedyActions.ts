@@ -1,0 +1,53 @@
+import * as vscode from 'vscode';
+import type { Remedy } from '../core/common/remedies';
+import { backupTime } from './tree/backups/backupItem';
+
+/** What a remedy's button passes to the command it runs: the environment by name, and the remedy's facts. */
+export interface RemedyRequest {
+  environmentName: string;
+  backupId?: string;
+  service?: string;
+  variable?: string;
+  /** Deploy to Production: ask for a commit message for the uncommitted changes. */
+  askMessage?: boolean;
+}
+
+/** The request a command got from a remedy's button, if that is what it got. */
+export function remedyRequest(arg: unknown): RemedyRequest | undefined {
+  return typeof (arg as RemedyRequest | undefined)?.environmentName === 'string' ? arg as RemedyRequest : undefined;
+}
+
+/** A button on a failure notification and what it does. */
+export interface FailureAction {
+  title: string;
+  run(): unknown;
+}
+
+/**
+ * Each remedy an error carries as a button that does it: the VS Code face of
+ * what the CLI prints as a command. Each runs the command a person would pick,
+ * so it asks and confirms exactly as that command does.
+ */
+export function remedyActions(remedies: readonly Remedy[]): FailureAction[] {
+  const rollbacks = remedies.filter((r) => r.kind === 'rollback').length;
+  return remedies.map((remedy): FailureAction => {
+    switch (remedy.kind) {
+      case 'rollback': return {
+        // two ways back (the rollback again, or the safety backup) need their backups named
+        title: rollbacks > 1 ? `Roll Back to ${backupTime(remedy.backupId)}` : 'Roll Back',
+        run: () => vscode.commands.executeCommand('dualEnv.rollbackProduction', { environmentName: remedy.environment, backupId: remedy.backupId }),
+      };
+      case 'showLogs': return {
+        title: 'Show Logs',
+        run: () => vscode.commands.executeCommand('dualEnv.showLogs', { environmentName: remedy.environment, service: remedy.service }),
+      };
+      case 'deployStaging': return { title: 'Deploy to Staging', run: () => vscode.commands.executeCommand('dualEnv.deployStaging', remedy.environment) };
+      case 'deployWithMessage': return { title: 'Commit and Deploy…', run: () => vscode.commands.executeCommand('dualEnv.deployProduction', { environmentName: remedy.environment, askMessage: true }) };
+      case 'setDatabasePassword': return {
+        title: 'Set Database Password',
+        run: () => vscode.commands.executeCommand('dualEnv.setDatabasePassword', { environmentName: remedy.environment, variable: remedy.variable }),
+      };
+      case 'listBackups': return { title: 'Show Backups', run: () => vscode.commands.executeCommand('dualEnv.environments.focus') };
+    }
+  });
+}
