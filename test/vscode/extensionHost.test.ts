@@ -13,6 +13,7 @@ import { startRig } from '../rig';
 import { makeTempProject, type TempProject } from '../support/tempProject';
 import { launchBrowser, repoRoot, startCodeServer, workbenchUrl } from '../e2e/harness';
 import type { HostTestResult } from './suite/index';
+import { plannedTests } from './plannedTests';
 
 const suiteSource = path.join(__dirname, 'suite');
 const suiteOut = path.join(repoRoot, '.vscode-test', 'suite');
@@ -20,16 +21,18 @@ const HOST_TIMEOUT_MS = 180_000;
 
 /**
  * The suite as the extension host loads it: index.js and one bundle per *.test.ts
- * (so that tests can use the engine's own helpers), with vscode and mocha left to the host.
+ * (so that tests can use the engine's own helpers), with vscode and mocha left to
+ * the host. Built before the tests are declared, so that each can be declared by name.
  */
-async function buildSuite(): Promise<string> {
+function buildSuite(): { indexPath: string; testFiles: string[] } {
   fs.rmSync(suiteOut, { recursive: true, force: true });
   const entryPoints = fs.readdirSync(suiteSource).filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => path.join(suiteSource, f));
-  await esbuild.build({
+  esbuild.buildSync({
     entryPoints, outdir: suiteOut, bundle: true, external: ['vscode', 'mocha'],
     format: 'cjs', platform: 'node', target: 'node20', sourcemap: 'inline', logLevel: 'warning',
   });
-  return path.join(suiteOut, 'index.js');
+  const testFiles = fs.readdirSync(suiteOut).filter((f) => f.endsWith('.test.js')).sort().map((f) => path.join(suiteOut, f));
+  return { indexPath: path.join(suiteOut, 'index.js'), testFiles };
 }
 
 async function runInCodeServer(testsPath: string, resultsFile: string, folder: string): Promise<void> {
@@ -64,36 +67,50 @@ async function runInDesktopVsCode(testsPath: string, resultsFile: string, folder
     extensionTestsPath: testsPath,
     launchArgs: [folder, '--disable-extensions', '--disable-workspace-trust'],
     extensionTestsEnv: { DUAL_ENV_TEST_RESULTS: resultsFile },
-  }).catch(() => { /* the failures are in the results file */ });
+  }).catch((error: unknown) => {
+    // failed tests make runTests reject too, and they are in the results file; anything else is the host's own failure
+    if (!fs.existsSync(resultsFile)) throw error;
+  });
 }
+
+const hostSuite = buildSuite();
+const planned = plannedTests(hostSuite.testFiles);
 
 describe(`extension-host suite (${process.env.DUAL_ENV_VSCODE === 'desktop' ? 'desktop VS Code' : 'code-server'})`, () => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-host-'));
   const resultsFile = path.join(scratch, 'results.json');
-  let results: HostTestResult[] = [];
+  const results = new Map<string, HostTestResult>();
+  /** Why the host never reported, if it did not: then every test it was to run fails with this. */
+  let hostProblem: string | undefined;
   // the open folder: a temp git copy of the project on a production branch, driving the rig's containers
   let project: TempProject | undefined;
 
   before(async () => {
-    await startRig(['staging', 'production']);
-    project = makeTempProject('stable/prisma-mysql-host');
-    const testsPath = await buildSuite();
-    await (process.env.DUAL_ENV_VSCODE === 'desktop' ? runInDesktopVsCode : runInCodeServer)(testsPath, resultsFile, project.dir);
-    if (!fs.existsSync(resultsFile)) throw new Error('the extension host wrote no results; run with VERBOSE=1 to see its console.');
-    results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+    try {
+      await startRig(['staging', 'production']);
+      project = makeTempProject('stable/prisma-mysql-host');
+      await (process.env.DUAL_ENV_VSCODE === 'desktop' ? runInDesktopVsCode : runInCodeServer)(hostSuite.indexPath, resultsFile, project.dir);
+      if (!fs.existsSync(resultsFile)) throw new Error('the extension host wrote no results; run with VERBOSE=1 to see its console.');
+      for (const result of JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as HostTestResult[]) results.set(result.title, result);
+    } catch (error) {
+      hostProblem = error instanceof Error ? error.message : String(error);
+    }
   });
 
   after(() => {
     project?.remove();
     fs.rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    // a test the host ran that the listing did not know would go uncounted: fail the run instead
+    const unknown = [...results.keys()].filter((title) => !planned.includes(title));
+    assert.deepEqual(unknown, [], 'the extension host ran tests the listing did not declare');
   });
 
-  it('ran the suite inside the extension host', async (t) => {
-    assert.ok(results.length > 0, 'the suite reported no tests');
-    for (const result of results) {
-      await t.test(result.title, () => {
-        if (result.state === 'failed') assert.fail(result.error ?? 'failed');
-      });
-    }
-  });
+  // one node test per mocha test, each counted once, each failed when the host never got to it
+  for (const title of planned) {
+    it(title, () => {
+      const result = results.get(title);
+      if (!result) assert.fail(hostProblem ? `the extension host never ran it: ${hostProblem}` : 'the extension host did not run it');
+      if (result.state === 'failed') assert.fail(result.error ?? 'failed');
+    });
+  }
 });

@@ -7,7 +7,7 @@ import { dualEnv, until, withUserInput } from './api';
 import { ScriptedUserInput } from './scriptedUserInput';
 
 suite('production deploy confirmation', () => {
-  test('Cancel in the modal leaves production untouched; the modal shows the plan and names the action', async () => {
+  test('the confirmation (answered Cancel through the scripted seam) shows the plan and names the action; production stays untouched', async () => {
     const api = await dualEnv();
     await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production to be healthy');
     const production = api.model.environments().find((e) => e.isProduction);

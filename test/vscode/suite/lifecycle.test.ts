@@ -33,7 +33,7 @@ suite('start, stop and restart from the tree', () => {
     await until(api, () => api.model.statusOf('staging')?.health === 'healthy', 'staging to be healthy again', 60_000);
   });
 
-  test('Start Environment on production asks in a modal too; Cancel runs nothing', async () => {
+  test('Start Environment on production asks for confirmation too (answered Cancel through the scripted seam); nothing runs', async () => {
     const api = await dualEnv();
     await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production to be healthy');
     const input = new ScriptedUserInput([{ confirm: 'Cancel' }]);
@@ -43,7 +43,7 @@ suite('start, stop and restart from the tree', () => {
     assert.match(input.details[0], /running ones are left as they are/);
   });
 
-  test('Restart Environment on production asks in a modal first; Cancel restarts nothing', async () => {
+  test('Restart Environment on production asks for confirmation first (answered Cancel through the scripted seam); nothing restarts', async () => {
     const api = await dualEnv();
     await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production to be healthy');
     const started = () => (api.model.statusOf('production')?.containers ?? []).map((c) => `${c.containerId} ${c.startedAt}`);
