@@ -22,5 +22,6 @@ export { describePlan } from './operations/deployPreflight';
 export { deployProduction } from './operations/deployProduction';
 export { deployStaging } from './operations/deployStaging';
 export { readHistory } from './operations/history';
+export { historyRow, noHistoryText } from './operations/historyRows';
 export { assertSafetyBackupKept, restoreDatabase } from './operations/restoreDatabase';
 export { describeRollbackPlan, rollbackProduction } from './operations/rollbackProduction';

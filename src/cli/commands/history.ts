@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
-import { readHistory } from '../../core/engine';
+import { historyRow, noHistoryText, readHistory } from '../../core/engine';
 import type { HistoryRecord } from '../../core/operations/history';
 import { configOf, environmentOf, printJson } from '../context';
 
 function line(record: HistoryRecord): string {
-  const when = record.startedAt.replace('T', ' ').slice(0, 19);
-  const what = record.operation === 'rollback' ? `rollback to ${record.restoredBackupId}` : `deploy ${record.branch ?? ''}${record.commit ? ` @ ${record.commit.slice(0, 7)}` : ''}${record.dirty ? ' (uncommitted changes)' : ''}`;
-  const extra = [record.tag, record.backupId && `backup ${record.backupId}`].filter(Boolean).join(', ');
-  return `${when}  ${record.outcome.padEnd(11)} ${what}${extra ? `  [${extra}]` : ''}  by ${record.user}@${record.hostname} in ${Math.round(record.durationMs / 1000)} s${record.error ? `\n${''.padEnd(21)}${record.error}` : ''}`;
+  const row = historyRow(record);
+  const extra = [row.tag, row.backupId && `backup ${row.backupId}`].filter(Boolean).join(', ');
+  return `${row.started}  ${row.outcome.padEnd(11)} ${row.what}${extra ? `  [${extra}]` : ''}  by ${row.by} in ${row.took}${row.error ? `\n${''.padEnd(21)}${row.error}` : ''}`;
 }
 
 /** `dual-env history <env> [--json]`: deploys and rollbacks of an environment, newest first. */
@@ -25,7 +24,7 @@ export function registerHistoryCommand(program: Command): void {
         printJson(records);
         return;
       }
-      if (records.length === 0) process.stdout.write(`No deploys of ${environment.label} recorded yet.\n`);
+      if (records.length === 0) process.stdout.write(`${noHistoryText(environment.label)}\n`);
       for (const record of records) process.stdout.write(`${line(record)}\n`);
     });
 }

@@ -13,8 +13,9 @@ describe('deploy history table', () => {
     ];
     const lines = historyTable(records, '/srv/app').split('\n').filter((line) => line.startsWith('| 2026'));
     assert.equal(lines.length, 2);
-    assert.match(lines[0], /^\| 2026-11-25 13:00:00Z \| production \| ✗ failed \| rollback to 20261125-120000 \|.*health gate \\\| timed out \|$/);
-    assert.match(lines[1], /✓ succeeded \| stable\/prisma-mysql-1 abc1234 \| production-20261125-120000 \| 20261125-120000 \| 61 s \| dev@box/);
+    // the same words as `dual-env history` prints: one core text for both faces
+    assert.match(lines[0], /^\| 2026-11-25 12:00:00 \| production \| failed \| rollback to 20261125-120000 \|.*health gate \\\| timed out \|$/);
+    assert.match(lines[1], /\| succeeded \| deploy stable\/prisma-mysql-1 @ abc1234 \| production-20261125-120000 \| 20261125-120000 \| 61 s \| dev@box/);
   });
 
   it('says when nothing was recorded', () => {
