@@ -8,7 +8,7 @@ import Mocha from 'mocha';
 
 export interface HostTestResult {
   title: string;
-  state: 'passed' | 'failed';
+  state: 'passed' | 'failed' | 'skipped';
   durationMs: number;
   error?: string;
 }
@@ -27,6 +27,7 @@ export function run(): Promise<void> {
       else resolve();
     });
     runner.on('pass', (test) => results.push({ title: test.fullTitle(), state: 'passed', durationMs: test.duration ?? 0 }));
+    runner.on('pending', (test) => results.push({ title: test.fullTitle(), state: 'skipped', durationMs: 0 }));
     runner.on('fail', (test, error: Error) => results.push({
       title: test.fullTitle(), state: 'failed', durationMs: test.duration ?? 0, error: error.stack ?? error.message,
     }));
