@@ -1,19 +1,24 @@
 import * as vscode from 'vscode';
 import { Ctx } from './context';
 import * as commands from './commands';
+import { useTranslations } from './l10n';
 import { reloadOnChanges } from './reloadTriggers';
+import { viewMessage } from './tree/viewMessage';
 
 /** What activate() returns: the context, for the extension-host tests. */
 export type DualEnvApi = Ctx;
 
 /** Short on purpose: build the context, register each command by name, read the workspace and keep it read. */
 export function activate(context: vscode.ExtensionContext): DualEnvApi {
+  useTranslations((message, ...args) => vscode.l10n.t(message, ...args));
   const ctx = new Ctx(context);
-  ctx.push(vscode.window.createTreeView('dualEnv.environments', { treeDataProvider: ctx.tree, showCollapseAll: true }));
+  const view = vscode.window.createTreeView('dualEnv.environments', { treeDataProvider: ctx.tree, showCollapseAll: true });
+  ctx.push(view, ctx.model.onDidChange(() => { view.message = viewMessage(ctx.model.state, ctx.model.problem); }));
 
   ctx.registerCommand('refresh', commands.refresh);
   ctx.registerCommand('showLog', commands.showLog);
   ctx.registerCommand('createComposeFile', commands.createComposeFile);
+  ctx.registerCommand('openComposeFile', commands.openComposeFile);
   ctx.registerCommand('setDatabasePassword', commands.setDatabasePassword);
   ctx.registerCommand('environmentActions', commands.environmentActions);
   ctx.registerCommand('startEnvironment', commands.startEnvironment);

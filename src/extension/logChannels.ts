@@ -19,6 +19,11 @@ export class LogChannels implements vscode.Disposable {
     return [...this.following.keys()];
   }
 
+  /** package.json offers Stop Following Logs only while `dualEnv.followingLogs` is true. */
+  private publishFollowing(): void {
+    void vscode.commands.executeCommand('setContext', 'dualEnv.followingLogs', this.following.size > 0);
+  }
+
   /** Shows the service's channel, following it from the last 200 lines on. */
   async follow(config: DualEnvConfig, environment: Environment, service: string): Promise<vscode.OutputChannel> {
     const engine = await loadEngine();
@@ -35,6 +40,7 @@ export class LogChannels implements vscode.Disposable {
     channel.clear();
     this.channels.set(service, channel);
     this.following.set(service, stop);
+    this.publishFollowing();
     channel.show(true);
     const current = () => this.following.get(service) === stop;
     lines.on('data', (line: { stream: string; text: string }) => {
@@ -43,6 +49,7 @@ export class LogChannels implements vscode.Disposable {
     lines.on('error', (error: unknown) => {
       if (!current()) return;
       this.following.delete(service);
+      this.publishFollowing();
       channel.appendLine(`--- stopped following ${service}: ${errorMessage(error)}; Show Logs follows it again ---`);
       this.log.warn(`Stopped following the logs of ${service}: ${errorMessage(error)}`);
     });
@@ -58,7 +65,9 @@ export class LogChannels implements vscode.Disposable {
     this.channels.delete(service);
     stop?.abort();
     channel?.dispose();
-    if (stop) this.log.info(`Stopped following the logs of ${service}.`);
+    if (!stop) return;
+    this.publishFollowing();
+    this.log.info(`Stopped following the logs of ${service}.`);
   }
 
   dispose(): void {

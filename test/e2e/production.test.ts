@@ -47,7 +47,7 @@ describe('production from VS Code: modal deploy and right-click rollback', () =>
     project = makeTempProject('stable/prisma-mysql-e2e');
     backupFolder = path.join(project.dir, 'backups', 'production');
     workbench = await Workbench.open(project.dir);
-    await workbench.statusBarItem('Production ✓').waitFor({ timeout: 60_000 });
+    await workbench.badge('Production is healthy').waitFor({ timeout: 60_000 });
   });
 
   after(async () => {
@@ -84,7 +84,7 @@ describe('production from VS Code: modal deploy and right-click rollback', () =>
     if ((await backups.getAttribute('aria-expanded')) !== 'true') await backups.click();
     const time = created[0].replace(/^(\d{4})(\d\d)(\d\d)-(\d\d)(\d\d)(\d\d)$/, '$1-$2-$3 $4:$5:$6');
     await view.getByRole('treeitem', { name: new RegExp(`^${time}, .* · verified$`) }).waitFor();
-    await workbench.statusBarItem('Production ✓').waitFor({ timeout: 60_000 });
+    await workbench.badge('Production is healthy').waitFor({ timeout: 60_000 });
     await workbench.screenshot('deploy-production-done.png');
   });
 
@@ -102,6 +102,6 @@ describe('production from VS Code: modal deploy and right-click rollback', () =>
     await workbench.notification(new RegExp(`Production is back at backup ${backupId}`)).waitFor(DEPLOY_TIMEOUT);
     assert.deepEqual(await query('SELECT code FROM warehouses WHERE code = ?', [code]), []);
     await waitHealthy(rig.docker, servicesOf('production'));
-    await workbench.statusBarItem('Production ✓').waitFor({ timeout: 60_000 });
+    await workbench.badge('Production is healthy').waitFor({ timeout: 60_000 });
   });
 });

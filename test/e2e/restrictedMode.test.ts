@@ -25,7 +25,7 @@ describe('restricted mode', () => {
     const view = await workbench.environmentsView();
     await workbench.treeItem(view, 'Restricted mode: status only').waitFor();
     await view.getByRole('treeitem', { name: /^Production, 3\/3 healthy/ }).waitFor({ timeout: 60_000 });
-    await workbench.statusBarItem('Production ✓').waitFor();
+    await workbench.badge('Production is healthy').waitFor();
     await workbench.screenshot('restricted-mode.png');
   });
 

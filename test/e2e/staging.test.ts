@@ -33,7 +33,7 @@ describe('staging from VS Code: cancel, deploy, open in browser', () => {
     project = makeTempProject('feature/e2e-browser');
     dockerfile = project.read(BACKEND_DOCKERFILE);
     workbench = await Workbench.open(project.dir);
-    await workbench.statusBarItem('Staging ✓').waitFor({ timeout: 60_000 });
+    await workbench.badge('Staging is healthy').waitFor({ timeout: 60_000 });
   });
 
   after(async () => {

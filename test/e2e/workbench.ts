@@ -13,7 +13,7 @@ export class Workbench {
    * project, never the worktree, whose deploy history and backups would show), and
    * the extension active.
    */
-  static async open(folder: string, options: { workspaceTrust?: boolean } = {}): Promise<Workbench> {
+  static async open(folder: string, options: { workspaceTrust?: boolean; environments?: boolean } = {}): Promise<Workbench> {
     const server = await startCodeServer({ extensionsDir: installVsix(), workspaceTrust: options.workspaceTrust });
     let browser: Browser | undefined;
     try {
@@ -21,8 +21,8 @@ export class Workbench {
       const workbench = new Workbench(browser.page, server, browser);
       await browser.page.goto(workbenchUrl(server, folder));
       await browser.page.locator('.monaco-workbench .part.activitybar').waitFor(SLOW);
-      // activated by workspaceContains: its badges are the sign it is up
-      await workbench.statusBarItem('Staging').waitFor(SLOW);
+      // activated by workspaceContains: its badges are the sign it is up (a compose file that cannot be used has none)
+      if (options.environments !== false) await workbench.statusBarItem('Staging').waitFor(SLOW);
       return workbench;
     } catch (error) {
       await browser?.close();
@@ -59,6 +59,45 @@ export class Workbench {
 
   statusBarItem(text: string | RegExp): Locator {
     return this.page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: text });
+  }
+
+  /** A status-bar badge by what a screen reader says for it (`Staging is healthy`). */
+  badge(name: string | RegExp): Locator {
+    return this.page.locator('#workbench\\.parts\\.statusbar .statusbar-item').filter({ has: this.page.getByRole('button', { name, exact: true }) });
+  }
+
+  /** The accessible name of the tree row that has the keyboard focus; empty before the first arrow key. */
+  async focusedRowName(view: Locator): Promise<string> {
+    const row = view.locator('[role=treeitem].focused');
+    return await row.count() === 0 ? '' : await row.getAttribute('aria-label') ?? '';
+  }
+
+  /**
+   * Moves the keyboard focus to the tree's first row (Home), then down one arrow key at a
+   * time until the focused row's name is `label` or starts with `label` and a comma.
+   */
+  async arrowTo(view: Locator, label: string, limit = 30): Promise<void> {
+    await this.page.keyboard.press('Home');
+    await view.locator('[role=treeitem][aria-posinset="1"][aria-level="1"].focused').waitFor();
+    const seen: string[] = [];
+    for (let step = 0; step <= limit; step++) {
+      const name = await this.focusedRowName(view);
+      if (name === label || name.startsWith(`${label},`)) return;
+      seen.push(name);
+      await this.page.keyboard.press('ArrowDown');
+      // the next row takes the focus when the key has been handled; at the last row nothing moves
+      const moved = view.locator(`[role=treeitem].focused:not([aria-label="${name.replace(/["\\]/g, '\\$&')}"])`);
+      if (!(await moved.waitFor({ timeout: 5000 }).then(() => true, () => false))) break;
+    }
+    await this.screenshot('arrow-keys.png');
+    throw new Error(`no row named ${label} below the focus; the keyboard went through: ${seen.join(' | ')}`);
+  }
+
+  /** The entries of the context menu open now. */
+  async menuEntries(): Promise<string[]> {
+    const items = this.page.getByRole('menuitem');
+    await items.first().waitFor();
+    return (await items.evaluateAll((elements) => elements.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''))).map((t) => t.trim()).filter(Boolean);
   }
 
   /** Runs a command from the palette by its full title (`Dual Env: Refresh`). */

@@ -1,31 +1,48 @@
-// One status-bar badge per environment: `$(beaker) Staging ✓`, `$(rocket) Production ⚠ 2/3`.
+// One status-bar badge per environment: `$(beaker) Staging $(check)`, `$(rocket) Production $(warning) 2/3`,
+// read by screen readers as a sentence ("Production is degraded: 2 of 3 services serve").
 import type { Environment } from '../../core/config/model';
-import type { EnvironmentStatus } from '../model';
-import { escapeMarkdown, servingCount, stateText } from '../presentation';
-import { environmentIcon } from '../tree/environments/environmentItem';
+import { l10n } from '../l10n';
+import type { EnvironmentHealth, EnvironmentStatus } from '../model';
+import { escapeMarkdown, serves, stateText } from '../presentation';
+import { environmentIcon, healthSentence } from '../tree/environments/environmentItem';
 
 export interface BadgeView {
+  /** Codicons only, no Unicode marks: they render in every font and theme. */
   text: string;
+  /** What a screen reader says for the badge: its text, as a sentence. */
+  ariaLabel: string;
   /** A theme color id for the item's background; none when healthy. */
   backgroundColor?: 'statusBarItem.warningBackground' | 'statusBarItem.errorBackground';
-  /** Markdown: the environment's health and every container. */
+  /** Markdown: the environment's health and every container, one per line. */
   tooltip: string;
 }
 
-const MARKS = { healthy: '✓', degraded: '⚠', down: '✗', unknown: '?' } as const;
+const MARKS: Record<EnvironmentHealth, string> = { healthy: '$(check)', degraded: '$(warning)', down: '$(error)', unknown: '$(question)' };
+
+function ariaLabelOf(environment: Environment, health: EnvironmentHealth, serving: number, total: number): string {
+  switch (health) {
+    case 'healthy': return l10n.t('{0} is healthy', environment.label);
+    case 'degraded': return l10n.t('{0} is degraded: {1} of {2} services serve', environment.label, serving, total);
+    case 'down': return l10n.t('{0} is down: {1} of {2} services serve', environment.label, serving, total);
+    case 'unknown': return l10n.t('The status of {0} is not known yet', environment.label);
+  }
+}
 
 export function badgeOf(environment: Environment, status: EnvironmentStatus | undefined): BadgeView {
   const health = status?.health ?? 'unknown';
-  const count = status && (health === 'degraded' || health === 'down') ? ` ${servingCount(status)}` : '';
-  const containers = (status?.containers ?? []).map((c) => `| ${escapeMarkdown(c.service)} | ${escapeMarkdown(stateText(c))} |`);
+  const serving = status?.containers.filter(serves).length ?? 0;
+  const total = status?.containers.length ?? 0;
+  const count = status && (health === 'degraded' || health === 'down') ? ` ${serving}/${total}` : '';
+  const containers = (status?.containers ?? []).map((c) => `${escapeMarkdown(c.service)}: ${escapeMarkdown(stateText(c))}`);
   const tooltip = [
-    `**${escapeMarkdown(environment.label)}** — ${health}`,
+    healthSentence(environment, health),
     status?.reason ? escapeMarkdown(status.reason) : undefined,
-    containers.length > 0 ? ['| Service | State |', '|---|---|', ...containers].join('\n') : undefined,
-    'Click for actions.',
+    ...containers,
+    l10n.t('Select the badge for the actions on {0}.', escapeMarkdown(environment.label)),
   ].filter(Boolean).join('\n\n');
   return {
     text: `$(${environmentIcon(environment)}) ${environment.label} ${MARKS[health]}${count}`,
+    ariaLabel: ariaLabelOf(environment, health, serving, total),
     backgroundColor: health === 'degraded' ? 'statusBarItem.warningBackground' : health === 'down' ? 'statusBarItem.errorBackground' : undefined,
     tooltip,
   };

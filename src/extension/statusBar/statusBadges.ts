@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { l10n } from '../l10n';
 import type { WorkspaceModel } from '../workspaceModel';
 import { badgeOf, type BadgeView } from './badge';
 
@@ -30,14 +31,15 @@ export class StatusBadges implements vscode.Disposable {
       if (!item) {
         // staging left of production, both near the left edge
         item = vscode.window.createStatusBarItem(`dualEnv.badge.${environment.name}`, vscode.StatusBarAlignment.Left, 100 - index);
-        item.name = `Dual Env: ${environment.label}`;
+        item.name = l10n.t('Dual Env: {0}', environment.label);
         this.items.set(environment.name, item);
       }
       const badge = badgeOf(environment, this.model.statusOf(environment.name));
       item.text = badge.text;
+      item.accessibilityInformation = { label: badge.ariaLabel };
       item.backgroundColor = badge.backgroundColor ? new vscode.ThemeColor(badge.backgroundColor) : undefined;
       item.tooltip = new vscode.MarkdownString(badge.tooltip, true);
-      item.command = { title: `${environment.label} actions`, command: 'dualEnv.environmentActions', arguments: [environment.name] };
+      item.command = { title: l10n.t('Actions on {0}', environment.label), command: 'dualEnv.environmentActions', arguments: [environment.name] };
       item.show();
     });
   }

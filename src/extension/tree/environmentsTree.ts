@@ -65,7 +65,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vsco
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    return toTreeItem(this.viewOf(node));
+    return toTreeItem(this.viewOf(node), node);
   }
 
   /** The plain data of a row (the extension-host tests read the tree through this). */

@@ -8,15 +8,25 @@ export interface IconView {
   color?: string;
 }
 
+/** What Enter (or a click) on a row does: never something that changes an environment or deletes. */
+export interface DefaultAction {
+  /** A command id; it receives the row's node as its argument. */
+  command: string;
+  /** Read by screen readers. */
+  title: string;
+}
+
 export interface ItemView {
   /** Stable across refreshes, so VS Code keeps expansion and selection. */
   id: string;
   label: string;
   description?: string;
   icon: IconView;
-  /** Markdown. */
+  /** Markdown: plain sentences, one per line, so that a screen reader reads them as they are. */
   tooltip?: string;
-  /** What package.json's menus match with `viewItem`. */
+  /** What package.json's menus match with `viewItem`; every value has a context menu (Shift+F10). */
   contextValue: string;
   collapsible: 'none' | 'collapsed' | 'expanded';
+  /** None on rows that expand: there Enter expands or collapses. */
+  defaultAction?: DefaultAction;
 }

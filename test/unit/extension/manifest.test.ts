@@ -4,13 +4,21 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { backupItem, backupsGroupItem } from '../../../src/extension/tree/backups/backupItem';
+import { containerItem } from '../../../src/extension/tree/containers/containerItem';
+import { environmentItem } from '../../../src/extension/tree/environments/environmentItem';
+import { untrustedItem, warningItem } from '../../../src/extension/tree/warnings/warningItem';
+import { container, environment, status } from './fixtures';
 
-interface Contribution { command: string; when?: string; enablement?: string }
+interface Contribution { command: string; title?: string; when?: string; enablement?: string; group?: string }
 
-const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+const root = path.join(__dirname, '..', '..', '..');
+const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const nls: Record<string, string> = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.json'), 'utf8'));
 const commands: Contribution[] = manifest.contributes.commands;
 const palette: Contribution[] = manifest.contributes.menus.commandPalette;
 const itemMenu: Contribution[] = manifest.contributes.menus['view/item/context'];
+const viewTitle: Contribution[] = manifest.contributes.menus['view/title'];
 const settings: Record<string, { type: unknown; minimum?: number; scope?: string }> = manifest.contributes.configuration.properties;
 const restricted: string[] = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
 
@@ -49,5 +57,111 @@ describe('package.json', () => {
       assert.equal(settings[name].scope, 'machine-overridable', name);
       assert.ok(restricted.includes(name), `${name} is not in restrictedConfigurations`);
     }
+  });
+
+  it('offers Start, Stop and Restart on an environment only when they apply', () => {
+    const offered = (contextValue: string) => itemMenu.filter((m) => whenHolds(m.when, contextValue)).map((m) => m.command);
+    const allStopped = Object.fromEntries(environment('staging').services.map((s) => [s, { state: 'exited' as const, health: 'none' as const }]));
+    const running = offered(environmentItem(environment('staging'), status('staging', 'healthy'), undefined).contextValue);
+    const stopped = offered(environmentItem(environment('staging'), status('staging', 'down', allStopped), undefined).contextValue);
+    const partly = offered(environmentItem(environment('production'), status('production', 'degraded', { 'production-backend': { state: 'exited', health: 'none' } }), undefined).contextValue);
+    assert.ok(!running.includes('dualEnv.startEnvironment') && running.includes('dualEnv.stopEnvironment') && running.includes('dualEnv.restartEnvironment'), running.join(', '));
+    assert.ok(stopped.includes('dualEnv.startEnvironment') && !stopped.includes('dualEnv.stopEnvironment') && !stopped.includes('dualEnv.restartEnvironment'), stopped.join(', '));
+    assert.ok(['dualEnv.startEnvironment', 'dualEnv.stopEnvironment', 'dualEnv.deployProduction', 'dualEnv.backupProduction'].every((c) => partly.includes(c)), partly.join(', '));
+    assert.ok(!partly.includes('dualEnv.deployStaging'));
+  });
+
+  it('offers Stop Following Logs only while logs are followed', () => {
+    const entries = [...viewTitle, ...palette].filter((m) => m.command === 'dualEnv.stopFollowingLogs');
+    assert.equal(entries.length, 2);
+    for (const entry of entries) assert.match(entry.when ?? '', /&& dualEnv\.followingLogs$/);
+  });
+
+  it('gives every row of the tree a context menu, so that Shift+F10 opens one on each', () => {
+    const backup = { id: '20261125-120000', path: '/b', environment: 'production', sizeBytes: 1, complete: true, verified: true };
+    const rows = [
+      environmentItem(environment('staging'), undefined, undefined),
+      containerItem('staging', container('staging-backend')),
+      containerItem('staging', container('staging-backend', { state: 'exited', health: 'none' })),
+      containerItem('staging', container('staging-backend', { state: 'missing', health: 'none', containerId: undefined })),
+      backupsGroupItem('production', []),
+      backupItem('production', backup),
+      backupItem('production', { ...backup, verified: false }),
+      warningItem({ severity: 'error', message: 'x' }, 0),
+      warningItem({ severity: 'warning', message: 'x' }, 1),
+      untrustedItem(),
+    ];
+    for (const row of rows) {
+      // inline entries are the row's buttons, not its context menu
+      const menu = itemMenu.filter((m) => !m.group?.startsWith('inline') && whenHolds(m.when, row.contextValue));
+      assert.ok(menu.length > 0, `${row.contextValue} has no context menu`);
+    }
+  });
+
+  it('names every command so that its title reads on its own, as in Keyboard Shortcuts', () => {
+    for (const command of commands) {
+      const title = nls[/^%(.+)%$/.exec(command.title ?? '')?.[1] ?? ''] ?? '';
+      assert.ok(title.split(' ').length >= 2, `${command.command} is titled "${title}", which does not say what it acts on`);
+    }
+  });
+});
+
+/** The two forms package.json's item menus use: `viewItem == x` and `viewItem =~ /re/`, after `view == …`. */
+function whenHolds(when: string | undefined, contextValue: string): boolean {
+  const clause = /viewItem (==|=~) (.+)$/.exec(when ?? '');
+  if (!clause) return false;
+  if (clause[1] === '==') return clause[2] === contextValue;
+  const regex = /^\/(.*)\/$/.exec(clause[2]);
+  assert.ok(regex, `unexpected when clause: ${when}`);
+  return new RegExp(regex[1]).test(contextValue);
+}
+
+/** The fields of a contribution that VS Code shows to people. */
+const SHOWN = new Set(['title', 'shortTitle', 'category', 'name', 'contextualTitle', 'contents', 'description', 'markdownDescription',
+  'enumDescriptions', 'markdownEnumDescriptions', 'deprecationMessage', 'markdownDeprecationMessage', 'label', 'displayName']);
+
+/** Every shown string under `value`, with where it is. */
+function shownStrings(value: unknown, at: string, shown = false): [string, string][] {
+  if (typeof value === 'string') return shown ? [[at, value]] : [];
+  if (Array.isArray(value)) return value.flatMap((item, index) => shownStrings(item, `${at}[${index}]`, shown));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => shownStrings(item, `${at}.${key}`, SHOWN.has(key) && !at.endsWith('.properties')));
+  }
+  return [];
+}
+
+describe('package.nls.json', () => {
+  const shown = [
+    ...shownStrings(manifest.contributes, 'contributes'),
+    ['displayName', manifest.displayName], ['description', manifest.description],
+    ['capabilities.virtualWorkspaces.description', manifest.capabilities.virtualWorkspaces.description],
+    ['capabilities.untrustedWorkspaces.description', manifest.capabilities.untrustedWorkspaces.description],
+  ] as [string, string][];
+
+  it('finds the contributed strings (the walk itself is right)', () => {
+    const places = shown.map(([at]) => at);
+    for (const place of ['contributes.commands[0].title', 'contributes.commands[0].category', 'contributes.views.dualEnv[0].name',
+      'contributes.viewsWelcome[0].contents', 'contributes.configuration.title', 'contributes.configuration.properties.dualEnv.composeCommand.enumDescriptions[0]',
+      'contributes.configuration.properties.dualEnv.autoRollback.markdownDescription']) {
+      assert.ok(places.includes(place), `${place} was not walked`);
+    }
+  });
+
+  it('holds every title, description and setting text that package.json contributes, as a %key% it defines', () => {
+    for (const [at, text] of shown) {
+      const key = /^%([\w.-]+)%$/.exec(text)?.[1];
+      assert.ok(key, `${at} is "${text}", not a %key%`);
+      assert.equal(typeof nls[key], 'string', `${at} refers to %${key}%, which package.nls.json does not define`);
+      assert.ok(nls[key].trim().length > 0, `%${key}% is empty`);
+    }
+  });
+
+  it('has no key that package.json does not use', () => {
+    const used = new Set(shown.map(([, text]) => /^%(.+)%$/.exec(text)?.[1]));
+    for (const key of Object.keys(nls)) assert.ok(used.has(key), `package.nls.json defines ${key}, which nothing uses`);
+  });
+
+  it('is packaged with the extension', () => {
+    assert.match(fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8'), /^!package\.nls\.json$/m);
   });
 });

@@ -17,16 +17,40 @@ describe('environment items', () => {
     assert.equal(item.label, 'Production');
     assert.equal(item.description, '3/3 healthy · abc1234 · 2 h ago');
     assert.deepEqual(item.icon, { id: 'rocket', color: 'charts.green' });
-    assert.equal(item.contextValue, 'environment.production');
-    assert.match(item.tooltip ?? '', /\| URL \| http:\/\/127\.0\.0\.1:80 \|/);
-    assert.match(item.tooltip ?? '', /\| Branch \| stable\/prisma-mysql-1 \|/);
+    assert.equal(item.contextValue, 'environment.production.running');
+    assert.equal(item.tooltip, [
+      '**Production** is healthy.',
+      'All 3 services are running and healthy.',
+      'URL: http://127.0.0.1:80',
+      'Deployed branch: stable/prisma-mysql-1',
+      'Last deployed 2026-11-25T12:00:00Z (2 h ago).',
+      'Deployed commit: abc1234def',
+    ].join('\n\n'));
+  });
+
+  it('say in the tooltip which branches may be deployed before the first deploy', () => {
+    const item = environmentItem(environment('production'), status('production', 'healthy'), undefined, NOW);
+    assert.match(item.tooltip ?? '', /^Branches matching stable\/prisma-mysql-\\\* can be deployed\.$/m);
+    assert.match(item.tooltip ?? '', /^No deploy by Dual Env is recorded\.$/m);
   });
 
   it('colour a degraded environment yellow and count the serving services', () => {
     const item = environmentItem(environment('staging'), status('staging', 'degraded', { 'staging-backend': { state: 'exited' } }), undefined, NOW);
     assert.equal(item.description, '2/3 degraded');
     assert.deepEqual(item.icon, { id: 'beaker', color: 'charts.yellow' });
-    assert.equal(item.contextValue, 'environment.staging');
+    assert.equal(item.contextValue, 'environment.staging.running.stopped');
+  });
+
+  it('carry in the context value whether any container runs and whether any is stopped or missing', () => {
+    const stopped = Object.fromEntries(environment('staging').services.map((s) => [s, { state: 'exited' as const, health: 'none' as const }]));
+    assert.equal(environmentItem(environment('staging'), status('staging', 'down', stopped), undefined, NOW).contextValue, 'environment.staging.stopped');
+    const missing = status('staging', 'degraded', { 'staging-backend': { state: 'missing', health: 'none', containerId: undefined } });
+    assert.equal(environmentItem(environment('staging'), missing, undefined, NOW).contextValue, 'environment.staging.running.stopped');
+    assert.equal(environmentItem(environment('staging'), undefined, undefined, NOW).contextValue, 'environment.staging');
+  });
+
+  it('have no default action: Enter expands or collapses them', () => {
+    assert.equal(environmentItem(environment('staging'), status('staging', 'healthy'), undefined, NOW).defaultAction, undefined);
   });
 
   it('say the status is unknown before the first answer from Docker', () => {
@@ -60,8 +84,19 @@ describe('container items', () => {
       restartCount: 2,
     }), NOW);
     assert.equal(item.description, 'running, healthy (2 restarts) · 30080→80 · wms/production-frontend:latest');
-    assert.match(item.tooltip ?? '', /127\.0\.0\.1:30080→80/);
-    assert.match(item.tooltip ?? '', /\(2 h ago\)/);
+    assert.equal(item.tooltip, [
+      '**production-frontend**',
+      'State: running, healthy (2 restarts)',
+      'Container: dual-env\\_production-frontend\\_1 production-f',
+      'Image: wms/production-frontend:latest',
+      'Published ports: 127.0.0.1:30080→80',
+      'Started 2026-11-25T12:00:00Z (2 h ago).',
+    ].join('\n\n'));
+  });
+
+  it('show the logs on Enter, except for a missing container, which has none', () => {
+    assert.deepEqual(containerItem('staging', container('staging-backend', { state: 'exited', health: 'none' }), NOW).defaultAction, { command: 'dualEnv.showLogs', title: 'Show Logs' });
+    assert.equal(containerItem('staging', container('staging-backend', { state: 'missing', health: 'none', containerId: undefined }), NOW).defaultAction, undefined);
   });
 
   it('quote the last failed health check in the tooltip', () => {
@@ -79,6 +114,11 @@ describe('warning items', () => {
 
   it('explain restricted mode', () => {
     assert.match(untrustedItem().tooltip ?? '', /not trusted/);
+  });
+
+  it('open the compose file on Enter, or Workspace Trust for the restricted-mode row', () => {
+    assert.equal(warningItem({ severity: 'warning', message: 'Shared volume.' }, 1).defaultAction?.command, 'dualEnv.openComposeFile');
+    assert.equal(untrustedItem().defaultAction?.command, 'workbench.trust.manage');
   });
 });
 
@@ -102,13 +142,19 @@ describe('backup items', () => {
     assert.equal(item.description, '1.5 MB · abc1234 · verified');
     assert.deepEqual(item.icon, { id: 'verified-filled', color: 'charts.green' });
     assert.equal(item.contextValue, 'backup.verified');
+    assert.match(item.tooltip ?? '', /^Taken 2026-11-25T12:00:00Z \(2 h ago\)\.$/m);
+    assert.match(item.tooltip ?? '', /^Rows: 1200$/m);
+  });
+
+  it('verify on Enter: it reads the backup and changes nothing', () => {
+    assert.deepEqual(backupItem('production', backup, NOW).defaultAction, { command: 'dualEnv.verifyBackup', title: 'Verify Backup' });
   });
 
   it('flag an incomplete backup with its problem', () => {
     const item = backupItem('production', { ...backup, complete: false, verified: false, problem: 'manifest.json is missing' }, NOW);
     assert.equal(item.contextValue, 'backup.unverified');
     assert.match(item.description ?? '', /incomplete$/);
-    assert.match(item.tooltip ?? '', /manifest\.json is missing/);
+    assert.match(item.tooltip ?? '', /^Problem: manifest\.json is missing$/m);
   });
 
   it('count the verified ones on the group', () => {

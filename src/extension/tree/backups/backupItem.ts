@@ -1,5 +1,6 @@
 // Production's backups: the group node and one node per backup, newest first.
 import type { BackupRecord } from '../../../core/database/manifest';
+import { l10n } from '../../l10n';
 import { escapeMarkdown, relativeTime } from '../../presentation';
 import type { ItemView } from '../itemView';
 
@@ -25,34 +26,46 @@ export function backupsGroupItem(environmentName: string, backups: readonly Back
   const verified = backups?.filter((b) => b.verified).length ?? 0;
   return {
     id: `backups:${environmentName}`,
-    label: 'Backups',
-    description: backups ? `${backups.length} (${verified} verified)` : undefined,
+    label: l10n.t('Backups'),
+    description: backups ? l10n.t('{0} ({1} verified)', backups.length, verified) : undefined,
     icon: { id: 'archive' },
-    tooltip: 'Backups of the database, newest first. Right-click one to roll back to it, verify, reveal or delete it.',
+    tooltip: l10n.t('Backups of the database, newest first. The context menu of a backup (Shift+F10) rolls back to it, verifies, reveals or deletes it.'),
     contextValue: 'backups',
     collapsible: 'collapsed',
   };
 }
 
+function stateOf(backup: BackupRecord): string {
+  if (backup.verified) return l10n.t('verified');
+  return backup.complete ? l10n.t('not verified') : l10n.t('incomplete');
+}
+
+/** The tooltip: one plain sentence per paragraph. */
+function backupTooltip(backup: BackupRecord, now: number): string {
+  return [
+    `**${l10n.t('Backup {0}', backup.id)}**`,
+    backup.createdAt ? l10n.t('Taken {0} ({1}).', backup.createdAt, relativeTime(backup.createdAt, now)) : l10n.t('Taken {0} UTC.', backupTime(backup.id)),
+    backup.database ? l10n.t('Database: {0}', escapeMarkdown(backup.database)) : l10n.t('The database is not recorded.'),
+    l10n.t('Size: {0}', formatSize(backup.sizeBytes)),
+    backup.rows !== undefined ? l10n.t('Rows: {0}', backup.rows) : l10n.t('The number of rows is not recorded.'),
+    backup.gitCommit ? l10n.t('Commit: {0}', escapeMarkdown(backup.gitCommit)) : l10n.t('The commit is not recorded.'),
+    l10n.t('State: {0}', stateOf(backup)),
+    backup.problem ? l10n.t('Problem: {0}', escapeMarkdown(backup.problem)) : undefined,
+    l10n.t('Folder: {0}', escapeMarkdown(backup.path)),
+    backup.reason ? l10n.t('Reason: {0}', escapeMarkdown(backup.reason)) : undefined,
+  ].filter(Boolean).join('\n\n');
+}
+
 export function backupItem(environmentName: string, backup: BackupRecord, now = Date.now()): ItemView {
-  const state = backup.verified ? 'verified' : backup.complete ? 'not verified' : 'incomplete';
-  const rows: [string, string][] = [
-    ['Taken', backup.createdAt ? `${backup.createdAt} (${relativeTime(backup.createdAt, now)})` : backupTime(backup.id)],
-    ['Database', backup.database ?? 'unknown'],
-    ['Size', formatSize(backup.sizeBytes)],
-    ['Rows', backup.rows !== undefined ? String(backup.rows) : 'unknown'],
-    ['Commit', backup.gitCommit ?? 'not recorded'],
-    ['State', backup.problem ? `${state}: ${backup.problem}` : state],
-    ['Folder', backup.path],
-  ];
-  if (backup.reason) rows.push(['Reason', backup.reason]);
   return {
     id: `backup:${environmentName}:${backup.id}`,
     label: backupTime(backup.id),
-    description: [formatSize(backup.sizeBytes), backup.gitCommit?.slice(0, 7), state].filter(Boolean).join(' · '),
+    description: [formatSize(backup.sizeBytes), backup.gitCommit?.slice(0, 7), stateOf(backup)].filter(Boolean).join(' · '),
     icon: backup.verified ? { id: 'verified-filled', color: 'charts.green' } : { id: 'warning', color: 'charts.yellow' },
-    tooltip: [`**Backup ${backup.id}**`, ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${escapeMarkdown(v)} |`)].join('\n')].join('\n\n'),
+    tooltip: backupTooltip(backup, now),
     contextValue: backup.verified ? 'backup.verified' : 'backup.unverified',
     collapsible: 'none',
+    // Enter checks the backup, which reads it and changes nothing; never a rollback or a delete
+    defaultAction: { command: 'dualEnv.verifyBackup', title: l10n.t('Verify Backup') },
   };
 }

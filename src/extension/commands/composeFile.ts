@@ -1,0 +1,14 @@
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { CommandFactory } from '../context';
+
+/**
+ * Opens the compose file: where an isolation warning or a configuration error is fixed.
+ * Safe in Restricted Mode, as it only opens an editor.
+ */
+export const openComposeFile: CommandFactory = (ctx) => async () => {
+  const file = ctx.model.composeFilePath();
+  if (!file) throw new Error('Open a folder first: the compose file is read from the workspace folder.');
+  await vscode.window.showTextDocument(vscode.Uri.file(file));
+  ctx.log.info(`Opened ${path.basename(file)}.`);
+};
