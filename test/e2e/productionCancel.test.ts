@@ -22,7 +22,7 @@ describe('production deploy cancelled past the point of no return', () => {
     project.write(BACKEND_DOCKERFILE, dockerfile.replace('CMD ["node", "server.js"]', 'CMD ["sh", "-c", "sleep 12 && exec node server.js"]'));
     project.git('commit', '--quiet', '--all', '--message', 'a backend that starts slowly');
     workbench = await Workbench.open(project.dir);
-    await workbench.statusBarItem('Production ✓').waitFor({ timeout: 60_000 });
+    await workbench.badge('Production is healthy').waitFor({ timeout: 60_000 });
   });
 
   after(async () => {
@@ -47,6 +47,6 @@ describe('production deploy cancelled past the point of no return', () => {
 
     await workbench.notification(/Deployed [0-9a-f]{7} to Production/).waitFor({ timeout: 300_000 });
     await finishing.waitFor({ state: 'detached', timeout: 30_000 });
-    await workbench.statusBarItem('Production ✓').waitFor({ timeout: 60_000 });
+    await workbench.badge('Production is healthy').waitFor({ timeout: 60_000 });
   });
 });
