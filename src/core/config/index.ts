@@ -4,3 +4,4 @@ export { assertIsolated, checkIsolation, type IsolationFinding } from './isolati
 export { interpolate, parseDotEnv, loadVariables, MissingVariableError } from './interpolate';
 export { secretsOf, withStoredPasswords } from './secrets';
 export { databaseCredentials, secretKey, type DatabaseCredentials, type SecretSource } from './credentials';
+export { checklistOf, DEFAULT_LOG_PATTERNS } from './checklistConfig';

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { LineCounter, isScalar, parseDocument, type Document } from 'yaml';
 import { ConfigError } from '../common/errors';
+import { assertSmokeTarget, readChecklist } from './checklistConfig';
 import { interpolate, loadVariables } from './interpolate';
 import type { ComposeService, DatabaseConfig, DualEnvConfig, Environment, PublishedPort, VolumeMount } from './model';
 import { parsePort, parseVolume } from './serviceParts';
@@ -161,10 +162,12 @@ function readDeclaredEnvironments(
       },
       dockerHost: typeof env.dockerHost === 'string' ? String(sub(env.dockerHost)) || undefined : undefined,
       healthTimeoutSeconds: timeout,
+      checklist: env.checklist === undefined ? undefined : readChecklist(env.checklist, [...at, 'checklist'], sub, fail),
     };
   });
   const production = environments.filter((e) => e.isProduction);
   if (production.length > 1) fail(['x-dual-env', 'environments'], `marks ${production.map((e) => e.name).join(' and ')} as production; only one environment can be.`);
+  assertSmokeTarget(environments, fail);
   return environments;
 }
 

@@ -18,6 +18,35 @@ export interface Environment {
   /** `unix://`, `tcp://` or `ssh://`; absent means DOCKER_HOST or the local socket. */
   dockerHost?: string;
   healthTimeoutSeconds: number;
+  /** Production only: the checks run against staging before a deploy; absent means the defaults (see checklistOf). */
+  checklist?: ChecklistConfig;
+}
+
+/** What a failed check does to a production deploy: shown in the confirmation, or the deploy stops. */
+export type CheckFailure = 'warn' | 'refuse';
+
+/** The pre-production checklist of x-dual-env (`checklist:` of the production environment). */
+export interface ChecklistConfig {
+  /** Error lines in staging's containers' logs since its last successful deploy. */
+  stagingLogs: {
+    onFailure: CheckFailure | 'off';
+    /** JavaScript regular expressions (source text); a line matching any counts as an error. */
+    patterns: string[];
+    /** Most lines read per container, the newest: a chatty container must not make the check slow. */
+    maxLines: number;
+  };
+  /** Requests to staging's url, in order. */
+  smoke: SmokeCheck[];
+  /** Per request, redirects included. */
+  smokeTimeoutSeconds: number;
+}
+
+export interface SmokeCheck {
+  /** Absolute path on staging's url, e.g. `/api/health`. */
+  path: string;
+  /** The status expected; absent means any 2xx. */
+  status?: number;
+  onFailure: CheckFailure;
 }
 
 export interface DatabaseConfig {

@@ -234,7 +234,7 @@ async function streamContainer(
  * asked through its modem as a stream, the history flows under back-pressure
  * like a followed log.
  */
-function openLogStream(docker: Docker, containerId: string, query: Record<string, unknown>, signal: AbortSignal): Promise<NodeJS.ReadableStream & { destroy(): void }> {
+export function openLogStream(docker: Docker, containerId: string, query: Record<string, unknown>, signal: AbortSignal): Promise<NodeJS.ReadableStream & { destroy(): void }> {
   return new Promise((resolve, reject) => {
     docker.modem.dial({
       path: `/containers/${encodeURIComponent(containerId)}/logs?`, method: 'GET', isStream: true, abortSignal: signal,

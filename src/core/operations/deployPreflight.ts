@@ -3,12 +3,15 @@ import { DualEnvError } from '../common/errors';
 import type { Remedy } from '../common/remedies';
 import type { DualEnvConfig, Environment } from '../config';
 import { branchMatches, changesSinceLastProduction, currentBranch, headCommit, isRepository, treeState, type CommitSummary } from '../git';
+import { checklistLine, refusalMessage, refusingItems, type ChecklistItem } from './checklist';
 import { lastSuccessfulDeploy } from './history';
 import { builtServices } from './operationContext';
-import { waitForHealth } from './waitForHealth';
+import { runPreproductionChecklist } from './preproductionChecklist';
 import { projectRepository } from './projectRepository';
 
-/** A production deploy refused before anything was touched: branch, tree, staging first. */
+export { stagingFirstProblem } from './preproductionChecklist';
+
+/** A production deploy refused before anything was touched: branch, tree, a refusing item of the pre-production checklist. */
 export class DeployRefusedError extends DualEnvError {
   readonly exitCode = 1;
 }
@@ -37,8 +40,8 @@ export interface DeployPlan {
   /** What a failed deploy leads to: the automatic rollback, or production left as it is with the command to roll back. */
   onFailure: 'auto-rollback' | 'report';
   backup: string;
-  /** Things the caller should weigh (staging not on this commit, when configured to ask). */
-  warnings: string[];
+  /** The pre-production checklist as run against staging: none refused (else there is no plan), warnings for the caller to weigh. */
+  checklist: ChecklistItem[];
 }
 
 export interface PreflightOptions {
@@ -46,6 +49,8 @@ export interface PreflightOptions {
   autoRollback?: boolean;
   /** requireStagingFirst not met: refuse (default) or put it to the caller in the plan. */
   stagingFirst?: 'refuse' | 'ask';
+  /** Each checklist item as soon as it is known. */
+  onCheck?: (item: ChecklistItem) => void;
 }
 
 const listed = (files: string[]) => files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
@@ -75,12 +80,13 @@ export async function preflightProduction(
     throw new DeployRefusedError(`The working tree has uncommitted changes (${listed(tree.changed)}); commit them, or give a commit message to commit them as part of the deploy.`, { remedies: [{ kind: 'deployWithMessage', environment: environment.name }] });
   }
   const commit = await headCommit(repo);
-  const warnings: string[] = [];
-  if (environment.requireStagingFirst) {
-    const problem = await stagingFirstProblem(dockerFor, config, commit, tree.clean);
-    if (problem && options.stagingFirst !== 'ask') throw new DeployRefusedError(`${problem}; deploy it to staging first.`, { remedies: stagingOf(config) });
-    if (problem) warnings.push(problem);
-  }
+  const checklist = await runPreproductionChecklist({
+    dockerFor, config, environment, commit, clean: tree.clean, stagingFirst: options.stagingFirst ?? 'refuse', signal, onItem: options.onCheck,
+  });
+  // staging not on this commit keeps its own advice, the way out being a staging deploy (the checklist stops there)
+  const [stagingHealth] = checklist;
+  if (stagingHealth?.outcome === 'refused') throw new DeployRefusedError(`${stagingHealth.detail}; deploy it to staging first.`, { remedies: stagingOf(config) });
+  if (refusingItems(checklist).length > 0) throw new DeployRefusedError(refusalMessage(checklist));
   // a failed deploy leaves its tag too: the changes count from the last one that succeeded
   const services = builtServices(config, environment);
   const { commits, since } = await changesSinceLastProduction(repo, 50, lastSuccessfulDeploy(config.projectDir, environment.name)?.tag);
@@ -96,31 +102,8 @@ export async function preflightProduction(
     keptRunning: services.others,
     onFailure: options.autoRollback ? 'auto-rollback' : 'report',
     backup: `A verified backup of the ${environment.database.name} database will be taken first.`,
-    warnings,
+    checklist,
   };
-}
-
-/** Why the commit may not go to production yet under requireStagingFirst, or undefined when it may. */
-export async function stagingFirstProblem(
-  dockerFor: (environment: Environment) => Docker,
-  config: DualEnvConfig,
-  commit: CommitSummary,
-  clean: boolean,
-): Promise<string | undefined> {
-  const staging = config.environments.find((e) => !e.isProduction);
-  if (!staging) return undefined;
-  if (!clean) return `The uncommitted changes have not run on ${staging.label}`;
-  const last = lastSuccessfulDeploy(config.projectDir, staging.name);
-  if (!last || last.commit !== commit.hash || last.dirty) {
-    return `Commit ${commit.shortHash} has not been deployed to ${staging.label}${last?.commit ? ` (it last ran ${last.commit.slice(0, 7)}${last.dirty ? ' with uncommitted changes' : ''})` : ''}`;
-  }
-  try {
-    // with a dockerHost per environment, production's engine has no staging containers at all
-    await waitForHealth(dockerFor(staging), config, staging.services, { timeoutMs: 0 });
-  } catch (error) {
-    return `${staging.label} is not healthy (${(error as Error).message.replace(/\.$/, '')})`;
-  }
-  return undefined;
 }
 
 /** The plan as lines for a terminal prompt or a modal. */
@@ -137,7 +120,7 @@ export function describePlan(plan: DeployPlan): string {
     plan.onFailure === 'auto-rollback'
       ? 'If a new container fails or is not healthy in time, production is rolled back at once: the previous images and the database from that backup (what was written meanwhile is kept in a safety backup).'
       : 'If a new container fails or is not healthy in time, production is left as it is and the rollback command is named.',
-    ...plan.warnings.map((w) => `Warning: ${w}.`),
+    ...(plan.checklist.length > 0 ? ['Pre-production checklist, run against staging:', ...plan.checklist.map((item) => `  ${checklistLine(item)}`)] : []),
   ];
   return lines.join('\n');
 }

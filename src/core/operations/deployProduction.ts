@@ -6,6 +6,7 @@ import { commitFiles, createProductionTag, hasRemote, pushBranchAndTag } from '.
 import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
 import { SafetyBackupFailedError } from '../database';
+import { checklistLine } from './checklist';
 import { preflightProduction, type DeployPlan } from './deployPreflight';
 import { appendHistory, liveCommit, newRecord, type HistoryOutcome } from './history';
 import { builtImages, previousImages, pruneRollbackTags, restoreImageNames, runningImages, tagForRollback } from './liveImages';
@@ -102,7 +103,11 @@ export async function deployProduction(deps: OperationDeps, options: DeployProdu
   const { built, others } = builtServices(deps.config, environment);
 
   progress.running('preflight', 'Checking branch, working tree and staging');
-  const plan = await preflightProduction(deps.dockerFor ?? dockerClientFor, deps.config, environment, options, signal);
+  const plan = await preflightProduction(deps.dockerFor ?? dockerClientFor, deps.config, environment, {
+    ...options,
+    // the same lines as the confirmation, and printed with --yes too, where nobody is asked
+    onCheck: (item) => progress.log('checklist', checklistLine(item)),
+  }, signal);
   const contexts = await releaseContexts(projectRepository(deps.config, signal), deps.config, built);
   progress.done('preflight', `${plan.branch} @ ${plan.commit.shortHash} may go to ${environment.label}`);
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { loadConfig } from '../../../src/core/config';
+import { checklistOf, loadConfig } from '../../../src/core/config';
 import { createBackup } from '../../../src/core/database';
 import { commitAll, treeState } from '../../../src/core/git';
 import { preflightProduction } from '../../../src/core/operations/deployPreflight';
@@ -95,6 +95,8 @@ describe('backup folders and git', () => {
     const [staging, production] = config.environments;
     for (const environment of config.environments) writeFakeBackup(environment.backups.folder);
     const docker = undefined as never; // staging has no deploy on record, so its engine is never asked
+    // no staging runs here to answer smoke requests (they are tested on the rig, test/integration/operations/checklist.test.ts)
+    production.checklist = { ...checklistOf(production), smoke: [] };
     const signal = new AbortController().signal;
     const clean = await preflightProduction(docker, config, production, { stagingFirst: 'ask' }, signal);
     assert.equal(clean.toCommit, undefined);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../../src/core/common/errors';
-import { assertIsolated, checkIsolation, loadConfig, parseConfig } from '../../../src/core/config';
+import { assertIsolated, checkIsolation, checklistOf, DEFAULT_LOG_PATTERNS, loadConfig, parseConfig } from '../../../src/core/config';
 import { databaseOf } from '../../../src/core/operations/backupDatabase';
 import { pickEnvironment } from '../../../src/core/operations/operationContext';
 
@@ -137,6 +137,50 @@ describe('loadConfig errors name the file and the line', () => {
     const config = parseConfig('services:\n  staging-web: { image: a }\n  production-web: { image: a }\n  other: { image: b }\n', file, { env: {} });
     assert.equal(config.declared, false);
     assert.deepEqual(config.environments.map((e) => [e.name, e.services]), [['staging', ['staging-web']], ['production', ['production-web']]]);
+  });
+});
+
+describe('the pre-production checklist in x-dual-env', () => {
+  const file = path.join(os.tmpdir(), 'dual-env-checklist.yml');
+  const withStagingUrl = (production: string[], url = 'url: http://127.0.0.1:8080') => twoEnvironments([url], production);
+  const refused = (text: string, line: number, pattern: RegExp) =>
+    assert.throws(() => parseConfig(text, file, { env: {} }), (e: Error) => e instanceof ConfigError && e.message.startsWith(`${file}:${line}: `) && pattern.test(e.message) && e.message.split('\n').length === 1, pattern.source);
+
+  it('reads the reference stack\'s smoke paths and log patterns', () => {
+    const production = loadConfig(reference, { env }).environments[1];
+    assert.deepEqual(production.checklist?.smoke.map((c) => [c.path, c.status, c.onFailure]), [
+      ['/healthz', 200, 'refuse'], ['/', 200, 'refuse'], ['/api/health', 200, 'refuse'], ['/api/version', 200, 'refuse'],
+    ]);
+    assert.equal(production.checklist?.stagingLogs.onFailure, 'warn');
+    assert.equal(production.checklist?.smokeTimeoutSeconds, 10);
+  });
+
+  it('fills in the defaults: log errors warn with the default patterns, no smoke requests; a bare path refuses on any 2xx', () => {
+    const none = parseConfig(withStagingUrl([]), file, { env: {} }).environments[1];
+    assert.equal(none.checklist, undefined);
+    assert.deepEqual(checklistOf(none), { stagingLogs: { onFailure: 'warn', patterns: [...DEFAULT_LOG_PATTERNS], maxLines: 2000 }, smoke: [], smokeTimeoutSeconds: 10 });
+    const some = parseConfig(withStagingUrl(['checklist:', '  smoke: [/login, { path: /api/health, status: 200, onFailure: warn }]', '  stagingLogs: { onFailure: refuse, patterns: ["timeout$$"] }']), file, { env: {} }).environments[1];
+    assert.deepEqual(some.checklist?.smoke, [{ path: '/login', status: undefined, onFailure: 'refuse' }, { path: '/api/health', status: 200, onFailure: 'warn' }]);
+    // `$$` is Compose's literal `$`
+    assert.deepEqual(some.checklist?.stagingLogs, { onFailure: 'refuse', patterns: ['timeout$'], maxLines: 2000 });
+  });
+
+  it('refuses, at its line, a value that would make a check mean something else', () => {
+    refused(withStagingUrl(['checklist:', '  smoke: [{ path: api/health }]']), 12, /smoke `path` must be a path on staging's url starting with one \/, like \/api\/health, not "api\/health"\.$/);
+    refused(withStagingUrl(['checklist:', '  smoke: [{ path: //evil.example/x }]']), 12, /starting with one \//);
+    refused(withStagingUrl(['checklist:', '  smoke: [{ path: /x, status: 2000 }]']), 12, /smoke `status` must be an HTTP status code \(100–599\), not 2000\.$/);
+    refused(withStagingUrl(['checklist:', '  smoke: [{ path: /x, onFailure: ignore }]']), 12, /`onFailure` must be warn or refuse, not "ignore"\.$/);
+    refused(withStagingUrl(['checklist:', '  smoke: [{ path: /x, expect: 200 }]']), 12, /a smoke check has no key `expect`; it takes `path`, `status`, `onFailure`\.$/);
+    refused(withStagingUrl(['checklist:', '  stagingLogs: { patterns: ["(unclosed"] }']), 12, /log pattern "\(unclosed" is not a valid regular expression/);
+    refused(withStagingUrl(['checklist:', '  stagingLogs: { onFailure: never }']), 12, /`onFailure` must be warn, refuse or off, not "never"\.$/);
+    refused(withStagingUrl(['checklist:', '  smokeTimeoutSeconds: 0']), 12, /`smokeTimeoutSeconds` must be a positive number of seconds\.$/);
+    refused(withStagingUrl(['checklist:', '  smok: [/x]']), 12, /`checklist` has no key `smok`; it takes `stagingLogs`, `smoke`, `smokeTimeoutSeconds`\.$/);
+  });
+
+  it('refuses smoke requests without an http(s) staging url, and a checklist on staging', () => {
+    refused(twoEnvironments([], ['checklist: { smoke: [/x] }']), 10, /smoke checks are sent to staging's `url`, and staging has no http or https url; add one\.$/);
+    refused(withStagingUrl(['checklist: { smoke: [/x] }'], 'url: ftp://staging'), 11, /staging has no http or https url/);
+    refused(twoEnvironments(['checklist: { smoke: [/x] }'], []), 8, /`checklist` runs before a production deploy; move it from `staging` to the production environment\.$/);
   });
 });
 

@@ -28,7 +28,10 @@ describe('deploy pieces', () => {
       changes: [commit('abc1234', 'fix totals'), commit('def5678', 'add export')], since: 'production-20261101-120000',
       rebuilt: ['production-frontend', 'production-backend'], keptRunning: ['production-database'], onFailure: 'report',
       backup: 'A verified backup of the warehouse_wms database will be taken first.',
-      warnings: ['Commit abc1234 has not been deployed to Staging'],
+      checklist: [
+        { check: 'Staging healthy on this commit', outcome: 'warned', detail: 'Commit abc1234 has not been deployed to Staging' },
+        { check: 'GET /api/health → 200', outcome: 'passed', detail: 'answered 200' },
+      ],
     };
     const text = describePlan(plan);
     // only the services with a build are rebuilt; the database is only kept running
@@ -39,7 +42,7 @@ describe('deploy pieces', () => {
     assert.match(text, /First commit 2 changed file\(s\) \(a\.ts, b\.ts\) as "hotfix"/);
     assert.match(text, /2 commit\(s\) since production-20261101-120000:\n {2}abc1234 fix totals \(Ada\)\n {2}def5678 add export \(Ada\)/);
     assert.match(text, /verified backup of the warehouse_wms database/);
-    assert.match(text, /Warning: Commit abc1234 has not been deployed to Staging\./);
+    assert.match(text, /\nPre-production checklist, run against staging:\n {2}WARNING {2}Staging healthy on this commit: Commit abc1234 has not been deployed to Staging\n {2}passed {3}GET \/api\/health → 200: answered 200$/);
   });
 
   it('cancels before the point of no return and answers a cancel after it', () => {

@@ -24,6 +24,24 @@ suite('production deploy confirmation', () => {
     assert.match(input.details[0], /production-frontend, production-backend/);
     assert.deepEqual({ containers: containers(), backups: backups() }, before);
   });
+
+  test('the modal lists only the services that are rebuilt, and the pre-production checklist with each check\'s result', async () => {
+    const api = await dualEnv();
+    await until(api, () => api.model.statusOf('staging')?.health === 'healthy', 'staging to be healthy');
+    const input = new ScriptedUserInput([{ confirm: 'Cancel' }]);
+    await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.deployProduction'); });
+    input.assertDone();
+    const detail = input.details[0];
+    // the database has no build: it is kept running, not rebuilt
+    assert.match(detail, /\nRebuilt from this commit and recreated: production-frontend, production-backend\.\nLeft running as they are \(started if stopped\): production-database\.\n/);
+    assert.match(detail, /\nPre-production checklist, run against staging:\n/);
+    // the rig's staging was started, not deployed from this folder: asked in the modal, that is a warning, not a refusal
+    assert.match(detail, /^ {2}WARNING {2}Staging healthy on this commit: Commit [0-9a-f]{7} has not been deployed to Staging$/m);
+    assert.match(detail, /^ {2}(passed {3}|WARNING {2})No error lines in Staging's logs: /m);
+    for (const smokePath of ['/healthz', '/', '/api/health', '/api/version']) {
+      assert.ok(detail.includes(`\n  passed   GET ${smokePath} → 200: answered 200`), `${smokePath} in:\n${detail}`);
+    }
+  });
 });
 
 suite('failed production deploy', () => {
