@@ -25,7 +25,7 @@ suite('production deploy confirmation', () => {
     assert.deepEqual({ containers: containers(), backups: backups() }, before);
   });
 
-  test('the modal lists only the services that are rebuilt, and the pre-production checklist with each check\'s result', async () => {
+  test('the confirmation (answered through the scripted seam) lists only the services that are rebuilt, and the pre-production checklist with each check\'s result', async () => {
     const api = await dualEnv();
     await until(api, () => api.model.statusOf('staging')?.health === 'healthy', 'staging to be healthy');
     const input = new ScriptedUserInput([{ confirm: 'Cancel' }]);
