@@ -8,7 +8,7 @@
 // not the same class as extension.js's copy, so `instanceof` across the two fails (isCancelled knows).
 export { CancelledError, DockerUnreachableError, DualEnvError, UsageError } from './common/errors';
 export { detectCompose } from './compose/composeCommand';
-export { checkIsolation, findEnvironment, loadConfig, secretsOf } from './config';
+export { checkIsolation, findEnvironment, loadConfig, secretsOf, withStoredPasswords } from './config';
 export { dockerClientFor } from './docker/client';
 export { readEnvironmentStatus, unknownStatus } from './docker/discovery';
 export { createStatusMonitor, type StatusMonitor } from './docker/statusMonitor';

@@ -41,7 +41,8 @@ export function activate(context: vscode.ExtensionContext): DualEnvApi {
   ctx.registerCommand('showDeployHistory', commands.showDeployHistory);
 
   ctx.push(reloadOnChanges(ctx.model));
-  ctx.model.reload();
+  // not awaited: the compose file is read with the engine, which loads after activation has returned
+  void ctx.model.reload();
   return ctx;
 }
 

@@ -1,4 +1,5 @@
-import { withStoredPasswords, type Environment } from '../core/config';
+import type { Environment } from '../core/config';
+import { withStoredPasswords } from '../core/config/secrets';
 import type { OperationDeps } from '../core/operations/operationContext';
 import { composeCommandFor } from './compose';
 import type { Ctx } from './context';

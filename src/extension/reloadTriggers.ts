@@ -14,7 +14,7 @@ export function reloadOnChanges(model: WorkspaceModel): vscode.Disposable {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const reloadSoon = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => model.reload(), SETTLE_MS);
+    timer = setTimeout(() => void model.reload(), SETTLE_MS);
   };
 
   // the watched path follows dualEnv.composeFile and the folder, so it is checked after each change of the model
@@ -35,8 +35,8 @@ export function reloadOnChanges(model: WorkspaceModel): vscode.Disposable {
   const subscriptions = [
     model.onDidChange(watchComposeFile),
     vscode.workspace.onDidChangeWorkspaceFolders(reloadSoon),
-    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('dualEnv')) model.reload(); }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => model.reload()),
+    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('dualEnv')) void model.reload(); }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void model.reload()),
   ];
   return {
     dispose() {

@@ -1,55 +1,65 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { ConfigError, errorMessage } from '../core/common/errors';
-import { checkIsolation, loadConfig, withStoredPasswords, type DualEnvConfig, type Environment, type IsolationFinding, type SecretSource } from '../core/config';
+import { errorMessage } from '../core/common/errors';
+import type { DualEnvConfig, Environment, IsolationFinding, SecretSource } from '../core/config';
 import { lastSuccessfulDeploy } from '../core/operations/history';
 import { loadEngine } from './engineLoader';
 import type { EnvironmentStatus, LastDeploy } from './model';
-import { withoutDeclaredDockerHosts } from './restrictedMode';
-import { applySettings, type DualEnvSettings } from './settings/applySettings';
+import type { DualEnvSettings } from './settings/applySettings';
 import { readSettings } from './settings/settings';
+import { LiveStatus } from './workspace/liveStatus';
+import { readWorkspaceConfig } from './workspace/readWorkspaceConfig';
+import { ViewStateKey, type ViewState } from './workspace/viewStateKey';
 
-/** What the Environments view can show; package.json's viewsWelcome matches `dualEnv.state`. */
-export type ViewState = 'noFolder' | 'noComposeFile' | 'configError' | 'dockerUnreachable' | 'ready';
+export type { ViewState } from './workspace/viewStateKey';
 
-/** What the model needs of the engine's StatusMonitor. */
-interface Monitor {
-  subscribe(listener: (snapshot: EnvironmentStatus[]) => void): () => void;
-  start(): void;
-  dispose(): void;
+/** One reading of the workspace: what a reload found. */
+interface Reading {
+  settings: DualEnvSettings;
+  config?: DualEnvConfig;
+  findings: IsolationFinding[];
 }
 
 /**
  * The workspace as the tree, the status bar and the commands see it: the compose
  * file's environments with the settings applied, the isolation findings, and the
- * live status of each environment. Fires onDidChange whenever any of it changes.
+ * live status of each environment, all read-only from outside. Fires onDidChange
+ * whenever any of it changes. Each concern is its own part: the view state and its
+ * context key, reading the config, the live status.
  */
 export class WorkspaceModel implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  state: ViewState = 'noFolder';
-  /** Why the state is not `ready`, in one sentence. */
-  problem: string | undefined;
-  config: DualEnvConfig | undefined;
-  settings: DualEnvSettings = readSettings();
-  findings: IsolationFinding[] = [];
-  private readonly statuses = new Map<string, EnvironmentStatus>();
-  private monitor: Monitor | undefined;
-  /** Bumped by each reload, so that a slow start of an older one is dropped. */
+  private readonly view: ViewStateKey;
+  private reading: Reading = { settings: readSettings(), findings: [] };
+  private live: LiveStatus | undefined;
+  /** Bumped by each reload, so that a slow read of an older one is dropped. */
   private generation = 0;
   /** The last Restricted Mode notice logged, so that each reload does not repeat it. */
   private restrictedNotice: string | undefined;
+  /** Resolves when the last reload has read the workspace (the live status may still be starting). */
+  loaded: Promise<void> = Promise.resolve();
+  /** Resolves once the live status has started (or Docker was found unreachable). */
+  ready: Promise<void> = Promise.resolve();
 
-  constructor(private readonly log: vscode.LogOutputChannel, private readonly secrets: SecretSource) {}
+  constructor(private readonly log: vscode.LogOutputChannel, private readonly secrets: SecretSource) {
+    this.view = new ViewStateKey(log);
+  }
+
+  get state(): ViewState { return this.view.state; }
+  /** Why the state is not `ready`, in one sentence. */
+  get problem(): string | undefined { return this.view.problem; }
+  get config(): DualEnvConfig | undefined { return this.reading.config; }
+  get settings(): DualEnvSettings { return this.reading.settings; }
+  get findings(): readonly IsolationFinding[] { return this.reading.findings; }
 
   get folder(): vscode.WorkspaceFolder | undefined {
     return vscode.workspace.workspaceFolders?.[0];
   }
 
   /** Where the compose file is (or would be created). */
-  composeFilePath(): string | undefined {
-    return this.folder && path.resolve(this.folder.uri.fsPath, this.settings.composeFile);
+  composeFilePath(settings = this.settings): string | undefined {
+    return this.folder && path.resolve(this.folder.uri.fsPath, settings.composeFile);
   }
 
   environments(): Environment[] {
@@ -57,7 +67,7 @@ export class WorkspaceModel implements vscode.Disposable {
   }
 
   statusOf(environment: string): EnvironmentStatus | undefined {
-    return this.statuses.get(environment);
+    return this.live?.statusOf(environment);
   }
 
   /** The last successful deploy from the project's deploy history (a small file, read when the tree redraws). */
@@ -68,87 +78,47 @@ export class WorkspaceModel implements vscode.Disposable {
   /**
    * Reads the compose file and the settings again and restarts the live status;
    * nothing is cached past a Refresh (the welcome view's Retry calls this too).
+   * The compose file's parser is the engine's, loaded on the first reload, after
+   * activation has returned.
    */
-  reload(): void {
+  reload(): Promise<void> {
     const generation = ++this.generation;
-    this.monitor?.dispose();
-    this.monitor = undefined;
-    this.settings = readSettings(this.folder?.uri, (warning) => this.log.warn(warning));
-    this.config = undefined;
-    this.findings = [];
-    this.statuses.clear();
-    const file = this.composeFilePath();
-    if (!file) {
-      this.setState('noFolder', 'Open a folder that holds docker-compose-dual-env.yml.');
-    } else if (!fs.existsSync(file)) {
-      this.setState('noComposeFile', `There is no ${path.basename(file)} in ${path.dirname(file)}.`);
+    this.live?.dispose();
+    this.live = undefined;
+    this.loaded = this.read(generation);
+    return this.loaded;
+  }
+
+  private async read(generation: number): Promise<void> {
+    const settings = readSettings(this.folder?.uri, (warning) => this.log.warn(warning));
+    const engine = await loadEngine();
+    if (generation !== this.generation) return;
+    const read = readWorkspaceConfig(engine, this.composeFilePath(settings), settings, vscode.workspace.isTrusted);
+    if (read.state === 'ready') {
+      this.reading = { settings, config: read.config, findings: read.findings };
+      if (read.restrictedNotice && read.restrictedNotice !== this.restrictedNotice) this.log.warn(read.restrictedNotice);
+      this.restrictedNotice = read.restrictedNotice;
+      this.view.set('ready', undefined);
+      this.live = new LiveStatus(engine, read.config, this.secrets, this.log, {
+        changed: () => this.changed.fire(),
+        reachability: (problem) => this.reachability(problem),
+      });
+      this.ready = this.live.started;
     } else {
-      try {
-        this.config = applySettings(this.withinTrust(loadConfig(file)), this.settings);
-        this.findings = checkIsolation(this.config);
-        this.setState('ready', undefined);
-      } catch (error) {
-        if (!(error instanceof ConfigError)) this.log.error(error instanceof Error ? error : String(error));
-        this.setState('configError', errorMessage(error));
-      }
+      this.reading = { settings, findings: [] };
+      if (read.unexpected) this.log.error(read.unexpected instanceof Error ? read.unexpected : String(read.unexpected));
+      this.view.set(read.state, read.problem);
+      this.ready = Promise.resolve();
     }
     this.changed.fire();
-    if (this.config) void this.watch(this.config, generation);
   }
 
-  /**
-   * In Restricted Mode, the config without the Docker hosts the compose file names;
-   * trusting the folder reloads the model, which then uses them.
-   */
-  private withinTrust(config: DualEnvConfig): DualEnvConfig {
-    if (vscode.workspace.isTrusted) return config;
-    const { config: restricted, ignored } = withoutDeclaredDockerHosts(config);
-    const notice = ignored.length > 0
-      ? `Restricted Mode: the status ignores dockerHost in x-dual-env (${ignored.join(', ')}) and reads DOCKER_HOST or the local socket until this folder is trusted.`
-      : undefined;
-    if (notice && notice !== this.restrictedNotice) this.log.warn(notice);
-    this.restrictedNotice = notice;
-    return restricted;
-  }
-
-  /** Resolves once the live status has started (or Docker was found unreachable). */
-  ready: Promise<void> = Promise.resolve();
-
-  private watch(loaded: DualEnvConfig, generation: number): Promise<void> {
-    this.ready = (async () => {
-      const engine = await loadEngine();
-      // passwords kept in SecretStorage reach containers' output like those in .env: redact them too
-      const config = await withStoredPasswords(loaded, this.secrets);
-      if (generation !== this.generation) return;
-      this.config = config;
-      // a quick ping, so that the view can say at once that Docker is not there
-      const hosts = new Map(config.environments.map((e) => [engine.dockerClientFor(e), e]));
-      const unreachable = await Promise.all([...hosts.keys()].map((docker) => docker.ping().then(() => undefined, (error: unknown) => errorMessage(error))));
-      if (generation !== this.generation) return;
-      const problems = unreachable.filter((p): p is string => p !== undefined);
-      if (problems.length === hosts.size) {
-        this.setState('dockerUnreachable', `Docker cannot be reached (${problems[0]}); start it or fix dualEnv.dockerHost / DOCKER_HOST, then Retry.`);
-        this.changed.fire();
-      }
-      // the monitor keeps reconnecting on its own; its first answer makes the view ready again
-      const monitor = engine.createStatusMonitor({ config, log: (line) => this.log.info(line) });
-      this.monitor = monitor;
-      monitor.subscribe((snapshot) => {
-        if (generation !== this.generation) return;
-        for (const status of snapshot) this.statuses.set(status.environment, status);
-        if (this.state === 'dockerUnreachable' && snapshot.some((s) => s.health !== 'unknown')) this.setState('ready', undefined);
-        this.changed.fire();
-      });
-      monitor.start();
-    })().catch((error: unknown) => {
-      // an invalid dockerHost or a missing TLS certificate throws before any connection;
-      // the view must offer Retry with the reason rather than sit "ready" with no status
-      if (generation !== this.generation) return;
-      if ((error as Error)?.name !== 'DockerUnreachableError') this.log.error(error instanceof Error ? error : String(error));
-      this.setState('dockerUnreachable', errorMessage(error));
-      this.changed.fire();
-    });
-    return this.ready;
+  private reachability(problem: string | undefined): void {
+    if (problem) this.view.set('dockerUnreachable', problem);
+    // the monitor's first answer makes the view ready again
+    else if (this.view.state === 'dockerUnreachable') this.view.set('ready', undefined);
+    else return;
+    this.changed.fire();
   }
 
   /** Logs a failure that the view shows only as missing data. */
@@ -156,16 +126,9 @@ export class WorkspaceModel implements vscode.Disposable {
     this.log.warn(`${what}: ${errorMessage(error)}`);
   }
 
-  private setState(state: ViewState, problem: string | undefined): void {
-    this.state = state;
-    this.problem = problem;
-    if (problem) this.log.warn(problem);
-    void vscode.commands.executeCommand('setContext', 'dualEnv.state', state);
-  }
-
   dispose(): void {
     this.generation++;
-    this.monitor?.dispose();
+    this.live?.dispose();
     this.changed.dispose();
   }
 }

@@ -10,7 +10,7 @@ import { repoRoot } from '../rig';
 const MAX_VSIX_BYTES = 1.5 * 1024 * 1024;
 
 describe('extension package', () => {
-  it('ships only dist, media, README, LICENSE and package.json, under 1.5 MB', async () => {
+  it('ships only dist, media, README, LICENSE, package.json and its package.nls.json, under 1.5 MB', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-vsix-'));
     try {
       const vsix = path.join(out, 'dual-env.vsix');
@@ -21,10 +21,16 @@ describe('extension package', () => {
       const files = listed.stdout.trim().split('\n').map((f) => f.trim()).filter(Boolean);
       // dist/cli.js and dist/extension.js both require dist/engine.js at run time
       for (const file of ['dist/extension.js', 'dist/engine.js', 'dist/cli.js']) assert.ok(files.includes(file), `${file} missing from: ${files.join(', ')}`);
-      for (const file of files) assert.match(file, /^(dist\/|media\/|README\.md$|LICENSE$|package\.json$)/, `unexpected file in the package: ${file}`);
+      for (const file of files) assert.match(file, /^(dist\/|media\/|README\.md$|LICENSE$|package\.json$|package\.nls\.json$)/, `unexpected file in the package: ${file}`);
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }
+  });
+
+  it('activates without loading a third-party package: dist/extension.js bundles none (the engine, YAML included, loads after)', () => {
+    const map = JSON.parse(fs.readFileSync(path.join(repoRoot, 'dist', 'extension.js.map'), 'utf8')) as { sources: string[] };
+    assert.ok(map.sources.some((source) => source.includes('src/extension/extension.ts')), 'the map is the extension bundle\'s');
+    assert.deepEqual(map.sources.filter((source) => source.includes('node_modules')), []);
   });
 
   it('declares the manifest fields VS Code and npm need', () => {
@@ -39,8 +45,11 @@ describe('extension package', () => {
     assert.deepEqual(manifest.extensionKind, ['workspace']);
     assert.equal(manifest.capabilities.virtualWorkspaces.supported, false);
     assert.ok(manifest.contributes.viewsContainers.activitybar.some((c: { id: string }) => c.id === 'dualEnv'));
-    assert.ok(manifest.contributes.views.dualEnv.some((v: { name: string }) => v.name === 'Environments'));
-    for (const command of manifest.contributes.commands) assert.equal(command.category, 'Dual Env');
+    // names and categories are localized: %keys% that package.nls.json (shipped beside package.json) defines
+    const nls = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.nls.json'), 'utf8')) as Record<string, string>;
+    const text = (value: string) => /^%.+%$/.test(value) ? nls[value.slice(1, -1)] : value;
+    assert.ok(manifest.contributes.views.dualEnv.some((v: { name: string }) => text(v.name) === 'Environments'));
+    for (const command of manifest.contributes.commands) assert.equal(text(command.category), 'Dual Env');
   });
 
   it('runs the bundled CLI: --version and a usage error exit code', async () => {

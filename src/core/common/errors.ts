@@ -64,6 +64,14 @@ export function isCancelled(error: unknown): boolean {
   return error instanceof CancelledError || (error instanceof Error && (error as { cancelled?: unknown }).cancelled === true);
 }
 
+/**
+ * Whether the error is one of the engine's, with a message written for people,
+ * whichever bundle's copy of the classes threw it (`instanceof` sees only its own).
+ */
+export function isEngineError(error: unknown): boolean {
+  return error instanceof DualEnvError || (error instanceof Error && typeof (error as { exitCode?: unknown }).exitCode === 'number');
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DatabaseCredentials } from '../config/credentials';
-import { CancelledError, UsageError } from '../common/errors';
+import { CancelledError, UsageError, isEngineError } from '../common/errors';
 import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
 import { assertRestorable, type BackupInput } from './backupStore';
 import { abortWith, closeQuietly, describeServer, destroyQuietly, openConnection, rowsOf, safeMessage, type Connection } from './connection';
@@ -202,7 +202,7 @@ async function recover(session: RestoreSession, error: unknown, deps: RestoreDep
   const cancelled = signal.aborted && !session.swapBegun;
   if (session.scratch && session.admin && !cancelled) await session.admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(session.scratch)}`).catch(() => undefined);
   if (cancelled) return new CancelledError(`Restore of ${input.backupId} cancelled; ${target} was left unchanged.`);
-  if (error instanceof Error && 'exitCode' in error) return error;
+  if (isEngineError(error)) return error as Error;
   return new DatabaseError(`Restore of ${input.backupId} into ${target} on ${describeServer(deps.credentials)} failed: ${safeMessage(error, deps.credentials)}; ${target} was left unchanged.`, { cause: error });
 }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { withStoredPasswords } from '../../core/config';
+// the module itself, not core/config's index, which would bring the YAML parser into activation
+import { withStoredPasswords } from '../../core/config/secrets';
 import type { CommandFactory } from '../context';
 import type { TreeNode } from '../tree/environmentsTree';
 import { remedyRequest } from '../remedyActions';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { secretKey } from '../../core/config';
+import { secretKey } from '../../core/config/credentials';
 import type { CommandFactory } from '../context';
 import { withDatabase } from '../environmentChoice';
 import { remedyRequest } from '../remedyActions';
@@ -21,7 +21,7 @@ export const createComposeFile: CommandFactory = (ctx) => async () => {
     ctx.log.info(`Created ${target} from the reference compose file.`);
   }
   await vscode.window.showTextDocument(vscode.Uri.file(target));
-  ctx.model.reload();
+  void ctx.model.reload();
 };
 
 /**
@@ -41,7 +41,7 @@ export const setDatabasePassword: CommandFactory = (ctx) => async (arg?: unknown
   await ctx.extension.secrets.store(secretKey(config, picked.label), password);
   ctx.log.info(`Stored ${picked.label} for ${environment.label} in the secret storage.`);
   // the live status redacts the passwords it was started with; restart it with this one
-  ctx.model.reload();
+  void ctx.model.reload();
   void vscode.window.showInformationMessage(`${picked.label} is stored in VS Code's secret storage; the environment and .env still take precedence.`);
 };
 

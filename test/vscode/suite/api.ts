@@ -7,7 +7,10 @@ import type { UserInput } from '../../../src/extension/userInput';
 export async function dualEnv(): Promise<DualEnvApi> {
   const extension = vscode.extensions.getExtension<DualEnvApi>('dual-env.dual-env');
   assert.ok(extension, 'the extension dual-env.dual-env is not loaded in this host');
-  return extension.activate();
+  const api = await extension.activate();
+  // activation returns before the compose file is read (that needs the engine); the tests start from a read workspace
+  await api.model.loaded;
+  return api;
 }
 
 /** Runs `body` with the extension's questions answered by `input`, then restores the real prompts. */

@@ -1,0 +1,34 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { errorMessage, isEngineError } from '../../core/common/errors';
+import type { DualEnvConfig, IsolationFinding } from '../../core/config';
+import type { Engine } from '../engineLoader';
+import { withoutDeclaredDockerHosts } from '../restrictedMode';
+import { applySettings, type DualEnvSettings } from '../settings/applySettings';
+
+/** The workspace's compose file as the view can use it, or the state that says why it cannot. */
+export type WorkspaceRead =
+  | { state: 'ready'; config: DualEnvConfig; findings: IsolationFinding[]; restrictedNotice?: string }
+  | { state: 'noFolder' | 'noComposeFile' | 'configError'; problem: string; unexpected?: unknown };
+
+/**
+ * Reads the compose file with the engine's parser (which activation does not load),
+ * lays the settings over it and checks isolation. In Restricted Mode the file's own
+ * Docker hosts are dropped until the folder is trusted.
+ */
+export function readWorkspaceConfig(engine: Engine, file: string | undefined, settings: DualEnvSettings, trusted: boolean): WorkspaceRead {
+  if (!file) return { state: 'noFolder', problem: 'Open a folder that holds docker-compose-dual-env.yml.' };
+  if (!fs.existsSync(file)) return { state: 'noComposeFile', problem: `There is no ${path.basename(file)} in ${path.dirname(file)}.` };
+  try {
+    const loaded = engine.loadConfig(file);
+    const { config: restricted, ignored } = trusted ? { config: loaded, ignored: [] } : withoutDeclaredDockerHosts(loaded);
+    const config = applySettings(restricted, settings);
+    const restrictedNotice = ignored.length > 0
+      ? `Restricted Mode: the status ignores dockerHost in x-dual-env (${ignored.join(', ')}) and reads DOCKER_HOST or the local socket until this folder is trusted.`
+      : undefined;
+    return { state: 'ready', config, findings: engine.checkIsolation(config), restrictedNotice };
+  } catch (error) {
+    // a ConfigError says what is wrong with the file; anything else is ours, and goes to the log whole
+    return { state: 'configError', problem: errorMessage(error), unexpected: isEngineError(error) ? undefined : error };
+  }
+}
