@@ -89,8 +89,12 @@ describe('production from VS Code: modal deploy and right-click rollback', () =>
   });
 
   it('right-click Roll Back to This Backup → modal → confirm removes a row written after the backup', async () => {
-    const [backupId] = backupIds().slice(-1);
-    assert.ok(backupId, 'the deploy left a backup to roll back to');
+    // a backup of its own, so that this test does not depend on the deploy test before it
+    await workbench.runCommand('Dual Env: Back Up Production Now');
+    const written = workbench.notification(/Backup \d{8}-\d{6} of Production is written and verified/);
+    await written.waitFor(DEPLOY_TIMEOUT);
+    const backupId = /Backup (\d{8}-\d{6})/.exec(await written.innerText())?.[1];
+    assert.ok(backupId && backupIds().includes(backupId), `the new backup is in ${backupFolder}`);
     const code = `E2E-${Date.now() % 1e9}`;
     await query('INSERT INTO warehouses (code, name, city) VALUES (?, ?, ?)', [code, 'written after the backup', 'Testville']);
     const view = await workbench.environmentsView();
