@@ -34,6 +34,8 @@ export function activate(context: vscode.ExtensionContext): DualEnvApi {
   ctx.registerCommand('rollbackProduction', commands.rollbackProduction);
   ctx.registerCommand('rollbackToBackup', commands.rollbackProduction);
   ctx.registerCommand('showDeployHistory', commands.showDeployHistory);
+  ctx.registerCommand('openDatabaseShell', commands.openDatabaseShell);
+  ctx.registerCommand('attachShell', commands.attachShell);
 
   ctx.push(reloadOnChanges(ctx.model));
   ctx.model.reload();

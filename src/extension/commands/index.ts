@@ -8,3 +8,4 @@ export { showLogs, stopFollowingLogs } from './logs';
 export { backupProduction, deleteBackup, revealBackup, verifyBackup } from './backups';
 export { deployProduction, deployStaging, rollbackProduction } from './deploy';
 export { showDeployHistory } from './history';
+export { attachShell, openDatabaseShell } from './shells';
