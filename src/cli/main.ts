@@ -10,6 +10,7 @@ import { registerLogsCommand } from './commands/logs';
 import { registerRollbackCommand } from './commands/rollback';
 import { registerStatusCommand } from './commands/status';
 import { registerRestoreCommand } from './commands/restore';
+import { registerShellCommands } from './commands/shells';
 import { registerVerifyCommand } from './commands/verify';
 import { operationStarted } from './operationRunner';
 import { errorReport } from './remedyHints';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerRollbackCommand(program);
   registerHistoryCommand(program);
   registerEnvironmentControlCommands(program);
+  registerShellCommands(program);
   return program;
 }
 

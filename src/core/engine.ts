@@ -8,9 +8,10 @@
 // not the same class as extension.js's copy, so `instanceof` across the two fails (isCancelled knows).
 export { CancelledError, DockerUnreachableError, DualEnvError, UsageError } from './common/errors';
 export { detectCompose } from './compose/composeCommand';
-export { checkIsolation, findEnvironment, loadConfig, secretsOf, withStoredPasswords } from './config';
+export { checkIsolation, databaseCredentials, findEnvironment, loadConfig, secretsOf, withStoredPasswords } from './config';
 export { dockerClientFor } from './docker/client';
-export { readEnvironmentStatus, unknownStatus } from './docker/discovery';
+export { readEnvironmentStatus, readProjectContainers, unknownStatus } from './docker/discovery';
+export { containerShellCommand, databaseShellCommand, runningContainerOf, type ShellCommand } from './docker/shellCommands';
 export { createStatusMonitor, type StatusMonitor } from './docker/statusMonitor';
 export { followLogs, type LogLine } from './docker/logFollower';
 export { deleteBackup, findBackup, listBackups, verifyBackup } from './database';

@@ -7,6 +7,7 @@ import { LogChannels } from './logChannels';
 import { StatusBadges } from './statusBar/statusBadges';
 import { EnvironmentsTree, type TreeNode } from './tree/environmentsTree';
 import { windowUserInput, type UserInput } from './userInput';
+import { WalkthroughContext } from './walkthrough/walkthroughContext';
 import { WorkspaceModel } from './workspaceModel';
 import { remedyActions, remedyRequest } from './remedyActions';
 import { remediesOf } from '../core/common/remedies';
@@ -27,6 +28,8 @@ export class Ctx {
   readonly tree: EnvironmentsTree;
   readonly badges: StatusBadges;
   readonly logChannels: LogChannels;
+  /** The getting-started walkthrough's context keys. */
+  readonly walkthrough: WalkthroughContext;
   /** Replaced by a scripted one in the extension-host tests. */
   userInput: UserInput = windowUserInput;
   /** Passwords asked once and kept in VS Code's SecretStorage; never in settings. */
@@ -39,7 +42,8 @@ export class Ctx {
     this.tree = new EnvironmentsTree(this.model);
     this.badges = new StatusBadges(this.model);
     this.logChannels = new LogChannels(this.log);
-    this.push(this.log, this.model, this.tree, this.badges, this.logChannels);
+    this.walkthrough = new WalkthroughContext(this.model, extension.secrets);
+    this.push(this.log, this.model, this.tree, this.badges, this.logChannels, this.walkthrough);
   }
 
   push(...disposables: vscode.Disposable[]): void {

@@ -53,6 +53,7 @@ const ENVIRONMENT_ACTIONS: readonly { command: string; label: string; requiremen
   { command: 'dualEnv.backupProduction', label: '$(database) Back Up Production Now', requirement: backUpAble, trusted: true },
   { command: 'dualEnv.deployStaging', label: '$(beaker) Deploy to Staging', requirement: stagingOnly, trusted: true },
   { command: 'dualEnv.showLogs', label: '$(output) Show Logs…' },
+  { command: 'dualEnv.openDatabaseShell', label: '$(database) Open Database Shell', requirement: withDatabase('it has no database shell'), trusted: true },
   { command: 'dualEnv.openInBrowser', label: '$(link-external) Open in Browser', requirement: withUrl },
   { command: 'dualEnv.restartEnvironment', label: '$(debug-restart) Restart', trusted: true },
   { command: 'dualEnv.stopEnvironment', label: '$(debug-stop) Stop', trusted: true },

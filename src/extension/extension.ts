@@ -39,6 +39,8 @@ export function activate(context: vscode.ExtensionContext): DualEnvApi {
   ctx.registerCommand('rollbackProduction', commands.rollbackProduction);
   ctx.registerCommand('rollbackToBackup', commands.rollbackProduction);
   ctx.registerCommand('showDeployHistory', commands.showDeployHistory);
+  ctx.registerCommand('openDatabaseShell', commands.openDatabaseShell);
+  ctx.registerCommand('attachShell', commands.attachShell);
 
   ctx.push(reloadOnChanges(ctx.model));
   // not awaited: the compose file is read with the engine, which loads after activation has returned

@@ -9,3 +9,4 @@ export { backupProduction, deleteBackup, revealBackup, verifyBackup } from './ba
 export { deployProduction, deployStaging, rollbackProduction } from './deploy';
 export { showDeployHistory } from './history';
 export { openComposeFile } from './composeFile';
+export { attachShell, openDatabaseShell } from './shells';

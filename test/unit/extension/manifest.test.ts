@@ -25,7 +25,7 @@ const restricted: string[] = manifest.capabilities.untrustedWorkspaces.restricte
 describe('package.json', () => {
   it('disables in Restricted Mode every command that reaches a host or folder the compose file names', () => {
     const trusted = new Set(commands.filter((c) => c.enablement === 'isWorkspaceTrusted').map((c) => c.command));
-    for (const command of ['dualEnv.deployProduction', 'dualEnv.backupProduction', 'dualEnv.deleteBackup', 'dualEnv.startContainer']) {
+    for (const command of ['dualEnv.deployProduction', 'dualEnv.backupProduction', 'dualEnv.deleteBackup', 'dualEnv.startContainer', 'dualEnv.openDatabaseShell', 'dualEnv.attachShell']) {
       assert.ok(trusted.has(command), `${command} has no "enablement": "isWorkspaceTrusted"`);
     }
     for (const entry of palette.filter((p) => trusted.has(p.command))) {

@@ -14,7 +14,8 @@ export interface HostTestResult {
 }
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000, reporter: 'spec' });
+  // DUAL_ENV_TEST_GREP (inherited through code-server) runs only the tests whose full title matches, while working on them
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000, reporter: 'spec', grep: process.env.DUAL_ENV_TEST_GREP || undefined });
   for (const file of fs.readdirSync(__dirname).sort()) {
     if (file.endsWith('.test.js')) mocha.addFile(path.join(__dirname, file));
   }

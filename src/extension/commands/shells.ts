@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import { databaseCredentials } from '../../core/config';
+import type { Environment } from '../../core/config';
+import { containerShellCommand, databaseShellCommand, runningContainerOf, type ShellCommand } from '../../core/docker/shellCommands';
+import type { CommandFactory, Ctx } from '../context';
+import { withDatabase } from '../environmentChoice';
+import type { TreeNode } from '../tree/environmentsTree';
+
+const TRUST_RISK = 'it would run the docker CLI against the Docker hosts the compose file names';
+
+/**
+ * A terminal running the docker CLI itself, no shell in between: the arguments reach
+ * docker as they are, and the password only as a variable of its environment.
+ */
+function openTerminal(name: string, icon: string, command: ShellCommand): vscode.Terminal {
+  const terminal = vscode.window.createTerminal({ name, shellPath: command.file, shellArgs: command.args, env: command.env, iconPath: new vscode.ThemeIcon(icon) });
+  terminal.show();
+  return terminal;
+}
+
+/** The running container of a service, from the live status the view shows. */
+function runningContainer(ctx: Ctx, environment: Environment, service: string): string {
+  return runningContainerOf(ctx.model.statusOf(environment.name)?.containers ?? [], service, environment.label);
+}
+
+/** Open Database Shell: the environment's database client, in its database container, in a terminal. */
+export const openDatabaseShell: CommandFactory = (ctx) => async (arg?: unknown) => {
+  if (!ctx.requireTrust('open a database shell', TRUST_RISK)) return;
+  const environment = await ctx.environmentOf(arg, 'Open Database Shell', withDatabase('it has no database shell'));
+  const config = ctx.model.config;
+  if (!config || !environment?.database) return;
+  const { user, database, password } = await databaseCredentials(config, environment.database, { secrets: ctx.secrets });
+  const container = runningContainer(ctx, environment, environment.database.service);
+  openTerminal(`${environment.label} database`, 'database', databaseShellCommand({ environment, container, user, database, password, tty: true }));
+  ctx.log.info(`Opened a database shell on ${container} (${environment.label}) as ${user}.`);
+};
+
+/** Attach Shell: bash (else sh) in a running container of the Environments view, in a terminal. */
+export const attachShell: CommandFactory = (ctx) => async (node?: TreeNode) => {
+  if (node?.kind !== 'container') throw new Error('Attach Shell works on a running container of the Environments view.');
+  if (!ctx.requireTrust('attach a shell', TRUST_RISK)) return;
+  const container = runningContainer(ctx, node.environment, node.container.service);
+  openTerminal(`${node.container.service} shell`, 'terminal', containerShellCommand(node.environment, container));
+  ctx.log.info(`Attached a shell to ${container} (${node.environment.label}).`);
+};
