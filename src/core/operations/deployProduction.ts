@@ -6,6 +6,7 @@ import { commitFiles, createProductionTag, hasRemote, pushBranchAndTag } from '.
 import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
 import { SafetyBackupFailedError } from '../database';
+import { refuseUnlessComposeCanInterpolate } from './composeInterpolation';
 import { preflightProduction, type DeployPlan } from './deployPreflight';
 import { appendHistory, liveCommit, newRecord, type HistoryOutcome } from './history';
 import { builtImages, previousImages, pruneRollbackTags, restoreImageNames, runningImages, tagForRollback } from './liveImages';
@@ -101,9 +102,10 @@ export async function deployProduction(deps: OperationDeps, options: DeployProdu
   const environment = pickEnvironment(deps.config, options.environment, true);
   const { built, others } = builtServices(deps.config, environment);
 
-  progress.running('preflight', 'Checking branch, working tree and staging');
+  progress.running('preflight', 'Checking branch, working tree, staging and the variables Compose needs');
   const plan = await preflightProduction(deps.dockerFor ?? dockerClientFor, deps.config, environment, options, signal);
   const contexts = await releaseContexts(projectRepository(deps.config, signal), deps.config, built);
+  await refuseUnlessComposeCanInterpolate(deps, environment, signal, plan.commit);
   progress.done('preflight', `${plan.branch} @ ${plan.commit.shortHash} may go to ${environment.label}`);
 
   if (!(await confirmPlan(options.confirm, plan, signal, progress))) return { outcome: 'declined', plan };
