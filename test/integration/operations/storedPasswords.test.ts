@@ -13,6 +13,8 @@ import { databaseBackups } from '../../../src/core/operations/databaseBackups';
 import { DeployRefusedError } from '../../../src/core/operations/deployPreflight';
 import { deployProduction } from '../../../src/core/operations/deployProduction';
 import { deployStaging } from '../../../src/core/operations/deployStaging';
+import { controlEnvironment } from '../../../src/core/operations/environmentControl';
+import { rollbackProduction } from '../../../src/core/operations/rollbackProduction';
 import { readHistory } from '../../../src/core/operations/history';
 import type { OperationDeps } from '../../../src/core/operations/operationContext';
 import { projectContainers, resetStacks, servicesOf, stackLabel, startRig, compose as rigCompose, type Rig } from '../../rig';
@@ -104,5 +106,26 @@ describe(`passwords from a secret source reach Compose [${stackLabel()}]`, () =>
     assert.match(lines, /build --force-rm production-frontend production-backend\n/);
     assert.match(lines, /up -d --no-deps --force-recreate production-frontend production-backend\n/);
     assert.ok(!lines.includes(password), 'the password was on a Compose command line');
+  });
+
+  it('refuses a rollback before it asks, when Compose could not recreate production after the data swap', async () => {
+    assert.equal(backupsOf('production').length, 1, 'the deploy above left a backup to roll back to');
+    const before = await containerIds('production');
+    await assert.rejects(rollbackProduction(await depsWith(), { confirm: async () => assert.fail('asked to confirm a rollback Compose cannot finish') }, never()), (error: unknown) =>
+      error instanceof DeployRefusedError && /for Production: PRODUCTION_DB_PASSWORD \(Production's database password\) is not set; nothing was changed\.$/.test(error.message)
+      && remediesOf(error)[0]?.kind === 'setDatabasePassword');
+    assert.deepEqual(await containerIds('production'), before);
+    assert.equal(readHistory(config.projectDir, 'production').filter((r) => r.operation === 'rollback').length, 0);
+  });
+
+  it('restarts from the tree only with the stored password, and says which one is missing without it', async () => {
+    const restart = { environment: 'staging', action: 'restart' as const, service: 'staging-frontend', healthTimeoutSeconds: 120 };
+    const before = await containerIds('staging');
+    await assert.rejects(controlEnvironment(await depsWith(), restart, never()), (error: unknown) =>
+      error instanceof DeployRefusedError && /PRODUCTION_DB_PASSWORD \(Production's database password\) is not set/.test(error.message));
+    assert.deepEqual(await containerIds('staging'), before);
+    fs.rmSync(commandLines, { force: true });
+    await controlEnvironment(await depsWith(secretStorage({ PRODUCTION_DB_PASSWORD: rig.env.PRODUCTION_DB_PASSWORD })), restart, never());
+    assert.match(fs.readFileSync(commandLines, 'utf8'), /restart staging-frontend\n$/);
   });
 });
