@@ -1,5 +1,5 @@
 import { CommandFailedError, DockerUnreachableError } from '../common/errors';
-import { secretsOf, type DualEnvConfig } from '../config';
+import { composeOnlyPasswords, secretsOf, type DualEnvConfig } from '../config';
 import { runCompose, type ComposeCommand, type ComposeProject } from './composeCommand';
 
 /** One compose project as the operations drive it: which Compose, which file, which extra variables, what to hide. */
@@ -8,7 +8,12 @@ export interface ComposeTarget {
   project: ComposeProject;
   /** Set in Compose's environment on top of the process's (GIT_COMMIT, APP_VERSION); they win over .env. */
   variables: Readonly<Record<string, string>>;
-  /** Values that must never reach a log line or an error (passwords from .env). */
+  /**
+   * Passwords from a secret store that neither the environment nor .env sets, by
+   * variable: Compose interpolates them from its environment, never its arguments.
+   */
+  passwords: Readonly<Record<string, string>>;
+  /** Values that must never reach a log line or an error (passwords from .env or a secret store). */
   secrets: readonly string[];
 }
 
@@ -22,14 +27,20 @@ export function composeTarget(config: DualEnvConfig, compose: ComposeCommand, va
     compose,
     project: { file: config.file, projectName: config.projectName, projectDir: config.projectDir },
     variables,
+    passwords: composeOnlyPasswords(config),
     secrets: secretsOf(config),
   };
+}
+
+/** The environment a Compose child runs with: the process's, the stored passwords, then the target's variables. */
+export function composeEnvironment(target: ComposeTarget): NodeJS.ProcessEnv {
+  return { ...process.env, ...target.passwords, ...target.variables };
 }
 
 /** Runs one Compose command, streaming its lines (secrets replaced) and failing with its last lines. */
 export async function composeStep(target: ComposeTarget, args: readonly string[], what: string, options: StepOptions = {}): Promise<void> {
   const result = await runCompose(target.compose, target.project, args, {
-    env: { ...process.env, ...target.variables },
+    env: composeEnvironment(target),
     signal: options.signal,
     redact: target.secrets,
     onLine: options.onLine && ((line) => { if (line.trim()) options.onLine!(line); }),

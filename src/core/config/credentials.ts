@@ -46,7 +46,11 @@ export async function databaseCredentials(
   }
   const password = await lookup(config, variable, options.secrets);
   if (!password) {
-    throw new ConfigError(`The database password is not set: define ${variable} in the environment or in .env beside ${config.file}.`);
+    const environment = config.environments.find((e) => e.database?.service === database.service);
+    // where to set it is the remedy's to say: the CLI names the environment and .env, VS Code offers its secret storage
+    throw new ConfigError(`The database password is not set: ${variable}${environment ? ` (${environment.label}'s database)` : ''} is in neither the environment, nor .env beside ${config.file}${options.secrets ? ', nor the secret storage' : ''}.`, {
+      remedies: environment ? [{ kind: 'setDatabasePassword', environment: environment.name, variable }] : [],
+    });
   }
   return { host: database.host, port: database.port, database: database.name, user: options.asRoot ? 'root' : database.user, password, tls: database.tls };
 }

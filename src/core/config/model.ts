@@ -116,8 +116,12 @@ export interface DualEnvConfig {
   declared: boolean;
   /** Variables Compose would interpolate with: .env overridden by the process environment. */
   variables: Readonly<Record<string, string>>;
-  /** Database passwords from a secret store (the extension's SecretStorage): never interpolated, only redacted. */
-  storedPasswords?: readonly string[];
+  /**
+   * Database passwords from a secret store (the extension's SecretStorage), variable → password.
+   * Redacted everywhere; those whose variable neither the environment nor .env sets reach
+   * Compose through its environment (see `composeOnlyPasswords`).
+   */
+  storedPasswords?: Readonly<Record<string, string>>;
 }
 
 export function findEnvironment(config: DualEnvConfig, name: string): Environment | undefined {

@@ -3,7 +3,8 @@ import type { DualEnvConfig } from './model';
 
 const SECRET_NAME = /PASSWORD|SECRET|TOKEN|PRIVATE|KEY/i;
 
-function declaredPasswordVariables(config: DualEnvConfig): string[] {
+/** Every database password variable the x-dual-env block declares, of every environment. */
+export function declaredPasswordVariables(config: DualEnvConfig): string[] {
   return [...new Set(config.environments.flatMap((e) => [e.database?.passwordVariable, e.database?.rootPasswordVariable].filter(Boolean) as string[]))];
 }
 
@@ -18,18 +19,33 @@ export function secretsOf(config: DualEnvConfig): string[] {
   const fromVariables = Object.entries(config.variables)
     .filter(([name, value]) => value && (declared.has(name) ? value.length >= 3 : SECRET_NAME.test(name) && value.length >= 6))
     .map(([, value]) => value);
-  const stored = (config.storedPasswords ?? []).filter((value) => value.length >= 3);
+  const stored = Object.values(config.storedPasswords ?? {}).filter((value) => value.length >= 3);
   // longest first, so no secret is cut by a shorter one inside it
   return [...new Set([...fromVariables, ...stored])].sort((x, y) => y.length - x.length);
 }
 
 /**
  * The config with the database passwords a secret source holds (the extension's
- * SecretStorage) in `storedPasswords`, so that secretsOf redacts them too: they
- * reach containers' output and errors as surely as passwords from .env.
+ * SecretStorage) in `storedPasswords`, so that Compose gets those the environment
+ * and .env do not set, and secretsOf redacts them all: they reach containers'
+ * output and errors as surely as passwords from .env.
  */
 export async function withStoredPasswords(config: DualEnvConfig, secrets?: SecretSource): Promise<DualEnvConfig> {
   if (!secrets) return config;
-  const values = await Promise.all(declaredPasswordVariables(config).map((variable) => secrets.get(secretKey(config, variable))));
-  return { ...config, storedPasswords: values.filter((value): value is string => Boolean(value)) };
+  const stored: Record<string, string> = {};
+  for (const variable of declaredPasswordVariables(config)) {
+    const value = await secrets.get(secretKey(config, variable));
+    if (value) stored[variable] = value;
+  }
+  return { ...config, storedPasswords: stored };
+}
+
+/**
+ * The stored passwords Compose must be given in its environment: those whose
+ * variable neither the process environment nor .env sets (an empty value counts
+ * as unset, as for `${VAR:?}`). The others keep their precedence: a variable
+ * set in the child's environment would override .env.
+ */
+export function composeOnlyPasswords(config: DualEnvConfig): Record<string, string> {
+  return Object.fromEntries(Object.entries(config.storedPasswords ?? {}).filter(([variable]) => !config.variables[variable]));
 }

@@ -7,6 +7,7 @@ import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
 import { SafetyBackupFailedError } from '../database';
 import { checklistLine } from './checklist';
+import { refuseUnlessComposeCanInterpolate } from './composeInterpolation';
 import { preflightProduction, type DeployPlan } from './deployPreflight';
 import { appendHistory, liveCommit, newRecord, type HistoryOutcome } from './history';
 import { builtImages, previousImages, pruneRollbackTags, restoreImageNames, runningImages, tagForRollback } from './liveImages';
@@ -102,13 +103,14 @@ export async function deployProduction(deps: OperationDeps, options: DeployProdu
   const environment = pickEnvironment(deps.config, options.environment, true);
   const { built, others } = builtServices(deps.config, environment);
 
-  progress.running('preflight', 'Checking branch, working tree and staging');
+  progress.running('preflight', 'Checking branch, working tree, staging and the variables Compose needs');
   const plan = await preflightProduction(deps.dockerFor ?? dockerClientFor, deps.config, environment, {
     ...options,
     // the same lines as the confirmation, and printed with --yes too, where nobody is asked
     onCheck: (item) => progress.log('checklist', checklistLine(item)),
   }, signal);
   const contexts = await releaseContexts(projectRepository(deps.config, signal), deps.config, built);
+  await refuseUnlessComposeCanInterpolate(deps, environment, signal, plan.commit);
   progress.done('preflight', `${plan.branch} @ ${plan.commit.shortHash} may go to ${environment.label}`);
 
   if (!(await confirmPlan(options.confirm, plan, signal, progress))) return { outcome: 'declined', plan };

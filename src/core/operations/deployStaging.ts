@@ -3,6 +3,7 @@ import { CommandFailedError, errorMessage } from '../common/errors';
 import { buildServices, ensureServicesUp, recreateServices, removeServices, type ComposeTarget } from '../compose/composeRunner';
 import type { DualEnvConfig, Environment } from '../config';
 import { currentBranch, headCommit, isRepository, treeState } from '../git';
+import { refuseUnlessComposeCanInterpolate } from './composeInterpolation';
 import { appendHistory, newRecord, type HistoryOutcome } from './history';
 import { readProjectContainers } from '../docker/discovery';
 import { builtImages } from './liveImages';
@@ -43,6 +44,8 @@ export async function deployStaging(deps: OperationDeps, options: DeployStagingO
   const head = versioned ? await headCommit(repo).catch(() => undefined) : undefined;
   const branch = versioned ? await currentBranch(repo).catch(() => undefined) : undefined;
   const dirty = versioned ? !(await treeState(repo)).clean : false;
+  // before the lock and the history: a refusal here leaves staging as it was
+  await refuseUnlessComposeCanInterpolate(deps, environment, signal, head);
   progress.done('preflight', head ? `${branch ?? 'detached HEAD'} @ ${head.shortHash}${dirty ? ' with uncommitted changes' : ''}` : 'Not a git repository; deploying the folder as it is');
 
   const lock = acquireLock(deps.config.projectDir, environment.name, `staging deploy${branch ? ` of ${branch}` : ''}`);

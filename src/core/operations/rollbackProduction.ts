@@ -2,6 +2,7 @@ import { UsageError, errorMessage } from '../common/errors';
 import { assertRestorable } from '../database';
 import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
+import { refuseUnlessComposeCanInterpolate } from './composeInterpolation';
 import { appendHistory, liveCommit, newRecord, readHistory, type HistoryOutcome } from './history';
 import { assertImagesPresent, previousImages } from './liveImages';
 import { acquireLock } from './lock';
@@ -60,6 +61,8 @@ export async function rollbackProduction(deps: OperationDeps, options: RollbackO
   // before asking: a rollback whose images are gone, or whose dump no longer matches its sha256, cannot be done, so it is not offered
   await assertImagesPresent(deps.docker, images);
   await assertRestorable(environment.backups.folder, backup.id, signal);
+  // the data is swapped in before Compose recreates anything: a Compose that cannot read the file must stop it here
+  await refuseUnlessComposeCanInterpolate(deps, environment, signal);
 
   if (!(await confirmPlan(options.confirm, plan, signal, progress))) return { outcome: 'declined', plan };
 

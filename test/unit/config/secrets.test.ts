@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseConfig, secretKey, secretsOf, withStoredPasswords, type SecretSource } from '../../../src/core/config';
+import { ConfigError } from '../../../src/core/common/errors';
+import { remediesOf } from '../../../src/core/common/remedies';
+import { composeTarget } from '../../../src/core/compose/composeRunner';
+import { composeOnlyPasswords, databaseCredentials, parseConfig, secretKey, secretsOf, withStoredPasswords, type SecretSource } from '../../../src/core/config';
 import { readEnvironmentStatus } from '../../../src/core/docker/discovery';
 import { fakeEngineRunning } from '../../support/fakeEngine';
 
@@ -42,5 +45,48 @@ describe('secrets kept out of what people see', () => {
     const status = await readEnvironmentStatus(engine, withStored, staging);
     assert.equal(status.reason, 'staging-db is unhealthy (mysqladmin -uroot -p*** ping: Access denied for root using ***).');
     assert.equal(status.containers[0].healthLog, 'mysqladmin -uroot -p*** ping: Access denied for root using ***');
+  });
+});
+
+describe('stored passwords reach Compose through its environment', () => {
+  const compose = { program: 'docker', prefix: ['compose'], version: '2.26.1', major: 2 as const };
+
+  it('gives Compose the stored passwords the environment and .env do not set, never one they set', async () => {
+    const withStored = await withStoredPasswords(config, secretStorage({ STAGING_DB_PASSWORD: 'vault-app-pw', STAGING_DB_ROOT_PASSWORD: 'vault-root-pw' }));
+    assert.deepEqual(withStored.storedPasswords, { STAGING_DB_PASSWORD: 'vault-app-pw', STAGING_DB_ROOT_PASSWORD: 'vault-root-pw' });
+    // .env's STAGING_DB_PASSWORD wins: set in the child's environment, the stored one would override it
+    assert.deepEqual(composeOnlyPasswords(withStored), { STAGING_DB_ROOT_PASSWORD: 'vault-root-pw' });
+    const target = composeTarget(withStored, compose, { GIT_COMMIT: 'abc' });
+    assert.deepEqual(target.passwords, { STAGING_DB_ROOT_PASSWORD: 'vault-root-pw' });
+    // every stored password is redacted, the one Compose does not get too
+    assert.deepEqual([...target.secrets].sort(), ['from-dotenv-pw', 'vault-app-pw', 'vault-root-pw']);
+  });
+
+  it('counts an empty value in .env as unset, as Compose\'s ${VAR:?} does', async () => {
+    const empty = parseConfig(text, config.file, { env: { STAGING_DB_PASSWORD: '' } });
+    const withStored = await withStoredPasswords(empty, secretStorage({ STAGING_DB_PASSWORD: 'vault-app-pw' }));
+    assert.deepEqual(composeOnlyPasswords(withStored), { STAGING_DB_PASSWORD: 'vault-app-pw' });
+  });
+
+  it('gives Compose nothing without a secret source (the CLI)', () => {
+    assert.deepEqual(composeTarget(config, compose).passwords, {});
+  });
+});
+
+describe('a database password that is set nowhere', () => {
+  it('is refused naming the variable and its environment, with Set Database Password as the remedy', async () => {
+    const none = parseConfig(text, config.file, { env: {} });
+    await assert.rejects(databaseCredentials(none, staging.database!, { secrets: secretStorage({}) }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.message, `The database password is not set: STAGING_DB_PASSWORD (Staging's database) is in neither the environment, nor .env beside ${config.file}, nor the secret storage.`);
+      assert.deepEqual(remediesOf(error), [{ kind: 'setDatabasePassword', environment: 'staging', variable: 'STAGING_DB_PASSWORD' }]);
+      return true;
+    });
+  });
+
+  it('is found in the secret source when the environment and .env lack it', async () => {
+    const none = parseConfig(text, config.file, { env: {} });
+    const credentials = await databaseCredentials(none, staging.database!, { asRoot: true, secrets: secretStorage({ STAGING_DB_ROOT_PASSWORD: 'vault-root-pw' }) });
+    assert.equal(credentials.password, 'vault-root-pw');
   });
 });
