@@ -11,6 +11,7 @@ import { makeTempProject, type TempProject } from '../support/tempProject';
 import { Workbench } from './workbench';
 
 const DEPLOY_TIMEOUT = { timeout: 300_000 };
+const BACKEND_DOCKERFILE = 'examples/wms/backend/Dockerfile';
 
 describe('production from VS Code: modal deploy and right-click rollback', () => {
   let rig: Rig;
@@ -106,6 +107,30 @@ describe('production from VS Code: modal deploy and right-click rollback', () =>
     await workbench.notification(new RegExp(`Production is back at backup ${backupId}`)).waitFor(DEPLOY_TIMEOUT);
     assert.deepEqual(await query('SELECT code FROM warehouses WHERE code = ?', [code]), []);
     await waitHealthy(rig.docker, servicesOf('production'));
+    await workbench.badge('Production is healthy').waitFor({ timeout: 60_000 });
+  });
+
+  // last: it leaves production on a backend that starts slowly
+  it('Cancel past the point of no return shows "cannot stop now" in a progress that has no Cancel, and the deploy completes', async () => {
+    // VS Code closes a progress notification whose Cancel was pressed: the deploy must say, in a progress of its own, that it is finishing
+    // a backend that takes a while to start: the health gate, past the point of no return, lasts long enough to click Cancel in
+    project.write(BACKEND_DOCKERFILE, project.read(BACKEND_DOCKERFILE).replace('CMD ["node", "server.js"]', 'CMD ["sh", "-c", "sleep 12 && exec node server.js"]'));
+    project.git('commit', '--quiet', '--all', '--message', 'a backend that starts slowly');
+    await workbench.runCommand('Dual Env: Deploy to Production');
+    const dialog = await workbench.dialog();
+    await dialog.getByRole('button', { name: 'Deploy to Production', exact: true }).click();
+    const progress = workbench.notification('Deploy to Production').filter({ hasText: /to be healthy/ });
+    await progress.waitFor(DEPLOY_TIMEOUT);
+    await progress.getByRole('button', { name: 'Cancel' }).click();
+
+    const finishing = workbench.notification('Deploy to Production (cannot stop now)');
+    await finishing.waitFor({ timeout: 30_000 });
+    assert.match(await finishing.innerText(), /Cannot stop now, finishing step health/);
+    assert.equal(await finishing.getByRole('button', { name: 'Cancel' }).count(), 0, 'the finishing progress offers no Cancel');
+    await workbench.screenshot('deploy-production-cannot-stop.png');
+
+    await workbench.notification(/Deployed [0-9a-f]{7} to Production/).waitFor(DEPLOY_TIMEOUT);
+    await finishing.waitFor({ state: 'detached', timeout: 30_000 });
     await workbench.badge('Production is healthy').waitFor({ timeout: 60_000 });
   });
 });

@@ -2,9 +2,8 @@
 // logs read through the engine, its pages requested over HTTP, and a refusal that
 // leaves production untouched — through the core and through the dual-env CLI.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DualEnvConfig } from '../../../src/core/config';
 import { checklistOf } from '../../../src/core/config';
@@ -15,7 +14,8 @@ import { deployProduction } from '../../../src/core/operations/deployProduction'
 import { deployStaging } from '../../../src/core/operations/deployStaging';
 import { readHistory } from '../../../src/core/operations/history';
 import type { OperationDeps } from '../../../src/core/operations/operationContext';
-import { compose as rigCompose, projectContainers, projectName, repoRoot, resetStacks, servicesOf, stackLabel, startRig, type Rig } from '../../rig';
+import { compose as rigCompose, projectContainers, projectName, resetStacks, servicesOf, stackLabel, startRig, type Rig } from '../../rig';
+import { runCli } from '../../support/cliRun';
 import { makeTempProject, type TempProject } from '../../support/tempProject';
 
 const never = () => new AbortController().signal;
@@ -105,15 +105,7 @@ describe(`pre-production checklist against a real staging [${stackLabel()}]`, ()
   });
 
   it('the CLI prints the checklist and refuses, with exit code 1, a deploy whose smoke path 404s; production untouched', async () => {
-    const cli = path.join(repoRoot, 'src', 'cli', 'main.ts');
-    const run = (...args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', cli, '--file', project.composeFile, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-      child.once('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const run = (...args: string[]) => runCli(project.composeFile, ...args);
     project.write('docker-compose-dual-env.yml', project.read('docker-compose-dual-env.yml')
       .replace('          - { path: /api/version, status: 200 }\n', '          - { path: /api/version, status: 200 }\n          - { path: /api/orders, status: 200 }\n'));
     project.git('commit', '--quiet', '--all', '-m', 'smoke-test an endpoint the backend lacks');

@@ -1,31 +1,20 @@
 // The dual-env CLI's deploy, history and up/down commands as separate processes,
 // on the rig, against a temp git copy of the project (see test/support/tempProject.ts).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DualEnvConfig } from '../../../src/core/config';
 import { appendHistory, newRecord, readHistory, type HistoryRecord } from '../../../src/core/operations/history';
-import { projectContainers, projectName, repoRoot, servicesOf, startRig, type Rig, stackLabel, resetStacks } from '../../rig';
+import { projectContainers, projectName, servicesOf, startRig, type Rig, stackLabel, resetStacks } from '../../rig';
+import { runCli } from '../../support/cliRun';
 import { makeTempProject, type TempProject } from '../../support/tempProject';
 
-const cli = path.join(repoRoot, 'src', 'cli', 'main.ts');
 
 describe(`dual-env deploy, history, up and down [${stackLabel()}]`, () => {
   let rig: Rig;
   let project: TempProject;
   let config: DualEnvConfig;
 
-  function run(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', cli, '--file', project.composeFile, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-      child.once('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const run = (...args: string[]) => runCli(project.composeFile, ...args);
 
   before(async () => {
     rig = await startRig(['staging', 'production']);
