@@ -91,10 +91,10 @@ export class WorkspaceModel implements vscode.Disposable {
 
   private async read(generation: number): Promise<void> {
     const settings = readSettings(this.folder?.uri, (warning) => this.log.warn(warning));
-    const engine = await loadEngine();
+    const read = await readWorkspaceConfig(loadEngine, this.composeFilePath(settings), settings, vscode.workspace.isTrusted);
     if (generation !== this.generation) return;
-    const read = readWorkspaceConfig(engine, this.composeFilePath(settings), settings, vscode.workspace.isTrusted);
     if (read.state === 'ready') {
+      const engine = read.engine;
       this.reading = { settings, config: read.config, findings: read.findings };
       if (read.restrictedNotice && read.restrictedNotice !== this.restrictedNotice) this.log.warn(read.restrictedNotice);
       this.restrictedNotice = read.restrictedNotice;

@@ -110,6 +110,24 @@ describe('production from VS Code: modal deploy and right-click rollback', () =>
     await workbench.badge('Production is healthy').waitFor({ timeout: 60_000 });
   });
 
+  it('right-click Delete Backup → the real modal → confirm removes that backup and only it', async () => {
+    await workbench.runCommand('Dual Env: Back Up Production Now');
+    const written = workbench.notification(/Backup \d{8}-\d{6} of Production is written and verified/);
+    await written.waitFor(DEPLOY_TIMEOUT);
+    const backupId = /Backup (\d{8}-\d{6})/.exec(await written.innerText())?.[1];
+    assert.ok(backupId);
+    const others = backupIds().filter((id) => id !== backupId);
+    const view = await workbench.environmentsView();
+    const time = backupId.replace(/^(\d{4})(\d\d)(\d\d)-(\d\d)(\d\d)(\d\d)$/, '$1-$2-$3 $4:$5:$6');
+    const row = view.getByRole('treeitem', { name: new RegExp(`^${time}, `) });
+    await workbench.contextMenu(row, 'Delete Backup');
+    const dialog = await workbench.dialog();
+    assert.match(await dialog.innerText(), new RegExp(`Delete backup ${time} of Production\\?[\\s\\S]*cannot be rolled back to it afterwards`));
+    await dialog.getByRole('button', { name: 'Delete Backup', exact: true }).click();
+    await row.waitFor({ state: 'detached', timeout: 30_000 });
+    assert.deepEqual(backupIds(), others, 'that backup is gone and every other one is kept');
+  });
+
   // last: it leaves production on a backend that starts slowly
   it('Cancel past the point of no return shows "cannot stop now" in a progress that has no Cancel, and the deploy completes', async () => {
     // VS Code closes a progress notification whose Cancel was pressed: the deploy must say, in a progress of its own, that it is finishing

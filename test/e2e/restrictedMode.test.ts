@@ -36,4 +36,15 @@ describe('restricted mode', () => {
       assert.ok(!offered.includes(title), `${title} is offered in restricted mode`);
     }
   });
+
+  it('the status-bar badge offers only what runs in Restricted Mode', async () => {
+    await workbench.badge('Production is healthy').click();
+    const offered = await workbench.quickPickLabels();
+    await workbench.page.keyboard.press('Escape');
+    assert.ok(offered.includes('Show Logs…'), offered.join(', '));
+    for (const label of ['Deploy to Production', 'Roll Back Production…', 'Back Up Production Now', 'Restart', 'Stop', 'Start', 'Open Database Shell']) {
+      assert.ok(!offered.includes(label), `${label} is offered in Restricted Mode: ${offered.join(', ')}`);
+    }
+  });
 });
+

@@ -126,6 +126,14 @@ export class Workbench {
     return titles.map((t) => t.split(',')[0].trim());
   }
 
+  /** The labels the open quick pick offers, as a screen reader hears them (codicons dropped); it stays open. */
+  async quickPickLabels(): Promise<string[]> {
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.first().waitFor();
+    const labels = await rows.evaluateAll((elements) => elements.map((e) => e.querySelector('.label-name')?.textContent ?? e.getAttribute('aria-label') ?? ''));
+    return labels.map((label) => label.trim());
+  }
+
   /** Picks an item of the open quick pick by its label. */
   async pick(label: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
