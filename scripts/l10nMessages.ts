@@ -19,6 +19,13 @@ export interface DynamicCall {
 export interface L10nScan {
   messages: Set<string>;
   dynamicCalls: DynamicCall[];
+  /** Calls whose arguments do not fill the message's `{0}`…`{n}` exactly: a `{1}` would reach the screen, or a value would be lost. */
+  mismatchedCalls: DynamicCall[];
+}
+
+/** How many arguments a message takes: one past its highest `{n}`. */
+export function placeholderCount(message: string): number {
+  return Math.max(0, ...[...message.matchAll(/\{(\d+)\}/g)].map((match) => Number(match[1]) + 1));
 }
 
 function sourceFiles(folder: string): string[] {
@@ -37,10 +44,16 @@ function isL10nCall(node: ts.Node): node is ts.CallExpression {
   return (ts.isIdentifier(owner) && owner.text === 'l10n') || (ts.isPropertyAccessExpression(owner) && owner.name.text === 'l10n');
 }
 
+function callAt(source: ts.SourceFile, node: ts.Node): DynamicCall {
+  const { line } = source.getLineAndCharacterOfPosition(node.getStart(source));
+  return { file: path.relative(repoRoot, source.fileName), line: line + 1, text: node.getText(source) };
+}
+
 /** Every message of every `l10n.t` call under `folder`, and the calls whose message is not a literal. */
 export function scanL10nCalls(folder: string = extensionSource): L10nScan {
   const messages = new Set<string>();
   const dynamicCalls: DynamicCall[] = [];
+  const mismatchedCalls: DynamicCall[] = [];
   for (const file of sourceFiles(folder)) {
     const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
     const visit = (node: ts.Node): void => {
@@ -48,15 +61,16 @@ export function scanL10nCalls(folder: string = extensionSource): L10nScan {
         const first = node.arguments[0];
         if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) messages.add(first.text);
         else {
-          const { line } = source.getLineAndCharacterOfPosition(node.getStart(source));
-          dynamicCalls.push({ file: path.relative(repoRoot, file), line: line + 1, text: node.getText(source) });
+          dynamicCalls.push(callAt(source, node));
         }
+        const spread = node.arguments.some((argument) => ts.isSpreadElement(argument));
+        if (first && ts.isStringLiteralLike(first) && !spread && node.arguments.length - 1 !== placeholderCount(first.text)) mismatchedCalls.push(callAt(source, node));
       }
       ts.forEachChild(node, visit);
     };
     visit(source);
   }
-  return { messages, dynamicCalls };
+  return { messages, dynamicCalls, mismatchedCalls };
 }
 
 /** The English bundle as `@vscode/l10n-dev export` writes it: each message is its own key and value. */

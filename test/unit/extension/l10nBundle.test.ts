@@ -9,7 +9,7 @@ import { bundlePath, bundleText, repoRoot, scanL10nCalls } from '../../../script
 
 const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
 const bundle: Record<string, string> = JSON.parse(fs.readFileSync(bundlePath, 'utf8'));
-const { messages, dynamicCalls } = scanL10nCalls();
+const { messages, dynamicCalls, mismatchedCalls } = scanL10nCalls();
 
 describe('l10n/bundle.l10n.json', () => {
   it('is where package.json points VS Code for the runtime strings, and ships in the VSIX', () => {
@@ -35,6 +35,10 @@ describe('l10n/bundle.l10n.json', () => {
   it('is never asked for a message that is not a string literal', () => {
     assert.deepEqual(dynamicCalls.map((call) => `${call.file}:${call.line}: ${call.text}`), []);
   });
+
+  it('is always given exactly the values its message has placeholders for', () => {
+    assert.deepEqual(mismatchedCalls.map((call) => `${call.file}:${call.line}: ${call.text}`), []);
+  });
 });
 
 describe('the l10n.t scan', () => {
@@ -49,10 +53,13 @@ describe('the l10n.t scan', () => {
         "export const c = l10n.t('Roll back ' + 'now');",
         'export const d = (name: string) => l10n.t(`${name} is down`);',
         "export const e = other.t('Not a message');",
+        "export const f = l10n.t('{0} of {1}', 'one');",
+        "export const g = l10n.t('{0} ({1} %)', 'x', 5);",
       ].join('\n'));
       const scan = scanL10nCalls(folder);
-      assert.deepEqual([...scan.messages].sort(), ['Back Up Now', 'Deploy {0}']);
+      assert.deepEqual([...scan.messages].sort(), ['Back Up Now', 'Deploy {0}', '{0} ({1} %)', '{0} of {1}']);
       assert.deepEqual(scan.dynamicCalls.map((call) => call.line), [5, 6]);
+      assert.deepEqual(scan.mismatchedCalls.map((call) => call.line), [8]);
     } finally {
       fs.rmSync(folder, { recursive: true, force: true });
     }
