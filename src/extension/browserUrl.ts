@@ -1,5 +1,6 @@
 // Which `url:` of x-dual-env may be opened in the browser. Pure: unit-tested under Node.
 import type { Environment } from '../core/config/model';
+import { l10n } from './l10n';
 
 const WEB_SCHEMES = new Set(['http:', 'https:']);
 
@@ -10,14 +11,14 @@ const WEB_SCHEMES = new Set(['http:', 'https:']);
  * The sentence never repeats the url, which may carry a password.
  */
 export function browserUrlProblem(environment: Pick<Environment, 'label' | 'url'>): string | undefined {
-  if (!environment.url) return `${environment.label} declares no url in x-dual-env, so there is nothing to open in the browser.`;
+  if (!environment.url) return l10n.t('{0} declares no url in x-dual-env, so there is nothing to open in the browser.', environment.label);
   let scheme: string;
   try {
     scheme = new URL(environment.url).protocol;
   } catch {
-    return `${environment.label}'s url in x-dual-env is not a valid address, so it is not opened.`;
+    return l10n.t('{0}\'s url in x-dual-env is not a valid address, so it is not opened.', environment.label);
   }
-  return WEB_SCHEMES.has(scheme) ? undefined : `${environment.label}'s url in x-dual-env is not an http or https address, so it is not opened.`;
+  return WEB_SCHEMES.has(scheme) ? undefined : l10n.t('{0}\'s url in x-dual-env is not an http or https address, so it is not opened.', environment.label);
 }
 
 /** The environment's url to open, or an Error saying why it is not opened. */

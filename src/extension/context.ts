@@ -3,6 +3,7 @@ import { errorMessage, isCancelled } from '../core/common/errors';
 import type { Environment, SecretSource } from '../core/config';
 import type { ProgressEvent } from '../core/common/progress';
 import { environmentChoice, type Requirement } from './environmentChoice';
+import { l10n } from './l10n';
 import { LogChannels } from './logChannels';
 import { StatusBadges } from './statusBar/statusBadges';
 import { EnvironmentsTree, type TreeNode } from './tree/environmentsTree';
@@ -64,12 +65,14 @@ export class Ctx {
   /**
    * Commands that run Compose, git or a restore, or act on hosts and folders the
    * compose file names, refuse in an untrusted workspace (their menus are disabled
-   * too, through `isWorkspaceTrusted`); this says why when one is invoked anyway.
+   * too, through `isWorkspaceTrusted`); this shows the command's `refusal`, one whole
+   * sentence saying what it does not do there and why, when one is invoked anyway.
+   * True when the command must stop.
    */
-  requireTrust(action: string, risk = 'it would run Compose or git from this folder'): boolean {
-    if (vscode.workspace.isTrusted) return true;
-    void vscode.window.showWarningMessage(`Dual Env does not ${action} in an untrusted workspace: ${risk}. Trust the folder (Manage Workspace Trust) first.`);
-    return false;
+  refuseIfUntrusted(refusal: string): boolean {
+    if (vscode.workspace.isTrusted) return false;
+    void vscode.window.showWarningMessage(refusal);
+    return true;
   }
 
   /**
@@ -78,14 +81,14 @@ export class Ctx {
    * One it cannot act on is an Error saying why; undefined means the pick was dismissed.
    */
   async environmentOf(arg: unknown, title: string, requirement?: Requirement): Promise<Environment | undefined> {
-    if (!this.model.config) throw new Error(this.model.problem ?? 'There is no compose file to read environments from.');
+    if (!this.model.config) throw new Error(this.model.problem ?? l10n.t('There is no compose file to read environments from.'));
     const node = arg as Partial<TreeNode> | undefined;
     const name = typeof arg === 'string' ? arg : remedyRequest(arg)?.environmentName ?? (node && 'environment' in node ? node.environment?.name : undefined);
     const environments = environmentChoice(this.model.environments(), name, requirement);
     if (environments.length === 1) return environments[0];
     const picked = await this.userInput.pick(
       environments.map((environment) => ({ label: environment.label, description: environment.url, environment })),
-      { title, placeHolder: 'Environment' },
+      { title, placeHolder: l10n.t('Environment') },
     );
     return picked?.environment;
   }
@@ -93,6 +96,8 @@ export class Ctx {
   /**
    * Runs a long operation under a cancellable notification: the current step in the
    * notification, every event in the log, Cancel → the operation's AbortSignal.
+   * `title` is already translated; the log's own words stay English, as the log is
+   * what people paste into an issue.
    */
   withProgress<T>(title: string, task: (signal: AbortSignal, onProgress: (event: ProgressEvent) => void) => Promise<T>): Promise<T> {
     return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
@@ -110,7 +115,7 @@ export class Ctx {
       const showFinishing = (message: string) => {
         if (finishingShown) return;
         finishingShown = true;
-        void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${title} (cannot stop now)`, cancellable: false }, (shown) => {
+        void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l10n.t('{0} (cannot stop now)', title), cancellable: false }, (shown) => {
           finishing = shown;
           shown.report({ message });
           return ended;
@@ -129,7 +134,7 @@ export class Ctx {
           else if (event.state === 'running' && event.fraction !== undefined) this.log.trace(line);
           else this.log.info(line);
           if (event.state !== 'running' || !event.message) return;
-          const message = event.fraction === undefined ? event.message : `${event.message} (${Math.round(event.fraction * 100)} %)`;
+          const message = event.fraction === undefined ? event.message : l10n.t('{0} ({1} %)', event.message, Math.round(event.fraction * 100));
           if (abort.signal.aborted && /^Cannot stop now/.test(event.message)) showFinishing(message);
           progress.report({ message });
           finishing?.report({ message });
@@ -152,7 +157,7 @@ export class Ctx {
       return;
     }
     this.log.error(error instanceof Error ? error : message);
-    const all = [...remedyActions(remediesOf(error)), { title: 'Show Log', run: () => this.log.show() }];
+    const all = [...remedyActions(remediesOf(error)), { title: l10n.t('Show Log'), run: () => this.log.show() }];
     const chosen = await this.userInput.error(message, all.map((a) => a.title));
     await all.find((a) => a.title === chosen)?.run();
   }

@@ -1,6 +1,7 @@
 // Which environments a command can act on, and why not. Pure: unit-tested under Node.
 import type { Environment } from '../core/config/model';
 import { browserUrlProblem } from './browserUrl';
+import { l10n } from './l10n';
 
 /** Undefined when a command can act on the environment, else one sentence saying why not. */
 export type Requirement = (environment: Environment) => string | undefined;
@@ -8,21 +9,26 @@ export type Requirement = (environment: Environment) => string | undefined;
 export const anyEnvironment: Requirement = () => undefined;
 
 export const productionOnly: Requirement = (e) =>
-  (e.isProduction ? undefined : `${e.label} is not production, and this command acts on production only.`);
+  (e.isProduction ? undefined : l10n.t('{0} is not production, and this command acts on production only.', e.label));
 
 export const stagingOnly: Requirement = (e) =>
-  (e.isProduction ? `${e.label} is deployed with Deploy to Production, which takes a verified backup and asks first.` : undefined);
+  (e.isProduction ? l10n.t('{0} is deployed with Deploy to Production, which takes a verified backup and asks first.', e.label) : undefined);
 
 /** A url that may be opened: declared, and a web page (see browserUrl.ts). */
 export const withUrl: Requirement = browserUrlProblem;
 
-export function withDatabase(consequence: string): Requirement {
-  return (e) => (e.database ? undefined : `${e.label} declares no database in x-dual-env, so ${consequence}.`);
-}
+/** An environment whose database password can be set: one that declares a database. */
+export const withDatabasePassword: Requirement = (e) =>
+  (e.database ? undefined : l10n.t('{0} declares no database in x-dual-env, so it has no database password to set.', e.label));
 
-const databaseToBackUp = withDatabase('it cannot be backed up');
-export const backUpAble: Requirement = (e) =>
-  (e.isProduction ? databaseToBackUp(e) : `${e.label} is not production; Dual Env backs up production's database only.`);
+/** An environment with a database client to open: one that declares a database. */
+export const withDatabaseShell: Requirement = (e) =>
+  (e.database ? undefined : l10n.t('{0} declares no database in x-dual-env, so it has no database shell.', e.label));
+
+export const backUpAble: Requirement = (e) => {
+  if (!e.isProduction) return l10n.t('{0} is not production; Dual Env backs up production\'s database only.', e.label);
+  return e.database ? undefined : l10n.t('{0} declares no database in x-dual-env, so it cannot be backed up.', e.label);
+};
 
 /**
  * The environments a command may offer. Given a name (from a tree row, a badge or
@@ -32,7 +38,7 @@ export const backUpAble: Requirement = (e) =>
 export function environmentChoice(environments: readonly Environment[], name: string | undefined, requirement: Requirement = anyEnvironment): Environment[] {
   if (name !== undefined) {
     const named = environments.find((e) => e.name === name);
-    if (!named) throw new Error(`The compose file declares no environment named "${name}".`);
+    if (!named) throw new Error(l10n.t('The compose file declares no environment named "{0}".', name));
     const refusal = requirement(named);
     if (refusal) throw new Error(refusal);
     return [named];
@@ -40,29 +46,32 @@ export function environmentChoice(environments: readonly Environment[], name: st
   const allowed = environments.filter((e) => !requirement(e));
   if (allowed.length > 0) return allowed;
   const refusals = [...new Set(environments.map(requirement))];
-  throw new Error(refusals.length === 1 && refusals[0] ? refusals[0] : 'The compose file declares no environment this command applies to.');
+  throw new Error(refusals.length === 1 && refusals[0] ? refusals[0] : l10n.t('The compose file declares no environment this command applies to.'));
 }
 
 /**
  * What the status-bar badge's quick pick offers, in order; an action is left out where its requirement fails,
  * and one that runs Compose, git or a backup (`trusted`) in a Restricted Mode window, where it would be refused.
+ * Titles are functions: this table is built at import, before activate() has handed over the translations.
  */
-const ENVIRONMENT_ACTIONS: readonly { command: string; label: string; requirement?: Requirement; trusted?: true }[] = [
-  { command: 'dualEnv.deployProduction', label: '$(rocket) Deploy to Production', requirement: productionOnly, trusted: true },
-  { command: 'dualEnv.rollbackProduction', label: '$(history) Roll Back Production…', requirement: productionOnly, trusted: true },
-  { command: 'dualEnv.backupProduction', label: '$(database) Back Up Production Now', requirement: backUpAble, trusted: true },
-  { command: 'dualEnv.deployStaging', label: '$(beaker) Deploy to Staging', requirement: stagingOnly, trusted: true },
-  { command: 'dualEnv.showLogs', label: '$(output) Show Logs…' },
-  { command: 'dualEnv.openDatabaseShell', label: '$(database) Open Database Shell', requirement: withDatabase('it has no database shell'), trusted: true },
-  { command: 'dualEnv.openInBrowser', label: '$(link-external) Open in Browser', requirement: withUrl },
-  { command: 'dualEnv.restartEnvironment', label: '$(debug-restart) Restart', trusted: true },
-  { command: 'dualEnv.stopEnvironment', label: '$(debug-stop) Stop', trusted: true },
-  { command: 'dualEnv.startEnvironment', label: '$(debug-start) Start', trusted: true },
-  { command: 'dualEnv.showDeployHistory', label: '$(list-unordered) Show Deploy History' },
-  { command: 'dualEnv.refresh', label: '$(refresh) Refresh' },
+const ENVIRONMENT_ACTIONS: readonly { command: string; icon: string; title: () => string; requirement?: Requirement; trusted?: true }[] = [
+  { command: 'dualEnv.deployProduction', icon: 'rocket', title: () => l10n.t('Deploy to Production'), requirement: productionOnly, trusted: true },
+  { command: 'dualEnv.rollbackProduction', icon: 'history', title: () => l10n.t('Roll Back Production…'), requirement: productionOnly, trusted: true },
+  { command: 'dualEnv.backupProduction', icon: 'database', title: () => l10n.t('Back Up Production Now'), requirement: backUpAble, trusted: true },
+  { command: 'dualEnv.deployStaging', icon: 'beaker', title: () => l10n.t('Deploy to Staging'), requirement: stagingOnly, trusted: true },
+  { command: 'dualEnv.showLogs', icon: 'output', title: () => l10n.t('Show Logs…') },
+  { command: 'dualEnv.openDatabaseShell', icon: 'database', title: () => l10n.t('Open Database Shell'), requirement: withDatabaseShell, trusted: true },
+  { command: 'dualEnv.openInBrowser', icon: 'link-external', title: () => l10n.t('Open in Browser'), requirement: withUrl },
+  { command: 'dualEnv.restartEnvironment', icon: 'debug-restart', title: () => l10n.t('Restart'), trusted: true },
+  { command: 'dualEnv.stopEnvironment', icon: 'debug-stop', title: () => l10n.t('Stop'), trusted: true },
+  { command: 'dualEnv.startEnvironment', icon: 'debug-start', title: () => l10n.t('Start'), trusted: true },
+  { command: 'dualEnv.showDeployHistory', icon: 'list-unordered', title: () => l10n.t('Show Deploy History') },
+  { command: 'dualEnv.refresh', icon: 'refresh', title: () => l10n.t('Refresh') },
 ];
 
 /** The commands that can act on this environment (each is then run with its name); in an untrusted window, only those that run there. */
 export function environmentActionsFor(environment: Environment, trusted = true): { command: string; label: string }[] {
-  return ENVIRONMENT_ACTIONS.filter((action) => !action.requirement?.(environment) && (trusted || !action.trusted)).map(({ command, label }) => ({ command, label }));
+  return ENVIRONMENT_ACTIONS
+    .filter((action) => !action.requirement?.(environment) && (trusted || !action.trusted))
+    .map(({ command, icon, title }) => ({ command, label: `$(${icon}) ${title()}` }));
 }

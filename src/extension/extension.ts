@@ -10,7 +10,8 @@ export type DualEnvApi = Ctx;
 
 /** Short on purpose: build the context, register each command by name, read the workspace and keep it read. */
 export function activate(context: vscode.ExtensionContext): DualEnvApi {
-  useTranslations((message, ...args) => vscode.l10n.t(message, ...args));
+  // handed over, not wrapped: a wrapper would call l10n.t with a variable, which no export tool can read
+  useTranslations(vscode.l10n.t.bind(vscode.l10n));
   const ctx = new Ctx(context);
   const view = vscode.window.createTreeView('dualEnv.environments', { treeDataProvider: ctx.tree, showCollapseAll: true });
   ctx.push(view, ctx.model.onDidChange(() => { view.message = viewMessage(ctx.model.state, ctx.model.problem); }));

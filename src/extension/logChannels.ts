@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../core/common/errors';
 import type { DualEnvConfig, Environment } from '../core/config';
 import { loadEngine } from './engineLoader';
+import { l10n } from './l10n';
 
 /**
  * One output channel per followed service (`Dual Env: staging-backend`), fed by the
@@ -35,7 +36,7 @@ export class LogChannels implements vscode.Disposable {
     const stop = new AbortController();
     // throws for a Docker host that is not an address; nothing is recorded before it
     const lines = engine.followLogs({ docker: engine.dockerClientFor(environment), projectName: config.projectName, services: [service], follow: true, tail: 200, signal: stop.signal, secrets: engine.secretsOf(config) });
-    const channel = existing ?? vscode.window.createOutputChannel(`Dual Env: ${service}`);
+    const channel = existing ?? vscode.window.createOutputChannel(l10n.t('Dual Env: {0}', service));
     // the last 200 lines come again; a resumed channel would show them twice
     channel.clear();
     this.channels.set(service, channel);
@@ -50,7 +51,7 @@ export class LogChannels implements vscode.Disposable {
       if (!current()) return;
       this.following.delete(service);
       this.publishFollowing();
-      channel.appendLine(`--- stopped following ${service}: ${errorMessage(error)}; Show Logs follows it again ---`);
+      channel.appendLine(`--- ${l10n.t('stopped following {0}: {1}; Show Logs follows it again', service, errorMessage(error))} ---`);
       this.log.warn(`Stopped following the logs of ${service}: ${errorMessage(error)}`);
     });
     this.log.info(`Following the logs of ${service}.`);

@@ -1,4 +1,5 @@
 // Where a container's published port is reachable from this machine. Pure: unit-tested under Node.
+import { l10n } from './l10n';
 import type { ContainerPort } from './model';
 
 const ANY_ADDRESS = new Set(['', '0.0.0.0', '::']);
@@ -13,7 +14,7 @@ export function engineMachine(dockerHost: string): string | undefined {
   try {
     url = new URL(dockerHost.includes('://') ? dockerHost : `tcp://${dockerHost}`);
   } catch {
-    throw new Error(`The Docker host "${dockerHost}" is not a valid address, so the machine its ports are on is unknown.`);
+    throw new Error(l10n.t('The Docker host "{0}" is not a valid address, so the machine its ports are on is unknown.', dockerHost));
   }
   if (!['tcp:', 'ssh:', 'http:', 'https:'].includes(url.protocol)) return undefined;
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -30,7 +31,7 @@ export function publishedPortUrl(port: Pick<ContainerPort, 'hostIp' | 'hostPort'
   let host: string;
   if (ANY_ADDRESS.has(hostIp)) host = machine ?? '127.0.0.1';
   else if (machine && LOOPBACK.test(hostIp)) {
-    throw new Error(`Port ${port.hostPort} is published only on the loopback address of ${machine}, so it cannot be opened from here; forward it to this machine (ssh -L) first.`);
+    throw new Error(l10n.t('Port {0} is published only on the loopback address of {1}, so it cannot be opened from here; forward it to this machine (ssh -L) first.', port.hostPort, machine));
   } else host = hostIp;
   return `http://${host.includes(':') ? `[${host}]` : host}:${port.hostPort}/`;
 }

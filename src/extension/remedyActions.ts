@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Remedy } from '../core/common/remedies';
+import { l10n } from './l10n';
 import { backupTime } from './tree/backups/backupItem';
 
 /** What a remedy's button passes to the command it runs: the environment by name, and the remedy's facts. */
@@ -34,20 +35,20 @@ export function remedyActions(remedies: readonly Remedy[]): FailureAction[] {
     switch (remedy.kind) {
       case 'rollback': return {
         // two ways back (the rollback again, or the safety backup) need their backups named
-        title: rollbacks > 1 ? `Roll Back to ${backupTime(remedy.backupId)}` : 'Roll Back',
+        title: rollbacks > 1 ? l10n.t('Roll Back to {0}', backupTime(remedy.backupId)) : l10n.t('Roll Back'),
         run: () => vscode.commands.executeCommand('dualEnv.rollbackProduction', { environmentName: remedy.environment, backupId: remedy.backupId }),
       };
       case 'showLogs': return {
-        title: 'Show Logs',
+        title: l10n.t('Show Logs'),
         run: () => vscode.commands.executeCommand('dualEnv.showLogs', { environmentName: remedy.environment, service: remedy.service }),
       };
-      case 'deployStaging': return { title: 'Deploy to Staging', run: () => vscode.commands.executeCommand('dualEnv.deployStaging', remedy.environment) };
-      case 'deployWithMessage': return { title: 'Commit and Deploy…', run: () => vscode.commands.executeCommand('dualEnv.deployProduction', { environmentName: remedy.environment, askMessage: true }) };
+      case 'deployStaging': return { title: l10n.t('Deploy to Staging'), run: () => vscode.commands.executeCommand('dualEnv.deployStaging', remedy.environment) };
+      case 'deployWithMessage': return { title: l10n.t('Commit and Deploy…'), run: () => vscode.commands.executeCommand('dualEnv.deployProduction', { environmentName: remedy.environment, askMessage: true }) };
       case 'setDatabasePassword': return {
-        title: 'Set Database Password',
+        title: l10n.t('Set Database Password'),
         run: () => vscode.commands.executeCommand('dualEnv.setDatabasePassword', { environmentName: remedy.environment, variable: remedy.variable }),
       };
-      case 'listBackups': return { title: 'Show Backups', run: () => vscode.commands.executeCommand('dualEnv.environments.focus') };
+      case 'listBackups': return { title: l10n.t('Show Backups'), run: () => vscode.commands.executeCommand('dualEnv.environments.focus') };
     }
   });
 }

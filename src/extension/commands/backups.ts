@@ -2,43 +2,47 @@ import * as vscode from 'vscode';
 import type { CommandFactory, Ctx } from '../context';
 import { loadEngine } from '../engineLoader';
 import { backUpAble } from '../environmentChoice';
+import { l10n } from '../l10n';
 import type { TreeNode } from '../tree/environmentsTree';
 import { backupTime } from '../tree/backups/backupItem';
 
 type BackupNode = Extract<TreeNode, { kind: 'backup' }>;
 
-function backupNode(node: unknown, command: string): BackupNode {
+/** The backup a command was invoked on, or an Error with the command's `refusal`, a sentence saying where it works. */
+function backupNode(node: unknown, refusal: () => string): BackupNode {
   const candidate = node as TreeNode | undefined;
-  if (candidate?.kind !== 'backup') throw new Error(`${command} works on a backup under Production › Backups in the Environments view.`);
+  if (candidate?.kind !== 'backup') throw new Error(refusal());
   return candidate;
 }
 
 /** Back Up Production Now: a verified backup of the database, then the retention policy (as `dual-env backup`). */
 export const backupProduction: CommandFactory = (ctx) => async (arg?: unknown) => {
-  if (!ctx.requireTrust('back up production', 'it would send the database password to the host the compose file names')) return;
+  if (ctx.refuseIfUntrusted(l10n.t('Dual Env does not back up production in an untrusted workspace: it would send the database password to the host the compose file names. Trust the folder (Manage Workspace Trust) first.'))) return;
   const config = ctx.model.config;
-  const environment = await ctx.environmentOf(arg, 'Back Up Now', backUpAble);
+  const environment = await ctx.environmentOf(arg, l10n.t('Back Up Now'), backUpAble);
   if (!config || !environment?.database) return;
   const engine = await loadEngine();
   const docker = engine.dockerClientFor(environment);
-  const record = await ctx.withProgress(`Back Up ${environment.label}`, (signal, onProgress) =>
+  const record = await ctx.withProgress(l10n.t('Back Up {0}', environment.label), (signal, onProgress) =>
     engine.backupDatabase({ config, environment, secrets: ctx.secrets, docker }, { reason: 'backup from VS Code' }, signal, onProgress));
   ctx.tree.refreshBackups();
-  void vscode.window.showInformationMessage(`Backup ${record.id} of ${environment.label} is written and verified (${record.rows ?? 0} rows).`);
+  void vscode.window.showInformationMessage(record.rows === 1
+    ? l10n.t('Backup {0} of {1} is written and verified (1 row).', record.id, environment.label)
+    : l10n.t('Backup {0} of {1} is written and verified ({2} rows).', record.id, environment.label, record.rows ?? 0));
 };
 
 export const verifyBackup: CommandFactory = (ctx) => async (node?: unknown) => {
-  const { environment, backup } = backupNode(node, 'Verify');
+  const { environment, backup } = backupNode(node, () => l10n.t('Verify works on a backup under Production › Backups in the Environments view.'));
   const engine = await loadEngine();
-  const result = await ctx.withProgress(`Verify Backup ${backupTime(backup.id)}`, (signal) => engine.verifyBackup(environment.backups.folder, backup.id, signal));
+  const result = await ctx.withProgress(l10n.t('Verify Backup {0}', backupTime(backup.id)), (signal) => engine.verifyBackup(environment.backups.folder, backup.id, signal));
   ctx.tree.refreshBackups();
-  if (!result.ok) throw new Error(`Backup ${backup.id} of ${environment.label} is damaged: ${result.problems.join('; ')}. Do not roll back to it.`);
+  if (!result.ok) throw new Error(l10n.t('Backup {0} of {1} is damaged: {2}. Do not roll back to it.', backup.id, environment.label, result.problems.join('; ')));
   ctx.log.info(`Backup ${backup.id} verified.`);
-  void vscode.window.showInformationMessage(`Backup ${backup.id} is intact: its sha256 matches the manifest and the dump is whole.`);
+  void vscode.window.showInformationMessage(l10n.t('Backup {0} is intact: its sha256 matches the manifest and the dump is whole.', backup.id));
 };
 
 export const revealBackup: CommandFactory = () => async (node?: unknown) => {
-  const { backup } = backupNode(node, 'Reveal');
+  const { backup } = backupNode(node, () => l10n.t('Reveal works on a backup under Production › Backups in the Environments view.'));
   const uri = vscode.Uri.file(backup.path);
   // a browser or remote window has no OS file manager; the Explorer is the next best
   const local = vscode.env.uiKind === vscode.UIKind.Desktop && !vscode.env.remoteName;
@@ -46,15 +50,15 @@ export const revealBackup: CommandFactory = () => async (node?: unknown) => {
 };
 
 async function confirmDelete(ctx: Ctx, node: BackupNode): Promise<boolean> {
-  return ctx.userInput.confirm(`Delete backup ${backupTime(node.backup.id)} of ${node.environment.label}?`, {
-    detail: `${node.backup.path} is removed from disk; production cannot be rolled back to it afterwards.`,
-    confirm: 'Delete Backup',
+  return ctx.userInput.confirm(l10n.t('Delete backup {0} of {1}?', backupTime(node.backup.id), node.environment.label), {
+    detail: l10n.t('{0} is removed from disk; production cannot be rolled back to it afterwards.', node.backup.path),
+    confirm: l10n.t('Delete Backup'),
   });
 }
 
 export const deleteBackup: CommandFactory = (ctx) => async (node?: unknown) => {
-  if (!ctx.requireTrust('delete backups', 'the compose file names the folder it would delete from')) return;
-  const target = backupNode(node, 'Delete');
+  if (ctx.refuseIfUntrusted(l10n.t('Dual Env does not delete backups in an untrusted workspace: the compose file names the folder it would delete from. Trust the folder (Manage Workspace Trust) first.'))) return;
+  const target = backupNode(node, () => l10n.t('Delete works on a backup under Production › Backups in the Environments view.'));
   if (!(await confirmDelete(ctx, target))) return;
   const engine = await loadEngine();
   await engine.deleteBackup(target.environment.backups.folder, target.backup.id);

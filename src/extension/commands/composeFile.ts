@@ -1,6 +1,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { CommandFactory } from '../context';
+import { l10n } from '../l10n';
 
 /**
  * Opens the compose file: where an isolation warning or a configuration error is fixed.
@@ -8,7 +9,7 @@ import type { CommandFactory } from '../context';
  */
 export const openComposeFile: CommandFactory = (ctx) => async () => {
   const file = ctx.model.composeFilePath();
-  if (!file) throw new Error('Open a folder first: the compose file is read from the workspace folder.');
+  if (!file) throw new Error(l10n.t('Open a folder first: the compose file is read from the workspace folder.'));
   await vscode.window.showTextDocument(vscode.Uri.file(file));
   ctx.log.info(`Opened ${path.basename(file)}.`);
 };

@@ -5,56 +5,62 @@ import type { RollbackPlan } from '../../core/operations/rollbackProduction';
 import type { CommandFactory, Ctx } from '../context';
 import { browserUrl, browserUrlProblem } from '../browserUrl';
 import { loadEngine } from '../engineLoader';
+import { l10n } from '../l10n';
 import { productionOnly, stagingOnly } from '../environmentChoice';
 import { operationDeps } from '../operationDeps';
 import type { TreeNode } from '../tree/environmentsTree';
 import { backupTime } from '../tree/backups/backupItem';
 import { remedyRequest } from '../remedyActions';
 
+const untrustedDeploy = () => l10n.t('Dual Env does not deploy in an untrusted workspace: it would run Compose and git from this folder. Trust the folder (Manage Workspace Trust) first.');
+
 async function confirmDeploy(ctx: Ctx, plan: DeployPlan): Promise<boolean> {
   const engine = await loadEngine();
-  return ctx.userInput.confirm(`Deploy ${plan.branch} @ ${plan.commit.shortHash} to ${plan.label}?`, {
+  return ctx.userInput.confirm(l10n.t('Deploy {0} @ {1} to {2}?', plan.branch, plan.commit.shortHash, plan.label), {
     detail: engine.describePlan(plan),
-    confirm: `Deploy to ${plan.label}`,
+    confirm: l10n.t('Deploy to {0}', plan.label),
   });
 }
 
 async function confirmRollback(ctx: Ctx, plan: RollbackPlan): Promise<boolean> {
   const engine = await loadEngine();
-  return ctx.userInput.confirm(`Roll ${plan.label} back to backup ${backupTime(plan.backup.id)}?`, {
+  return ctx.userInput.confirm(l10n.t('Roll {0} back to backup {1}?', plan.label, backupTime(plan.backup.id)), {
     detail: engine.describeRollbackPlan(plan),
-    confirm: `Roll Back ${plan.label}`,
+    confirm: l10n.t('Roll Back {0}', plan.label),
   });
 }
 
 /** Rolls production back; `backupId` undefined means the core's default (the last deploy's backup). */
 async function rollback(ctx: Ctx, environment: Environment, backupId: string | undefined): Promise<void> {
-  if (!ctx.requireTrust('roll production back')) return;
+  if (ctx.refuseIfUntrusted(l10n.t('Dual Env does not roll production back in an untrusted workspace: it would run Compose and a restore from this folder. Trust the folder (Manage Workspace Trust) first.'))) return;
   const engine = await loadEngine();
   const deps = await operationDeps(ctx, environment);
-  const result = await ctx.withProgress(`Roll Back ${environment.label}`, (signal, onProgress) =>
+  const result = await ctx.withProgress(l10n.t('Roll Back {0}', environment.label), (signal, onProgress) =>
     engine.rollbackProduction(deps, { environment: environment.name, backupId, confirm: (plan) => confirmRollback(ctx, plan) }, signal, onProgress));
   ctx.tree.refreshBackups();
   if (result.outcome === 'declined') {
     ctx.log.info('Rollback not confirmed; nothing was changed.');
     return;
   }
-  void vscode.window.showInformationMessage(`${environment.label} is back at backup ${result.plan.backup.id} and healthy.`);
+  void vscode.window.showInformationMessage(l10n.t('{0} is back at backup {1} and healthy.', environment.label, result.plan.backup.id));
 }
 
 export const deployStaging: CommandFactory = (ctx) => async (arg?: unknown) => {
-  if (!ctx.requireTrust('deploy')) return;
-  const environment = await ctx.environmentOf(arg, 'Deploy to Staging', stagingOnly);
+  if (ctx.refuseIfUntrusted(untrustedDeploy())) return;
+  const environment = await ctx.environmentOf(arg, l10n.t('Deploy to Staging'), stagingOnly);
   if (!environment) return;
   const engine = await loadEngine();
   const deps = await operationDeps(ctx, environment);
-  const result = await ctx.withProgress(`Deploy to ${environment.label}`, (signal, onProgress) =>
+  const result = await ctx.withProgress(l10n.t('Deploy to {0}', environment.label), (signal, onProgress) =>
     engine.deployStaging(deps, { environment: environment.name }, signal, onProgress));
-  const what = result.commit ? `${result.commit.slice(0, 7)}${result.dirty ? ' with uncommitted changes' : ''}` : 'the working tree';
+  const done = !result.commit ? l10n.t('Deployed the working tree to {0}.', environment.label)
+    : result.dirty ? l10n.t('Deployed {0} with uncommitted changes to {1}.', result.commit.slice(0, 7), environment.label)
+      : l10n.t('Deployed {0} to {1}.', result.commit.slice(0, 7), environment.label);
   // offered only for a web page: the url comes from the compose file, which may not be the user's own
   const page = { label: environment.label, url: result.url };
-  const open = browserUrlProblem(page) ? undefined : await vscode.window.showInformationMessage(`Deployed ${what} to ${environment.label}.`, 'Open in Browser');
-  if (open) await vscode.env.openExternal(vscode.Uri.parse(browserUrl(page)));
+  const openInBrowser = l10n.t('Open in Browser');
+  const open = browserUrlProblem(page) ? undefined : await vscode.window.showInformationMessage(done, openInBrowser);
+  if (open === openInBrowser) await vscode.env.openExternal(vscode.Uri.parse(browserUrl(page)));
 };
 
 /**
@@ -62,18 +68,18 @@ export const deployStaging: CommandFactory = (ctx) => async (arg?: unknown) => {
  * a modal that shows the plan; Cancel changes nothing. A verified backup comes first.
  */
 export const deployProduction: CommandFactory = (ctx) => async (arg?: unknown) => {
-  if (!ctx.requireTrust('deploy')) return;
-  const environment = await ctx.environmentOf(arg, 'Deploy to Production', productionOnly);
+  if (ctx.refuseIfUntrusted(untrustedDeploy())) return;
+  const environment = await ctx.environmentOf(arg, l10n.t('Deploy to Production'), productionOnly);
   if (!environment) return;
   // from the uncommitted-changes refusal: the changes are committed as part of the deploy, with this message
   const message = remedyRequest(arg)?.askMessage
-    ? await ctx.userInput.input({ title: 'Commit and Deploy to Production', prompt: 'Commit message for the uncommitted changes, committed as part of the deploy' })
+    ? await ctx.userInput.input({ title: l10n.t('Commit and Deploy to Production'), prompt: l10n.t('Commit message for the uncommitted changes, committed as part of the deploy') })
     : undefined;
   if (remedyRequest(arg)?.askMessage && !message?.trim()) return;
   const engine = await loadEngine();
   const deps = await operationDeps(ctx, environment);
   try {
-    const result = await ctx.withProgress(`Deploy to ${environment.label}`, (signal, onProgress) =>
+    const result = await ctx.withProgress(l10n.t('Deploy to {0}', environment.label), (signal, onProgress) =>
       engine.deployProduction(deps, {
         environment: environment.name,
         message,
@@ -86,9 +92,9 @@ export const deployProduction: CommandFactory = (ctx) => async (arg?: unknown) =
     if (result.outcome === 'declined') {
       ctx.log.info('Deploy to production not confirmed; nothing was changed.');
     } else if (result.outcome === 'succeeded') {
-      void vscode.window.showInformationMessage(`Deployed ${result.commit?.slice(0, 7)} to ${environment.label} (tag ${result.tag}, backup ${result.backup?.id}).`);
+      void vscode.window.showInformationMessage(l10n.t('Deployed {0} to {1} (tag {2}, backup {3}).', result.commit?.slice(0, 7) ?? '', environment.label, result.tag ?? '', result.backup?.id ?? ''));
     } else {
-      await ctx.showFailure(new Error(`The deploy to ${environment.label} failed and was rolled back: ${result.error}`));
+      await ctx.showFailure(new Error(l10n.t('The deploy to {0} failed and was rolled back: {1}', environment.label, result.error ?? '')));
     }
   } catch (error) {
     ctx.tree.refreshBackups();
@@ -106,19 +112,19 @@ export const rollbackProduction: CommandFactory = (ctx) => async (arg?: unknown)
   }
   const request = remedyRequest(arg);
   if (request?.backupId) {
-    const environment = await ctx.environmentOf(request, 'Roll Back Production', productionOnly);
+    const environment = await ctx.environmentOf(request, l10n.t('Roll Back Production'), productionOnly);
     if (environment) await rollback(ctx, environment, request.backupId);
     return;
   }
-  const environment = await ctx.environmentOf(arg, 'Roll Back Production', productionOnly);
+  const environment = await ctx.environmentOf(arg, l10n.t('Roll Back Production'), productionOnly);
   if (!environment) return;
   const engine = await loadEngine();
   const backups = engine.listBackups(environment.backups.folder).filter((b) => b.verified);
-  if (backups.length === 0) throw new Error(`There is no verified backup of ${environment.label} in ${environment.backups.folder} to roll back to.`);
+  if (backups.length === 0) throw new Error(l10n.t('There is no verified backup of {0} in {1} to roll back to.', environment.label, environment.backups.folder));
   const picked = await ctx.userInput.pick(backups.map((backup) => ({
     label: backupTime(backup.id),
     description: [backup.gitCommit?.slice(0, 7), backup.reason].filter(Boolean).join(' · '),
     backup,
-  })), { title: `Roll Back ${environment.label}`, placeHolder: 'Backup to roll back to' });
+  })), { title: l10n.t('Roll Back {0}', environment.label), placeHolder: l10n.t('Backup to roll back to') });
   if (picked) await rollback(ctx, environment, picked.backup.id);
 };

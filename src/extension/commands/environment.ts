@@ -6,52 +6,97 @@ import type { CommandFactory, Ctx } from '../context';
 import { browserUrl } from '../browserUrl';
 import { loadEngine } from '../engineLoader';
 import { environmentActionsFor, withUrl } from '../environmentChoice';
+import { l10n } from '../l10n';
 import { operationDeps } from '../operationDeps';
 import { publishedPortUrl } from '../publishedPortUrl';
 import type { TreeNode } from '../tree/environmentsTree';
 
 type Verb = 'start' | 'stop' | 'restart';
-const TITLES: Record<Verb, string> = { start: 'Start', stop: 'Stop', restart: 'Restart' };
-const ACTIONS: Record<Verb, ControlAction> = { start: 'up', stop: 'down', restart: 'restart' };
-const EFFECTS: Record<Verb, string> = {
-  start: 'missing containers are created from the images tagged now; running ones are left as they are',
-  stop: 'the site is down until you start it again',
-  restart: 'the site is unavailable while they restart',
+
+/**
+ * What each verb says, every phrase whole (a translation cannot inflect an English verb
+ * glued into a sentence); functions, because this table is built at import, before
+ * activate() has handed over the translations.
+ */
+interface VerbText {
+  action: ControlAction;
+  /** The quick pick's title when no environment was given. */
+  environmentTitle(): string;
+  /** Progress title and confirm button: the verb and the environment or the services it acts on. */
+  title(target: string): string;
+  question(target: string): string;
+  /** What the modal says happens to production. */
+  productionEffect(services: string): string;
+  untrustedRefusal(): string;
+  notOnContainer(): string;
+}
+
+const VERBS: Record<Verb, VerbText> = {
+  start: {
+    action: 'up',
+    environmentTitle: () => l10n.t('Start Environment'),
+    title: (target) => l10n.t('Start {0}', target),
+    question: (target) => l10n.t('Start {0}?', target),
+    productionEffect: (services) => l10n.t('This starts {0} in production; missing containers are created from the images tagged now; running ones are left as they are.', services),
+    untrustedRefusal: () => l10n.t('Dual Env does not start containers in an untrusted workspace: it would run Compose or git from this folder. Trust the folder (Manage Workspace Trust) first.'),
+    notOnContainer: () => l10n.t('Start Container works on a container of the Environments view.'),
+  },
+  stop: {
+    action: 'down',
+    environmentTitle: () => l10n.t('Stop Environment'),
+    title: (target) => l10n.t('Stop {0}', target),
+    question: (target) => l10n.t('Stop {0}?', target),
+    productionEffect: (services) => l10n.t('This stops {0} in production; the site is down until you start it again.', services),
+    untrustedRefusal: () => l10n.t('Dual Env does not stop containers in an untrusted workspace: it would run Compose or git from this folder. Trust the folder (Manage Workspace Trust) first.'),
+    notOnContainer: () => l10n.t('Stop Container works on a container of the Environments view.'),
+  },
+  restart: {
+    action: 'restart',
+    environmentTitle: () => l10n.t('Restart Environment'),
+    title: (target) => l10n.t('Restart {0}', target),
+    question: (target) => l10n.t('Restart {0}?', target),
+    productionEffect: (services) => l10n.t('This restarts {0} in production; the site is unavailable while they restart.', services),
+    untrustedRefusal: () => l10n.t('Dual Env does not restart containers in an untrusted workspace: it would run Compose or git from this folder. Trust the folder (Manage Workspace Trust) first.'),
+    notOnContainer: () => l10n.t('Restart Container works on a container of the Environments view.'),
+  },
 };
 
 /** Production is never started, stopped or restarted without a modal that names the action. */
-async function confirmProduction(ctx: Ctx, environment: Environment, verb: Verb, title: string, services: readonly string[]): Promise<boolean> {
+async function confirmProduction(ctx: Ctx, environment: Environment, verb: Verb, target: string, services: readonly string[]): Promise<boolean> {
   if (!environment.isProduction) return true;
-  return ctx.userInput.confirm(`${title}?`, {
-    detail: `This ${verb}s ${services.join(', ')} in production; ${EFFECTS[verb]}.`,
-    confirm: title,
+  const text = VERBS[verb];
+  return ctx.userInput.confirm(text.question(target), {
+    detail: text.productionEffect(services.join(', ')),
+    confirm: text.title(target),
   });
 }
 
 /** The core's start/stop/restart: under the environment's lock (never during a deploy), waiting for health after a start. */
 async function composeVerb(ctx: Ctx, environment: Environment, verb: Verb, services: readonly string[]): Promise<void> {
-  if (!ctx.model.config || !ctx.requireTrust(`${verb} containers`)) return;
+  const text = VERBS[verb];
+  if (!ctx.model.config || ctx.refuseIfUntrusted(text.untrustedRefusal())) return;
   const whole = services.length === environment.services.length;
-  const title = `${TITLES[verb]} ${whole ? environment.label : services.join(', ')}`;
-  if (!(await confirmProduction(ctx, environment, verb, title, services))) {
+  const target = whole ? environment.label : services.join(', ');
+  const title = text.title(target);
+  if (!(await confirmProduction(ctx, environment, verb, target, services))) {
     ctx.log.info(`${title} cancelled; nothing was changed.`);
     return;
   }
   const [engine, deps] = await Promise.all([loadEngine(), operationDeps(ctx, environment)]);
-  const options = { environment: environment.name, action: ACTIONS[verb], service: whole ? undefined : services[0], healthTimeoutSeconds: ctx.model.settings.healthTimeoutSeconds };
+  const options = { environment: environment.name, action: text.action, service: whole ? undefined : services[0], healthTimeoutSeconds: ctx.model.settings.healthTimeoutSeconds };
   await ctx.withProgress(title, (signal, onProgress) => engine.controlEnvironment(deps, options, signal, onProgress));
 }
 
 function environmentVerb(verb: Verb): CommandFactory {
   return (ctx) => async (arg?: unknown) => {
-    const environment = await ctx.environmentOf(arg, `${TITLES[verb]} Environment`);
+    const environment = await ctx.environmentOf(arg, VERBS[verb].environmentTitle());
     if (environment) await composeVerb(ctx, environment, verb, environment.services);
   };
 }
 
 function containerVerb(verb: Verb): CommandFactory {
   return (ctx) => async (node?: TreeNode) => {
-    if (node?.kind !== 'container') throw new Error(`${TITLES[verb]} Container works on a container of the Environments view.`);
+    if (node?.kind !== 'container') throw new Error(VERBS[verb].notOnContainer());
     await composeVerb(ctx, node.environment, verb, [node.container.service]);
   };
 }
@@ -68,18 +113,18 @@ export const openInBrowser: CommandFactory = (ctx) => async (arg?: unknown) => {
   const node = arg as TreeNode | undefined;
   if (node?.kind === 'container') {
     const port = node.container.ports.find((p) => p.protocol === 'tcp');
-    if (!port) throw new Error(`${node.container.service} publishes no TCP port to open.`);
+    if (!port) throw new Error(l10n.t('{0} publishes no TCP port to open.', node.container.service));
     await vscode.env.openExternal(vscode.Uri.parse(publishedPortUrl(port, dockerHostOf(node.environment))));
     return;
   }
-  const environment = await ctx.environmentOf(arg, 'Open Environment in Browser', withUrl);
+  const environment = await ctx.environmentOf(arg, l10n.t('Open Environment in Browser'), withUrl);
   if (!environment) return;
   await vscode.env.openExternal(vscode.Uri.parse(browserUrl(environment)));
 };
 
 /** The status-bar badge's click: a quick pick of what can be done with that environment. */
 export const environmentActions: CommandFactory = (ctx) => async (arg?: unknown) => {
-  const environment = await ctx.environmentOf(arg, 'Environment Actions');
+  const environment = await ctx.environmentOf(arg, l10n.t('Environment Actions'));
   if (!environment) return;
   const registered = new Set(await vscode.commands.getCommands(true));
   const offered = environmentActionsFor(environment, vscode.workspace.isTrusted).filter(({ command }) => registered.has(command));

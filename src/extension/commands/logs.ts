@@ -2,12 +2,13 @@ import * as vscode from 'vscode';
 // the module itself, not core/config's index, which would bring the YAML parser into activation
 import { withStoredPasswords } from '../../core/config/secrets';
 import type { CommandFactory } from '../context';
+import { l10n } from '../l10n';
 import type { TreeNode } from '../tree/environmentsTree';
 import { remedyRequest } from '../remedyActions';
 
 /** Show Logs…: a container from the tree, or a quick pick of environment, then service. */
 export const showLogs: CommandFactory = (ctx) => async (arg?: unknown) => {
-  if (!ctx.model.config) throw new Error(ctx.model.problem ?? 'There is no compose file to read services from.');
+  if (!ctx.model.config) throw new Error(ctx.model.problem ?? l10n.t('There is no compose file to read services from.'));
   // a container's output is as likely to print a password from SecretStorage as one from .env
   const config = await withStoredPasswords(ctx.model.config, ctx.secrets);
   const node = arg as TreeNode | undefined;
@@ -15,23 +16,23 @@ export const showLogs: CommandFactory = (ctx) => async (arg?: unknown) => {
     await ctx.logChannels.follow(config, node.environment, node.container.service);
     return;
   }
-  const environment = await ctx.environmentOf(arg, 'Show Logs');
+  const environment = await ctx.environmentOf(arg, l10n.t('Show Logs'));
   if (!environment) return;
   const named = remedyRequest(arg)?.service;
   if (named && environment.services.includes(named)) {
     await ctx.logChannels.follow(config, environment, named);
     return;
   }
-  const picked = await ctx.userInput.pick(environment.services.map((service) => ({ label: service })), { title: `Show Logs of ${environment.label}`, placeHolder: 'Service' });
+  const picked = await ctx.userInput.pick(environment.services.map((service) => ({ label: service })), { title: l10n.t('Show Logs of {0}', environment.label), placeHolder: l10n.t('Service') });
   if (picked) await ctx.logChannels.follow(config, environment, picked.label);
 };
 
 export const stopFollowingLogs: CommandFactory = (ctx) => async () => {
   const services = ctx.logChannels.services();
   if (services.length === 0) {
-    void vscode.window.showInformationMessage('No service\'s logs are being followed.');
+    void vscode.window.showInformationMessage(l10n.t('No service\'s logs are being followed.'));
     return;
   }
-  const picked = services.length === 1 ? { label: services[0] } : await ctx.userInput.pick(services.map((label) => ({ label })), { title: 'Stop Following Logs', placeHolder: 'Service' });
+  const picked = services.length === 1 ? { label: services[0] } : await ctx.userInput.pick(services.map((label) => ({ label })), { title: l10n.t('Stop Following Logs'), placeHolder: l10n.t('Service') });
   if (picked) ctx.logChannels.stop(picked.label);
 };

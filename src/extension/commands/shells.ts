@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import { databaseCredentials } from '../../core/config';
+// the module itself: core/config's index would bring the YAML parser into activation
+import { databaseCredentials } from '../../core/config/credentials';
 import type { Environment } from '../../core/config';
 import { containerShellCommand, databaseShellCommand, runningContainerOf, type ShellCommand } from '../../core/docker/shellCommands';
 import type { CommandFactory, Ctx } from '../context';
-import { withDatabase } from '../environmentChoice';
+import { withDatabaseShell } from '../environmentChoice';
+import { l10n } from '../l10n';
 import type { TreeNode } from '../tree/environmentsTree';
-
-const TRUST_RISK = 'it would run the docker CLI against the Docker hosts the compose file names';
 
 /**
  * A terminal running the docker CLI itself, no shell in between: the arguments reach
@@ -25,21 +25,21 @@ function runningContainer(ctx: Ctx, environment: Environment, service: string): 
 
 /** Open Database Shell: the environment's database client, in its database container, in a terminal. */
 export const openDatabaseShell: CommandFactory = (ctx) => async (arg?: unknown) => {
-  if (!ctx.requireTrust('open a database shell', TRUST_RISK)) return;
-  const environment = await ctx.environmentOf(arg, 'Open Database Shell', withDatabase('it has no database shell'));
+  if (ctx.refuseIfUntrusted(l10n.t('Dual Env does not open a database shell in an untrusted workspace: it would run the docker CLI against the Docker hosts the compose file names. Trust the folder (Manage Workspace Trust) first.'))) return;
+  const environment = await ctx.environmentOf(arg, l10n.t('Open Database Shell'), withDatabaseShell);
   const config = ctx.model.config;
   if (!config || !environment?.database) return;
   const { user, database, password } = await databaseCredentials(config, environment.database, { secrets: ctx.secrets });
   const container = runningContainer(ctx, environment, environment.database.service);
-  openTerminal(`${environment.label} database`, 'database', databaseShellCommand({ environment, container, user, database, password, tty: true }));
+  openTerminal(l10n.t('{0} database', environment.label), 'database', databaseShellCommand({ environment, container, user, database, password, tty: true }));
   ctx.log.info(`Opened a database shell on ${container} (${environment.label}) as ${user}.`);
 };
 
 /** Attach Shell: bash (else sh) in a running container of the Environments view, in a terminal. */
 export const attachShell: CommandFactory = (ctx) => async (node?: TreeNode) => {
-  if (node?.kind !== 'container') throw new Error('Attach Shell works on a running container of the Environments view.');
-  if (!ctx.requireTrust('attach a shell', TRUST_RISK)) return;
+  if (node?.kind !== 'container') throw new Error(l10n.t('Attach Shell works on a running container of the Environments view.'));
+  if (ctx.refuseIfUntrusted(l10n.t('Dual Env does not attach a shell in an untrusted workspace: it would run the docker CLI against the Docker hosts the compose file names. Trust the folder (Manage Workspace Trust) first.'))) return;
   const container = runningContainer(ctx, node.environment, node.container.service);
-  openTerminal(`${node.container.service} shell`, 'terminal', containerShellCommand(node.environment, container));
+  openTerminal(l10n.t('{0} shell', node.container.service), 'terminal', containerShellCommand(node.environment, container));
   ctx.log.info(`Attached a shell to ${container} (${node.environment.label}).`);
 };

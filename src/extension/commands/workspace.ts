@@ -3,7 +3,8 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { secretKey } from '../../core/config/credentials';
 import type { CommandFactory } from '../context';
-import { withDatabase } from '../environmentChoice';
+import { withDatabasePassword } from '../environmentChoice';
+import { l10n } from '../l10n';
 import { remedyRequest } from '../remedyActions';
 
 /** Reads the compose file, the settings and Docker again; also the Retry of the welcome view. */
@@ -12,9 +13,9 @@ export const refresh: CommandFactory = (ctx) => () => ctx.model.reload();
 /** Creates docker-compose-dual-env.yml from the reference one the extension ships, and opens it. */
 export const createComposeFile: CommandFactory = (ctx) => async () => {
   const target = ctx.model.composeFilePath();
-  if (!target) throw new Error('Open a folder first: the compose file is created in the workspace folder.');
+  if (!target) throw new Error(l10n.t('Open a folder first: the compose file is created in the workspace folder.'));
   if (fs.existsSync(target)) {
-    void vscode.window.showInformationMessage(`${path.basename(target)} already exists; it was left as it is.`);
+    void vscode.window.showInformationMessage(l10n.t('{0} already exists; it was left as it is.', path.basename(target)));
   } else {
     const reference = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'docker-compose-dual-env.yml');
     await vscode.workspace.fs.copy(reference, vscode.Uri.file(target));
@@ -30,19 +31,19 @@ export const createComposeFile: CommandFactory = (ctx) => async () => {
  */
 export const setDatabasePassword: CommandFactory = (ctx) => async (arg?: unknown) => {
   const config = ctx.model.config;
-  const environment = await ctx.environmentOf(arg, 'Set Database Password', withDatabase('it has no database password to set'));
+  const environment = await ctx.environmentOf(arg, l10n.t('Set Database Password'), withDatabasePassword);
   if (!config || !environment?.database) return;
   const variables = [environment.database.passwordVariable, environment.database.rootPasswordVariable].filter((v): v is string => Boolean(v));
   const named = remedyRequest(arg)?.variable;
-  const picked = variables.length === 1 || (named && variables.includes(named)) ? { label: named && variables.includes(named) ? named : variables[0] } : await ctx.userInput.pick(variables.map((label) => ({ label })), { title: `Password of ${environment.label}'s database`, placeHolder: 'Variable' });
+  const picked = variables.length === 1 || (named && variables.includes(named)) ? { label: named && variables.includes(named) ? named : variables[0] } : await ctx.userInput.pick(variables.map((label) => ({ label })), { title: l10n.t('Password of {0}\'s database', environment.label), placeHolder: l10n.t('Variable') });
   if (!picked) return;
-  const password = await ctx.userInput.input({ title: `Set ${picked.label}`, prompt: `Password for ${environment.label}'s database (${picked.label}); kept in VS Code's secret storage.`, password: true });
+  const password = await ctx.userInput.input({ title: l10n.t('Set {0}', picked.label), prompt: l10n.t('Password for {0}\'s database ({1}); kept in VS Code\'s secret storage.', environment.label, picked.label), password: true });
   if (!password) return;
   await ctx.extension.secrets.store(secretKey(config, picked.label), password);
   ctx.log.info(`Stored ${picked.label} for ${environment.label} in the secret storage.`);
   // the live status redacts the passwords it was started with; restart it with this one
   void ctx.model.reload();
-  void vscode.window.showInformationMessage(`${picked.label} is stored in VS Code's secret storage; the environment and .env still take precedence.`);
+  void vscode.window.showInformationMessage(l10n.t('{0} is stored in VS Code\'s secret storage; the environment and .env still take precedence.', picked.label));
 };
 
 export const showLog: CommandFactory = (ctx) => () => ctx.log.show();

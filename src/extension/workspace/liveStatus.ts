@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { errorMessage } from '../../core/common/errors';
 import type { DualEnvConfig, SecretSource } from '../../core/config';
 import type { Engine } from '../engineLoader';
+import { l10n } from '../l10n';
 import type { EnvironmentStatus } from '../model';
 
 export interface LiveStatusEvents {
@@ -47,7 +48,7 @@ export class LiveStatus implements vscode.Disposable {
     if (this.disposed) return;
     const problems = unreachable.filter((p): p is string => p !== undefined);
     if (problems.length === hosts.size) {
-      this.events.reachability(`Docker cannot be reached (${problems[0]}); start it or fix dualEnv.dockerHost / DOCKER_HOST, then Retry.`);
+      this.events.reachability(l10n.t('Docker cannot be reached ({0}); start it or fix dualEnv.dockerHost / DOCKER_HOST, then Retry.', problems[0]));
     }
     const monitor = engine.createStatusMonitor({ config, log: (line) => this.log.info(line) });
     this.monitor = monitor;

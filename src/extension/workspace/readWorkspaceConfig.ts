@@ -3,6 +3,7 @@ import path from 'node:path';
 import { errorMessage, isEngineError } from '../../core/common/errors';
 import type { DualEnvConfig, IsolationFinding } from '../../core/config';
 import type { Engine } from '../engineLoader';
+import { l10n } from '../l10n';
 import { withoutDeclaredDockerHosts } from '../restrictedMode';
 import { applySettings, type DualEnvSettings } from '../settings/applySettings';
 
@@ -18,15 +19,15 @@ export type WorkspaceRead =
  * hosts are dropped until the folder is trusted.
  */
 export async function readWorkspaceConfig(loadEngine: () => Promise<Engine>, file: string | undefined, settings: DualEnvSettings, trusted: boolean): Promise<WorkspaceRead> {
-  if (!file) return { state: 'noFolder', problem: 'Open a folder that holds docker-compose-dual-env.yml.' };
-  if (!fs.existsSync(file)) return { state: 'noComposeFile', problem: `There is no ${path.basename(file)} in ${path.dirname(file)}.` };
+  if (!file) return { state: 'noFolder', problem: l10n.t('Open a folder that holds docker-compose-dual-env.yml.') };
+  if (!fs.existsSync(file)) return { state: 'noComposeFile', problem: l10n.t('There is no {0} in {1}.', path.basename(file), path.dirname(file)) };
   const engine = await loadEngine();
   try {
     const loaded = engine.loadConfig(file);
     const { config: restricted, ignored } = trusted ? { config: loaded, ignored: [] } : withoutDeclaredDockerHosts(loaded);
     const config = applySettings(restricted, settings);
     const restrictedNotice = ignored.length > 0
-      ? `Restricted Mode: the status ignores dockerHost in x-dual-env (${ignored.join(', ')}) and reads DOCKER_HOST or the local socket until this folder is trusted.`
+      ? l10n.t('Restricted Mode: the status ignores dockerHost in x-dual-env ({0}) and reads DOCKER_HOST or the local socket until this folder is trusted.', ignored.join(', '))
       : undefined;
     return { state: 'ready', config, findings: engine.checkIsolation(config), restrictedNotice, engine };
   } catch (error) {

@@ -1,10 +1,11 @@
 // A command given an environment it cannot act on says why, instead of doing nothing.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import type { Environment } from '../../../src/core/config/model';
 import {
-  anyEnvironment, backUpAble, environmentActionsFor, environmentChoice, productionOnly, stagingOnly, withDatabase, withUrl,
+  anyEnvironment, backUpAble, environmentActionsFor, environmentChoice, productionOnly, stagingOnly, withDatabasePassword, withDatabaseShell, withUrl,
 } from '../../../src/extension/environmentChoice';
+import { english, useTranslations } from '../../../src/extension/l10n';
 import { environment } from './fixtures';
 
 const database = { service: 'production-database', host: 'production-database', port: 3306, name: 'wms', user: 'wms', passwordVariable: 'PRODUCTION_DB_PASSWORD' };
@@ -33,7 +34,10 @@ describe('environmentChoice', () => {
     assert.deepEqual(names(environmentChoice([staging, production], undefined)), ['staging', 'production']);
     assert.deepEqual(names(environmentChoice([staging, production], undefined, productionOnly)), ['production']);
     assert.deepEqual(names(environmentChoice([staging, production], undefined, stagingOnly)), ['staging']);
-    assert.deepEqual(names(environmentChoice([staging, production], undefined, withDatabase('it has no password'))), ['production']);
+    assert.deepEqual(names(environmentChoice([staging, production], undefined, withDatabaseShell)), ['production']);
+    assert.throws(() => environmentChoice([staging, production], 'staging', withDatabaseShell), { message: 'Staging declares no database in x-dual-env, so it has no database shell.' });
+    assert.deepEqual(names(environmentChoice([staging, production], undefined, withDatabasePassword)), ['production']);
+    assert.throws(() => environmentChoice([staging, production], 'staging', withDatabasePassword), { message: 'Staging declares no database in x-dual-env, so it has no database password to set.' });
   });
 
   it('without a name and nothing applicable, says why when every environment fails for the same reason', () => {
@@ -64,5 +68,14 @@ describe('environmentActionsFor', () => {
     assert.deepEqual(environmentActionsFor(production, false).map((a) => a.command),
       ['dualEnv.showLogs', 'dualEnv.openInBrowser', 'dualEnv.showDeployHistory', 'dualEnv.refresh']);
     assert.deepEqual(environmentActionsFor(staging, false).map((a) => a.command).filter((c) => /deploy|Environment$/i.test(c) && c !== 'dualEnv.showDeployHistory'), []);
+  });
+
+  describe('translated', () => {
+    afterEach(() => useTranslations(english));
+
+    it('titles each action when asked, with the translations activate() handed over after import', () => {
+      useTranslations((message, ...args) => `[${english(message, ...args)}]`);
+      assert.deepEqual(environmentActionsFor(production).slice(0, 2).map((a) => a.label), ['$(rocket) [Deploy to Production]', '$(history) [Roll Back Production…]']);
+    });
   });
 });
