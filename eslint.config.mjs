@@ -32,4 +32,14 @@ export default tseslint.config(
       ] }],
     },
   },
+  {
+    // activation loads dist/extension.js only: core/config's index reaches the YAML parser, which belongs to the engine
+    files: ['src/extension/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [
+        { name: '../core/config', allowTypeImports: true, message: 'import the core/config module you need (credentials, secrets, model), not the index, which brings the YAML parser into activation' },
+        { name: '../../core/config', allowTypeImports: true, message: 'import the core/config module you need (credentials, secrets, model), not the index, which brings the YAML parser into activation' },
+      ] }],
+    },
+  },
 );

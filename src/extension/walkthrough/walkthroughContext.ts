@@ -1,6 +1,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { secretKey, type DualEnvConfig } from '../../core/config';
+import type { DualEnvConfig } from '../../core/config/model';
+import { secretKey } from '../../core/config/credentials';
 import { historyFile } from '../../core/operations/history';
 import type { WorkspaceModel } from '../workspaceModel';
 import { declaredPasswordVariables, walkthroughKeys, type WalkthroughKey } from './walkthroughKeys';
