@@ -32,6 +32,26 @@ describe('production from VS Code: modal deploy and right-click rollback', () =>
 
   const backupIds = () => (fs.existsSync(backupFolder) ? fs.readdirSync(backupFolder).filter((name) => /^\d{8}-\d{6}/.test(name)).sort() : []);
 
+  /**
+   * Back Up Production Now from the palette; the id of the backup it reports. An earlier
+   * test's "written and verified" toast may still be up, so only a new id counts.
+   */
+  async function backUpNow(): Promise<string> {
+    const before = backupIds();
+    await workbench.runCommand('Dual Env: Back Up Production Now');
+    const deadline = Date.now() + DEPLOY_TIMEOUT.timeout;
+    for (;;) {
+      const told = await workbench.notification(/of Production is written and verified/).allInnerTexts();
+      const id = told.map((text) => /Backup (\d{8}-\d{6}(?:-\d+)?)/.exec(text)?.[1]).find((found) => found && !before.includes(found));
+      if (id) {
+        assert.ok(backupIds().includes(id), `backup ${id} is in ${backupFolder}`);
+        return id;
+      }
+      if (Date.now() > deadline) throw new Error('Back Up Production Now reported no new backup');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+
   /** Production as seen from outside: containers with their images, the data, the backups. */
   async function productionSnapshot() {
     const containers = await projectContainers(rig.docker, servicesOf('production'));
@@ -91,11 +111,7 @@ describe('production from VS Code: modal deploy and right-click rollback', () =>
 
   it('right-click Roll Back to This Backup → modal → confirm removes a row written after the backup', async () => {
     // a backup of its own, so that this test does not depend on the deploy test before it
-    await workbench.runCommand('Dual Env: Back Up Production Now');
-    const written = workbench.notification(/Backup \d{8}-\d{6} of Production is written and verified/);
-    await written.waitFor(DEPLOY_TIMEOUT);
-    const backupId = /Backup (\d{8}-\d{6})/.exec(await written.innerText())?.[1];
-    assert.ok(backupId && backupIds().includes(backupId), `the new backup is in ${backupFolder}`);
+    const backupId = await backUpNow();
     const code = `E2E-${Date.now() % 1e9}`;
     await query('INSERT INTO warehouses (code, name, city) VALUES (?, ?, ?)', [code, 'written after the backup', 'Testville']);
     const view = await workbench.environmentsView();
@@ -111,11 +127,7 @@ describe('production from VS Code: modal deploy and right-click rollback', () =>
   });
 
   it('right-click Delete Backup → the real modal → confirm removes that backup and only it', async () => {
-    await workbench.runCommand('Dual Env: Back Up Production Now');
-    const written = workbench.notification(/Backup \d{8}-\d{6} of Production is written and verified/);
-    await written.waitFor(DEPLOY_TIMEOUT);
-    const backupId = /Backup (\d{8}-\d{6})/.exec(await written.innerText())?.[1];
-    assert.ok(backupId);
+    const backupId = await backUpNow();
     const others = backupIds().filter((id) => id !== backupId);
     const view = await workbench.environmentsView();
     const time = backupId.replace(/^(\d{4})(\d\d)(\d\d)-(\d\d)(\d\d)(\d\d)$/, '$1-$2-$3 $4:$5:$6');

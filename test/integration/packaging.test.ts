@@ -10,7 +10,7 @@ import { repoRoot } from '../rig';
 const MAX_VSIX_BYTES = 1.5 * 1024 * 1024;
 
 describe('extension package', () => {
-  it('ships only dist, media, README, LICENSE, package.json and its package.nls.json, under 1.5 MB', async () => {
+  it('ships only dist, media, the l10n bundle, README, LICENSE, package.json and its package.nls.json, under 1.5 MB', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-vsix-'));
     try {
       const vsix = path.join(out, 'dual-env.vsix');
@@ -21,7 +21,7 @@ describe('extension package', () => {
       const files = listed.stdout.trim().split('\n').map((f) => f.trim()).filter(Boolean);
       // dist/cli.js and dist/extension.js both require dist/engine.js at run time
       for (const file of ['dist/extension.js', 'dist/engine.js', 'dist/cli.js']) assert.ok(files.includes(file), `${file} missing from: ${files.join(', ')}`);
-      for (const file of files) assert.match(file, /^(dist\/|media\/|README\.md$|LICENSE$|package\.json$|package\.nls\.json$)/, `unexpected file in the package: ${file}`);
+      for (const file of files) assert.match(file, /^(dist\/|media\/|l10n\/|README\.md$|LICENSE$|package\.json$|package\.nls\.json$)/, `unexpected file in the package: ${file}`);
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }

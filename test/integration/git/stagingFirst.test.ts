@@ -7,7 +7,7 @@ import { afterEach, describe, it } from 'node:test';
 import type { Environment } from '../../../src/core/config';
 import { checklistOf, loadConfig } from '../../../src/core/config';
 import type { DatabaseBackups } from '../../../src/core/operations/backupPort';
-import type { ComposeCommand } from '../../../src/core/compose/composeCommand';
+import { detectCompose } from '../../../src/core/compose/composeCommand';
 import { deployProduction } from '../../../src/core/operations/deployProduction';
 import { appendHistory, newRecord } from '../../../src/core/operations/history';
 import { repoRoot } from '../../rig/paths';
@@ -19,7 +19,10 @@ describe('staging first with a Docker host per environment', () => {
   afterEach(() => repo?.remove());
 
   it('finds staging healthy on its own engine and lets the deploy reach its confirmation', async () => {
-    repo = makeTempRepo('stable/prisma-mysql-1', (dir) => fs.copyFileSync(path.join(repoRoot, 'docker-compose-dual-env.yml'), path.join(dir, 'docker-compose-dual-env.yml')));
+    // the rig's .env too: Compose's own interpolation check runs before the confirmation
+    repo = makeTempRepo('stable/prisma-mysql-1', (dir) => {
+      for (const file of ['docker-compose-dual-env.yml', '.env']) fs.copyFileSync(path.join(repoRoot, file), path.join(dir, file));
+    });
     const config = loadConfig(path.join(repo.dir, 'docker-compose-dual-env.yml'), { env: { STAGING_DB_PASSWORD: 's', PRODUCTION_DB_PASSWORD: 'p' } });
     const [staging, production] = config.environments;
     // no staging runs here to answer smoke requests, and the fake engines keep no logs
@@ -34,7 +37,8 @@ describe('staging first with a Docker host per environment', () => {
       config,
       docker: engines.get(production.name)!,
       dockerFor: (environment: Environment) => engines.get(environment.name)!,
-      compose: undefined as unknown as ComposeCommand, // declined before anything runs
+      // runs only `config --quiet`, which changes nothing; the deploy is declined before anything else runs
+      compose: await detectCompose(process.env.DUAL_ENV_COMPOSE === 'v1' ? 'v1' : 'auto'),
       backups: undefined as unknown as DatabaseBackups,
     }, { confirm: async () => false }, new AbortController().signal);
     assert.equal(result.outcome, 'declined');
