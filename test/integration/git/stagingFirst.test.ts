@@ -1,7 +1,6 @@
 // requireStagingFirst through deployProduction, on a real git repository, with
 // fake engines: each environment's engine (its own dockerHost) knows only its containers.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import type { Environment } from '../../../src/core/config';
@@ -10,19 +9,17 @@ import type { DatabaseBackups } from '../../../src/core/operations/backupPort';
 import { detectCompose } from '../../../src/core/compose/composeCommand';
 import { deployProduction } from '../../../src/core/operations/deployProduction';
 import { appendHistory, newRecord } from '../../../src/core/operations/history';
-import { repoRoot } from '../../rig/paths';
 import { fakeEngineRunning } from '../../support/fakeEngine';
-import { makeTempRepo, type TempRepo } from '../../support/gitRepo';
+import type { TempRepo } from '../../support/gitRepo';
+import { makeTempProject } from '../../support/tempProject';
 
 describe('staging first with a Docker host per environment', () => {
   let repo: TempRepo | undefined;
   afterEach(() => repo?.remove());
 
   it('finds staging healthy on its own engine and lets the deploy reach its confirmation', async () => {
-    // the rig's .env too: Compose's own interpolation check runs before the confirmation
-    repo = makeTempRepo('stable/prisma-mysql-1', (dir) => {
-      for (const file of ['docker-compose-dual-env.yml', '.env']) fs.copyFileSync(path.join(repoRoot, file), path.join(dir, file));
-    });
+    // the whole project, .env and build contexts included: Compose's own check of the file runs before the confirmation
+    repo = makeTempProject('stable/prisma-mysql-1');
     const config = loadConfig(path.join(repo.dir, 'docker-compose-dual-env.yml'), { env: { STAGING_DB_PASSWORD: 's', PRODUCTION_DB_PASSWORD: 'p' } });
     const [staging, production] = config.environments;
     // no staging runs here to answer smoke requests, and the fake engines keep no logs
