@@ -40,17 +40,19 @@ export async function bringBack(deps: OperationDeps, options: BringBackOptions, 
   // data and code go back together or not at all: a missing image must stop us before the database changes
   await assertImagesPresent(deps.docker, images);
   progress.running('restore', `Restoring the database from backup ${backup.id}`);
-  const restored = await deps.backups.restore(
-    { environment, backupId: backup.id, safetyBackup: options.safetyBackup, onPointOfNoReturn: () => options.enter('restore') },
-    options.signal ?? new AbortController().signal,
-    (event) => progress.log('restore', event.logLine ?? event.message ?? ''),
-  ).catch((error: unknown) => {
+  let safetyBackup: BackupSummary | undefined;
+  let safetyFailure: SafetyBackupFailedError | undefined;
+  try {
+    ({ safetyBackup } = await deps.backups.restore(
+      { environment, backupId: backup.id, safetyBackup: options.safetyBackup, onPointOfNoReturn: () => options.enter('restore') },
+      options.signal ?? new AbortController().signal,
+      (event) => progress.log('restore', event.logLine ?? event.message ?? ''),
+    ));
+  } catch (error) {
     if (!(error instanceof SafetyBackupFailedError)) throw error;
     progress.failed('restore', error.message);
-    return { safetyFailure: error };
-  });
-  const safetyBackup = 'safetyBackup' in restored ? restored.safetyBackup : undefined;
-  const safetyFailure = 'safetyFailure' in restored ? restored.safetyFailure : undefined;
+    safetyFailure = error;
+  }
   if (safetyBackup) options.onSafetyBackup?.(safetyBackup);
   if (!safetyFailure) progress.done('restore', `Database restored from backup ${backup.id}${safetyBackup ? `; what it held up to then is safety backup ${safetyBackup.id}` : ''}`);
   try {

@@ -72,10 +72,11 @@ export const deployProduction: CommandFactory = (ctx) => async (arg?: unknown) =
   const environment = await ctx.environmentOf(arg, l10n.t('Deploy to Production'), productionOnly);
   if (!environment) return;
   // from the uncommitted-changes refusal: the changes are committed as part of the deploy, with this message
-  const message = remedyRequest(arg)?.askMessage
-    ? await ctx.userInput.input({ title: l10n.t('Commit and Deploy to Production'), prompt: l10n.t('Commit message for the uncommitted changes, committed as part of the deploy') })
-    : undefined;
-  if (remedyRequest(arg)?.askMessage && !message?.trim()) return;
+  let message: string | undefined;
+  if (remedyRequest(arg)?.askMessage) {
+    message = await ctx.userInput.input({ title: l10n.t('Commit and Deploy to Production'), prompt: l10n.t('Commit message for the uncommitted changes, committed as part of the deploy') });
+    if (!message?.trim()) return;
+  }
   const engine = await loadEngine();
   const deps = await operationDeps(ctx, environment);
   try {

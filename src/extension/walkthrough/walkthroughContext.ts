@@ -20,9 +20,18 @@ export class WalkthroughContext implements vscode.Disposable {
   private history: { file: string; watcher: vscode.FileSystemWatcher } | undefined;
   /** Bumped by each update, so that a slow password lookup of an older one is dropped. */
   private generation = 0;
+  /**
+   * What the secret storage and the history file said for the config read last: the model
+   * changes with every Docker event, but these change only with the config, a stored
+   * secret or a history line, so they are read again only then.
+   */
+  private read: { config: DualEnvConfig | undefined; passwordsSet?: Promise<boolean>; deployed?: Set<string> } = { config: undefined };
 
   constructor(private readonly model: WorkspaceModel, private readonly secrets: vscode.SecretStorage) {
-    this.subscriptions = [model.onDidChange(() => this.update()), secrets.onDidChange(() => this.update())];
+    this.subscriptions = [
+      model.onDidChange(() => this.update()),
+      secrets.onDidChange(() => { this.read.passwordsSet = undefined; this.update(); }),
+    ];
     this.update();
   }
 
@@ -34,13 +43,18 @@ export class WalkthroughContext implements vscode.Disposable {
   private update(): void {
     const generation = ++this.generation;
     const config = this.model.config;
+    if (config !== this.read.config) this.read = { config };
     this.watchHistory(config);
-    void this.passwordsSet(config).then((passwordsSet) => {
+    this.read.passwordsSet ??= this.passwordsSet(config);
+    void this.read.passwordsSet.then((passwordsSet) => {
       if (generation !== this.generation) return;
+      const environments = this.model.environments();
+      this.read.deployed ??= new Set(environments.filter((e) => this.model.lastDeployOf(e.name) !== undefined).map((e) => e.name));
+      const deployed = this.read.deployed;
       const keys = walkthroughKeys({
-        environments: this.model.environments(),
+        environments,
         statusOf: (name) => this.model.statusOf(name),
-        deployed: (name) => this.model.lastDeployOf(name) !== undefined,
+        deployed: (name) => deployed.has(name),
         passwordsSet,
       });
       for (const [key, value] of Object.entries(keys) as [WalkthroughKey, boolean][]) {
@@ -49,7 +63,10 @@ export class WalkthroughContext implements vscode.Disposable {
         void vscode.commands.executeCommand('setContext', key, value);
       }
       this.updated.fire();
-    }, (error: unknown) => this.model.logProblem('Reading the database passwords for the walkthrough', error));
+    }, (error: unknown) => {
+      this.read.passwordsSet = undefined;
+      this.model.logProblem('Reading the database passwords for the walkthrough', error);
+    });
   }
 
   /** Whether every declared password variable has a value (the value itself is not kept). */
@@ -68,7 +85,7 @@ export class WalkthroughContext implements vscode.Disposable {
     this.history = undefined;
     if (!file) return;
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
-    const update = () => this.update();
+    const update = () => { this.read.deployed = undefined; this.update(); };
     watcher.onDidCreate(update);
     watcher.onDidChange(update);
     this.history = { file, watcher };
