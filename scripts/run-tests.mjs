@@ -62,12 +62,43 @@ function runPass(passSuites, env) {
     // a runner that crashed wrote no summary: that is a failure, never "0 passed, 0 failed"
     summarized: /^# pass \d+$/m.test(tap),
     status: result.status ?? 1,
+    failures: failuresIn(tap),
   };
+}
+
+/**
+ * Each failed test with where and why, from the TAP file: printed again at the very
+ * end, because a CI log is often read from its tail and the spec output of a failure
+ * can be thousands of lines above it.
+ */
+function failuresIn(tap) {
+  const lines = tap.split('\n');
+  const failures = [];
+  for (const [index, line] of lines.entries()) {
+    const notOk = /^(\s*)not ok \d+ - (.*)$/.exec(line);
+    if (!notOk) continue;
+    const indent = notOk[1].length + 2;
+    const block = [];
+    if (lines[index + 1]?.trim() === '---') {
+      for (const detail of lines.slice(index + 2)) {
+        if (detail.trim() === '...' && detail.length - detail.trimStart().length === indent) break;
+        block.push(detail.slice(indent));
+      }
+    }
+    // a suite fails when one of its tests does; the test itself says why
+    if (block.some((detail) => /^failureType: '?subtestsFailed/.test(detail))) continue;
+    const location = block.find((detail) => detail.startsWith('location:'))?.replace(/^location: '?|'$/g, '') ?? '';
+    const start = block.findIndex((detail) => detail.startsWith('error:'));
+    const why = start < 0 ? [] : block.slice(start, start + 12).filter((detail, i) => i === 0 || /^\s/.test(detail));
+    failures.push({ name: notOk[2], location, why });
+  }
+  return failures;
 }
 
 const passes = [{ label: suites.join(', '), env: {}, suites }, ...(matrix ? MATRIX : [])];
 const total = { passed: 0, failed: 0, skipped: 0, todo: 0, unfinished: 0 };
 let status = 0;
+const failed = [];
 /** `N passed, N failed`, then skipped, todo and passes that ended before their summary when there are any. */
 const describe = (c) => [`${c.passed} passed`, `${c.failed} failed`, ...(c.skipped ? [`${c.skipped} skipped`] : []), ...(c.todo ? [`${c.todo} todo`] : []),
   ...(c.unfinished ? [`${c.unfinished} pass${c.unfinished > 1 ? 'es' : ''} ended before its summary`] : [])].join(', ');
@@ -79,6 +110,15 @@ for (const [index, pass] of passes.entries()) {
   if (result.status !== 0) status = result.status;
   if (!result.summarized && status === 0) status = 1;
   if (passes.length > 1) console.log(`pass ${index + 1} (${pass.label}): ${describe(counted)}`);
+  failed.push(...result.failures.map((failure) => ({ ...failure, pass: pass.label })));
+}
+if (failed.length > 0) {
+  console.log(`\n${failed.length} failed test${failed.length > 1 ? 's' : ''}, with why:`);
+  for (const failure of failed) {
+    console.log(`\n✖ ${failure.name}${passes.length > 1 ? ` [${failure.pass}]` : ''}\n  ${failure.location}`);
+    for (const detail of failure.why) console.log(`  ${detail}`);
+  }
+  console.log('');
 }
 console.log(`tests: ${describe(total)}`);
 process.exit(status);
