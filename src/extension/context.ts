@@ -10,8 +10,23 @@ import { EnvironmentsTree, type TreeNode } from './tree/environmentsTree';
 import { windowUserInput, type UserInput } from './userInput';
 import { WalkthroughContext } from './walkthrough/walkthroughContext';
 import { WorkspaceModel } from './workspaceModel';
+import type { ProjectModel } from './workspace/projectModel';
+import { groupChoice, labelInGroup } from './workspace/folderGroups';
 import { remedyActions, remedyRequest } from './remedyActions';
 import { remediesOf } from '../core/common/remedies';
+
+/** What a command acts on: an environment, and the workspace folder whose compose file declares it. */
+export interface Target {
+  project: ProjectModel;
+  environment: Environment;
+}
+
+/** The environment a command was given by name: a string, a badge's or remedy's request, or a tree node. */
+function environmentNameOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  const node = arg as Partial<TreeNode> | undefined;
+  return remedyRequest(arg)?.environmentName ?? (node && typeof node === 'object' && 'environment' in node ? node.environment?.name : undefined);
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a command gets whatever VS Code passes (a tree node, a name, nothing)
 export type Handler = (...args: any[]) => unknown;
@@ -76,21 +91,57 @@ export class Ctx {
   }
 
   /**
-   * The environment a command acts on: given by the tree node or status-bar item it
-   * was invoked from, else the only one it applies to, else asked for with a quick pick.
-   * One it cannot act on is an Error saying why; undefined means the pick was dismissed.
+   * The folder a command acts on: the one of the tree node, badge or notification it
+   * was invoked from, else the only group it applies to (one with the named environment,
+   * one the requirement allows), else asked for with a quick pick: never the first
+   * folder by default. `anyState` admits a folder whose compose file cannot be read.
+   * Undefined means the pick was dismissed.
    */
-  async environmentOf(arg: unknown, title: string, requirement?: Requirement): Promise<Environment | undefined> {
-    if (!this.model.config) throw new Error(this.model.problem ?? l10n.t('There is no compose file to read environments from.'));
+  async projectOf(arg: unknown, title: string, options: { requirement?: Requirement; anyState?: boolean } = {}): Promise<ProjectModel | undefined> {
     const node = arg as Partial<TreeNode> | undefined;
-    const name = typeof arg === 'string' ? arg : remedyRequest(arg)?.environmentName ?? (node && 'environment' in node ? node.environment?.name : undefined);
-    const environments = environmentChoice(this.model.environments(), name, requirement);
-    if (environments.length === 1) return environments[0];
+    if (node && typeof node === 'object' && 'project' in node && node.project) return node.project;
+    const folder = remedyRequest(arg)?.folder;
+    if (folder !== undefined) {
+      const project = this.model.projectByKey(folder);
+      if (!project) throw new Error(l10n.t('The workspace folder this was asked for is no longer open.'));
+      return project;
+    }
+    const groups = this.model.projects();
+    if (groups.length === 0) throw new Error(this.model.problem ?? l10n.t('There is no compose file to read environments from.'));
+    const readable = options.anyState ? groups : groups.filter((g) => g.config);
+    if (readable.length === 0) throw new Error(groups[0].problem ?? l10n.t('There is no compose file to read environments from.'));
+    const candidates = options.anyState ? readable : groupChoice(readable, environmentNameOf(arg), options.requirement);
+    if (candidates.length === 1) return candidates[0];
     const picked = await this.userInput.pick(
-      environments.map((environment) => ({ label: environment.label, description: environment.url, environment })),
+      candidates.map((project) => ({ label: project.name, description: project.folder.uri.fsPath, project })),
+      { title, placeHolder: l10n.t('Workspace folder') },
+    );
+    return picked?.project;
+  }
+
+  /**
+   * The environment a command acts on, with its folder's project: given by the tree
+   * node or status-bar item it was invoked from, else the only one it applies to, else
+   * asked for with a quick pick (first the folder, when several could serve). One it
+   * cannot act on is an Error saying why; undefined means a pick was dismissed.
+   */
+  async environmentOf(arg: unknown, title: string, requirement?: Requirement): Promise<Target | undefined> {
+    const project = await this.projectOf(arg, title, { requirement });
+    if (!project) return undefined;
+    if (!project.config) throw new Error(project.problem ?? l10n.t('There is no compose file to read environments from.'));
+    const environments = environmentChoice(project.environments(), environmentNameOf(arg), requirement);
+    if (environments.length === 1) return { project, environment: environments[0] };
+    const groupCount = this.model.projects().length;
+    const picked = await this.userInput.pick(
+      environments.map((environment) => ({ label: labelInGroup(environment.label, project.name, groupCount), description: environment.url, environment })),
       { title, placeHolder: l10n.t('Environment') },
     );
-    return picked?.environment;
+    return picked && { project, environment: picked.environment };
+  }
+
+  /** An environment's label, with its folder's name when more than one folder holds a compose file. */
+  labelOf({ project, environment }: Target): string {
+    return labelInGroup(environment.label, project.name, this.model.projects().length);
   }
 
   /**
@@ -148,8 +199,11 @@ export class Ctx {
     }));
   }
 
-  /** A failure ends in one error notification: a button for each remedy the error carries, then "Show Log". */
-  async showFailure(error: unknown): Promise<void> {
+  /**
+   * A failure ends in one error notification: a button for each remedy the error carries, then "Show Log".
+   * Given the project it happened in, each remedy acts on that folder again without asking.
+   */
+  async showFailure(error: unknown, project?: ProjectModel): Promise<void> {
     const message = errorMessage(error);
     if (isCancelled(error)) {
       this.log.info(message);
@@ -157,7 +211,7 @@ export class Ctx {
       return;
     }
     this.log.error(error instanceof Error ? error : message);
-    const all = [...remedyActions(remediesOf(error)), { title: l10n.t('Show Log'), run: () => this.log.show() }];
+    const all = [...remedyActions(remediesOf(error), project?.key), { title: l10n.t('Show Log'), run: () => this.log.show() }];
     const chosen = await this.userInput.error(message, all.map((a) => a.title));
     await all.find((a) => a.title === chosen)?.run();
   }

@@ -25,36 +25,40 @@ export class LogChannels implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'dualEnv.followingLogs', this.following.size > 0);
   }
 
-  /** Shows the service's channel, following it from the last 200 lines on. */
-  async follow(config: DualEnvConfig, environment: Environment, service: string): Promise<vscode.OutputChannel> {
+  /**
+   * Shows the service's channel, following it from the last 200 lines on. `folder` names
+   * the workspace folder when several hold a compose file: it tells their channels apart.
+   */
+  async follow(config: DualEnvConfig, environment: Environment, service: string, folder?: string): Promise<vscode.OutputChannel> {
     const engine = await loadEngine();
-    const existing = this.channels.get(service);
-    if (existing && this.following.has(service)) {
+    const name = folder ? `${folder} · ${service}` : service;
+    const existing = this.channels.get(name);
+    if (existing && this.following.has(name)) {
       existing.show(true);
       return existing;
     }
     const stop = new AbortController();
     // throws for a Docker host that is not an address; nothing is recorded before it
     const lines = engine.followLogs({ docker: engine.dockerClientFor(environment), projectName: config.projectName, services: [service], follow: true, tail: 200, signal: stop.signal, secrets: engine.secretsOf(config) });
-    const channel = existing ?? vscode.window.createOutputChannel(l10n.t('Dual Env: {0}', service));
+    const channel = existing ?? vscode.window.createOutputChannel(l10n.t('Dual Env: {0}', name));
     // the last 200 lines come again; a resumed channel would show them twice
     channel.clear();
-    this.channels.set(service, channel);
-    this.following.set(service, stop);
+    this.channels.set(name, channel);
+    this.following.set(name, stop);
     this.publishFollowing();
     channel.show(true);
-    const current = () => this.following.get(service) === stop;
+    const current = () => this.following.get(name) === stop;
     lines.on('data', (line: { stream: string; text: string }) => {
       if (current()) channel.appendLine(line.stream === 'marker' ? `--- ${line.text} ---` : line.text);
     });
     lines.on('error', (error: unknown) => {
       if (!current()) return;
-      this.following.delete(service);
+      this.following.delete(name);
       this.publishFollowing();
-      channel.appendLine(`--- ${l10n.t('stopped following {0}: {1}; Show Logs follows it again', service, errorMessage(error))} ---`);
-      this.log.warn(`Stopped following the logs of ${service}: ${errorMessage(error)}`);
+      channel.appendLine(`--- ${l10n.t('stopped following {0}: {1}; Show Logs follows it again', name, errorMessage(error))} ---`);
+      this.log.warn(`Stopped following the logs of ${name}: ${errorMessage(error)}`);
     });
-    this.log.info(`Following the logs of ${service}.`);
+    this.log.info(`Following the logs of ${name}.`);
     return channel;
   }
 

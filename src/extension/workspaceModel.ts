@@ -1,134 +1,121 @@
-import path from 'node:path';
 import * as vscode from 'vscode';
-import { errorMessage } from '../core/common/errors';
-import type { DualEnvConfig, Environment, IsolationFinding, SecretSource } from '../core/config';
-import { lastSuccessfulDeploy } from '../core/operations/history';
-import { loadEngine } from './engineLoader';
-import type { EnvironmentStatus, LastDeploy } from './model';
-import type { DualEnvSettings } from './settings/applySettings';
-import { readSettings } from './settings/settings';
-import { LiveStatus } from './workspace/liveStatus';
-import { readWorkspaceConfig } from './workspace/readWorkspaceConfig';
+import type { SecretSource } from '../core/config';
+import { isGroup, workspaceState } from './workspace/folderGroups';
+import { ProjectModel } from './workspace/projectModel';
 import { ViewStateKey, type ViewState } from './workspace/viewStateKey';
+import { watchComposeFile } from './reloadTriggers';
 
 export type { ViewState } from './workspace/viewStateKey';
+export type { ProjectModel } from './workspace/projectModel';
 
-/** One reading of the workspace: what a reload found. */
-interface Reading {
-  settings: DualEnvSettings;
-  config?: DualEnvConfig;
-  findings: IsolationFinding[];
+interface Member {
+  project: ProjectModel;
+  subscriptions: vscode.Disposable[];
 }
 
 /**
- * The workspace as the tree, the status bar and the commands see it: the compose
- * file's environments with the settings applied, the isolation findings, and the
- * live status of each environment, all read-only from outside. Fires onDidChange
- * whenever any of it changes. Each concern is its own part: the view state and its
- * context key, reading the config, the live status.
+ * The workspace as the tree, the status bar and the commands see it: a project per
+ * workspace folder, in the folders' order, and the groups among them (the folders
+ * that hold a compose file). Keeps the view's state in step with the projects and
+ * fires onDidChange whenever any of them changes.
  */
 export class WorkspaceModel implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private readonly view: ViewStateKey;
-  private reading: Reading = { settings: readSettings(), findings: [] };
-  private live: LiveStatus | undefined;
-  /** Bumped by each reload, so that a slow read of an older one is dropped. */
-  private generation = 0;
-  /** The last Restricted Mode notice logged, so that each reload does not repeat it. */
-  private restrictedNotice: string | undefined;
-  /** Resolves when the last reload has read the workspace (the live status may still be starting). */
+  private readonly view = new ViewStateKey();
+  /** By folder key, in the workspace folders' order. */
+  private members = new Map<string, Member>();
+  /** Resolves when every folder has been read since the last reload or folder change. */
   loaded: Promise<void> = Promise.resolve();
-  /** Resolves once the live status has started (or Docker was found unreachable). */
-  ready: Promise<void> = Promise.resolve();
 
-  constructor(private readonly log: vscode.LogOutputChannel, private readonly secrets: SecretSource) {
-    this.view = new ViewStateKey(log);
-  }
+  constructor(private readonly log: vscode.LogOutputChannel, private readonly secrets: SecretSource) {}
 
   get state(): ViewState { return this.view.state; }
   /** Why the state is not `ready`, in one sentence. */
   get problem(): string | undefined { return this.view.problem; }
-  get config(): DualEnvConfig | undefined { return this.reading.config; }
-  get settings(): DualEnvSettings { return this.reading.settings; }
-  get findings(): readonly IsolationFinding[] { return this.reading.findings; }
 
-  get folder(): vscode.WorkspaceFolder | undefined {
-    return vscode.workspace.workspaceFolders?.[0];
+  /** Every workspace folder's project, holding a compose file or not, in the folders' order. */
+  allProjects(): ProjectModel[] {
+    return [...this.members.values()].map((m) => m.project);
   }
 
-  /** Where the compose file is (or would be created). */
-  composeFilePath(settings = this.settings): string | undefined {
-    return this.folder && path.resolve(this.folder.uri.fsPath, settings.composeFile);
+  /** The groups: the folders that hold a compose file, in the folders' order. */
+  projects(): ProjectModel[] {
+    return this.allProjects().filter(isGroup);
   }
 
-  environments(): Environment[] {
-    return this.config?.environments ?? [];
+  /** The project of a folder, by its key (a tree node's, a badge's, a remedy's). */
+  projectByKey(key: string): ProjectModel | undefined {
+    return this.members.get(key)?.project;
   }
 
-  statusOf(environment: string): EnvironmentStatus | undefined {
-    return this.live?.statusOf(environment);
+  /** Resolves once the live status of every group has started (or Docker was found unreachable). */
+  get ready(): Promise<void> {
+    return Promise.all(this.allProjects().map((p) => p.ready)).then(() => undefined);
   }
 
-  /** The last successful deploy from the project's deploy history (a small file, read when the tree redraws). */
-  lastDeployOf(environment: string): LastDeploy | undefined {
-    return this.config && lastSuccessfulDeploy(this.config.projectDir, environment);
+  /** Reads every folder again: the Refresh command, the welcome view's Retry, a workspace newly trusted. */
+  reload(): Promise<void> {
+    this.matchFolders();
+    return this.settle(this.allProjects().map((p) => p.reload()));
+  }
+
+  /** Reads one folder again (its dualEnv.* settings or its compose file changed). */
+  reloadProject(project: ProjectModel): Promise<void> {
+    return this.settle([project.reload()]);
   }
 
   /**
-   * Reads the compose file and the settings again and restarts the live status;
-   * nothing is cached past a Refresh (the welcome view's Retry calls this too).
-   * The compose file's parser is the engine's, loaded on the first reload, after
-   * activation has returned.
+   * Makes the projects match the workspace folders: a project for each folder added,
+   * read at once; the project of each folder removed disposed with its live status.
    */
-  reload(): Promise<void> {
-    const generation = ++this.generation;
-    this.live?.dispose();
-    this.live = undefined;
-    this.loaded = this.read(generation);
+  syncFolders(): Promise<void> {
+    return this.settle(this.matchFolders().map((p) => p.reload()));
+  }
+
+  /** The projects of the folders added, not read yet. */
+  private matchFolders(): ProjectModel[] {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const next = new Map<string, Member>();
+    const added: ProjectModel[] = [];
+    for (const folder of folders) {
+      const key = folder.uri.toString();
+      const existing = this.members.get(key);
+      if (existing) {
+        next.set(key, existing);
+        continue;
+      }
+      const project = new ProjectModel(folder, this.log, this.secrets);
+      next.set(key, { project, subscriptions: [project.onDidChange(() => this.update()), watchComposeFile(project, () => void this.reloadProject(project))] });
+      added.push(project);
+    }
+    for (const [key, member] of this.members) {
+      if (!next.has(key)) WorkspaceModel.disposeMember(member);
+    }
+    this.members = next;
+    this.update();
+    return added;
+  }
+
+  private settle(reads: Promise<void>[]): Promise<void> {
+    this.loaded = Promise.all(reads).then(() => undefined);
     return this.loaded;
   }
 
-  private async read(generation: number): Promise<void> {
-    const settings = readSettings(this.folder?.uri, (warning) => this.log.warn(warning));
-    const read = await readWorkspaceConfig(loadEngine, this.composeFilePath(settings), settings, vscode.workspace.isTrusted);
-    if (generation !== this.generation) return;
-    if (read.state === 'ready') {
-      const engine = read.engine;
-      this.reading = { settings, config: read.config, findings: read.findings };
-      if (read.restrictedNotice && read.restrictedNotice !== this.restrictedNotice) this.log.warn(read.restrictedNotice);
-      this.restrictedNotice = read.restrictedNotice;
-      this.view.set('ready', undefined);
-      this.live = new LiveStatus(engine, read.config, this.secrets, this.log, {
-        changed: () => this.changed.fire(),
-        reachability: (problem) => this.reachability(problem),
-      });
-      this.ready = this.live.started;
-    } else {
-      this.reading = { settings, findings: [] };
-      if (read.unexpected) this.log.error(read.unexpected instanceof Error ? read.unexpected : String(read.unexpected));
-      this.view.set(read.state, read.problem);
-      this.ready = Promise.resolve();
-    }
+  private update(): void {
+    const { state, problem } = workspaceState(this.allProjects());
+    this.view.set(state, problem);
     this.changed.fire();
   }
 
-  private reachability(problem: string | undefined): void {
-    if (problem) this.view.set('dockerUnreachable', problem);
-    // the monitor's first answer makes the view ready again
-    else if (this.view.state === 'dockerUnreachable') this.view.set('ready', undefined);
-    else return;
-    this.changed.fire();
-  }
-
-  /** Logs a failure that the view shows only as missing data. */
-  logProblem(what: string, error: unknown): void {
-    this.log.warn(`${what}: ${errorMessage(error)}`);
+  private static disposeMember(member: Member): void {
+    for (const subscription of member.subscriptions) subscription.dispose();
+    member.project.dispose();
   }
 
   dispose(): void {
-    this.generation++;
-    this.live?.dispose();
+    for (const member of this.members.values()) WorkspaceModel.disposeMember(member);
+    this.members.clear();
     this.changed.dispose();
   }
 }

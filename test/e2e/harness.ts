@@ -155,8 +155,9 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** The workbench URL opening `folder`; `payload` carries the extension-development options. */
+/** The workbench on `folder`, or on a multi-root workspace when it is a `.code-workspace` file. */
 export function workbenchUrl(server: CodeServer, folder: string, payload?: [string, string][]): string {
-  const query = `?folder=${encodeURIComponent(folder)}`;
+  const query = `?${folder.endsWith('.code-workspace') ? 'workspace' : 'folder'}=${encodeURIComponent(folder)}`;
   return `${server.url}/${query}${payload ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : ''}`;
 }
 

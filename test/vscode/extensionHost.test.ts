@@ -73,6 +73,20 @@ async function runInDesktopVsCode(testsPath: string, resultsFile: string, folder
   });
 }
 
+/**
+ * The second folder of the host's multi-root workspace: the same stack under its own
+ * compose project name (nothing of it runs, so its containers show as absent), with
+ * its compose file under a name only a folder setting points at. Until the multi-root
+ * suite sets it, the folder holds no compose file the extension sees, and every other
+ * suite sees the single project it always did.
+ */
+function makeSecondProject(): TempProject {
+  const second = makeTempProject('main');
+  fs.renameSync(second.composeFile, path.join(second.dir, 'stack.yml'));
+  second.write('.env', second.read('.env').replace(/^COMPOSE_PROJECT_NAME=(.*)$/m, 'COMPOSE_PROJECT_NAME=$1-second'));
+  return second;
+}
+
 const hostSuite = buildSuite();
 const planned = plannedTests(hostSuite.testFiles);
 
@@ -82,14 +96,19 @@ describe(`extension-host suite (${process.env.DUAL_ENV_VSCODE === 'desktop' ? 'd
   const results = new Map<string, HostTestResult>();
   /** Why the host never reported, if it did not: then every test it was to run fails with this. */
   let hostProblem: string | undefined;
-  // the open folder: a temp git copy of the project on a production branch, driving the rig's containers
+  // the first folder: a temp git copy of the project on a production branch, driving the rig's containers
   let project: TempProject | undefined;
+  // the second folder of the multi-root workspace: another project, whose containers never run
+  let second: TempProject | undefined;
 
   before(async () => {
     try {
       await startRig(['staging', 'production']);
       project = makeTempProject('stable/prisma-mysql-host');
-      await (process.env.DUAL_ENV_VSCODE === 'desktop' ? runInDesktopVsCode : runInCodeServer)(hostSuite.indexPath, resultsFile, project.dir);
+      second = makeSecondProject();
+      const workspaceFile = path.join(scratch, 'host.code-workspace');
+      fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: project.dir }, { path: second.dir }] }, null, 2));
+      await (process.env.DUAL_ENV_VSCODE === 'desktop' ? runInDesktopVsCode : runInCodeServer)(hostSuite.indexPath, resultsFile, workspaceFile);
       if (!fs.existsSync(resultsFile)) throw new Error('the extension host wrote no results; run with VERBOSE=1 to see its console.');
       for (const result of JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as HostTestResult[]) results.set(result.title, result);
     } catch (error) {
@@ -99,6 +118,7 @@ describe(`extension-host suite (${process.env.DUAL_ENV_VSCODE === 'desktop' ? 'd
 
   after(() => {
     project?.remove();
+    second?.remove();
     fs.rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     // a test the host ran that the listing did not know would go uncounted: fail the run instead
     const unknown = [...results.keys()].filter((title) => !planned.includes(title));

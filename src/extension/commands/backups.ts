@@ -18,8 +18,9 @@ function backupNode(node: unknown, refusal: () => string): BackupNode {
 /** Back Up Production Now: a verified backup of the database, then the retention policy (as `dual-env backup`). */
 export const backupProduction: CommandFactory = (ctx) => async (arg?: unknown) => {
   if (ctx.refuseIfUntrusted(l10n.t('Dual Env does not back up production in an untrusted workspace: it would send the database password to the host the compose file names. Trust the folder (Manage Workspace Trust) first.'))) return;
-  const config = ctx.model.config;
-  const environment = await ctx.environmentOf(arg, l10n.t('Back Up Now'), backUpAble);
+  const target = await ctx.environmentOf(arg, l10n.t('Back Up Now'), backUpAble);
+  const config = target?.project.config;
+  const environment = target?.environment;
   if (!config || !environment?.database) return;
   const engine = await loadEngine();
   const docker = engine.dockerClientFor(environment);

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
-import type { Environment } from '../../core/config';
 import type { DeployPlan } from '../../core/operations/deployPreflight';
 import type { RollbackPlan } from '../../core/operations/rollbackProduction';
-import type { CommandFactory, Ctx } from '../context';
+import type { CommandFactory, Ctx, Target } from '../context';
 import { browserUrl, browserUrlProblem } from '../browserUrl';
 import { loadEngine } from '../engineLoader';
 import { l10n } from '../l10n';
@@ -14,29 +13,32 @@ import { remedyRequest } from '../remedyActions';
 
 const untrustedDeploy = () => l10n.t('Dual Env does not deploy in an untrusted workspace: it would run Compose and git from this folder. Trust the folder (Manage Workspace Trust) first.');
 
-async function confirmDeploy(ctx: Ctx, plan: DeployPlan): Promise<boolean> {
+async function confirmDeploy(ctx: Ctx, target: Target, plan: DeployPlan): Promise<boolean> {
   const engine = await loadEngine();
-  return ctx.userInput.confirm(l10n.t('Deploy {0} @ {1} to {2}?', plan.branch, plan.commit.shortHash, plan.label), {
+  const label = ctx.labelOf(target);
+  return ctx.userInput.confirm(l10n.t('Deploy {0} @ {1} to {2}?', plan.branch, plan.commit.shortHash, label), {
     detail: engine.describePlan(plan),
-    confirm: l10n.t('Deploy to {0}', plan.label),
+    confirm: l10n.t('Deploy to {0}', label),
   });
 }
 
-async function confirmRollback(ctx: Ctx, plan: RollbackPlan): Promise<boolean> {
+async function confirmRollback(ctx: Ctx, target: Target, plan: RollbackPlan): Promise<boolean> {
   const engine = await loadEngine();
-  return ctx.userInput.confirm(l10n.t('Roll {0} back to backup {1}?', plan.label, backupTime(plan.backup.id)), {
+  const label = ctx.labelOf(target);
+  return ctx.userInput.confirm(l10n.t('Roll {0} back to backup {1}?', label, backupTime(plan.backup.id)), {
     detail: engine.describeRollbackPlan(plan),
-    confirm: l10n.t('Roll Back {0}', plan.label),
+    confirm: l10n.t('Roll Back {0}', label),
   });
 }
 
 /** Rolls production back; `backupId` undefined means the core's default (the last deploy's backup). */
-async function rollback(ctx: Ctx, environment: Environment, backupId: string | undefined): Promise<void> {
+async function rollback(ctx: Ctx, target: Target, backupId: string | undefined): Promise<void> {
+  const { environment } = target;
   if (ctx.refuseIfUntrusted(l10n.t('Dual Env does not roll production back in an untrusted workspace: it would run Compose and a restore from this folder. Trust the folder (Manage Workspace Trust) first.'))) return;
   const engine = await loadEngine();
-  const deps = await operationDeps(ctx, environment);
+  const deps = await operationDeps(ctx, target);
   const result = await ctx.withProgress(l10n.t('Roll Back {0}', environment.label), (signal, onProgress) =>
-    engine.rollbackProduction(deps, { environment: environment.name, backupId, confirm: (plan) => confirmRollback(ctx, plan) }, signal, onProgress));
+    engine.rollbackProduction(deps, { environment: environment.name, backupId, confirm: (plan) => confirmRollback(ctx, target, plan) }, signal, onProgress));
   ctx.tree.refreshBackups();
   if (result.outcome === 'declined') {
     ctx.log.info('Rollback not confirmed; nothing was changed.');
@@ -47,10 +49,11 @@ async function rollback(ctx: Ctx, environment: Environment, backupId: string | u
 
 export const deployStaging: CommandFactory = (ctx) => async (arg?: unknown) => {
   if (ctx.refuseIfUntrusted(untrustedDeploy())) return;
-  const environment = await ctx.environmentOf(arg, l10n.t('Deploy to Staging'), stagingOnly);
-  if (!environment) return;
+  const target = await ctx.environmentOf(arg, l10n.t('Deploy to Staging'), stagingOnly);
+  if (!target) return;
+  const { environment } = target;
   const engine = await loadEngine();
-  const deps = await operationDeps(ctx, environment);
+  const deps = await operationDeps(ctx, target);
   const result = await ctx.withProgress(l10n.t('Deploy to {0}', environment.label), (signal, onProgress) =>
     engine.deployStaging(deps, { environment: environment.name }, signal, onProgress));
   const done = !result.commit ? l10n.t('Deployed the working tree to {0}.', environment.label)
@@ -69,8 +72,9 @@ export const deployStaging: CommandFactory = (ctx) => async (arg?: unknown) => {
  */
 export const deployProduction: CommandFactory = (ctx) => async (arg?: unknown) => {
   if (ctx.refuseIfUntrusted(untrustedDeploy())) return;
-  const environment = await ctx.environmentOf(arg, l10n.t('Deploy to Production'), productionOnly);
-  if (!environment) return;
+  const target = await ctx.environmentOf(arg, l10n.t('Deploy to Production'), productionOnly);
+  if (!target) return;
+  const { project, environment } = target;
   // from the uncommitted-changes refusal: the changes are committed as part of the deploy, with this message
   let message: string | undefined;
   if (remedyRequest(arg)?.askMessage) {
@@ -78,16 +82,16 @@ export const deployProduction: CommandFactory = (ctx) => async (arg?: unknown) =
     if (!message?.trim()) return;
   }
   const engine = await loadEngine();
-  const deps = await operationDeps(ctx, environment);
+  const deps = await operationDeps(ctx, target);
   try {
     const result = await ctx.withProgress(l10n.t('Deploy to {0}', environment.label), (signal, onProgress) =>
       engine.deployProduction(deps, {
         environment: environment.name,
         message,
-        autoRollback: ctx.model.settings.autoRollback,
+        autoRollback: project.settings.autoRollback,
         // the modal shows a staging-first warning; the person decides
         stagingFirst: 'ask',
-        confirm: (plan) => confirmDeploy(ctx, plan),
+        confirm: (plan) => confirmDeploy(ctx, target, plan),
       }, signal, onProgress));
     ctx.tree.refreshBackups();
     if (result.outcome === 'declined') {
@@ -95,12 +99,12 @@ export const deployProduction: CommandFactory = (ctx) => async (arg?: unknown) =
     } else if (result.outcome === 'succeeded') {
       void vscode.window.showInformationMessage(l10n.t('Deployed {0} to {1} (tag {2}, backup {3}).', result.commit?.slice(0, 7) ?? '', environment.label, result.tag ?? '', result.backup?.id ?? ''));
     } else {
-      await ctx.showFailure(new Error(l10n.t('The deploy to {0} failed and was rolled back: {1}', environment.label, result.error ?? '')));
+      await ctx.showFailure(new Error(l10n.t('The deploy to {0} failed and was rolled back: {1}', environment.label, result.error ?? '')), project);
     }
   } catch (error) {
     ctx.tree.refreshBackups();
     // the error's remedies say what to offer: Roll Back only where production changed, Deploy to Staging, Show Logs…
-    await ctx.showFailure(error);
+    await ctx.showFailure(error, project);
   }
 };
 
@@ -108,17 +112,18 @@ export const deployProduction: CommandFactory = (ctx) => async (arg?: unknown) =
 export const rollbackProduction: CommandFactory = (ctx) => async (arg?: unknown) => {
   const node = arg as TreeNode | undefined;
   if (node?.kind === 'backup') {
-    await rollback(ctx, node.environment, node.backup.id);
+    await rollback(ctx, node, node.backup.id);
     return;
   }
   const request = remedyRequest(arg);
   if (request?.backupId) {
-    const environment = await ctx.environmentOf(request, l10n.t('Roll Back Production'), productionOnly);
-    if (environment) await rollback(ctx, environment, request.backupId);
+    const target = await ctx.environmentOf(request, l10n.t('Roll Back Production'), productionOnly);
+    if (target) await rollback(ctx, target, request.backupId);
     return;
   }
-  const environment = await ctx.environmentOf(arg, l10n.t('Roll Back Production'), productionOnly);
-  if (!environment) return;
+  const target = await ctx.environmentOf(arg, l10n.t('Roll Back Production'), productionOnly);
+  if (!target) return;
+  const { environment } = target;
   const engine = await loadEngine();
   const backups = engine.listBackups(environment.backups.folder).filter((b) => b.verified);
   if (backups.length === 0) throw new Error(l10n.t('There is no verified backup of {0} in {1} to roll back to.', environment.label, environment.backups.folder));
@@ -127,5 +132,5 @@ export const rollbackProduction: CommandFactory = (ctx) => async (arg?: unknown)
     description: [backup.gitCommit?.slice(0, 7), backup.reason].filter(Boolean).join(' · '),
     backup,
   })), { title: l10n.t('Roll Back {0}', environment.label), placeHolder: l10n.t('Backup to roll back to') });
-  if (picked) await rollback(ctx, environment, picked.backup.id);
+  if (picked) await rollback(ctx, target, picked.backup.id);
 };

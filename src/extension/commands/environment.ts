@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import type { Environment } from '../../core/config';
 import { dockerHostOf } from '../../core/docker/dockerHost';
 import type { ControlAction } from '../../core/operations/environmentControl';
-import type { CommandFactory, Ctx } from '../context';
+import type { CommandFactory, Ctx, Target } from '../context';
+import type { RemedyRequest } from '../remedyActions';
+import { labelInGroup } from '../workspace/folderGroups';
 import { browserUrl } from '../browserUrl';
 import { loadEngine } from '../engineLoader';
 import { environmentActionsFor, withUrl } from '../environmentChoice';
@@ -72,32 +74,34 @@ async function confirmProduction(ctx: Ctx, environment: Environment, verb: Verb,
 }
 
 /** The core's start/stop/restart: under the environment's lock (never during a deploy), waiting for health after a start. */
-async function composeVerb(ctx: Ctx, environment: Environment, verb: Verb, services: readonly string[]): Promise<void> {
+async function composeVerb(ctx: Ctx, on: Target, verb: Verb, services: readonly string[]): Promise<void> {
+  const { project, environment } = on;
   const text = VERBS[verb];
-  if (!ctx.model.config || ctx.refuseIfUntrusted(text.untrustedRefusal())) return;
+  if (!project.config || ctx.refuseIfUntrusted(text.untrustedRefusal())) return;
   const whole = services.length === environment.services.length;
-  const target = whole ? environment.label : services.join(', ');
+  // in a multi-root workspace the modal and the progress name the folder too: two folders may both have a Production
+  const target = whole ? ctx.labelOf(on) : services.join(', ');
   const title = text.title(target);
   if (!(await confirmProduction(ctx, environment, verb, target, services))) {
     ctx.log.info(`${title} cancelled; nothing was changed.`);
     return;
   }
-  const [engine, deps] = await Promise.all([loadEngine(), operationDeps(ctx, environment)]);
-  const options = { environment: environment.name, action: text.action, service: whole ? undefined : services[0], healthTimeoutSeconds: ctx.model.settings.healthTimeoutSeconds };
+  const [engine, deps] = await Promise.all([loadEngine(), operationDeps(ctx, on)]);
+  const options = { environment: environment.name, action: text.action, service: whole ? undefined : services[0], healthTimeoutSeconds: project.settings.healthTimeoutSeconds };
   await ctx.withProgress(title, (signal, onProgress) => engine.controlEnvironment(deps, options, signal, onProgress));
 }
 
 function environmentVerb(verb: Verb): CommandFactory {
   return (ctx) => async (arg?: unknown) => {
-    const environment = await ctx.environmentOf(arg, VERBS[verb].environmentTitle());
-    if (environment) await composeVerb(ctx, environment, verb, environment.services);
+    const target = await ctx.environmentOf(arg, VERBS[verb].environmentTitle());
+    if (target) await composeVerb(ctx, target, verb, target.environment.services);
   };
 }
 
 function containerVerb(verb: Verb): CommandFactory {
   return (ctx) => async (node?: TreeNode) => {
     if (node?.kind !== 'container') throw new Error(VERBS[verb].notOnContainer());
-    await composeVerb(ctx, node.environment, verb, [node.container.service]);
+    await composeVerb(ctx, node, verb, [node.container.service]);
   };
 }
 
@@ -117,17 +121,21 @@ export const openInBrowser: CommandFactory = (ctx) => async (arg?: unknown) => {
     await vscode.env.openExternal(vscode.Uri.parse(publishedPortUrl(port, dockerHostOf(node.environment))));
     return;
   }
-  const environment = await ctx.environmentOf(arg, l10n.t('Open Environment in Browser'), withUrl);
-  if (!environment) return;
-  await vscode.env.openExternal(vscode.Uri.parse(browserUrl(environment)));
+  const target = await ctx.environmentOf(arg, l10n.t('Open Environment in Browser'), withUrl);
+  if (!target) return;
+  await vscode.env.openExternal(vscode.Uri.parse(browserUrl(target.environment)));
 };
 
 /** The status-bar badge's click: a quick pick of what can be done with that environment. */
 export const environmentActions: CommandFactory = (ctx) => async (arg?: unknown) => {
-  const environment = await ctx.environmentOf(arg, l10n.t('Environment Actions'));
-  if (!environment) return;
+  const target = await ctx.environmentOf(arg, l10n.t('Environment Actions'));
+  if (!target) return;
+  const { project, environment } = target;
   const registered = new Set(await vscode.commands.getCommands(true));
   const offered = environmentActionsFor(environment, vscode.workspace.isTrusted).filter(({ command }) => registered.has(command));
-  const picked = await ctx.userInput.pick(offered.map(({ command, label }) => ({ label, command })), { title: `${environment.label}`, placeHolder: ctx.model.statusOf(environment.name)?.reason });
-  if (picked) await vscode.commands.executeCommand(picked.command, environment.name);
+  const title = labelInGroup(environment.label, project.name, ctx.model.projects().length);
+  const picked = await ctx.userInput.pick(offered.map(({ command, label }) => ({ label, command })), { title, placeHolder: project.statusOf(environment.name)?.reason });
+  // the chosen command acts on this folder's environment, without asking again
+  const request: RemedyRequest = { environmentName: environment.name, folder: project.key };
+  if (picked) await vscode.commands.executeCommand(picked.command, request);
 };

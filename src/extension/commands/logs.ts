@@ -8,23 +8,26 @@ import { remedyRequest } from '../remedyActions';
 
 /** Show Logs…: a container from the tree, or a quick pick of environment, then service. */
 export const showLogs: CommandFactory = (ctx) => async (arg?: unknown) => {
-  if (!ctx.model.config) throw new Error(ctx.model.problem ?? l10n.t('There is no compose file to read services from.'));
-  // a container's output is as likely to print a password from SecretStorage as one from .env
-  const config = await withStoredPasswords(ctx.model.config, ctx.secrets);
   const node = arg as TreeNode | undefined;
+  const target = node?.kind === 'container' ? node : await ctx.environmentOf(arg, l10n.t('Show Logs'));
+  if (!target) return;
+  const { project, environment } = target;
+  if (!project.config) throw new Error(project.problem ?? l10n.t('There is no compose file to read services from.'));
+  // a container's output is as likely to print a password from SecretStorage as one from .env
+  const config = await withStoredPasswords(project.config, ctx.secrets);
+  // two folders may both have a staging-backend: their channels are told apart by the folder's name
+  const follow = (service: string) => ctx.logChannels.follow(config, environment, service, ctx.model.projects().length > 1 ? project.name : undefined);
   if (node?.kind === 'container') {
-    await ctx.logChannels.follow(config, node.environment, node.container.service);
+    await follow(node.container.service);
     return;
   }
-  const environment = await ctx.environmentOf(arg, l10n.t('Show Logs'));
-  if (!environment) return;
   const named = remedyRequest(arg)?.service;
   if (named && environment.services.includes(named)) {
-    await ctx.logChannels.follow(config, environment, named);
+    await follow(named);
     return;
   }
-  const picked = await ctx.userInput.pick(environment.services.map((service) => ({ label: service })), { title: l10n.t('Show Logs of {0}', environment.label), placeHolder: l10n.t('Service') });
-  if (picked) await ctx.logChannels.follow(config, environment, picked.label);
+  const picked = await ctx.userInput.pick(environment.services.map((service) => ({ label: service })), { title: l10n.t('Show Logs of {0}', ctx.labelOf(target)), placeHolder: l10n.t('Service') });
+  if (picked) await follow(picked.label);
 };
 
 export const stopFollowingLogs: CommandFactory = (ctx) => async () => {

@@ -5,6 +5,7 @@ import { l10n } from '../l10n';
 import type { EnvironmentHealth, EnvironmentStatus } from '../model';
 import { escapeMarkdown, serves, stateText } from '../presentation';
 import { environmentIcon, healthSentence } from '../tree/environments/environmentItem';
+import { labelInGroup } from '../workspace/folderGroups';
 
 export interface BadgeView {
   /** Codicons only, no Unicode marks: they render in every font and theme. */
@@ -28,7 +29,12 @@ function ariaLabelOf(environment: Environment, health: EnvironmentHealth, servin
   }
 }
 
-export function badgeOf(environment: Environment, status: EnvironmentStatus | undefined): BadgeView {
+/**
+ * `folderName` is given when more than one workspace folder holds a compose file: the badge
+ * then names its folder in its text, its tooltip and what a screen reader says.
+ */
+export function badgeOf(declared: Environment, status: EnvironmentStatus | undefined, folderName?: string): BadgeView {
+  const environment = folderName ? { ...declared, label: labelInGroup(declared.label, folderName, 2) } : declared;
   const health = status?.health ?? 'unknown';
   const serving = status?.containers.filter(serves).length ?? 0;
   const total = status?.containers.length ?? 0;

@@ -4,6 +4,8 @@ import type { BackupRecord } from '../../core/database/manifest';
 import { loadEngine } from '../engineLoader';
 import type { ContainerStatus } from '../model';
 import type { WorkspaceModel } from '../workspaceModel';
+import type { ProjectModel } from '../workspace/projectModel';
+import { folderItem, folderProblemItem, type FolderView } from './folders/folderItem';
 import { backupItem, backupsGroupItem } from './backups/backupItem';
 import { containerItem } from './containers/containerItem';
 import { environmentItem } from './environments/environmentItem';
@@ -11,22 +13,25 @@ import type { ItemView } from './itemView';
 import { toTreeItem } from './toTreeItem';
 import { untrustedItem, warningItem } from './warnings/warningItem';
 
-/** What a row of the Environments view stands for; commands receive it as their argument. */
+/** What a row of the Environments view stands for; commands receive it as their argument, and act on its folder's project. */
 export type TreeNode =
-  | { kind: 'environment'; environment: Environment }
-  | { kind: 'container'; environment: Environment; container: ContainerStatus }
-  | { kind: 'backups'; environment: Environment }
-  | { kind: 'backup'; environment: Environment; backup: BackupRecord }
-  | { kind: 'warning'; view: ItemView };
+  | { kind: 'folder'; project: ProjectModel }
+  | { kind: 'environment'; project: ProjectModel; environment: Environment }
+  | { kind: 'container'; project: ProjectModel; environment: Environment; container: ContainerStatus }
+  | { kind: 'backups'; project: ProjectModel; environment: Environment }
+  | { kind: 'backup'; project: ProjectModel; environment: Environment; backup: BackupRecord }
+  | { kind: 'warning'; view: ItemView; project?: ProjectModel };
 
 /**
  * The Environments view: each environment, its containers, production's backups and
- * the warnings; redrawn when the model changes or a backup folder changes on disk.
+ * the warnings; in a multi-root workspace with more than one compose file, a node per
+ * folder above them. Redrawn when the model changes or a backup folder changes on disk.
  */
 export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  /** By folder and environment: two folders may both have a production. */
   private readonly backups = new Map<string, BackupRecord[]>();
   private watchers: vscode.Disposable[] = [];
   /** The folders watched now: every Docker status snapshot changes the model, and must not remake the watchers. */
@@ -44,8 +49,13 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vsco
     return environment.isProduction && environment.database !== undefined;
   }
 
+  private static backupsKey(node: { project: ProjectModel; environment: Environment }): string {
+    return `${node.project.key}\n${node.environment.name}`;
+  }
+
   private watchBackupFolders(): void {
-    const folders = [...new Set(this.model.environments().filter(EnvironmentsTree.hasBackups).map((e) => e.backups.folder))].sort();
+    const environments = this.model.projects().flatMap((project) => project.environments());
+    const folders = [...new Set(environments.filter(EnvironmentsTree.hasBackups).map((e) => e.backups.folder))].sort();
     if (folders.join('\n') === this.watchedFolders) return;
     this.watchedFolders = folders.join('\n');
     for (const watcher of this.watchers) watcher.dispose();
@@ -65,18 +75,23 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vsco
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    return toTreeItem(this.viewOf(node), node);
+    const view = this.viewOf(node);
+    // two folders both have a Staging: ids must differ, or VS Code refuses the tree
+    const scoped = node.project && node.kind !== 'folder' && this.model.projects().length > 1 ? { ...view, id: `${node.project.key}|${view.id}` } : view;
+    return toTreeItem(scoped, node);
   }
 
   /** The plain data of a row (the extension-host tests read the tree through this). */
   viewOf(node: TreeNode): ItemView {
     switch (node.kind) {
+      case 'folder':
+        return folderItem(EnvironmentsTree.folderView(node.project));
       case 'environment':
-        return environmentItem(node.environment, this.model.statusOf(node.environment.name), this.model.lastDeployOf(node.environment.name));
+        return environmentItem(node.environment, node.project.statusOf(node.environment.name), node.project.lastDeployOf(node.environment.name));
       case 'container':
         return containerItem(node.environment.name, node.container);
       case 'backups':
-        return backupsGroupItem(node.environment.name, this.backups.get(node.environment.name));
+        return backupsGroupItem(node.environment.name, this.backups.get(EnvironmentsTree.backupsKey(node)));
       case 'backup':
         return backupItem(node.environment.name, node.backup);
       case 'warning':
@@ -84,32 +99,54 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vsco
     }
   }
 
+  private static folderView(project: ProjectModel): FolderView {
+    return {
+      key: project.key,
+      name: project.name,
+      state: project.state,
+      problem: project.problem,
+      composeFile: project.composeFilePath(),
+      projectName: project.config?.projectName,
+      environmentCount: project.environments().length,
+    };
+  }
+
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) return this.roots();
+    if (node.kind === 'folder') return EnvironmentsTree.projectRows(node.project);
     if (node.kind === 'backups') {
-      return (this.backups.get(node.environment.name) ?? []).map((backup): TreeNode => ({ kind: 'backup', environment: node.environment, backup }));
+      return (this.backups.get(EnvironmentsTree.backupsKey(node)) ?? []).map((backup): TreeNode => ({ kind: 'backup', project: node.project, environment: node.environment, backup }));
     }
     if (node.kind !== 'environment') return [];
-    const { environment } = node;
-    const containers = (this.model.statusOf(environment.name)?.containers ?? []).map((container): TreeNode => ({ kind: 'container', environment, container }));
+    const { project, environment } = node;
+    const containers = (project.statusOf(environment.name)?.containers ?? []).map((container): TreeNode => ({ kind: 'container', project, environment, container }));
     if (!EnvironmentsTree.hasBackups(environment)) return containers;
     const engine = await loadEngine();
     try {
-      this.backups.set(environment.name, engine.listBackups(environment.backups.folder));
+      this.backups.set(EnvironmentsTree.backupsKey(node), engine.listBackups(environment.backups.folder));
     } catch (error) {
-      this.backups.delete(environment.name);
-      this.model.logProblem(`Cannot list the backups in ${environment.backups.folder}`, error);
+      this.backups.delete(EnvironmentsTree.backupsKey(node));
+      project.logProblem(`Cannot list the backups in ${environment.backups.folder}`, error);
     }
-    return [...containers, { kind: 'backups', environment }];
+    return [...containers, { kind: 'backups', project, environment }];
   }
 
   private roots(): TreeNode[] {
     // outside `ready` the tree is empty, so that the view's welcome content explains why
     if (this.model.state !== 'ready') return [];
     const trust: TreeNode[] = vscode.workspace.isTrusted ? [] : [{ kind: 'warning', view: untrustedItem() }];
-    const environments = this.model.environments().map((environment): TreeNode => ({ kind: 'environment', environment }));
-    const warnings = this.model.findings.map((finding, index): TreeNode => ({ kind: 'warning', view: warningItem(finding, index) }));
-    return [...trust, ...environments, ...warnings];
+    const groups = this.model.projects();
+    // one folder with a compose file looks as a single-folder workspace does: no folder level
+    if (groups.length === 1) return [...trust, ...EnvironmentsTree.projectRows(groups[0])];
+    return [...trust, ...groups.map((project): TreeNode => ({ kind: 'folder', project }))];
+  }
+
+  /** A project's environments and isolation warnings, or why it has none. */
+  private static projectRows(project: ProjectModel): TreeNode[] {
+    if (project.state === 'configError' || project.state === 'dockerUnreachable') return [{ kind: 'warning', project, view: folderProblemItem(project) }];
+    const environments = project.environments().map((environment): TreeNode => ({ kind: 'environment', project, environment }));
+    const warnings = project.findings.map((finding, index): TreeNode => ({ kind: 'warning', project, view: warningItem(finding, index) }));
+    return [...environments, ...warnings];
   }
 
   dispose(): void {

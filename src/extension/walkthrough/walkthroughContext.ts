@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { DualEnvConfig } from '../../core/config/model';
 import { secretKey } from '../../core/config/credentials';
 import { historyFile } from '../../core/operations/history';
+import type { ProjectModel } from '../workspace/projectModel';
 import type { WorkspaceModel } from '../workspaceModel';
 import { declaredPasswordVariables, walkthroughKeys, type WalkthroughKey } from './walkthroughKeys';
 
@@ -40,20 +41,29 @@ export class WalkthroughContext implements vscode.Disposable {
     return { ...this.current };
   }
 
+  /**
+   * The project the walkthrough follows: the first folder holding a compose file. The
+   * walkthrough gets one project going; a multi-root workspace's others follow the same steps.
+   */
+  private project(): ProjectModel | undefined {
+    return this.model.projects()[0];
+  }
+
   private update(): void {
     const generation = ++this.generation;
-    const config = this.model.config;
+    const project = this.project();
+    const config = project?.config;
     if (config !== this.read.config) this.read = { config };
     this.watchHistory(config);
     this.read.passwordsSet ??= this.passwordsSet(config);
     void this.read.passwordsSet.then((passwordsSet) => {
       if (generation !== this.generation) return;
-      const environments = this.model.environments();
-      this.read.deployed ??= new Set(environments.filter((e) => this.model.lastDeployOf(e.name) !== undefined).map((e) => e.name));
+      const environments = project?.environments() ?? [];
+      this.read.deployed ??= new Set(environments.filter((e) => project?.lastDeployOf(e.name) !== undefined).map((e) => e.name));
       const deployed = this.read.deployed;
       const keys = walkthroughKeys({
         environments,
-        statusOf: (name) => this.model.statusOf(name),
+        statusOf: (name) => project?.statusOf(name),
         deployed: (name) => deployed.has(name),
         passwordsSet,
       });
@@ -65,7 +75,7 @@ export class WalkthroughContext implements vscode.Disposable {
       this.updated.fire();
     }, (error: unknown) => {
       this.read.passwordsSet = undefined;
-      this.model.logProblem('Reading the database passwords for the walkthrough', error);
+      project?.logProblem('Reading the database passwords for the walkthrough', error);
     });
   }
 

@@ -1,14 +1,13 @@
 import * as vscode from 'vscode';
+import type { ViewState } from './folderGroups';
 
-/** What the Environments view can show; package.json's viewsWelcome and menus match `dualEnv.state`. */
-export type ViewState = 'noFolder' | 'noComposeFile' | 'configError' | 'dockerUnreachable' | 'ready';
+export type { ViewState } from './folderGroups';
 
-/** The view's state and, when it is not `ready`, why, kept in step with the `dualEnv.state` context key. */
+/** The view's state and, when it is not `ready`, why, kept in step with the `dualEnv.state` context key (set only when it changes). */
 export class ViewStateKey {
   private current: ViewState = 'noFolder';
   private why: string | undefined;
-
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  private published = false;
 
   get state(): ViewState {
     return this.current;
@@ -20,9 +19,10 @@ export class ViewStateKey {
   }
 
   set(state: ViewState, problem: string | undefined): void {
+    if (this.published && state === this.current && problem === this.why) return;
+    this.published = true;
     this.current = state;
     this.why = problem;
-    if (problem) this.log.warn(problem);
     void vscode.commands.executeCommand('setContext', 'dualEnv.state', state);
   }
 }

@@ -27,6 +27,13 @@ describe('status-bar badge', () => {
     assert.equal(badge.backgroundColor, 'statusBarItem.errorBackground');
   });
 
+  it('names its folder in its text, tooltip and spoken name when several folders hold a compose file', () => {
+    const badge = badgeOf(environment('production'), status('production', 'healthy'), 'shop');
+    assert.equal(badge.text, '$(rocket) shop · Production $(check)');
+    assert.equal(badge.ariaLabel, 'shop · Production is healthy');
+    assert.match(badge.tooltip, /^\*\*shop · Production\*\* is healthy\./);
+  });
+
   it('is a question codicon while the status is unknown', () => {
     const badge = badgeOf(environment('staging'), undefined);
     assert.equal(badge.text, '$(beaker) Staging $(question)');

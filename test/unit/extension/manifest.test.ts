@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { backupItem, backupsGroupItem } from '../../../src/extension/tree/backups/backupItem';
 import { containerItem } from '../../../src/extension/tree/containers/containerItem';
 import { environmentItem } from '../../../src/extension/tree/environments/environmentItem';
+import { folderItem, folderProblemItem } from '../../../src/extension/tree/folders/folderItem';
 import { untrustedItem, warningItem } from '../../../src/extension/tree/warnings/warningItem';
 import { container, environment, status } from './fixtures';
 
@@ -40,8 +41,8 @@ describe('package.json', () => {
     }
   });
 
-  it('offers Create docker-compose-dual-env.yml in the palette before activation has set dualEnv.state', () => {
-    assert.equal(palette.find((p) => p.command === 'dualEnv.createComposeFile')?.when, '!dualEnv.state || dualEnv.state == noComposeFile');
+  it('offers Create docker-compose-dual-env.yml in the palette before activation has set dualEnv.state, and in a multi-root workspace', () => {
+    assert.equal(palette.find((p) => p.command === 'dualEnv.createComposeFile')?.when, '!dualEnv.state || dualEnv.state == noComposeFile || workspaceFolderCount > 1');
   });
 
   it('offers Start on a stopped and on a missing container (Start creates a missing one), not on a running one', () => {
@@ -90,6 +91,10 @@ describe('package.json', () => {
       warningItem({ severity: 'error', message: 'x' }, 0),
       warningItem({ severity: 'warning', message: 'x' }, 1),
       untrustedItem(),
+      folderItem({ key: 'file:///a', name: 'a', state: 'ready', composeFile: '/a/docker-compose-dual-env.yml', projectName: 'a', environmentCount: 2 }),
+      folderItem({ key: 'file:///b', name: 'b', state: 'configError', problem: 'x', composeFile: '/b/docker-compose-dual-env.yml', environmentCount: 0 }),
+      folderProblemItem({ key: 'file:///b', state: 'configError', problem: 'x' }),
+      folderProblemItem({ key: 'file:///c', state: 'dockerUnreachable', problem: 'x' }),
     ];
     for (const row of rows) {
       // inline entries are the row's buttons, not its context menu

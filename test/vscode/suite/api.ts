@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DualEnvApi } from '../../../src/extension/extension';
 import type { UserInput } from '../../../src/extension/userInput';
+import type { ProjectModel } from '../../../src/extension/workspace/projectModel';
 
 /** The activated extension's context (what activate() returns). */
 export async function dualEnv(): Promise<DualEnvApi> {
@@ -36,4 +37,17 @@ export async function until(api: DualEnvApi, ready: () => boolean, what: string,
       resolve();
     });
   });
+}
+
+/**
+ * The project of the folder the host opened first: the rig's temp project, which every
+ * suite but the multi-root one acts on. Named explicitly, because the extension itself
+ * never takes the first folder for granted.
+ */
+export function project(api: DualEnvApi): ProjectModel {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the host has no workspace folder open');
+  const found = api.model.projectByKey(folder.uri.toString());
+  assert.ok(found, `no project for ${folder.uri.fsPath}`);
+  return found;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { TreeNode } from '../../../src/extension/tree/environmentsTree';
-import { dualEnv, until, withUserInput } from './api';
+import { dualEnv, until, withUserInput, project } from './api';
 import { ScriptedUserInput } from './scriptedUserInput';
 
 type Api = Awaited<ReturnType<typeof dualEnv>>;
@@ -18,7 +18,7 @@ async function backupNodes(api: Api): Promise<Extract<TreeNode, { kind: 'backup'
 suite('production backups from the tree', () => {
   test('Back Up Production Now adds a verified backup; Verify passes; Delete asks first', async () => {
     const api = await dualEnv();
-    await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production to be healthy');
+    await until(api, () => project(api).statusOf('production')?.health === 'healthy', 'production to be healthy');
     const before = new Set((await backupNodes(api)).map((node) => node.backup.id));
     await vscode.commands.executeCommand('dualEnv.backupProduction', 'production');
     const created = (await backupNodes(api)).filter((node) => !before.has(node.backup.id));
@@ -52,7 +52,7 @@ suite('production backups from the tree', () => {
 
   test('Back Up Production Now given staging says why in an error instead of doing nothing', async () => {
     const api = await dualEnv();
-    await until(api, () => api.model.config !== undefined, 'the compose file to load');
+    await until(api, () => project(api).config !== undefined, 'the compose file to load');
     const input = new ScriptedUserInput([{ error: undefined }]);
     await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.backupProduction', 'staging'); });
     input.assertDone();

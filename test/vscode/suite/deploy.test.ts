@@ -3,16 +3,16 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { dualEnv, until, withUserInput } from './api';
+import { dualEnv, until, withUserInput, project } from './api';
 import { ScriptedUserInput } from './scriptedUserInput';
 
 suite('production deploy confirmation', () => {
   test('the confirmation (answered Cancel through the scripted seam) shows the plan and names the action; production stays untouched', async () => {
     const api = await dualEnv();
-    await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production to be healthy');
-    const production = api.model.environments().find((e) => e.isProduction);
+    await until(api, () => project(api).statusOf('production')?.health === 'healthy', 'production to be healthy');
+    const production = project(api).environments().find((e) => e.isProduction);
     assert.ok(production);
-    const containers = () => (api.model.statusOf('production')?.containers ?? []).map((c) => `${c.service} ${c.containerId} ${c.image}`);
+    const containers = () => (project(api).statusOf('production')?.containers ?? []).map((c) => `${c.service} ${c.containerId} ${c.image}`);
     const backups = () => (fs.existsSync(production.backups.folder) ? fs.readdirSync(production.backups.folder).sort() : []);
     const before = { containers: containers(), backups: backups() };
 
@@ -27,7 +27,7 @@ suite('production deploy confirmation', () => {
 
   test('the confirmation (answered through the scripted seam) lists only the services that are rebuilt, and the pre-production checklist with each check\'s result', async () => {
     const api = await dualEnv();
-    await until(api, () => api.model.statusOf('staging')?.health === 'healthy', 'staging to be healthy');
+    await until(api, () => project(api).statusOf('staging')?.health === 'healthy', 'staging to be healthy');
     const input = new ScriptedUserInput([{ confirm: 'Cancel' }]);
     await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.deployProduction'); });
     input.assertDone();
@@ -47,7 +47,7 @@ suite('production deploy confirmation', () => {
 suite('failed production deploy', () => {
   test('a build that fails after the confirmation ends in an error with Show Log only: production never changed, so there is nothing to roll back', async () => {
     const api = await dualEnv();
-    const dir = api.model.config?.projectDir;
+    const dir = project(api).config?.projectDir;
     assert.ok(dir);
     const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
     const dockerfile = path.join(dir, 'examples', 'wms', 'backend', 'Dockerfile');
@@ -56,7 +56,7 @@ suite('failed production deploy', () => {
     // committed, so that the deploy's clean-tree check passes and the build is what fails
     fs.writeFileSync(dockerfile, `${original}\nRUN exit 3\n`);
     git('commit', '--quiet', '-am', 'a backend image that cannot be built');
-    const containers = () => (api.model.statusOf('production')?.containers ?? []).map((c) => `${c.service} ${c.containerId}`).sort();
+    const containers = () => (project(api).statusOf('production')?.containers ?? []).map((c) => `${c.service} ${c.containerId}`).sort();
     const before = containers();
     const input = new ScriptedUserInput([{ confirm: 'Deploy to Production' }, { error: undefined }]);
     try {
@@ -68,14 +68,14 @@ suite('failed production deploy', () => {
     } finally {
       git('reset', '--quiet', '--hard', head);
     }
-    await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production still healthy');
+    await until(api, () => project(api).statusOf('production')?.health === 'healthy', 'production still healthy');
   });
 
   test('new containers that cannot start end in an error offering Roll Back, which puts the previous images back', async function () {
     this.timeout(240_000);
     const api = await dualEnv();
-    await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production to be healthy');
-    const dir = api.model.config?.projectDir;
+    await until(api, () => project(api).statusOf('production')?.health === 'healthy', 'production to be healthy');
+    const dir = project(api).config?.projectDir;
     assert.ok(dir);
     const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
     const dockerfile = path.join(dir, 'examples', 'wms', 'backend', 'Dockerfile');
@@ -83,7 +83,7 @@ suite('failed production deploy', () => {
     // the failed build before pushed its broken commit, then reset it locally: build on the remote's tip, or the push is refused
     git('fetch', '--quiet', 'origin', git('rev-parse', '--abbrev-ref', 'HEAD').trim());
     git('reset', '--quiet', '--hard', 'FETCH_HEAD');
-    const images = () => (api.model.statusOf('production')?.containers ?? []).map((c) => `${c.service} ${c.imageId}`).sort();
+    const images = () => (project(api).statusOf('production')?.containers ?? []).map((c) => `${c.service} ${c.imageId}`).sort();
     const before = images();
     // builds, but Docker cannot start it: the deploy fails after production's containers were replaced
     fs.writeFileSync(dockerfile, original.replace('USER nobody', 'USER no-such-user'));
@@ -102,7 +102,7 @@ suite('failed production deploy', () => {
       fs.writeFileSync(dockerfile, original);
       git('commit', '--quiet', '-am', 'the backend starts again');
     }
-    await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production healthy again', 120_000);
+    await until(api, () => project(api).statusOf('production')?.health === 'healthy', 'production healthy again', 120_000);
     assert.deepEqual(images(), before, 'the previous images run again');
   });
 });
@@ -110,7 +110,7 @@ suite('failed production deploy', () => {
 suite('remedies as buttons', () => {
   test('uncommitted changes refuse the deploy with Commit and Deploy…, which asks for the commit message instead of naming a CLI flag', async () => {
     const api = await dualEnv();
-    const dir = api.model.config?.projectDir;
+    const dir = project(api).config?.projectDir;
     assert.ok(dir);
     const page = path.join(dir, 'examples', 'wms', 'frontend', 'html', 'index.html');
     const original = fs.readFileSync(page, 'utf8');

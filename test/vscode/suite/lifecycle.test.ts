@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TreeNode } from '../../../src/extension/tree/environmentsTree';
-import { dualEnv, until, withUserInput } from './api';
+import { dualEnv, until, withUserInput, project } from './api';
 import { ScriptedUserInput } from './scriptedUserInput';
 
 type Api = Awaited<ReturnType<typeof dualEnv>>;
@@ -16,12 +16,12 @@ async function containerNode(api: Api, service: string): Promise<Extract<TreeNod
 }
 
 const stateOf = (api: Api, environment: string, service: string) =>
-  api.model.statusOf(environment)?.containers.find((c) => c.service === service);
+  project(api).statusOf(environment)?.containers.find((c) => c.service === service);
 
 suite('start, stop and restart from the tree', () => {
   test('Stop and Start on a staging container run Compose, and the tree follows', async () => {
     const api = await dualEnv();
-    await until(api, () => api.model.statusOf('staging')?.health === 'healthy', 'staging to be healthy');
+    await until(api, () => project(api).statusOf('staging')?.health === 'healthy', 'staging to be healthy');
     try {
       await vscode.commands.executeCommand('dualEnv.stopContainer', await containerNode(api, 'staging-frontend'));
       await until(api, () => stateOf(api, 'staging', 'staging-frontend')?.state === 'exited', 'staging-frontend to stop');
@@ -30,12 +30,12 @@ suite('start, stop and restart from the tree', () => {
     } finally {
       await until(api, () => stateOf(api, 'staging', 'staging-frontend')?.state === 'running', 'staging-frontend to run again', 60_000);
     }
-    await until(api, () => api.model.statusOf('staging')?.health === 'healthy', 'staging to be healthy again', 60_000);
+    await until(api, () => project(api).statusOf('staging')?.health === 'healthy', 'staging to be healthy again', 60_000);
   });
 
   test('Start Environment on production asks for confirmation too (answered Cancel through the scripted seam); nothing runs', async () => {
     const api = await dualEnv();
-    await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production to be healthy');
+    await until(api, () => project(api).statusOf('production')?.health === 'healthy', 'production to be healthy');
     const input = new ScriptedUserInput([{ confirm: 'Cancel' }]);
     await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.startEnvironment', 'production'); });
     input.assertDone();
@@ -45,8 +45,8 @@ suite('start, stop and restart from the tree', () => {
 
   test('Restart Environment on production asks for confirmation first (answered Cancel through the scripted seam); nothing restarts', async () => {
     const api = await dualEnv();
-    await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production to be healthy');
-    const started = () => (api.model.statusOf('production')?.containers ?? []).map((c) => `${c.containerId} ${c.startedAt}`);
+    await until(api, () => project(api).statusOf('production')?.health === 'healthy', 'production to be healthy');
+    const started = () => (project(api).statusOf('production')?.containers ?? []).map((c) => `${c.containerId} ${c.startedAt}`);
     const before = started();
     const input = new ScriptedUserInput([{ confirm: 'Cancel' }]);
     await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.restartEnvironment', 'production'); });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { dualEnv, until, withUserInput } from './api';
+import { dualEnv, until, withUserInput, project } from './api';
 import { ScriptedUserInput } from './scriptedUserInput';
 
 suite('log channels', () => {
   test('Show Logs… follows the picked service in its own channel; Stop Following Logs ends it', async () => {
     const api = await dualEnv();
-    await until(api, () => api.model.statusOf('staging')?.health === 'healthy', 'staging to be healthy');
+    await until(api, () => project(api).statusOf('staging')?.health === 'healthy', 'staging to be healthy');
     const show = new ScriptedUserInput([{ pick: 'Staging' }, { pick: 'staging-database' }]);
     await withUserInput(api, show, async () => { await vscode.commands.executeCommand('dualEnv.showLogs'); });
     show.assertDone();
@@ -23,8 +23,8 @@ suite('log channels', () => {
 suite('log channels that cannot follow', () => {
   test('a follow that fails to start leaves no followed service behind', async () => {
     const api = await dualEnv();
-    await until(api, () => api.model.config !== undefined, 'the compose file to load');
-    const config = api.model.config;
+    await until(api, () => project(api).config !== undefined, 'the compose file to load');
+    const config = project(api).config;
     const staging = config?.environments.find((e) => !e.isProduction);
     assert.ok(config && staging);
     // rejected while the Docker client is made, before any stream exists

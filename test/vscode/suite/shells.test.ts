@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TreeNode } from '../../../src/extension/tree/environmentsTree';
-import { dualEnv, until, withUserInput } from './api';
+import { dualEnv, until, withUserInput, project } from './api';
 import { ScriptedUserInput } from './scriptedUserInput';
 
 /** The next terminal opened while `body` runs. */
@@ -34,11 +34,11 @@ suite('shells', () => {
   test('Open Database Shell runs the client in staging\'s database container, the password only in the terminal\'s environment', async function () {
     this.timeout(60_000);
     const api = await dualEnv();
-    await until(api, () => api.model.statusOf('staging')?.health === 'healthy', 'staging to be healthy');
-    const staging = api.model.environments().find((e) => e.name === 'staging');
-    const password = staging?.database && api.model.config?.variables[staging.database.passwordVariable];
+    await until(api, () => project(api).statusOf('staging')?.health === 'healthy', 'staging to be healthy');
+    const staging = project(api).environments().find((e) => e.name === 'staging');
+    const password = staging?.database && project(api).config?.variables[staging.database.passwordVariable];
     assert.ok(staging?.database && password, 'staging has a database with a password in .env');
-    const database = api.model.statusOf('staging')?.containers.find((c) => c.service === staging.database?.service);
+    const database = project(api).statusOf('staging')?.containers.find((c) => c.service === staging.database?.service);
     assert.ok(database?.name);
 
     const input = new ScriptedUserInput([]);
@@ -58,11 +58,11 @@ suite('shells', () => {
   test('Attach Shell opens a shell in the container of the row it was invoked on', async function () {
     this.timeout(60_000);
     const api = await dualEnv();
-    await until(api, () => api.model.statusOf('staging')?.health === 'healthy', 'staging to be healthy');
-    const staging = api.model.environments().find((e) => e.name === 'staging');
-    const backend = api.model.statusOf('staging')?.containers.find((c) => c.service === 'staging-backend');
+    await until(api, () => project(api).statusOf('staging')?.health === 'healthy', 'staging to be healthy');
+    const staging = project(api).environments().find((e) => e.name === 'staging');
+    const backend = project(api).statusOf('staging')?.containers.find((c) => c.service === 'staging-backend');
     assert.ok(staging && backend?.name && backend.containerId);
-    const node: TreeNode = { kind: 'container', environment: staging, container: backend };
+    const node: TreeNode = { kind: 'container', project: project(api), environment: staging, container: backend };
 
     const terminal = await terminalOpenedBy(() => vscode.commands.executeCommand('dualEnv.attachShell', node));
     const options = terminal.creationOptions as vscode.TerminalOptions;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { secretKey } from '../../../src/core/config';
 import { readHistory } from '../../../src/core/operations/history';
-import { dualEnv, until, withUserInput } from './api';
+import { dualEnv, until, withUserInput, project } from './api';
 import { ScriptedUserInput } from './scriptedUserInput';
 
 const PASSWORDS = ['STAGING_DB_PASSWORD', 'STAGING_DB_ROOT_PASSWORD', 'PRODUCTION_DB_PASSWORD', 'PRODUCTION_DB_ROOT_PASSWORD'];
@@ -14,9 +14,9 @@ suite('database passwords only in SecretStorage', () => {
   test('a production deploy is refused with Set Database Password, which stores the missing one; then it succeeds', async function () {
     this.timeout(240_000);
     const api = await dualEnv();
-    await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production to be healthy');
-    const config = api.model.config;
-    const production = api.model.environments().find((e) => e.isProduction);
+    await until(api, () => project(api).statusOf('production')?.health === 'healthy', 'production to be healthy');
+    const config = project(api).config;
+    const production = project(api).environments().find((e) => e.isProduction);
     assert.ok(config && production);
     const dir = config.projectDir;
     const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
@@ -26,7 +26,7 @@ suite('database passwords only in SecretStorage', () => {
     const values = Object.fromEntries(PASSWORDS.map((variable) => [variable, new RegExp(`^${variable}=(.*)$`, 'm').exec(original)?.[1]]));
     for (const variable of PASSWORDS) assert.ok(values[variable], `the rig's .env has no ${variable}`);
     const backups = () => (fs.existsSync(production.backups.folder) ? fs.readdirSync(production.backups.folder).filter((name) => /^\d{8}-\d{6}/.test(name)).sort() : []);
-    const containers = () => (api.model.statusOf('production')?.containers ?? []).map((c) => `${c.service} ${c.containerId}`).sort();
+    const containers = () => (project(api).statusOf('production')?.containers ?? []).map((c) => `${c.service} ${c.containerId}`).sort();
     const store = async (environment: string, variable: string) => {
       const input = new ScriptedUserInput([{ pick: variable }, { input: values[variable]! }]);
       await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.setDatabasePassword', environment); });
@@ -36,7 +36,7 @@ suite('database passwords only in SecretStorage', () => {
       fs.writeFileSync(dotEnv, original.split('\n').filter((line) => !PASSWORDS.some((variable) => line.startsWith(`${variable}=`))).join('\n'));
       for (const variable of PASSWORDS) await api.extension.secrets.delete(secretKey(config, variable));
       await vscode.commands.executeCommand('dualEnv.refresh');
-      await until(api, () => PASSWORDS.every((variable) => api.model.config?.variables[variable] === undefined), 'the model to read the .env without passwords');
+      await until(api, () => PASSWORDS.every((variable) => project(api).config?.variables[variable] === undefined), 'the model to read the .env without passwords');
 
       // through the command a person runs: every password but production's own
       await store('staging', 'STAGING_DB_PASSWORD');
@@ -62,14 +62,14 @@ suite('database passwords only in SecretStorage', () => {
       assert.equal(last?.commit, git('rev-parse', 'HEAD'));
       assert.ok(last?.tag && git('tag', '--points-at', 'HEAD').split('\n').includes(last.tag), 'HEAD carries the deploy\'s tag');
       assert.deepEqual(backups(), [...before.backups, last?.backupId].sort(), 'one new backup, taken with the stored password');
-      await until(api, () => api.model.statusOf('production')?.health === 'healthy', 'production healthy after the deploy', 60_000);
+      await until(api, () => project(api).statusOf('production')?.health === 'healthy', 'production healthy after the deploy', 60_000);
       const version = await (await fetch(`${production.url}/api/version`)).json() as { commit: string };
       assert.equal(version.commit, git('rev-parse', 'HEAD'));
     } finally {
       fs.writeFileSync(dotEnv, original);
       for (const variable of PASSWORDS) await api.extension.secrets.delete(secretKey(config, variable));
       await vscode.commands.executeCommand('dualEnv.refresh');
-      await until(api, () => api.model.config?.variables.PRODUCTION_DB_PASSWORD !== undefined, 'the model to read the restored .env');
+      await until(api, () => project(api).config?.variables.PRODUCTION_DB_PASSWORD !== undefined, 'the model to read the restored .env');
     }
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { appendHistory, historyFile, newRecord } from '../../../src/core/operations/history';
 import type { DualEnvApi } from '../../../src/extension/extension';
 import { WALKTHROUGH_KEYS, type WalkthroughKey } from '../../../src/extension/walkthrough/walkthroughKeys';
-import { dualEnv, until } from './api';
+import { dualEnv, until, project } from './api';
 
 /** Waits until the walkthrough's keys hold `wanted`, re-checking each time they are computed again. */
 async function keysBecome(api: DualEnvApi, wanted: Partial<Record<WalkthroughKey, boolean>>, timeoutMs = 30_000): Promise<void> {
@@ -24,19 +24,19 @@ async function keysBecome(api: DualEnvApi, wanted: Partial<Record<WalkthroughKey
 suite('getting-started walkthrough', () => {
   test('its keys turn true from the live status: passwords set, both environments started and healthy', async () => {
     const api = await dualEnv();
-    await until(api, () => api.model.environments().every((e) => api.model.statusOf(e.name)?.health === 'healthy'), 'both environments to be healthy');
+    await until(api, () => project(api).environments().every((e) => project(api).statusOf(e.name)?.health === 'healthy'), 'both environments to be healthy');
     await keysBecome(api, { [WALKTHROUGH_KEYS.passwordsSet]: true, [WALKTHROUGH_KEYS.bothStarted]: true, [WALKTHROUGH_KEYS.bothHealthy]: true });
   });
 
   test('its deploy step completes when a successful staging deploy reaches the history, whoever ran it', async function () {
     this.timeout(60_000);
     const api = await dualEnv();
-    const dir = api.model.config?.projectDir;
+    const dir = project(api).config?.projectDir;
     assert.ok(dir);
     const file = historyFile(dir);
     const before = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
     try {
-      if (api.model.lastDeployOf('staging') === undefined) await keysBecome(api, { [WALKTHROUGH_KEYS.stagingDeployed]: false });
+      if (project(api).lastDeployOf('staging') === undefined) await keysBecome(api, { [WALKTHROUGH_KEYS.stagingDeployed]: false });
       const now = new Date().toISOString();
       const record = { operation: 'deploy' as const, environment: 'staging', startedAt: now, finishedAt: now, durationMs: 1, commit: 'abc1234', branch: 'main' };
       fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { secretKey } from '../../../src/core/config';
-import { dualEnv, until, withUserInput } from './api';
+import { dualEnv, until, withUserInput, project } from './api';
 import { ScriptedUserInput } from './scriptedUserInput';
 
 suite('tree, status bar, settings and secrets', () => {
@@ -17,7 +17,7 @@ suite('tree, status bar, settings and secrets', () => {
 
   test('each environment lists its three containers, running and healthy, from the live status', async () => {
     const api = await dualEnv();
-    await until(api, () => api.model.environments().every((e) => api.model.statusOf(e.name)?.health === 'healthy'), 'both environments to be healthy');
+    await until(api, () => project(api).environments().every((e) => project(api).statusOf(e.name)?.health === 'healthy'), 'both environments to be healthy');
     for (const node of await api.tree.getChildren()) {
       if (node.kind !== 'environment') continue;
       assert.match(api.tree.viewOf(node).description ?? '', /^3\/3 healthy/);
@@ -34,13 +34,13 @@ suite('tree, status bar, settings and secrets', () => {
 
   test('the status bar has one badge per environment', async () => {
     const api = await dualEnv();
-    await until(api, () => api.model.environments().every((e) => api.model.statusOf(e.name)?.health === 'healthy'), 'both environments to be healthy');
+    await until(api, () => project(api).environments().every((e) => project(api).statusOf(e.name)?.health === 'healthy'), 'both environments to be healthy');
     const badges = api.badges.views();
     assert.equal(badges.staging.text, '$(beaker) Staging $(check)');
     assert.equal(badges.production.text, '$(rocket) Production $(check)');
     assert.equal(badges.production.ariaLabel, 'Production is healthy');
     assert.equal(badges.production.backgroundColor, undefined);
-    for (const service of api.model.environments()[1].services) assert.match(badges.production.tooltip, new RegExp(`^${service}: running, healthy$`, 'm'));
+    for (const service of project(api).environments()[1].services) assert.match(badges.production.tooltip, new RegExp(`^${service}: running, healthy$`, 'm'));
   });
 
   test('a dualEnv.* setting reaches the environments without a reload of the window', async () => {
@@ -48,19 +48,19 @@ suite('tree, status bar, settings and secrets', () => {
     const section = vscode.workspace.getConfiguration('dualEnv');
     try {
       await section.update('healthTimeoutSeconds', 42, vscode.ConfigurationTarget.Global);
-      await until(api, () => api.model.environments().every((e) => e.healthTimeoutSeconds === 42), 'the setting to apply');
+      await until(api, () => project(api).environments().every((e) => e.healthTimeoutSeconds === 42), 'the setting to apply');
       await section.update('backupRetention', 3, vscode.ConfigurationTarget.Global);
-      await until(api, () => api.model.environments().every((e) => e.backups.retention === 3), 'the retention setting to apply');
+      await until(api, () => project(api).environments().every((e) => e.backups.retention === 3), 'the retention setting to apply');
     } finally {
       await section.update('healthTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
       await section.update('backupRetention', undefined, vscode.ConfigurationTarget.Global);
     }
-    await until(api, () => api.model.environments().every((e) => e.healthTimeoutSeconds !== 42), 'the setting to be removed');
+    await until(api, () => project(api).environments().every((e) => e.healthTimeoutSeconds !== 42), 'the setting to be removed');
   });
 
   test('Set Database Password keeps the password in SecretStorage, not in settings', async () => {
     const api = await dualEnv();
-    const config = api.model.config;
+    const config = project(api).config;
     assert.ok(config);
     const key = secretKey(config, 'PRODUCTION_DB_PASSWORD');
     const password = `from-the-test-${Date.now()}`;
