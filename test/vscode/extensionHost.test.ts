@@ -107,7 +107,7 @@ describe(`extension-host suite (${process.env.DUAL_ENV_VSCODE === 'desktop' ? 'd
       project = makeTempProject('stable/prisma-mysql-host');
       second = makeSecondProject();
       const workspaceFile = path.join(scratch, 'host.code-workspace');
-      fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: project.dir }, { path: second.dir }] }, null, 2));
+      fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: project.dir, name: 'rig-project' }, { path: second.dir, name: 'second-project' }] }, null, 2));
       await (process.env.DUAL_ENV_VSCODE === 'desktop' ? runInDesktopVsCode : runInCodeServer)(hostSuite.indexPath, resultsFile, workspaceFile);
       if (!fs.existsSync(resultsFile)) throw new Error('the extension host wrote no results; run with VERBOSE=1 to see its console.');
       for (const result of JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as HostTestResult[]) results.set(result.title, result);

@@ -44,7 +44,8 @@ export class StatusBadges implements vscode.Disposable {
     const groups = this.model.projects();
     const several = groups.length > 1;
     return groups.flatMap((project) => project.environments().map((environment): Badge => ({
-      id: several ? `dualEnv.badge.${project.name}.${environment.name}` : `dualEnv.badge.${environment.name}`,
+      // by the folder's URI: two folders may have the same name
+      id: several ? `dualEnv.badge.${project.key}.${environment.name}` : `dualEnv.badge.${environment.name}`,
       key: several ? `${project.name}/${environment.name}` : environment.name,
       label: labelInGroup(environment.label, project.name, groups.length),
       project,

@@ -24,15 +24,15 @@ async function pointSecondAtItsComposeFile(api: Api, file: string | undefined): 
   await until(api, () => api.model.projects().length === (file ? 2 : 1), file ? 'the second folder to become a group' : 'the second folder to leave the groups');
 }
 
-async function folderNode(api: Api, name: string): Promise<Extract<TreeNode, { kind: 'folder' }>> {
-  const node = (await api.tree.getChildren()).find((n) => n.kind === 'folder' && n.project.name === name);
-  assert.ok(node?.kind === 'folder', `no folder node named ${name}`);
+async function folderNode(api: Api, folder: vscode.WorkspaceFolder): Promise<Extract<TreeNode, { kind: 'folder' }>> {
+  const node = (await api.tree.getChildren()).find((n) => n.kind === 'folder' && n.project.key === folder.uri.toString());
+  assert.ok(node?.kind === 'folder', `no folder node for ${folder.uri.fsPath}`);
   return node;
 }
 
-async function environmentNode(api: Api, folder: string, environment: string): Promise<Extract<TreeNode, { kind: 'environment' }>> {
+async function environmentNode(api: Api, folder: vscode.WorkspaceFolder, environment: string): Promise<Extract<TreeNode, { kind: 'environment' }>> {
   const node = (await api.tree.getChildren(await folderNode(api, folder))).find((n) => n.kind === 'environment' && n.environment.name === environment);
-  assert.ok(node?.kind === 'environment', `no ${environment} under ${folder}`);
+  assert.ok(node?.kind === 'environment', `no ${environment} under ${folder.name}`);
   return node;
 }
 
@@ -47,6 +47,7 @@ suite('multi-root workspace', () => {
   test('a folder without a compose file makes no group, and one group looks as a single folder does', async () => {
     const api = await dualEnv();
     const [first, second] = folders();
+    assert.deepEqual([first.name, second.name], ['rig-project', 'second-project'], 'the workspace file names its folders');
     assert.deepEqual(api.model.allProjects().map((p) => p.name), [first.name, second.name]);
     assert.deepEqual(groupNames(api), [first.name]);
     const roots = await api.tree.getChildren();
@@ -85,7 +86,7 @@ suite('multi-root workspace', () => {
     const [first, second] = folders();
     if (api.model.projects().length < 2) await pointSecondAtItsComposeFile(api, 'stack.yml');
     // the first folder's database runs and would open a shell; the second's has no container, and says so
-    const production = await environmentNode(api, second.name, 'production');
+    const production = await environmentNode(api, second, 'production');
     const fromRow = new ScriptedUserInput([{ error: undefined }]);
     await withUserInput(api, fromRow, async () => { await vscode.commands.executeCommand('dualEnv.openDatabaseShell', production); });
     fromRow.assertDone();
@@ -99,7 +100,7 @@ suite('multi-root workspace', () => {
 
     // the history a folder's row shows is that folder's project's
     const before = new Set(vscode.workspace.textDocuments);
-    await vscode.commands.executeCommand('dualEnv.showDeployHistory', await folderNode(api, second.name));
+    await vscode.commands.executeCommand('dualEnv.showDeployHistory', await folderNode(api, second));
     const opened = vscode.workspace.textDocuments.find((d) => !before.has(d) && d.languageId === 'markdown');
     assert.ok(opened, 'no history document opened');
     assert.ok(opened.getText().includes(escapeMarkdown(second.uri.fsPath)), 'the history is not the second folder\'s');
@@ -117,7 +118,7 @@ suite('multi-root workspace', () => {
     assert.ok(!(await api.tree.getChildren()).some((n) => n.kind === 'folder'));
     assert.deepEqual(Object.keys(api.badges.views()), ['staging', 'production']);
 
-    assert.ok(vscode.workspace.updateWorkspaceFolders(1, 0, { uri: second.uri }));
+    assert.ok(vscode.workspace.updateWorkspaceFolders(1, 0, { uri: second.uri, name: second.name }));
     // its own settings come back with it
     await until(api, () => api.model.projects().length === 2, 'the added folder to become a group again');
     assert.deepEqual(groupNames(api), [first.name, second.name]);
