@@ -92,11 +92,13 @@ suite('multi-root workspace', () => {
     fromRow.assertDone();
     assert.match(fromRow.asked[0], /^error: production-database has no container, so no shell can open in it/);
 
-    const fromPalette = new ScriptedUserInput([{ pick: second.name }, { error: undefined }]);
+    // first the folder, then that folder's environment, named with its folder
+    const fromPalette = new ScriptedUserInput([{ pick: second.name }, { pick: `${second.name} · Production` }, { error: undefined }]);
     await withUserInput(api, fromPalette, async () => { await vscode.commands.executeCommand('dualEnv.openDatabaseShell'); });
     fromPalette.assertDone();
     assert.deepEqual(fromPalette.offered[0], [first.name, second.name]);
-    assert.match(fromPalette.asked[1], /^error: production-database has no container/);
+    assert.deepEqual(fromPalette.offered[1], [`${second.name} · Staging`, `${second.name} · Production`]);
+    assert.match(fromPalette.asked[2], /^error: production-database has no container/);
 
     // the history a folder's row shows is that folder's project's
     const before = new Set(vscode.workspace.textDocuments);
