@@ -174,3 +174,23 @@ export async function removeRemoteHalf(server: RemoteServer, half: EnvironmentNa
   remoteConverged.delete(half);
   await removeHalf(server.docker, half);
 }
+
+/** Stops the server's dockerd (as a crash or `systemctl stop docker` would), waiting until it is gone. */
+export async function stopRemoteEngine(server: RemoteServer): Promise<void> {
+  const pid = Number(fs.readFileSync(path.join(server.names.dir, 'docker.pid'), 'utf8').trim());
+  process.kill(pid, 'SIGTERM');
+  await waitFor('dockerd (stopping)', () => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  }, path.join(server.names.dir, 'dockerd.log'));
+}
+
+/** Starts the server's dockerd again after stopRemoteEngine; containers with a restart policy come back on their own. */
+export async function startRemoteEngine(server: RemoteServer): Promise<void> {
+  hostScript('up', server.names);
+  await waitFor('dockerd', () => server.docker.ping().then(() => true, () => false), path.join(server.names.dir, 'dockerd.log'));
+}

@@ -96,7 +96,7 @@ export function sshFailureSentence(stderr: string, target: SshTarget, forwarded?
       ? `The SSH server ${target.host} does not allow forwarding to ${forwarded ?? 'the database'}; set AllowTcpForwarding yes in its sshd_config.`
       : `Nothing listens at ${forwarded ?? 'the forwarded address'} on ${target.host}; check that the database container runs there and publishes that port.`;
   }
-  if (/Cannot connect to the Docker daemon|Is the docker daemon running|docker: (command )?not found/i.test(stderr)) {
+  if (/Cannot connect to the Docker daemon|Is the docker daemon running|raw stream connection|dial unix \S*docker\.sock|docker: (command )?not found/i.test(stderr)) {
     return `Docker is not running on ${target.host} (ssh logs in, but the server's engine does not answer); start it there, e.g. \`sudo systemctl start docker\`.`;
   }
   return undefined;
