@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { detectCompose, runCompose } from '../../src/core/compose/composeCommand';
-import { BASE_IMAGE, DATABASE_SERVERS, checkoutProject, composeFile, projectName, repoRoot, type DatabaseServerKind } from './paths';
+import { BASE_IMAGE, DATABASE_SERVERS, checkoutProject, checkoutProjects, composeFile, projectName, repoRoot, type DatabaseServerKind } from './paths';
 import { projectContainers, removeHalf, servicesOf, waitHealthy, type EnvironmentName } from './stack';
 import { RigError, readState, writeState, type RemoteNames } from './state';
 
@@ -161,6 +161,10 @@ export async function remoteCompose(server: RemoteServer, preference: 'v1' | 'v2
 /** One half of the reference stack on the remote server, healthy; `up` runs once per process, as ensureHalf does locally. */
 export async function ensureRemoteHalf(server: RemoteServer, half: EnvironmentName, preference: 'v1' | 'v2' = 'v2'): Promise<void> {
   const services = servicesOf(half);
+  // the stack on the other database server holds the same ports on the server: its containers go, its volumes stay
+  for (const sibling of checkoutProjects.filter((p) => p !== projectName)) {
+    for (const container of await projectContainers(server.docker, undefined, sibling)) await server.docker.getContainer(container.Id).remove({ force: true });
+  }
   if (!remoteConverged.has(half) || (await projectContainers(server.docker, services)).filter((c) => c.State === 'running').length < services.length) {
     await remoteCompose(server, preference, ['up', '-d', '--build', ...services]);
     remoteConverged.add(half);
