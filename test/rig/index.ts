@@ -5,10 +5,13 @@ import { ensureImages } from './images';
 import { composeChecked, ensureEnvFile, ensureHalf, servicesOf, type EnvironmentName } from './stack';
 import { ensureDatabaseServer, type DatabaseServer } from './databaseServers';
 import { DATABASE_SERVERS, projectName, stackServer, type DatabaseServerKind } from './paths';
+import { ensureRemoteServer, type RemoteServer } from './remote';
 
 export { DATABASE_SERVERS, composeFile, envFile, projectName, repoRoot, stackServer, type DatabaseServerKind } from './paths';
 export { containerNameOf, type DatabaseServer } from './databaseServers';
 export { PORTS, compose, composeChecked, ensureHalf, projectContainers, removeHalf, servicesOf, waitHealthy, withOthersPaused, type EnvironmentName } from './stack';
+
+export { REMOTE_ALIAS, ensureRemoteHalf, remoteCompose, removeRemoteHalf, startRemoteEngine, stopRemoteEngine, type RemoteServer } from './remote';
 
 export interface Rig {
   docker: Docker;
@@ -33,6 +36,22 @@ export async function startRig(halves: readonly EnvironmentName[] = [], log: (li
   const env = ensureEnvFile();
   for (const half of halves) await ensureHalf(docker, half, log);
   return { docker, env };
+}
+
+let remoteServer: Promise<RemoteServer> | undefined;
+
+/**
+ * The rig's remote server, up, with the stack's images; the local rig first, since
+ * the images come from there. This process's PATH gets the rig's `ssh` wrapper, so
+ * that the engine's own ssh:// connections find the server's alias and key.
+ */
+export async function startRemoteServer(log: (line: string) => void = quiet): Promise<RemoteServer> {
+  remoteServer ??= startRig([], log).then(async ({ docker }) => {
+    const server = await ensureRemoteServer(docker, log, [stackServer]);
+    process.env.PATH = server.env.PATH;
+    return server;
+  });
+  return remoteServer;
 }
 
 /** The rig's standalone server of `kind`, answering: what the database suite runs against, on each server. */

@@ -4,6 +4,7 @@ import { ensureImages, removeRigImages } from './images';
 import { APP_IMAGES, DATABASE_SERVERS, projectName, stackServer, type DatabaseServerKind } from './paths';
 import { ensureDatabaseServer, removeDatabaseServers } from './databaseServers';
 import { RigError } from './state';
+import { ensureRemoteServer, removeRemoteServer } from './remote';
 import { ensureEnvFile, ensureHalf, removeEnvFileIfOurs, removeStack } from './stack';
 
 const log = (line: string) => console.log(`[rig] ${line}`);
@@ -21,6 +22,7 @@ async function up(): Promise<void> {
 }
 
 async function down(): Promise<void> {
+  removeRemoteServer(log);
   const docker = localDocker();
   try {
     await docker.ping();
@@ -41,10 +43,18 @@ async function down(): Promise<void> {
   log('down: removed what the rig created');
 }
 
+/** The remote server (and the local rig it copies images from), for people trying dockerHost: ssh:// by hand. */
+async function remoteUp(): Promise<void> {
+  const docker = await ensureEngine(log);
+  await ensureImages(docker, log);
+  const server = await ensureRemoteServer(docker, log, [stackServer]);
+  log(`remote server up at ${server.names.serverIp}: PATH=${server.binDir}:$PATH DOCKER_HOST=${server.dockerHost} docker ps`);
+}
+
 const command = process.argv[2];
-const action = command === 'up' ? up : command === 'down' ? down : undefined;
+const action = command === 'up' ? up : command === 'down' ? down : command === 'remote-up' ? remoteUp : undefined;
 if (!action) {
-  console.error('usage: tsx test/rig/main.ts up|down');
+  console.error('usage: tsx test/rig/main.ts up|down|remote-up');
   process.exit(2);
 }
 action().catch((error: unknown) => {

@@ -12,6 +12,17 @@ export interface RigState {
   images?: string[];
   /** The rig wrote .env (and so may delete it). */
   wroteEnvFile?: boolean;
+  /** Set while the rig's remote server exists (test/rig/remote.ts). */
+  remote?: RemoteNames;
+}
+
+/** What the rig's remote server is made of, per rig instance. */
+export interface RemoteNames {
+  dir: string;
+  netns: string;
+  veth: string;
+  clientIp: string;
+  serverIp: string;
 }
 
 const stateFile = path.join(rigDir, 'state.json');

@@ -1,5 +1,6 @@
 import { ConfigError } from '../common/errors';
 import type { DatabaseConfig, DatabaseTls, DualEnvConfig } from './model';
+import { sshTargetOf, type SshTarget } from '../docker/sshTarget';
 
 /**
  * Where a password comes from when neither the environment nor .env has it:
@@ -17,6 +18,11 @@ export interface DatabaseCredentials {
   password: string;
   /** Absent: `auto`. */
   tls?: DatabaseTls;
+  /**
+   * The SSH route to the environment's server when its engine is on ssh://:
+   * `host:port` are then as seen from that server (normally its loopback).
+   */
+  via?: SshTarget;
 }
 
 /** The key a password is stored under in a SecretSource. */
@@ -52,5 +58,7 @@ export async function databaseCredentials(
       remedies: environment ? [{ kind: 'setDatabasePassword', environment: environment.name, variable }] : [],
     });
   }
-  return { host: database.host, port: database.port, database: database.name, user: options.asRoot ? 'root' : database.user, password, tls: database.tls };
+  const environment = config.environments.find((e) => e.database?.service === database.service);
+  const via = environment ? sshTargetOf(environment) : undefined;
+  return { host: database.host, port: database.port, database: database.name, user: options.asRoot ? 'root' : database.user, password, tls: database.tls, ...(via ? { via } : {}) };
 }

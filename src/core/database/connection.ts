@@ -5,13 +5,15 @@ import type { DatabaseCredentials } from '../config/credentials';
 import { errorMessage } from '../common/errors';
 import { DatabaseError } from './errors';
 import { redactSecrets } from '../common/process';
+import { SshFailure, sshDestination } from '../docker/sshTarget';
+import { openSshStream } from './sshStream';
 
 export type Connection = mysql.Connection;
 export type { CoreConnection };
 
 /** `host:port` and user for messages: never the password. */
 export function describeServer(credentials: DatabaseCredentials): string {
-  return `${credentials.user}@${credentials.host}:${credentials.port}`;
+  return `${credentials.user}@${credentials.host}:${credentials.port}${credentials.via ? ` on ${sshDestination(credentials.via)} (over SSH)` : ''}`;
 }
 
 /** MySQL's ER_SECURE_TRANSPORT_REQUIRED: the server takes no connection without TLS. */
@@ -58,7 +60,10 @@ async function connect(credentials: DatabaseCredentials, options: { database?: s
   const database = options.database === undefined ? credentials.database : options.database ?? undefined;
   const ssl = tlsOptions(credentials, serverRequiresTls);
   try {
+    // on an ssh:// environment the bytes go through ssh to host:port as the server sees them
+    const stream = credentials.via ? await openSshStream(credentials.via, credentials.host, credentials.port) : undefined;
     const connection = await mysql.createConnection({
+      ...(stream ? { stream } : {}),
       ssl,
       host: credentials.host,
       port: credentials.port,
@@ -78,6 +83,8 @@ async function connect(credentials: DatabaseCredentials, options: { database?: s
     await connection.query("SET SESSION time_zone = '+00:00', SESSION net_write_timeout = 3600, SESSION net_read_timeout = 3600");
     return connection;
   } catch (error) {
+    // ssh's own failures are a sentence of their own: the remedy is on the SSH side, not the database's
+    if (error instanceof SshFailure && error.known) throw new DatabaseError(error.message, { cause: error });
     throw new DatabaseError(
       `Could not connect to ${database ? `the database ${database}` : 'the database server'} as ${describeServer(credentials)}: ${safeMessage(error, credentials)}; check that the database container runs and the password variable is right.`,
       { cause: error },

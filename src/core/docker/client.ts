@@ -6,6 +6,7 @@ import type { Environment } from '../config';
 import { DockerUnreachableError } from '../common/errors';
 import { dockerHostOf } from './dockerHost';
 import { sshAgent } from './sshAgent';
+import { InvalidSshTargetError, parseSshTarget, SshFailure, type SshTarget } from './sshTarget';
 
 export { dockerHostOf } from './dockerHost';
 
@@ -42,7 +43,7 @@ export function modemOptions(host: string, env: NodeJS.ProcessEnv): Docker.Docke
     // honours it and fails at once instead of prompting for a password or a host key
     return {
       protocol: 'http', host: 'docker', port: 80,
-      agent: sshAgent({ user: decodeURIComponent(url.username) || undefined, host: url.hostname, port: url.port ? Number(url.port) : undefined, connectTimeoutSeconds: CONNECT_TIMEOUT_MS / 1000 }),
+      agent: sshAgent(sshTarget(host)),
     } as Docker.DockerOptions;
   }
   if (url.protocol === 'tcp:' || url.protocol === 'http:' || url.protocol === 'https:') {
@@ -62,6 +63,15 @@ export function modemOptions(host: string, env: NodeJS.ProcessEnv): Docker.Docke
     return options;
   }
   throw new DockerUnreachableError(`The Docker host ${host} is not a unix://, tcp:// or ssh:// address; fix dockerHost in x-dual-env or DOCKER_HOST.`);
+}
+
+function sshTarget(host: string): SshTarget {
+  try {
+    return parseSshTarget(host, CONNECT_TIMEOUT_MS / 1000);
+  } catch (error) {
+    if (error instanceof InvalidSshTargetError) throw new DockerUnreachableError(error.message, { cause: error });
+    throw error;
+  }
 }
 
 function parseHost(host: string): URL {
@@ -84,6 +94,8 @@ export function isApiError(error: unknown): error is Error & { statusCode: numbe
 export function asDockerError(error: unknown, docker: Docker): unknown {
   if (isApiError(error) || error instanceof DockerUnreachableError || (error as Error)?.name === 'AbortError') return error;
   const host = dockerHostLabel(docker);
+  const sshFailure = [error, (error as Error)?.cause].find((e): e is SshFailure => e instanceof SshFailure && e.known);
+  if (sshFailure) return new DockerUnreachableError(sshFailure.message, { cause: error });
   const code = (error as NodeJS.ErrnoException)?.code;
   const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
   let advice: string;

@@ -2,13 +2,9 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { Duplex } from 'node:stream';
 import { OWN_PROCESS_GROUP } from '../common/process';
+import { SshFailure, sshBaseArguments, sshFailureSentence, type SshTarget } from './sshTarget';
 
-export interface SshTarget {
-  user?: string;
-  host: string;
-  port?: number;
-  connectTimeoutSeconds: number;
-}
+export type { SshTarget } from './sshTarget';
 
 /**
  * Arguments of the system ssh that reaches a remote engine the way the docker CLI
@@ -17,13 +13,8 @@ export interface SshTarget {
  */
 export function sshArguments(target: SshTarget): string[] {
   return [
-    '-o', 'BatchMode=yes',
-    '-o', `ConnectTimeout=${target.connectTimeoutSeconds}`,
-    '-o', 'ServerAliveInterval=15',
-    '-o', 'ServerAliveCountMax=3',
+    ...sshBaseArguments(target),
     '-T',
-    ...(target.port ? ['-p', String(target.port)] : []),
-    ...(target.user ? ['-l', target.user] : []),
     '--', target.host,
     'docker', 'system', 'dial-stdio',
   ];
@@ -69,8 +60,8 @@ function sshConnection(target: SshTarget): Duplex {
   child.stdin.on('error', () => undefined);
   child.on('close', (code) => {
     if (code !== 0 && !sawData) {
-      const reason = stderr.trim().split('\n').filter(Boolean).at(-1) ?? `ssh exited with code ${code}`;
-      socket.destroy(new Error(reason));
+      const sentence = sshFailureSentence(stderr, target);
+      socket.destroy(new SshFailure(sentence ?? stderr.trim().split('\n').filter(Boolean).at(-1) ?? `ssh exited with code ${code}`, sentence !== undefined));
     } else {
       socket.push(null);
     }

@@ -1,0 +1,76 @@
+// A database connection's byte stream through the system ssh (`ssh -W host:port`),
+// for environments whose engine is on ssh://: the database port stays on the
+// server's loopback, and the user's ~/.ssh/config (aliases, ports, ProxyJump, keys)
+// applies as it does to the docker CLI. OpenSSH rather than a JS ssh library: it
+// moved 100 MiB in a third of the time in our measurements, and needs no dependency.
+import { spawn } from 'node:child_process';
+import { Duplex } from 'node:stream';
+import { OWN_PROCESS_GROUP } from '../common/process';
+import { SshFailure, sshBaseArguments, sshFailureSentence, type SshTarget } from '../docker/sshTarget';
+
+/** The argument array of `ssh -W` to `host:port` as seen from the server. */
+export function sshForwardArguments(target: SshTarget, host: string, port: number): string[] {
+  // an IPv6 address needs brackets, and nothing that ssh could read as an option gets through
+  const forward = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  if (host.startsWith('-') || !Number.isInteger(port) || port <= 0) throw new SshFailure(`The database address ${forward} cannot be forwarded over SSH; fix the database host and port in x-dual-env.`, true);
+  return [...sshBaseArguments(target), '-o', 'ExitOnForwardFailure=yes', '-W', forward, '--', target.host];
+}
+
+/**
+ * Starts `ssh -W` and resolves with its stdio as a duplex once the server's first
+ * bytes (the database's greeting) arrive; rejects with one sentence when ssh gives
+ * up first. Destroying the duplex kills ssh; so does ssh's own end of input.
+ */
+export function openSshStream(target: SshTarget, host: string, port: number): Promise<Duplex> {
+  const args = sshForwardArguments(target, host, port);
+  // its own process group: a Ctrl-C at the terminal must not cut a restore past its point of no return
+  const child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'pipe'], detached: OWN_PROCESS_GROUP });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+  child.stdin.on('error', () => undefined);
+
+  const stream = new Duplex({
+    write(chunk, _encoding, callback) {
+      if (!child.stdin.writable) return callback();
+      child.stdin.write(chunk, () => callback());
+    },
+    final(callback) {
+      child.stdin.end();
+      callback();
+    },
+    read() {
+      child.stdout.resume();
+    },
+    destroy(error, callback) {
+      if (child.exitCode === null && child.signalCode === null) child.kill();
+      callback(error);
+    },
+  });
+  Object.assign(stream, { setTimeout: () => stream, setNoDelay: () => stream, setKeepAlive: () => stream, ref: () => stream, unref: () => stream });
+
+  return new Promise((resolve, reject) => {
+    let opened = false;
+    const failure = (code: number | null) => {
+      const sentence = sshFailureSentence(stderr, target, `${host}:${port}`);
+      const last = stderr.trim().split('\n').filter(Boolean).at(-1);
+      return new SshFailure(sentence ?? `SSH to ${target.host} ended (${last ?? `exit code ${code}`}) before the database at ${host}:${port} answered.`, sentence !== undefined);
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (!opened) {
+        opened = true;
+        resolve(stream);
+      }
+      if (!stream.push(chunk)) child.stdout.pause();
+    });
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      const wrapped = new SshFailure(error.code === 'ENOENT' ? 'The ssh program is not installed; install OpenSSH\'s client (ssh) to reach a server over ssh://.' : `Starting ssh failed: ${error.message}.`, true);
+      if (opened) stream.destroy(wrapped);
+      else reject(wrapped);
+    });
+    child.once('close', (code) => {
+      if (!opened) reject(failure(code));
+      else if (code !== 0 && !stream.destroyed) stream.destroy(failure(code));
+      else stream.push(null);
+    });
+  });
+}

@@ -1,0 +1,200 @@
+// The rig's remote server: a host of its own (a network namespace with its own
+// dockerd and sshd) that tests reach only over SSH, as a laptop reaches a
+// production server. remote-host.sh does the namespace and mount work; this file
+// names things per rig instance, waits, copies images and records state.
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { detectCompose, runCompose } from '../../src/core/compose/composeCommand';
+import { BASE_IMAGE, DATABASE_SERVERS, checkoutProject, checkoutProjects, composeFile, projectName, repoRoot, type DatabaseServerKind } from './paths';
+import { projectContainers, removeHalf, servicesOf, waitHealthy, type EnvironmentName } from './stack';
+import { RigError, readState, writeState, type RemoteNames } from './state';
+
+/** The ssh alias the rig's ssh_config gives the server (what a user's ~/.ssh/config would). */
+export const REMOTE_ALIAS = 'dual-env-remote';
+
+/**
+ * Names derived from the rig instance, so two instances never share a namespace or
+ * a subnet: 10.79.<n>.0/24 (the shared lab uses 10.77/16, Swarm's pool 10.78/16).
+ */
+export function remoteNames(): RemoteNames {
+  const key = crypto.createHash('sha256').update(checkoutProject).digest('hex').slice(0, 6);
+  const octet = (parseInt(key, 16) % 250) + 2;
+  return {
+    dir: path.join(os.tmpdir(), `dual-env-rig-remote-${key}`),
+    netns: `dual-env-${key}`,
+    veth: `dr${key}`,
+    clientIp: `10.79.${octet}.1`,
+    serverIp: `10.79.${octet}.2`,
+  };
+}
+
+export interface RemoteServer {
+  names: RemoteNames;
+  /** The server's engine through its own socket: for the rig's set-up and checks, never for what a test proves. */
+  docker: Docker;
+  /** What an environment's dockerHost says to reach the server. */
+  dockerHost: string;
+  /** Environment for child processes (and this one): the rig's `ssh` wrapper first in PATH. */
+  env: NodeJS.ProcessEnv;
+  /** The folder with the wrapper `ssh`. */
+  binDir: string;
+  sshConfig: string;
+  knownHosts: string;
+}
+
+function hostScript(action: 'up' | 'down', names: RemoteNames): void {
+  const script = path.join(repoRoot, 'test', 'rig', 'remote-host.sh');
+  const run = spawnSync('bash', [script, action], {
+    encoding: 'utf8',
+    env: { ...process.env, REMOTE_DIR: names.dir, REMOTE_NETNS: names.netns, REMOTE_VETH: names.veth, REMOTE_CLIENT_IP: names.clientIp, REMOTE_SERVER_IP: names.serverIp },
+  });
+  if (run.status !== 0) throw new RigError(`remote-host.sh ${action} failed (exit code ${run.status}): ${(run.stderr || run.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+}
+
+/** Refuses when the instance's subnet is already on a link the rig did not make. */
+function checkSubnetFree(names: RemoteNames): void {
+  const addresses = spawnSync('ip', ['-o', '-4', 'addr', 'show'], { encoding: 'utf8' }).stdout ?? '';
+  const subnet = names.clientIp.replace(/\.1$/, '.');
+  const clash = addresses.split('\n').find((line) => line.includes(` inet ${subnet}`) && !line.includes(` ${names.veth} `) && !line.includes(` ${names.veth}@`));
+  if (clash) throw new RigError(`The remote server's subnet ${subnet}0/24 is already in use (${clash.trim().split(/\s+/)[1]}); set another RIG_INSTANCE.`);
+}
+
+function commandMissing(): string | undefined {
+  for (const [program, pkg] of [['sshd', 'openssh-server'], ['ssh', 'openssh-client'], ['nsenter', 'util-linux'], ['ip', 'iproute2']] as const) {
+    const where = ['/usr/sbin', '/usr/bin', '/sbin', '/bin'].some((dir) => fs.existsSync(path.join(dir, program)));
+    if (!where) return `${program} is not installed; install Debian's ${pkg}.`;
+  }
+  return undefined;
+}
+
+async function waitFor(what: string, check: () => Promise<boolean> | boolean, logFile: string): Promise<void> {
+  for (const end = Date.now() + 60_000; Date.now() < end; ) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').trim().split('\n').slice(-3).join(' | ') : '';
+  throw new RigError(`The remote server's ${what} did not start within 60 s (see ${logFile}): ${tail}`);
+}
+
+function serverOf(names: RemoteNames): RemoteServer {
+  const binDir = path.join(names.dir, 'bin');
+  return {
+    names,
+    docker: new Docker({ socketPath: path.join(names.dir, 'docker.sock') }),
+    dockerHost: `ssh://${REMOTE_ALIAS}`,
+    env: { ...process.env, PATH: `${binDir}:${process.env.PATH ?? ''}` },
+    binDir,
+    sshConfig: path.join(names.dir, 'ssh', 'ssh_config'),
+    knownHosts: path.join(names.dir, 'ssh', 'known_hosts'),
+  };
+}
+
+/** Copies images the server lacks (or has in another version) with `docker save | docker load`: the server has no registry. */
+async function copyImages(local: Docker, remote: Docker, images: readonly string[], log: (line: string) => void): Promise<void> {
+  const missing: string[] = [];
+  for (const image of images) {
+    const wanted = (await local.getImage(image).inspect()).Id;
+    const present = await remote.getImage(image).inspect().then((i) => i.Id, () => undefined);
+    if (present !== wanted) missing.push(image);
+  }
+  if (missing.length === 0) return;
+  log(`copying ${missing.join(', ')} to the remote server`);
+  const saved = await (local as unknown as { getImages(options: { names: string[] }): Promise<NodeJS.ReadableStream> }).getImages({ names: missing });
+  const loading = await remote.loadImage(saved, { quiet: true });
+  await new Promise<void>((resolve, reject) => remote.modem.followProgress(loading, (error) => (error ? reject(error) : resolve())));
+}
+
+/**
+ * The remote server, up and answering over SSH, with the images the reference
+ * stack builds FROM and the database images of `servers`. Idempotent.
+ */
+export async function ensureRemoteServer(local: Docker, log: (line: string) => void, servers: readonly DatabaseServerKind[]): Promise<RemoteServer> {
+  if (process.getuid?.() !== 0) throw new RigError('The remote server needs root (network namespaces, dockerd, sshd); run the rig as root.');
+  const missing = commandMissing();
+  if (missing) throw new RigError(missing);
+  const names = remoteNames();
+  checkSubnetFree(names);
+  writeState({ ...readState(), remote: names });
+  hostScript('up', names);
+  const server = serverOf(names);
+  await waitFor('dockerd', () => server.docker.ping().then(() => true, () => false), path.join(names.dir, 'dockerd.log'));
+  const sshWorks = () => spawnSync('ssh', ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', REMOTE_ALIAS, 'docker', 'version', '--format', '{{.Server.Version}}'], { env: server.env, encoding: 'utf8' }).status === 0;
+  await waitFor('sshd', sshWorks, path.join(names.dir, 'sshd.log'));
+  await copyImages(local, server.docker, [BASE_IMAGE, ...servers.map((kind) => DATABASE_SERVERS[kind].image)], log);
+  return server;
+}
+
+/** Removes the remote server: its processes by recorded pid, its namespace, its veth, its folder. */
+export function removeRemoteServer(log: (line: string) => void): void {
+  const names = readState().remote;
+  if (!names) return;
+  hostScript('down', names);
+  const pidAlive = (file: string) => {
+    const pid = Number(fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : NaN);
+    try {
+      return Number.isInteger(pid) && pid > 0 && (process.kill(pid, 0), true);
+    } catch {
+      return false;
+    }
+  };
+  // the engine's overlay mounts lived in its own mount namespace, gone with it: only then is the folder plain files
+  if (!pidAlive(path.join(names.dir, 'docker.pid'))) fs.rmSync(names.dir, { recursive: true, force: true });
+  writeState({ ...readState(), remote: undefined });
+  log(`removed the remote server (${names.netns}, ${names.serverIp})`);
+}
+
+/** Compose (`v1` or `v2`) on the reference project, against the remote server over ssh:// as a user would run it. */
+export async function remoteCompose(server: RemoteServer, preference: 'v1' | 'v2', args: readonly string[]): Promise<string> {
+  const env = { ...server.env, DOCKER_HOST: server.dockerHost };
+  const compose = await detectCompose(preference, env);
+  const result = await runCompose(compose, { file: composeFile, projectName, projectDir: repoRoot }, args, { env });
+  if (result.exitCode !== 0) {
+    throw new RigError(`compose ${compose.major} ${args.join(' ')} on the remote server failed (exit code ${result.exitCode}): ${(result.stderr || result.stdout).trim().split('\n').slice(-4).join(' | ')}`);
+  }
+  return result.stdout;
+}
+
+/** One half of the reference stack on the remote server, healthy; `up` runs once per process, as ensureHalf does locally. */
+export async function ensureRemoteHalf(server: RemoteServer, half: EnvironmentName, preference: 'v1' | 'v2' = 'v2'): Promise<void> {
+  const services = servicesOf(half);
+  // the stack on the other database server holds the same ports on the server: its containers go, its volumes stay
+  for (const sibling of checkoutProjects.filter((p) => p !== projectName)) {
+    for (const container of await projectContainers(server.docker, undefined, sibling)) await server.docker.getContainer(container.Id).remove({ force: true });
+  }
+  if (!remoteConverged.has(half) || (await projectContainers(server.docker, services)).filter((c) => c.State === 'running').length < services.length) {
+    await remoteCompose(server, preference, ['up', '-d', '--build', ...services]);
+    remoteConverged.add(half);
+  }
+  await waitHealthy(server.docker, services);
+}
+const remoteConverged = new Set<EnvironmentName>();
+
+/** Removes one half from the remote server, its database volume included. */
+export async function removeRemoteHalf(server: RemoteServer, half: EnvironmentName): Promise<void> {
+  remoteConverged.delete(half);
+  await removeHalf(server.docker, half);
+}
+
+/** Stops the server's dockerd (as a crash or `systemctl stop docker` would), waiting until it is gone. */
+export async function stopRemoteEngine(server: RemoteServer): Promise<void> {
+  const pid = Number(fs.readFileSync(path.join(server.names.dir, 'docker.pid'), 'utf8').trim());
+  process.kill(pid, 'SIGTERM');
+  await waitFor('dockerd (stopping)', () => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  }, path.join(server.names.dir, 'dockerd.log'));
+}
+
+/** Starts the server's dockerd again after stopRemoteEngine; containers with a restart policy come back on their own. */
+export async function startRemoteEngine(server: RemoteServer): Promise<void> {
+  hostScript('up', server.names);
+  await waitFor('dockerd', () => server.docker.ping().then(() => true, () => false), path.join(server.names.dir, 'dockerd.log'));
+}
