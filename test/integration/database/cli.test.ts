@@ -39,13 +39,23 @@ describe(`dual-env backup, backups, verify, restore [${stackLabel()}]`, () => {
     }
   });
 
-  let id: string;
-
-  it('backs up staging and lists the backup as verified', () => {
+  /** A new backup of staging as it is now, through the CLI. */
+  function backUpStaging() {
     const backup = dualEnv('backup', 'staging', '--json');
     assert.equal(backup.code, 0, backup.stderr);
-    const record = JSON.parse(backup.stdout) as { id: string; verified: boolean; tables: { name: string }[] };
-    id = record.id;
+    return { backup, record: JSON.parse(backup.stdout) as { id: string; verified: boolean; tables: { name: string }[] } };
+  }
+  // a test that only needs some backup of staging shares this one, whichever test asks first
+  let shared: string | undefined;
+  const someBackup = () => (shared ??= backUpStaging().record.id);
+  /** `id` copied into production's folder, as a teammate's backup would be. */
+  const inProduction = (id: string) => {
+    if (!fs.existsSync(path.join(PRODUCTION_FOLDER, id))) fs.cpSync(path.join(STAGING_FOLDER, id), path.join(PRODUCTION_FOLDER, id), { recursive: true });
+  };
+
+  it('backs up staging and lists the backup as verified', () => {
+    const { backup, record } = backUpStaging();
+    const id = record.id;
     assert.equal(record.verified, true);
     assert.ok(record.tables.some((t) => t.name === 'orders'));
     const listed = dualEnv('backups', 'staging', '--json');
@@ -60,6 +70,7 @@ describe(`dual-env backup, backups, verify, restore [${stackLabel()}]`, () => {
   });
 
   it('verifies a good backup (exit 0) and a damaged one (exit 1)', () => {
+    const id = someBackup();
     const good = dualEnv('verify', 'staging', id);
     assert.equal(good.code, 0, good.stderr);
     assert.match(good.stdout, /is intact/);
@@ -75,6 +86,8 @@ describe(`dual-env backup, backups, verify, restore [${stackLabel()}]`, () => {
   it('restores staging from the backup, after a safety backup', async () => {
     const root = db.root(STAGING_DB);
     const expected = await tableChecksums(root, STAGING_DB);
+    // a backup of its own: another test may have changed staging since any earlier one
+    const { id } = backUpStaging().record;
     await runSql(root, "UPDATE warehouses SET city = 'Changed' WHERE id = 1");
     const restored = dualEnv('restore', 'staging', id);
     assert.equal(restored.code, 0, restored.stderr);
@@ -83,8 +96,9 @@ describe(`dual-env backup, backups, verify, restore [${stackLabel()}]`, () => {
   });
 
   it('refuses to restore production without a terminal unless --yes is given', () => {
+    const id = someBackup();
     fs.mkdirSync(PRODUCTION_FOLDER, { recursive: true });
-    fs.cpSync(path.join(STAGING_FOLDER, id), path.join(PRODUCTION_FOLDER, id), { recursive: true });
+    inProduction(id);
     const refused = dualEnv('restore', 'production', id);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /no terminal to confirm on; pass --yes/);
@@ -92,6 +106,9 @@ describe(`dual-env backup, backups, verify, restore [${stackLabel()}]`, () => {
   });
 
   it('refuses to replace production\'s data without a safety backup, even with --yes', () => {
+    const id = someBackup();
+    fs.mkdirSync(PRODUCTION_FOLDER, { recursive: true });
+    inProduction(id);
     const refused = dualEnv('restore', 'production', id, '--yes', '--no-safety-backup');
     assert.equal(refused.code, 2, refused.stderr);
     assert.match(refused.stderr, /Production's data is never replaced without a backup of it first; drop --no-safety-backup/);
@@ -99,6 +116,7 @@ describe(`dual-env backup, backups, verify, restore [${stackLabel()}]`, () => {
   });
 
   it('says in one line, with no password, that the database is down; a restore leaves no half-written safety backup', async () => {
+    const id = someBackup();
     const before = entries(STAGING_FOLDER);
     const [database] = await projectContainers(db.rig.docker, ['staging-database']);
     await db.rig.docker.getContainer(database.Id).stop();
@@ -120,6 +138,7 @@ describe(`dual-env backup, backups, verify, restore [${stackLabel()}]`, () => {
   });
 
   it('refuses to restore or back up while a deploy holds the environment, changing nothing', async () => {
+    const id = someBackup();
     const root = db.root(STAGING_DB);
     await runSql(root, "UPDATE warehouses SET city = 'Held' WHERE id = 1");
     const expected = await tableChecksums(root, STAGING_DB);
