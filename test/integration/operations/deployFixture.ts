@@ -24,6 +24,8 @@ export const RUN = Date.now().toString(36).slice(-6);
 
 /** The temp folders clean exports of a release are built from. */
 export const releaseExports = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('dual-env-release-')).sort();
+/** The release exports made since `before` that are still there: another checkout's deploy on this machine may add or remove its own meanwhile. */
+export const releaseExportsLeftSince = (before: readonly string[]) => releaseExports().filter((name) => !before.includes(name));
 
 /** Inserts a production-only crash into the backend: staging would run the same commit fine. */
 export const crashInProduction = (server: string, said = 'missing production setting') =>
