@@ -24,5 +24,5 @@ export { deployProduction } from './operations/deployProduction';
 export { deployStaging } from './operations/deployStaging';
 export { readHistory } from './operations/history';
 export { historyRow, noHistoryText } from './operations/historyRows';
-export { assertSafetyBackupKept, restoreDatabase } from './operations/restoreDatabase';
+export { assertRestorableFrom, assertSafetyBackupKept, restoreDatabase } from './operations/restoreDatabase';
 export { describeRollbackPlan, rollbackProduction } from './operations/rollbackProduction';

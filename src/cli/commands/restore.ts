@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { assertSafetyBackupKept, CancelledError, findBackup, formatCount, restoreDatabase } from '../../core/engine';
+import { assertRestorableFrom, assertSafetyBackupKept, CancelledError, findBackup, formatCount, restoreDatabase } from '../../core/engine';
 import { confirmAtTerminal } from '../confirm';
 import { configOf, environmentOf, printJson } from '../context';
 import { interruptSignal } from '../operationRunner';
 import { parallelOption, progressPrinter } from './backup';
 
 /**
- * `dual-env restore <env> <backup-id> [--yes]`: replaces the environment's
- * database with a backup. Production asks first (or needs --yes without a TTY).
+ * `dual-env restore <env> <backup-id> [--from <env>] [--yes]`: replaces the
+ * environment's database with one of its backups, or another environment's. Production asks first (or needs --yes without a TTY).
  */
 export function registerRestoreCommand(program: Command): void {
   program
@@ -15,14 +15,17 @@ export function registerRestoreCommand(program: Command): void {
     .description("restore a backup into an environment's database (safety backup first; all or nothing)")
     .argument('<env>', 'environment name (staging, production)')
     .argument('<backup-id>', 'a backup id from `dual-env backups <env>`')
+    .option('--from <env>', "restore another environment's backup, e.g. production's as staging's fresh data (never into production)")
     .option('-y, --yes', 'do not ask for confirmation (needed for production without a terminal)')
     .option('--no-safety-backup', 'skip the backup of the current state taken before restoring (not for production)')
     .option('--parallel <n>', 'connections loading rows at once', parallelOption)
     .option('--json', 'machine-readable output')
-    .action(async (name: string, id: string, options: { yes?: boolean; safetyBackup: boolean; parallel?: number; json?: boolean }, command: Command) => {
+    .action(async (name: string, id: string, options: { from?: string; yes?: boolean; safetyBackup: boolean; parallel?: number; json?: boolean }, command: Command) => {
       const config = configOf(command);
       const environment = environmentOf(config, name);
-      const backup = findBackup(environment.backups.folder, id);
+      const from = options.from === undefined ? undefined : environmentOf(config, options.from);
+      assertRestorableFrom(environment, from);
+      const backup = findBackup((from ?? environment).backups.folder, id);
       assertSafetyBackupKept(environment, options.safetyBackup);
       if (environment.isProduction) {
         const question = `Restore ${environment.label}'s database ${environment.database?.name ?? ''} from backup ${id}`
@@ -34,7 +37,7 @@ export function registerRestoreCommand(program: Command): void {
       try {
         const result = await restoreDatabase(
           { config, environment, parallel: options.parallel },
-          { backupId: id, safetyBackup: options.safetyBackup },
+          { backupId: id, safetyBackup: options.safetyBackup, from },
           signal,
           options.json ? undefined : progressPrinter(),
         );
@@ -42,7 +45,7 @@ export function registerRestoreCommand(program: Command): void {
           const { safetyBackup, ...rest } = result;
           printJson({ ...rest, safetyBackup: safetyBackup?.id });
         } else {
-          process.stdout.write(`${environment.label} now holds backup ${id}: ${result.tables} tables, ${formatCount(result.rows)} rows.${result.safetyBackup ? ` Previous state saved as ${result.safetyBackup.id}.` : ''}\n`);
+          process.stdout.write(`${environment.label} now holds ${from ? `${from.label}'s ` : ''}backup ${id}: ${result.tables} tables, ${formatCount(result.rows)} rows.${result.safetyBackup ? ` Previous state saved as ${result.safetyBackup.id}.` : ''}\n`);
         }
       } finally {
         dispose();

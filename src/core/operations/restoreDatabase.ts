@@ -17,6 +17,15 @@ export interface RestoreDatabaseInput {
   backupId: string;
   /** Back up the current state first (default true). */
   safetyBackup?: boolean;
+  /** The environment whose backup it is, when not the one restored (production's data as staging's fresh data). */
+  from?: Environment;
+}
+
+/** Production is restored only from its own backups: another environment's data is never what production should hold. */
+export function assertRestorableFrom(environment: Environment, from: Environment | undefined): void {
+  if (from && from.name !== environment.name && environment.isProduction) {
+    throw new UsageError(`${environment.label} is restored only from its own backups, never from ${from.label}'s; nothing was changed.`);
+  }
 }
 
 /** Production's data is never replaced without a backup of it first; callers that ask before restoring check this before asking. */
@@ -41,10 +50,12 @@ export async function restoreDatabase(
 ): Promise<RestoreResult> {
   assertIsolated(deps.config);
   assertSafetyBackupKept(deps.environment, input.safetyBackup);
+  assertRestorableFrom(deps.environment, input.from);
   const database = databaseOf(deps.environment);
   const credentials = await databaseCredentials(deps.config, database, { asRoot: true, secrets: deps.secrets });
   return withLock(deps.config.projectDir, deps.environment.name, `restore of backup ${input.backupId}`, () => restoreBackup(
-    { credentials, folder: deps.environment.backups.folder, environment: deps.environment.name, parallel: deps.parallel },
+    // the safety backup of what the environment held stays in its own folder, whichever folder the backup comes from
+    { credentials, folder: (input.from ?? deps.environment).backups.folder, safetyFolder: deps.environment.backups.folder, environment: deps.environment.name, parallel: deps.parallel },
     { backupId: input.backupId, safetyBackup: input.safetyBackup },
     signal,
     onProgress,

@@ -95,6 +95,32 @@ describe(`dual-env backup, backups, verify, restore [${stackLabel()}]`, () => {
     assert.deepEqual(await tableChecksums(root, STAGING_DB), expected);
   });
 
+  it('restores another environment\'s backup with --from, keeping the safety backup in the restored environment\'s folder; never into production', async () => {
+    const root = db.root(STAGING_DB);
+    const expected = await tableChecksums(root, STAGING_DB);
+    const { id } = backUpStaging().record;
+    fs.mkdirSync(PRODUCTION_FOLDER, { recursive: true });
+    // production's backup of the same schema, as a teammate's production backup would be
+    fs.renameSync(path.join(STAGING_FOLDER, id), path.join(PRODUCTION_FOLDER, id));
+    await runSql(root, "UPDATE warehouses SET city = 'Changed by --from' WHERE id = 1");
+    const stagingBefore = entries(STAGING_FOLDER);
+    const restored = dualEnv('restore', 'staging', id, '--from', 'production');
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.match(restored.stdout, new RegExp(`Staging now holds Production's backup ${id}: .* Previous state saved as (\\d{8}-\\d{6})`));
+    assert.deepEqual(await tableChecksums(root, STAGING_DB), expected);
+    const safety = /Previous state saved as (\S+)\./.exec(restored.stdout)![1];
+    assert.deepEqual(entries(STAGING_FOLDER).filter((entry) => !stagingBefore.includes(entry)), [safety], 'the safety backup is staging\'s own');
+    assert.ok(!entries(PRODUCTION_FOLDER).includes(safety));
+
+    const productionBefore = entries(PRODUCTION_FOLDER);
+    const reverse = dualEnv('restore', 'production', safety, '--from', 'staging', '--yes');
+    assert.equal(reverse.code, 2, reverse.stderr);
+    assert.match(reverse.stderr, /Production is restored only from its own backups, never from Staging's; nothing was changed\./);
+    assert.deepEqual(entries(PRODUCTION_FOLDER), productionBefore);
+    // the other tests count production's folder
+    fs.rmSync(path.join(PRODUCTION_FOLDER, id), { recursive: true });
+  });
+
   it('refuses to restore production without a terminal unless --yes is given', () => {
     const id = someBackup();
     fs.mkdirSync(PRODUCTION_FOLDER, { recursive: true });
