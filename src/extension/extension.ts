@@ -35,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): DualEnvApi {
   ctx.registerCommand('verifyBackup', commands.verifyBackup);
   ctx.registerCommand('revealBackup', commands.revealBackup);
   ctx.registerCommand('deleteBackup', commands.deleteBackup);
+  ctx.registerCommand('loadBackupIntoStaging', commands.loadBackupIntoStaging);
   ctx.registerCommand('deployStaging', commands.deployStaging);
   ctx.registerCommand('deployProduction', commands.deployProduction);
   ctx.registerCommand('rollbackProduction', commands.rollbackProduction);

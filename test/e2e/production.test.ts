@@ -30,6 +30,17 @@ describe('production from VS Code: modal deploy and right-click rollback', () =>
     }
   }
 
+  async function stagingQuery<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const connection = await mysql.createConnection({
+      host: '127.0.0.1', port: Number(rig.env.STAGING_DB_PORT), user: 'staging_user', password: rig.env.STAGING_DB_PASSWORD, database: 'warehouse_wms_staging',
+    });
+    try {
+      return (await connection.query(sql, params))[0] as T[];
+    } finally {
+      await connection.end();
+    }
+  }
+
   const backupIds = () => (fs.existsSync(backupFolder) ? fs.readdirSync(backupFolder).filter((name) => /^\d{8}-\d{6}/.test(name)).sort() : []);
 
   /**
@@ -124,6 +135,27 @@ describe('production from VS Code: modal deploy and right-click rollback', () =>
     assert.deepEqual(await query('SELECT code FROM warehouses WHERE code = ?', [code]), []);
     await waitHealthy(rig.docker, servicesOf('production'));
     await workbench.badge('Production is healthy').waitFor({ timeout: 60_000 });
+  });
+
+  it('right-click Load This Backup into Staging → the real modal → confirm gives staging production\'s row, and keeps staging\'s own data as a backup', async () => {
+    const code = `E2E-S${Date.now() % 1e9}`;
+    await query('INSERT INTO warehouses (code, name, city) VALUES (?, ?, ?)', [code, 'in production\'s backup', 'Testville']);
+    const backupId = await backUpNow();
+    await query('DELETE FROM warehouses WHERE code = ?', [code]);
+    const stagingFolder = path.join(project.dir, 'backups', 'staging');
+    const stagingBefore = fs.existsSync(stagingFolder) ? fs.readdirSync(stagingFolder) : [];
+    const productionBefore = await productionSnapshot();
+    const view = await workbench.environmentsView();
+    const time = backupId.replace(/^(\d{4})(\d\d)(\d\d)-(\d\d)(\d\d)(\d\d)$/, '$1-$2-$3 $4:$5:$6');
+    await workbench.contextMenu(view.getByRole('treeitem', { name: new RegExp(`^${time}, `) }), 'Load This Backup into Staging');
+    const dialog = await workbench.dialog();
+    assert.match(await dialog.innerText(), new RegExp(`Replace Staging's database with backup ${time} of Production\\?[\\s\\S]*kept as a backup`));
+    await dialog.getByRole('button', { name: 'Load into Staging', exact: true }).click();
+    await workbench.notification(new RegExp(`Staging now holds backup ${backupId} of Production; what it held before is backup \\d{8}-\\d{6}`)).waitFor(DEPLOY_TIMEOUT);
+    assert.deepEqual(await stagingQuery('SELECT code FROM warehouses WHERE code = ?', [code]), [{ code }], 'staging holds the row production had at the backup');
+    const stagingAfter = fs.readdirSync(stagingFolder).filter((name) => /^\d{8}-\d{6}/.test(name) && !stagingBefore.includes(name));
+    assert.equal(stagingAfter.length, 1, 'one safety backup of staging, in staging\'s folder');
+    assert.deepEqual(await productionSnapshot(), productionBefore, 'production is untouched');
   });
 
   it('right-click Delete Backup → the real modal → confirm removes that backup and only it', async () => {

@@ -66,3 +66,29 @@ export const deleteBackup: CommandFactory = (ctx) => async (node?: unknown) => {
   ctx.log.info(`Deleted backup ${target.backup.id} (${target.backup.path}).`);
   ctx.tree.refreshBackups();
 };
+
+/**
+ * Load into Staging: one of production's backups becomes staging's data, after a
+ * safety backup of what staging held (as `dual-env restore staging <id> --from production`).
+ * Staging is not production, but its data is replaced: it asks in a modal all the same.
+ */
+export const loadBackupIntoStaging: CommandFactory = (ctx) => async (node?: unknown) => {
+  if (ctx.refuseIfUntrusted(l10n.t('Dual Env does not load backups into staging in an untrusted workspace: it would send the database password to the host the compose file names. Trust the folder (Manage Workspace Trust) first.'))) return;
+  const target = backupNode(node, () => l10n.t('Load into Staging works on a backup under Production › Backups in the Environments view.'));
+  const config = target.project.config;
+  const staging = config?.environments.find((e) => !e.isProduction && e.database);
+  if (!config || !staging) throw new Error(l10n.t('This project has no staging environment with a database to load the backup into.'));
+  const confirmed = await ctx.userInput.confirm(l10n.t('Replace {0}\'s database with backup {1} of {2}?', staging.label, backupTime(target.backup.id), target.environment.label), {
+    detail: l10n.t('{0} then holds the data {1} had at {2}. What {0} holds now is kept as a backup in {3} first.', staging.label, target.environment.label, backupTime(target.backup.id), staging.backups.folder),
+    confirm: l10n.t('Load into Staging'),
+  });
+  if (!confirmed) return;
+  const engine = await loadEngine();
+  const result = await ctx.withProgress(l10n.t('Load Backup {0} into {1}', backupTime(target.backup.id), staging.label), (signal, onProgress) =>
+    engine.restoreDatabase({ config, environment: staging, secrets: ctx.secrets }, { backupId: target.backup.id, from: target.environment, safetyBackup: true }, signal, onProgress));
+  ctx.tree.refreshBackups();
+  ctx.log.info(`Loaded backup ${target.backup.id} of ${target.environment.label} into ${staging.label}${result.safetyBackup ? `; what it held is backup ${result.safetyBackup.id}` : ''}.`);
+  void vscode.window.showInformationMessage(result.safetyBackup
+    ? l10n.t('{0} now holds backup {1} of {2}; what it held before is backup {3}.', staging.label, target.backup.id, target.environment.label, result.safetyBackup.id)
+    : l10n.t('{0} now holds backup {1} of {2}.', staging.label, target.backup.id, target.environment.label));
+};

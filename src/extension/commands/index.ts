@@ -5,7 +5,7 @@ export {
   stopContainer, stopEnvironment,
 } from './environment';
 export { showLogs, stopFollowingLogs } from './logs';
-export { backupProduction, deleteBackup, revealBackup, verifyBackup } from './backups';
+export { backupProduction, deleteBackup, loadBackupIntoStaging, revealBackup, verifyBackup } from './backups';
 export { deployProduction, deployStaging, rollbackProduction } from './deploy';
 export { showDeployHistory } from './history';
 export { openComposeFile } from './composeFile';
