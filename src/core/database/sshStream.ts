@@ -3,9 +3,8 @@
 // server's loopback, and the user's ~/.ssh/config (aliases, ports, ProxyJump, keys)
 // applies as it does to the docker CLI. OpenSSH rather than a JS ssh library: it
 // moved 100 MiB in a third of the time in our measurements, and needs no dependency.
-import { spawn } from 'node:child_process';
-import { Duplex } from 'node:stream';
-import { OWN_PROCESS_GROUP } from '../common/process';
+import type { Duplex } from 'node:stream';
+import { spawnSshProcess } from '../docker/sshProcess';
 import { SshFailure, sshBaseArguments, sshFailureSentence, type SshTarget } from '../docker/sshTarget';
 
 /** The argument array of `ssh -W` to `host:port` as seen from the server. */
@@ -22,45 +21,17 @@ export function sshForwardArguments(target: SshTarget, host: string, port: numbe
  * up first. Destroying the duplex kills ssh; so does ssh's own end of input.
  */
 export function openSshStream(target: SshTarget, host: string, port: number): Promise<Duplex> {
-  const args = sshForwardArguments(target, host, port);
-  // its own process group: a Ctrl-C at the terminal must not cut a restore past its point of no return
-  const child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'pipe'], detached: OWN_PROCESS_GROUP });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
-  child.stdin.on('error', () => undefined);
-
-  const stream = new Duplex({
-    write(chunk, _encoding, callback) {
-      if (!child.stdin.writable) return callback();
-      child.stdin.write(chunk, () => callback());
-    },
-    final(callback) {
-      child.stdin.end();
-      callback();
-    },
-    read() {
-      child.stdout.resume();
-    },
-    destroy(error, callback) {
-      if (child.exitCode === null && child.signalCode === null) child.kill();
-      callback(error);
-    },
-  });
-  Object.assign(stream, { setTimeout: () => stream, setNoDelay: () => stream, setKeepAlive: () => stream, ref: () => stream, unref: () => stream });
-
+  const { child, stream, stderr } = spawnSshProcess(sshForwardArguments(target, host, port));
   return new Promise((resolve, reject) => {
     let opened = false;
     const failure = (code: number | null) => {
-      const sentence = sshFailureSentence(stderr, target, `${host}:${port}`);
-      const last = stderr.trim().split('\n').filter(Boolean).at(-1);
+      const sentence = sshFailureSentence(stderr(), target, `${host}:${port}`);
+      const last = stderr().trim().split('\n').filter(Boolean).at(-1);
       return new SshFailure(sentence ?? `SSH to ${target.host} ended (${last ?? `exit code ${code}`}) before the database at ${host}:${port} answered.`, sentence !== undefined);
     };
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (!opened) {
-        opened = true;
-        resolve(stream);
-      }
-      if (!stream.push(chunk)) child.stdout.pause();
+    child.stdout.once('data', () => {
+      opened = true;
+      resolve(stream);
     });
     child.once('error', (error: NodeJS.ErrnoException) => {
       const wrapped = new SshFailure(error.code === 'ENOENT' ? 'The ssh program is not installed; install OpenSSH\'s client (ssh) to reach a server over ssh://.' : `Starting ssh failed: ${error.message}.`, true);
