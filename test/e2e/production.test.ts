@@ -19,20 +19,15 @@ describe('production from VS Code: modal deploy and right-click rollback', () =>
   let workbench: Workbench;
   let backupFolder: string;
 
-  async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+  /** SQL in production's database (or staging's) as the app's own user. */
+  async function query<T>(sql: string, params: unknown[] = [], environment: 'production' | 'staging' = 'production'): Promise<T[]> {
+    const staging = environment === 'staging';
     const connection = await mysql.createConnection({
-      host: '127.0.0.1', port: Number(rig.env.PRODUCTION_DB_PORT), user: 'wms_user', password: rig.env.PRODUCTION_DB_PASSWORD, database: 'warehouse_wms',
-    });
-    try {
-      return (await connection.query(sql, params))[0] as T[];
-    } finally {
-      await connection.end();
-    }
-  }
-
-  async function stagingQuery<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const connection = await mysql.createConnection({
-      host: '127.0.0.1', port: Number(rig.env.STAGING_DB_PORT), user: 'staging_user', password: rig.env.STAGING_DB_PASSWORD, database: 'warehouse_wms_staging',
+      host: '127.0.0.1',
+      port: Number(staging ? rig.env.STAGING_DB_PORT : rig.env.PRODUCTION_DB_PORT),
+      user: staging ? 'staging_user' : 'wms_user',
+      password: staging ? rig.env.STAGING_DB_PASSWORD : rig.env.PRODUCTION_DB_PASSWORD,
+      database: staging ? 'warehouse_wms_staging' : 'warehouse_wms',
     });
     try {
       return (await connection.query(sql, params))[0] as T[];
@@ -152,7 +147,7 @@ describe('production from VS Code: modal deploy and right-click rollback', () =>
     assert.match(await dialog.innerText(), new RegExp(`Replace Staging's database with backup ${time} of Production\\?[\\s\\S]*kept as a backup`));
     await dialog.getByRole('button', { name: 'Load into Staging', exact: true }).click();
     await workbench.notification(new RegExp(`Staging now holds backup ${backupId} of Production; what it held before is backup \\d{8}-\\d{6}`)).waitFor(DEPLOY_TIMEOUT);
-    assert.deepEqual(await stagingQuery('SELECT code FROM warehouses WHERE code = ?', [code]), [{ code }], 'staging holds the row production had at the backup');
+    assert.deepEqual(await query('SELECT code FROM warehouses WHERE code = ?', [code], 'staging'), [{ code }], 'staging holds the row production had at the backup');
     const stagingAfter = fs.readdirSync(stagingFolder).filter((name) => /^\d{8}-\d{6}/.test(name) && !stagingBefore.includes(name));
     assert.equal(stagingAfter.length, 1, 'one safety backup of staging, in staging\'s folder');
     assert.deepEqual(await productionSnapshot(), productionBefore, 'production is untouched');
