@@ -6,10 +6,10 @@ import { CancelledError, UsageError } from '../core/engine';
  * TTY to ask on it refuses, so a script never changes production by accident.
  * Ctrl-C at the prompt, a hang-up or SIGTERM (through `signal`) is a cancel.
  */
-export async function confirmAtTerminal(question: string, options: { yes?: boolean; action: string; signal?: AbortSignal }): Promise<boolean> {
+export async function confirmAtTerminal(question: string, options: { yes?: boolean; action: string; signal?: AbortSignal; changes?: string }): Promise<boolean> {
   if (options.yes) return true;
   if (!process.stdin.isTTY || !process.stderr.isTTY) {
-    throw new UsageError(`${options.action} changes production and there is no terminal to confirm on; pass --yes to confirm.`);
+    throw new UsageError(`${options.action} changes ${options.changes ?? 'production'} and there is no terminal to confirm on; pass --yes to confirm.`);
   }
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
   try {

@@ -11,6 +11,7 @@ import { registerRollbackCommand } from './commands/rollback';
 import { registerStatusCommand } from './commands/status';
 import { registerRestoreCommand } from './commands/restore';
 import { registerShellCommands } from './commands/shells';
+import { registerUnlockCommand } from './commands/unlock';
 import { registerVerifyCommand } from './commands/verify';
 import { operationStarted } from './operationRunner';
 import { errorReport } from './remedyHints';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerDeployCommand(program);
   registerRollbackCommand(program);
   registerHistoryCommand(program);
+  registerUnlockCommand(program);
   registerEnvironmentControlCommands(program);
   registerShellCommands(program);
   return program;

@@ -9,6 +9,7 @@ export function remedyHint(remedy: Remedy): string {
     case 'deployWithMessage': return `commit as part of the deploy: dual-env deploy ${remedy.environment} --message "<what changed>"`;
     case 'setDatabasePassword': return `give the password: set ${remedy.variable} in the environment or in .env`;
     case 'listBackups': return `list the backups: dual-env backups ${remedy.environment}`;
+    case 'unlock': return `if that operation is gone, remove its lock: dual-env unlock ${remedy.environment}`;
   }
 }
 

@@ -41,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): DualEnvApi {
   ctx.registerCommand('rollbackProduction', commands.rollbackProduction);
   ctx.registerCommand('rollbackToBackup', commands.rollbackProduction);
   ctx.registerCommand('showDeployHistory', commands.showDeployHistory);
+  ctx.registerCommand('unlock', commands.unlockEnvironment);
   ctx.registerCommand('openDatabaseShell', commands.openDatabaseShell);
   ctx.registerCommand('attachShell', commands.attachShell);
 

@@ -52,6 +52,7 @@ export function remedyActions(remedies: readonly Remedy[], folder?: string): Fai
         run: () => vscode.commands.executeCommand('dualEnv.setDatabasePassword', { environmentName: remedy.environment, folder, variable: remedy.variable }),
       };
       case 'listBackups': return { title: l10n.t('Show Backups'), run: () => vscode.commands.executeCommand('dualEnv.environments.focus') };
+      case 'unlock': return { title: l10n.t('Remove Lock…'), run: () => vscode.commands.executeCommand('dualEnv.unlock', { environmentName: remedy.environment, folder }) };
     }
   });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { historyRow, noHistoryText, readHistory } from '../../core/engine';
+import { historyRow, noHistoryText, readEnvironmentHistory } from '../../core/engine';
 import type { HistoryRecord } from '../../core/operations/history';
 import { configOf, environmentOf, printJson } from '../context';
 
@@ -16,10 +16,10 @@ export function registerHistoryCommand(program: Command): void {
     .description('list the deploys and rollbacks of an environment, newest first')
     .argument('<environment>', 'staging, production, … as declared in x-dual-env')
     .option('--json', 'machine-readable output')
-    .action((environmentName: string, options: { json?: boolean }, command: Command) => {
+    .action(async (environmentName: string, options: { json?: boolean }, command: Command) => {
       const config = configOf(command);
       const environment = environmentOf(config, environmentName);
-      const records = readHistory(config.projectDir, environment.name).reverse();
+      const records = (await readEnvironmentHistory(config, environment)).reverse();
       if (options.json) {
         printJson(records);
         return;

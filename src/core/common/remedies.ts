@@ -16,7 +16,9 @@ export type Remedy =
   /** Give the password the environment's database (and Compose) need. */
   | { kind: 'setDatabasePassword'; environment: string; variable: string }
   /** See which backups the environment has. */
-  | { kind: 'listBackups'; environment: string };
+  | { kind: 'listBackups'; environment: string }
+  /** Remove the environment's lock, left by an operation that is gone (shown and confirmed first). */
+  | { kind: 'unlock'; environment: string };
 
 /** The remedies an error carries; none for errors that are not the engine's. */
 export function remediesOf(error: unknown): readonly Remedy[] {

@@ -2,9 +2,9 @@ import type Docker from 'dockerode';
 import { ConfigError, errorMessage } from '../common/errors';
 import { assertIsolated, databaseCredentials, type DatabaseConfig, type DualEnvConfig, type Environment, type SecretSource } from '../config';
 import { applyRetention, createBackup, type BackupRecord, type DatabaseCredentials, type DumpOptions } from '../database';
-import { liveCommit } from './history';
+import { liveCommitOf } from './environmentHistory';
 import { previousImages } from './liveImages';
-import { withLock } from './lock';
+import { withEnvironmentLock } from './environmentLock';
 import { builtServices } from './operationContext';
 import { progressReporter, type ProgressListener } from '../common/progress';
 
@@ -88,7 +88,7 @@ export function backupDatabase(
 ): Promise<BackupRecord> {
   // retention deletes: never in a folder another environment shares
   assertIsolated(deps.config);
-  return withLock(deps.config.projectDir, deps.environment.name, 'backup', () => takeBackup(deps, input, signal, onProgress));
+  return withEnvironmentLock(deps.config, deps.environment, 'backup', () => takeBackup(deps, input, signal, onProgress));
 }
 
 /** Backs up an environment's database into its backups folder, then applies its retention; the caller holds the lock and checked isolation. */
@@ -104,7 +104,7 @@ export async function takeBackup(
     { credentials, folder: deps.environment.backups.folder, dump: deps.dump },
     {
       environment: deps.environment.name,
-      gitCommit: input.gitCommit ?? liveCommit(deps.config.projectDir, deps.environment.name),
+      gitCommit: input.gitCommit ?? await liveCommitOf(deps.config, deps.environment),
       images: input.images ?? (await currentImages(deps)),
       reason: input.reason,
     },

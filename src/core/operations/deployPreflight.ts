@@ -4,7 +4,7 @@ import type { Remedy } from '../common/remedies';
 import type { DualEnvConfig, Environment } from '../config';
 import { branchMatches, changesSinceLastProduction, currentBranch, headCommit, isRepository, treeState, type CommitSummary } from '../git';
 import { checklistLine, refusalMessage, refusingItems, type ChecklistItem } from './checklist';
-import { lastSuccessfulDeploy } from './history';
+import { lastSuccessfulDeployOf } from './environmentHistory';
 import { builtServices } from './operationContext';
 import { runPreproductionChecklist } from './preproductionChecklist';
 import { projectRepository } from './projectRepository';
@@ -89,7 +89,7 @@ export async function preflightProduction(
   if (refusingItems(checklist).length > 0) throw new DeployRefusedError(refusalMessage(checklist));
   // a failed deploy leaves its tag too: the changes count from the last one that succeeded
   const services = builtServices(config, environment);
-  const { commits, since } = await changesSinceLastProduction(repo, 50, lastSuccessfulDeploy(config.projectDir, environment.name)?.tag);
+  const { commits, since } = await changesSinceLastProduction(repo, 50, (await lastSuccessfulDeployOf(config, environment, dockerFor(environment)))?.tag);
   return {
     environment: environment.name,
     label: environment.label,

@@ -9,9 +9,10 @@ import { SafetyBackupFailedError } from '../database';
 import { checklistLine } from './checklist';
 import { refuseUnlessComposeCanInterpolate } from './composeInterpolation';
 import { preflightProduction, type DeployPlan } from './deployPreflight';
-import { appendHistory, liveCommit, newRecord, type HistoryOutcome } from './history';
+import { recordHistory, liveCommitOf } from './environmentHistory';
+import { newRecord, type HistoryOutcome } from './history';
 import { builtImages, previousImages, pruneRollbackTags, restoreImageNames, runningImages, tagForRollback } from './liveImages';
-import { acquireLock } from './lock';
+import { acquireEnvironmentLock, releaseLock } from './environmentLock';
 import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, rollbackTo, targetFor, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
 import { HealthGateError, waitForHealth } from './waitForHealth';
@@ -115,13 +116,13 @@ export async function deployProduction(deps: OperationDeps, options: DeployProdu
 
   if (!(await confirmPlan(options.confirm, plan, signal, progress))) return { outcome: 'declined', plan };
 
-  const lock = acquireLock(deps.config.projectDir, environment.name, `deploy of ${plan.branch}`);
+  const lock = await acquireEnvironmentLock(deps.config, environment, `deploy of ${plan.branch}`, deps.docker);
   try {
     const now = deps.now ?? (() => new Date());
     const run: Run = { deps, options, environment, plan, contexts, built, others, startedAt: now(), now, signal, progress, noReturn: pointOfNoReturn(signal, progress) };
     return await deployConfirmed(run);
   } finally {
-    lock.release();
+    await releaseLock(lock, environment, (line) => progress.log('lock', line));
   }
 }
 
@@ -131,7 +132,7 @@ async function deployConfirmed(run: Run): Promise<DeployResult> {
     try {
       return await action();
     } catch (error) {
-      recordDeploy(run, !run.noReturn.passed && run.signal.aborted ? 'cancelled' : 'failed', facts, errorMessage(error));
+      await recordDeploy(run, !run.noReturn.passed && run.signal.aborted ? 'cancelled' : 'failed', facts, errorMessage(error));
       throw error;
     }
   };
@@ -154,7 +155,7 @@ async function deployConfirmed(run: Run): Promise<DeployResult> {
   } catch (error) {
     return recover(run, released, error);
   }
-  recordDeploy(run, 'succeeded', released);
+  await recordDeploy(run, 'succeeded', released);
   await pruneUnneededRollbackTags(run.deps, run.built, (line) => run.progress.log('health', line));
   return { outcome: 'succeeded', plan: run.plan, commit, tag, backup, images, url: run.environment.url };
 }
@@ -162,7 +163,7 @@ async function deployConfirmed(run: Run): Promise<DeployResult> {
 async function takeBackup(run: Run, previous: Record<string, string>): Promise<BackupSummary> {
   const { deps, environment, plan, progress } = run;
   progress.running('backup', `Backing up ${environment.database!.name}`);
-  const backup = await deps.backups.create({ environment, gitCommit: liveCommit(deps.config.projectDir, environment.name), images: previous, reason: `before deploy of ${plan.branch} @ ${plan.commit.shortHash}` }, run.signal, (event) => progress.log('backup', event.message ?? event.logLine ?? ''));
+  const backup = await deps.backups.create({ environment, gitCommit: await liveCommitOf(deps.config, environment), images: previous, reason: `before deploy of ${plan.branch} @ ${plan.commit.shortHash}` }, run.signal, (event) => progress.log('backup', event.message ?? event.logLine ?? ''));
   progress.done('backup', `Backup ${backup.id} taken and verified`);
   return backup;
 }
@@ -249,7 +250,7 @@ async function recover(run: Run, released: Required<Facts>, error: unknown): Pro
   const state = error instanceof HealthGateError ? 'Production runs the new version unhealthy' : 'Production may be running the new version, or nothing';
   progress.failed(noReturn.step, failure);
   if (!run.options.autoRollback) {
-    recordDeploy(run, 'failed', released, failure);
+    await recordDeploy(run, 'failed', released, failure);
     throw new ProductionChangedError(`${failure} ${state}; roll back to backup ${backupId}.`, backupId, { cause: error, remedies: [rollbackTo(environment, backupId)] });
   }
 
@@ -265,12 +266,12 @@ async function recover(run: Run, released: Required<Facts>, error: unknown): Pro
       // production is back and healthy; only the copy of what it held during the failed deploy is not a backup yet
       const message = `${failure} ${rollbackError.message}`;
       progress.failed('rollback', message);
-      recordDeploy(run, 'rolled-back', released, message);
+      await recordDeploy(run, 'rolled-back', released, message);
       throw new SafetyBackupFailedError(message, rollbackError.holdingDatabase, { cause: rollbackError, healthy: true });
     }
     const message = `${failure} The automatic rollback failed too: ${errorMessage(rollbackError)} ${state}; roll back to backup ${backupId} again.`;
     progress.failed('rollback', message);
-    recordDeploy(run, 'failed', released, message);
+    await recordDeploy(run, 'failed', released, message);
     throw new ProductionChangedError(message, backupId, { cause: rollbackError, remedies: [rollbackTo(environment, backupId)] });
   }
   // the rollback succeeded: the history line is written even when the engine cannot say what runs
@@ -280,7 +281,7 @@ async function recover(run: Run, released: Required<Facts>, error: unknown): Pro
     ? `Rolled back: ${environment.label} runs the previous version with the data of backup ${backupId}`
     : `Rolled back to the data of backup ${backupId}, but not every service is known to run its previous image: ${differences.join('; ')}`);
   const images = typeof running === 'string' ? undefined : running;
-  recordDeploy(run, 'rolled-back', { ...released, images }, failure);
+  await recordDeploy(run, 'rolled-back', { ...released, images }, failure);
   return { outcome: 'rolled-back', plan: run.plan, commit: released.commit, tag: released.tag, backup: released.backup, images, error: failure };
 }
 
@@ -294,13 +295,13 @@ export function notAsBefore(previous: Record<string, string>, running: Record<st
         : `${service} runs image ${short(running[service])}, not its previous ${short(previous[service])}`);
 }
 
-/** Writes the deploy's history line: its outcome and the facts established. */
-function recordDeploy(run: Run, outcome: HistoryOutcome, facts: Facts, error?: string): void {
+/** Writes the deploy's history line: its outcome and the facts established. A line that cannot be written (the server gone) is said, never thrown over the deploy's own outcome. */
+async function recordDeploy(run: Run, outcome: HistoryOutcome, facts: Facts, error?: string): Promise<void> {
   const finishedAt = run.now();
-  appendHistory(run.deps.config.projectDir, newRecord({
+  await recordHistory(run.deps.config, run.environment, newRecord({
     operation: 'deploy', environment: run.environment.name, outcome, error,
     startedAt: run.startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - run.startedAt.getTime(),
     commit: facts.commit ?? run.plan.commit.hash, branch: run.plan.branch, tag: facts.tag, images: facts.images, previousImages: facts.previous ?? {}, backupId: facts.backup?.id,
     message: run.plan.toCommit?.message,
-  }));
+  }), run.deps.docker).catch((writeError: unknown) => run.progress.log('history', `The history line of this deploy (${outcome}) could not be written: ${errorMessage(writeError)}`));
 }

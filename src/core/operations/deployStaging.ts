@@ -4,10 +4,11 @@ import { buildServices, ensureServicesUp, recreateServices, removeServices, type
 import type { DualEnvConfig, Environment } from '../config';
 import { currentBranch, headCommit, isRepository, treeState } from '../git';
 import { refuseUnlessComposeCanInterpolate } from './composeInterpolation';
-import { appendHistory, newRecord, type HistoryOutcome } from './history';
+import { recordHistory } from './environmentHistory';
+import { newRecord, type HistoryOutcome } from './history';
 import { readProjectContainers } from '../docker/discovery';
 import { builtImages } from './liveImages';
-import { acquireLock } from './lock';
+import { acquireEnvironmentLock, releaseLock } from './environmentLock';
 import { builtServices, pickEnvironment, targetFor, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
 import { waitForHealth } from './waitForHealth';
@@ -48,13 +49,14 @@ export async function deployStaging(deps: OperationDeps, options: DeployStagingO
   await refuseUnlessComposeCanInterpolate(deps, environment, signal, head);
   progress.done('preflight', head ? `${branch ?? 'detached HEAD'} @ ${head.shortHash}${dirty ? ' with uncommitted changes' : ''}` : 'Not a git repository; deploying the folder as it is');
 
-  const lock = acquireLock(deps.config.projectDir, environment.name, `staging deploy${branch ? ` of ${branch}` : ''}`);
+  const lock = await acquireEnvironmentLock(deps.config, environment, `staging deploy${branch ? ` of ${branch}` : ''}`, deps.docker);
   const startedAt = now();
   const result: StagingDeployResult = { commit: head?.hash, branch, dirty, images: {} };
-  const record = (outcome: HistoryOutcome, error?: string) => appendHistory(deps.config.projectDir, newRecord({
+  // a line that cannot be written (the server gone) is said, never thrown over the deploy's own outcome
+  const record = (outcome: HistoryOutcome, error?: string) => recordHistory(deps.config, environment, newRecord({
     operation: 'deploy', environment: environment.name, outcome, error, commit: head?.hash, branch, dirty, images: result.images,
     startedAt: startedAt.toISOString(), finishedAt: now().toISOString(), durationMs: now().getTime() - startedAt.getTime(),
-  }));
+  }), deps.docker).catch((writeError: unknown) => progress.log('history', `The history line of this deploy (${outcome}) could not be written: ${errorMessage(writeError)}`));
   try {
     const { built, others } = builtServices(deps.config, environment);
     const target = targetFor(deps, environment, head?.hash, head?.shortHash);
@@ -80,13 +82,13 @@ export async function deployStaging(deps: OperationDeps, options: DeployStagingO
     });
     result.url = environment.url;
     progress.done('health', `${environment.label} is healthy${environment.url ? ` at ${environment.url}` : ''}`);
-    record('succeeded');
+    await record('succeeded');
     return result;
   } catch (error) {
-    record(signal.aborted ? 'cancelled' : 'failed', errorMessage(error));
+    await record(signal.aborted ? 'cancelled' : 'failed', errorMessage(error));
     throw error;
   } finally {
-    lock.release();
+    await releaseLock(lock, environment, (line) => progress.log('lock', line));
   }
 }
 

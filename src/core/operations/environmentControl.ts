@@ -2,7 +2,7 @@ import { UsageError } from '../common/errors';
 import { ensureServicesUp, restartServices, stopServices } from '../compose/composeRunner';
 import { assertIsolated, findEnvironment } from '../config';
 import { refuseUnlessComposeCanInterpolate } from './composeInterpolation';
-import { withLock } from './lock';
+import { withEnvironmentLock } from './environmentLock';
 import { targetFor, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener } from '../common/progress';
 import { waitForHealth } from './waitForHealth';
@@ -34,7 +34,7 @@ export async function controlEnvironment(deps: Pick<OperationDeps, 'config' | 'd
   // Compose reads the whole file for a stop too: a missing password is said with its remedy, not as Compose's error
   await refuseUnlessComposeCanInterpolate(deps, environment, signal);
   const onLine = (line: string) => progress.log(options.action, line);
-  await withLock(deps.config.projectDir, environment.name, `${options.action} of ${services.join(', ')}`, async () => {
+  await withEnvironmentLock(deps.config, environment, `${options.action} of ${services.join(', ')}`, async () => {
     progress.running(options.action, `${options.action === 'up' ? 'Starting' : options.action === 'down' ? 'Stopping' : 'Restarting'} ${services.join(', ')}`);
     if (options.action === 'down') {
       await stopServices(target, services, { signal, onLine });

@@ -49,7 +49,7 @@ export function appendHistory(projectDir: string, record: HistoryRecord): void {
   fs.appendFileSync(historyFile(projectDir), `${JSON.stringify(record)}\n`, { encoding: 'utf8', mode: 0o600 });
 }
 
-/** Records of the project, oldest first, optionally of one environment; a damaged line is skipped. */
+/** Records of the project's history file, oldest first, optionally of one environment. */
 export function readHistory(projectDir: string, environment?: string): HistoryRecord[] {
   let text: string;
   try {
@@ -57,6 +57,11 @@ export function readHistory(projectDir: string, environment?: string): HistoryRe
   } catch {
     return [];
   }
+  return parseHistory(text, environment);
+}
+
+/** Records of a history's JSON lines, oldest first, optionally of one environment; a damaged line is skipped. */
+export function parseHistory(text: string, environment?: string): HistoryRecord[] {
   const records: HistoryRecord[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
@@ -70,12 +75,17 @@ export function readHistory(projectDir: string, environment?: string): HistoryRe
   return records;
 }
 
-/** The last successful deploy of an environment. */
-export function lastSuccessfulDeploy(projectDir: string, environment: string): HistoryRecord | undefined {
-  return readHistory(projectDir, environment).filter((r) => r.operation === 'deploy' && r.outcome === 'succeeded').at(-1);
+/** The last successful deploy among an environment's records. */
+export function lastSuccessfulIn(records: readonly HistoryRecord[]): HistoryRecord | undefined {
+  return records.filter((r) => r.operation === 'deploy' && r.outcome === 'succeeded').at(-1);
 }
 
-/** The commit running in an environment by its history: the last successful deploy or rollback (a rolled-back deploy changes nothing). */
-export function liveCommit(projectDir: string, environment: string): string | undefined {
-  return readHistory(projectDir, environment).filter((r) => r.outcome === 'succeeded').at(-1)?.commit;
+/** The commit running by an environment's records: the last successful deploy or rollback (a rolled-back deploy changes nothing). */
+export function liveCommitIn(records: readonly HistoryRecord[]): string | undefined {
+  return records.filter((r) => r.outcome === 'succeeded').at(-1)?.commit;
+}
+
+/** The last successful deploy of an environment on this machine's engine. */
+export function lastSuccessfulDeploy(projectDir: string, environment: string): HistoryRecord | undefined {
+  return lastSuccessfulIn(readHistory(projectDir, environment));
 }

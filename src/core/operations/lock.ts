@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DualEnvError } from '../common/errors';
+import { DualEnvError, type DualEnvErrorOptions } from '../common/errors';
 import { ensureGitIgnoredFolder } from '../common/ignoredFolder';
 
 /** Who holds an environment's lock; written into the lock file. */
@@ -20,8 +20,8 @@ export interface LockHolder {
 /** Another deploy, rollback or restart holds the environment. */
 export class LockedError extends DualEnvError {
   readonly exitCode = 1;
-  constructor(message: string, readonly holder?: LockHolder) {
-    super(message);
+  constructor(message: string, readonly holder?: LockHolder, options?: DualEnvErrorOptions) {
+    super(message, options);
   }
 }
 
@@ -73,7 +73,7 @@ function readHolder(file: string): { holder?: LockHolder; text?: string } {
   }
 }
 
-function describeHolder(holder: LockHolder): string {
+export function describeHolder(holder: LockHolder): string {
   return `${holder.operation} by ${holder.user} on ${holder.hostname} (pid ${holder.pid}, since ${holder.startedAt})`;
 }
 
@@ -101,6 +101,11 @@ function removeStale(file: string, staleText: string): void {
   }
 }
 
+/** This process as the holder of a lock taken now for `operation`. */
+export function newHolder(operation: string): LockHolder {
+  return { pid: process.pid, hostname: os.hostname(), user: os.userInfo().username, operation, startedAt: new Date().toISOString(), token: crypto.randomUUID() };
+}
+
 /**
  * Takes the environment's lock, shared by every process and VS Code window on
  * this project: an exclusively created file holding who took it. A lock whose
@@ -109,14 +114,7 @@ function removeStale(file: string, staleText: string): void {
  */
 export function acquireLock(projectDir: string, environment: string, operation: string): EnvironmentLock {
   const file = lockFile(projectDir, environment);
-  const holder: LockHolder = {
-    pid: process.pid,
-    hostname: os.hostname(),
-    user: os.userInfo().username,
-    operation,
-    startedAt: new Date().toISOString(),
-    token: crypto.randomUUID(),
-  };
+  const holder = newHolder(operation);
   for (let attempt = 0; attempt < 5; attempt++) {
     if (createExclusively(file, JSON.stringify(holder))) return { holder, release: () => releaseLock(file, holder.token) };
     const current = readHolder(file);
@@ -160,17 +158,15 @@ function releaseLock(file: string, token: string): void {
   if (readHolder(file).holder?.token === token) fs.rmSync(file, { force: true });
 }
 
+/** Removes the lock file if it is still the holder's with `token` (the one a person saw and agreed to remove); false when it was not. */
+export function removeLockOf(projectDir: string, environment: string, token: string): boolean {
+  const file = lockFile(projectDir, environment);
+  if (readHolder(file).holder?.token !== token) return false;
+  fs.rmSync(file, { force: true });
+  return true;
+}
+
 /** The current holder, if any (for status displays). */
 export function lockHolder(projectDir: string, environment: string): LockHolder | undefined {
   return readHolder(lockFile(projectDir, environment)).holder;
-}
-
-/** Runs `body` holding the environment's lock, releasing it however the body ends. */
-export async function withLock<T>(projectDir: string, environment: string, operation: string, body: (lock: EnvironmentLock) => Promise<T>): Promise<T> {
-  const lock = acquireLock(projectDir, environment, operation);
-  try {
-    return await body(lock);
-  } finally {
-    lock.release();
-  }
 }

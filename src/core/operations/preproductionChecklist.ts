@@ -5,7 +5,7 @@ import { checklistOf, secretsOf, type CheckFailure, type DualEnvConfig, type Env
 import { readRecentLogLines } from '../docker/recentLogLines';
 import type { CommitSummary } from '../git';
 import { errorLineMatcher, smokeItem, stagingHealthItem, stagingLogsItem, type ChecklistItem, type LogLineFound, type LogScan } from './checklist';
-import { lastSuccessfulDeploy } from './history';
+import { lastSuccessfulDeployOf } from './environmentHistory';
 import { throwIfCancelled } from './operationContext';
 import { runSmokeChecks } from './smokeRequests';
 import { waitForHealth } from './waitForHealth';
@@ -64,7 +64,7 @@ export async function runPreproductionChecklist(run: ChecklistRun): Promise<Chec
 /** Staging's log lines since its last successful deploy that match an error pattern; a failure to read is the scan's error. */
 async function scanStagingLogs(run: ChecklistRun, staging: Environment): Promise<LogScan> {
   const settings = checklistOf(run.environment).stagingLogs;
-  const since = lastSuccessfulDeploy(run.config.projectDir, staging.name)?.startedAt;
+  const since = (await lastSuccessfulDeployOf(run.config, staging, run.dockerFor(staging)))?.startedAt;
   const isError = errorLineMatcher(settings.patterns);
   const secrets = secretsOf(run.config);
   const matches: LogLineFound[] = [];
@@ -90,7 +90,7 @@ export async function stagingFirstProblem(
   const staging = config.environments.find((e) => !e.isProduction);
   if (!staging) return undefined;
   if (!clean) return `The uncommitted changes have not run on ${staging.label}`;
-  const last = lastSuccessfulDeploy(config.projectDir, staging.name);
+  const last = await lastSuccessfulDeployOf(config, staging, dockerFor(staging));
   if (!last || last.commit !== commit.hash || last.dirty) {
     return `Commit ${commit.shortHash} has not been deployed to ${staging.label}${last?.commit ? ` (it last ran ${last.commit.slice(0, 7)}${last.dirty ? ' with uncommitted changes' : ''})` : ''}`;
   }

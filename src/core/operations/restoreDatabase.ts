@@ -2,7 +2,7 @@ import { UsageError } from '../common/errors';
 import { assertIsolated, databaseCredentials, type DualEnvConfig, type Environment, type SecretSource } from '../config';
 import { restoreBackup, type RestoreResult } from '../database';
 import { databaseOf } from './backupDatabase';
-import { withLock } from './lock';
+import { withEnvironmentLock } from './environmentLock';
 import type { ProgressListener } from '../common/progress';
 
 export interface RestoreDatabaseDeps {
@@ -53,7 +53,7 @@ export async function restoreDatabase(
   assertRestorableFrom(deps.environment, input.from);
   const database = databaseOf(deps.environment);
   const credentials = await databaseCredentials(deps.config, database, { asRoot: true, secrets: deps.secrets });
-  return withLock(deps.config.projectDir, deps.environment.name, `restore of backup ${input.backupId}`, () => restoreBackup(
+  return withEnvironmentLock(deps.config, deps.environment, `restore of backup ${input.backupId}`, () => restoreBackup(
     // the safety backup of what the environment held stays in its own folder, whichever folder the backup comes from
     { credentials, folder: (input.from ?? deps.environment).backups.folder, safetyFolder: deps.environment.backups.folder, environment: deps.environment.name, parallel: deps.parallel },
     { backupId: input.backupId, safetyBackup: input.safetyBackup },

@@ -3,11 +3,13 @@ import { assertRestorable } from '../database';
 import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
 import { refuseUnlessComposeCanInterpolate } from './composeInterpolation';
-import { appendHistory, liveCommit, newRecord, readHistory, type HistoryOutcome } from './history';
+import { liveCommitOf, readEnvironmentHistory, recordHistory } from './environmentHistory';
+import { newRecord, type HistoryOutcome } from './history';
 import { assertImagesPresent, previousImages } from './liveImages';
-import { acquireLock } from './lock';
+import { acquireEnvironmentLock, releaseLock } from './environmentLock';
 import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, rollbackTo, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener } from '../common/progress';
+import type { Environment } from '../config';
 
 export interface RollbackPlan {
   environment: string;
@@ -34,14 +36,15 @@ export interface RollbackResult {
 }
 
 /** The backup to roll back to: the one named, else the one the last deploy took before changing anything. */
-async function chooseBackup(deps: OperationDeps, environmentName: string, backups: BackupSummary[], backupId?: string): Promise<BackupSummary> {
+async function chooseBackup(deps: OperationDeps, environment: Environment, backups: BackupSummary[], backupId?: string): Promise<BackupSummary> {
+  const environmentName = environment.name;
   if (backups.length === 0) throw new UsageError(`There is no backup of ${environmentName} to roll back to.`);
   if (backupId) {
     const named = backups.find((b) => b.id === backupId);
     if (!named) throw new UsageError(`There is no backup "${backupId}" of ${environmentName}.`, { remedies: [{ kind: 'listBackups', environment: environmentName }] });
     return named;
   }
-  const lastDeploy = readHistory(deps.config.projectDir, environmentName).filter((r) => r.operation === 'deploy' && r.backupId).at(-1);
+  const lastDeploy = (await readEnvironmentHistory(deps.config, environment, deps.docker)).filter((r) => r.operation === 'deploy' && r.backupId).at(-1);
   return backups.find((b) => b.id === lastDeploy?.backupId) ?? backups[0];
 }
 
@@ -54,7 +57,7 @@ export async function rollbackProduction(deps: OperationDeps, options: RollbackO
   const progress = progressReporter(onProgress);
   const now = deps.now ?? (() => new Date());
   const environment = pickEnvironment(deps.config, options.environment, true);
-  const backup = await chooseBackup(deps, environment.name, await deps.backups.list(environment), options.backupId);
+  const backup = await chooseBackup(deps, environment, await deps.backups.list(environment), options.backupId);
   const { built } = builtServices(deps.config, environment);
   const images = Object.fromEntries(Object.entries(backup.images ?? {}).filter(([service]) => built.includes(service)));
   const plan: RollbackPlan = { environment: environment.name, label: environment.label, backup, images, keepImages: built.filter((s) => !images[s]) };
@@ -66,14 +69,15 @@ export async function rollbackProduction(deps: OperationDeps, options: RollbackO
 
   if (!(await confirmPlan(options.confirm, plan, signal, progress))) return { outcome: 'declined', plan };
 
-  const lock = acquireLock(deps.config.projectDir, environment.name, `rollback to ${backup.id}`);
+  const lock = await acquireEnvironmentLock(deps.config, environment, `rollback to ${backup.id}`, deps.docker);
   const startedAt = now();
   const result: RollbackResult = { outcome: 'succeeded', plan };
-  const record = (outcome: HistoryOutcome, error?: string) => appendHistory(deps.config.projectDir, newRecord({
+  // a line that cannot be written (the server gone) is said, never thrown over the rollback's own outcome
+  const record = (outcome: HistoryOutcome, error?: string) => recordHistory(deps.config, environment, newRecord({
     operation: 'rollback', environment: environment.name, outcome, error,
     startedAt: startedAt.toISOString(), finishedAt: now().toISOString(), durationMs: now().getTime() - startedAt.getTime(),
     commit: backup.gitCommit, images, backupId: result.safetyBackup?.id, restoredBackupId: backup.id,
-  }));
+  }), deps.docker).catch((writeError: unknown) => progress.log('history', `The history line of this rollback (${outcome}) could not be written: ${errorMessage(writeError)}`));
   const noReturn = pointOfNoReturn(signal, progress);
   try {
     // every built service's image, a stopped one's too, so a rollback to the safety backup leaves none on today's build
@@ -81,24 +85,24 @@ export async function rollbackProduction(deps: OperationDeps, options: RollbackO
     await bringBack(deps, {
       environment, backup, images, healthTimeoutMs: (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000,
       // the state production leaves, every write up to the swap included, with the commit and images that served it
-      safetyBackup: { gitCommit: liveCommit(deps.config.projectDir, environment.name), images: current, reason: `safety before rollback to ${backup.id}` },
+      safetyBackup: { gitCommit: await liveCommitOf(deps.config, environment), images: current, reason: `safety before rollback to ${backup.id}` },
       onSafetyBackup: (safety) => { result.safetyBackup = safety; },
       signal, enter: noReturn.enter,
     }, progress);
-    record('succeeded');
+    await record('succeeded');
     return result;
   } catch (error) {
     const safety = result.safetyBackup;
     if (!noReturn.passed || !safety) {
-      record(!noReturn.passed && signal.aborted ? 'cancelled' : 'failed', errorMessage(error));
+      await record(!noReturn.passed && signal.aborted ? 'cancelled' : 'failed', errorMessage(error));
       throw error;
     }
     // past the restore's start the data may be the backup's already: say where what production held is
     const message = `Rollback to ${backup.id} failed at step ${noReturn.step}: ${errorMessage(error)} What production held before the rollback is in safety backup ${safety.id}; run the rollback again, or put that state back by rolling back to ${safety.id}.`;
-    record('failed', message);
+    await record('failed', message);
     throw new ProductionChangedError(message, safety.id, { cause: error, remedies: [rollbackTo(environment, backup.id), rollbackTo(environment, safety.id)] });
   } finally {
-    lock.release();
+    await releaseLock(lock, environment, (line) => progress.log('lock', line));
   }
 }
 

@@ -10,3 +10,4 @@ export { deployProduction, deployStaging, rollbackProduction } from './deploy';
 export { showDeployHistory } from './history';
 export { openComposeFile } from './composeFile';
 export { attachShell, openDatabaseShell } from './shells';
+export { unlockEnvironment } from './unlock';

@@ -26,7 +26,7 @@ export class WalkthroughContext implements vscode.Disposable {
    * changes with every Docker event, but these change only with the config, a stored
    * secret or a history line, so they are read again only then.
    */
-  private read: { config: DualEnvConfig | undefined; passwordsSet?: Promise<boolean>; deployed?: Set<string> } = { config: undefined };
+  private read: { config: DualEnvConfig | undefined; passwordsSet?: Promise<boolean>; deployed?: Set<string>; deploysVersion?: number } = { config: undefined };
 
   constructor(private readonly model: WorkspaceModel, private readonly secrets: vscode.SecretStorage) {
     this.subscriptions = [
@@ -54,6 +54,8 @@ export class WalkthroughContext implements vscode.Disposable {
     const project = this.project();
     const config = project?.config;
     if (config !== this.read.config) this.read = { config };
+    // a deploy on a server is not in the watched file: the model says when what it read there changed
+    if (project?.deploysVersion !== this.read.deploysVersion) this.read = { ...this.read, deployed: undefined, deploysVersion: project?.deploysVersion };
     this.watchHistory(config);
     this.read.passwordsSet ??= this.passwordsSet(config);
     void this.read.passwordsSet.then((passwordsSet) => {

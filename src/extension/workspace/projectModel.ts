@@ -2,8 +2,9 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/common/errors';
 import type { DualEnvConfig, Environment, IsolationFinding, SecretSource } from '../../core/config';
+import { isRemoteEngine } from '../../core/docker/dockerHost';
 import { lastSuccessfulDeploy } from '../../core/operations/history';
-import { loadEngine } from '../engineLoader';
+import { loadEngine, type Engine } from '../engineLoader';
 import type { EnvironmentStatus, LastDeploy } from '../model';
 import type { DualEnvSettings } from '../settings/applySettings';
 import { readSettings } from '../settings/settings';
@@ -30,6 +31,11 @@ export class ProjectModel implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private current: { state: ViewState; problem?: string } = { state: 'noComposeFile' };
   private reading: Reading;
+  /** The last deploy of each environment on a server, read from there after each change of the live status (local ones are read from the file). */
+  private serverDeploys = new Map<string, LastDeploy | undefined>();
+  private serverDeploysRead: { running: boolean; again: boolean; engine?: Engine } = { running: false, again: false };
+  /** Bumped whenever a last deploy read from a server changed, so that readers caching lastDeployOf know to read again. */
+  deploysVersion = 0;
   private live: LiveStatus | undefined;
   /** Bumped by each reload, so that a slow read of an older one is dropped. */
   private generation = 0;
@@ -68,9 +74,49 @@ export class ProjectModel implements vscode.Disposable {
     return this.live?.statusOf(environment);
   }
 
-  /** The last successful deploy from the project's deploy history (a small file, read when the tree redraws). */
+  /**
+   * The last successful deploy from the environment's deploy history: the project's small
+   * file, read when the tree redraws; for an environment on a server, what was last read there.
+   */
   lastDeployOf(environment: string): LastDeploy | undefined {
-    return this.config && lastSuccessfulDeploy(this.config.projectDir, environment);
+    const found = this.config?.environments.find((e) => e.name === environment);
+    if (!this.config || !found) return undefined;
+    return isRemoteEngine(found) ? this.serverDeploys.get(environment) : lastSuccessfulDeploy(this.config.projectDir, environment);
+  }
+
+  /**
+   * Reads the last deploys kept on servers again, one read at a time (a change during a read
+   * asks for one more): a deploy there, from any teammate, recreates containers, which changes
+   * the live status that calls this. Fires onDidChange only when a last deploy changed.
+   */
+  private readServerDeploys(): void {
+    const reading = this.serverDeploysRead;
+    const config = this.config;
+    const remote = config?.environments.filter((e) => isRemoteEngine(e)) ?? [];
+    if (!config || remote.length === 0 || !reading.engine) return;
+    if (reading.running) {
+      reading.again = true;
+      return;
+    }
+    reading.running = true;
+    const engine = reading.engine;
+    void Promise.all(remote.map(async (environment) => [environment.name, await engine.lastSuccessfulDeployOf(config, environment)] as const))
+      .then((read) => {
+        if (config !== this.config) return;
+        const changed = read.some(([name, last]) => this.serverDeploys.get(name)?.finishedAt !== last?.finishedAt || !this.serverDeploys.has(name));
+        for (const [name, last] of read) this.serverDeploys.set(name, last);
+        if (changed) {
+          this.deploysVersion++;
+          this.changed.fire();
+        }
+      }, (error: unknown) => this.logProblem('Reading the deploy history kept on the server', error))
+      .finally(() => {
+        reading.running = false;
+        if (reading.again && config === this.config) {
+          reading.again = false;
+          this.readServerDeploys();
+        }
+      });
   }
 
   /**
@@ -92,14 +138,20 @@ export class ProjectModel implements vscode.Disposable {
     if (generation !== this.generation) return;
     if (read.state === 'ready') {
       this.reading = { settings, config: read.config, findings: read.findings };
+      this.serverDeploys = new Map();
+      this.serverDeploysRead = { running: false, again: false, engine: read.engine };
       if (read.restrictedNotice && read.restrictedNotice !== this.restrictedNotice) this.log.warn(read.restrictedNotice);
       this.restrictedNotice = read.restrictedNotice;
       this.setState('ready', undefined);
       this.live = new LiveStatus(read.engine, read.config, this.secrets, this.log, {
-        changed: () => this.changed.fire(),
+        changed: () => {
+          this.changed.fire();
+          this.readServerDeploys();
+        },
         reachability: (problem) => this.reachability(problem),
       });
       this.ready = this.live.started;
+      this.readServerDeploys();
     } else {
       this.reading = { settings, findings: [] };
       if (read.unexpected) this.log.error(read.unexpected instanceof Error ? read.unexpected : String(read.unexpected));

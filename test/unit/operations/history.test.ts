@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { appendHistory, historyFile, lastSuccessfulDeploy, newRecord, readHistory } from '../../../src/core/operations/history';
+import { appendHistory, historyFile, lastSuccessfulDeploy, lastSuccessfulIn, liveCommitIn, newRecord, parseHistory, readHistory } from '../../../src/core/operations/history';
 
 describe('deploy history', () => {
   let dir = '';
@@ -40,5 +40,15 @@ describe('deploy history', () => {
   it('reads an empty history when nothing was deployed yet', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-history-'));
     assert.deepEqual(readHistory(dir), []);
+  });
+
+  it('parses history lines kept on a server as the file\'s: per environment, skipping a line cut short', () => {
+    const lines = [record('production', 'succeeded', 'a1'), record('staging', 'succeeded', 's1'), record('production', 'failed', 'b2')].map((r) => JSON.stringify(r));
+    const text = `${lines[0]}\n${lines[1]}\n{"id":"cut\n${lines[2]}\n`;
+    const production = parseHistory(text, 'production');
+    assert.deepEqual(production.map((r) => r.commit), ['a1', 'b2']);
+    assert.equal(lastSuccessfulIn(production)?.commit, 'a1');
+    assert.equal(liveCommitIn(production), 'a1');
+    assert.deepEqual(parseHistory(''), []);
   });
 });

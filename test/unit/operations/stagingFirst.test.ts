@@ -12,7 +12,8 @@ import { fakeEngineRunning } from '../../support/fakeEngine';
 const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-staging-first-'));
 after(() => fs.rmSync(projectDir, { recursive: true, force: true }));
 
-const staging = { name: 'staging', label: 'Staging', isProduction: false, services: ['staging-backend'], dockerHost: 'ssh://staging-host' } as Environment;
+// staging on this machine (its history in the project's file) but on an engine of its own, production on a server
+const staging = { name: 'staging', label: 'Staging', isProduction: false, services: ['staging-backend'], dockerHost: 'unix:///run/staging-engine.sock' } as Environment;
 const production = { name: 'production', label: 'Production', isProduction: true, services: ['production-backend'], dockerHost: 'ssh://production-host' } as Environment;
 const config = { projectDir, projectName: 'wms', variables: {}, environments: [staging, production] } as unknown as DualEnvConfig;
 const commit = { hash: 'a'.repeat(40), shortHash: 'aaaaaaa', subject: 'fix', author: 'Ada', date: '2026-01-01T00:00:00Z' };
