@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { assertSafetyBackupKept, CancelledError, findBackup, formatCount, restoreDatabase } from '../../core/engine';
+import { assertSafetyBackupKept, backupPlaceOf, CancelledError, formatCount, restoreDatabase } from '../../core/engine';
 import { confirmAtTerminal } from '../confirm';
 import { configOf, environmentOf, printJson } from '../context';
 import { interruptSignal } from '../operationRunner';
@@ -22,7 +22,7 @@ export function registerRestoreCommand(program: Command): void {
     .action(async (name: string, id: string, options: { yes?: boolean; safetyBackup: boolean; parallel?: number; json?: boolean }, command: Command) => {
       const config = configOf(command);
       const environment = environmentOf(config, name);
-      const backup = findBackup(environment.backups.folder, id);
+      const backup = await backupPlaceOf(config, environment).find(id);
       assertSafetyBackupKept(environment, options.safetyBackup);
       if (environment.isProduction) {
         const question = `Restore ${environment.label}'s database ${environment.database?.name ?? ''} from backup ${id}`

@@ -2,6 +2,7 @@ import { UsageError } from '../common/errors';
 import { assertIsolated, databaseCredentials, type DualEnvConfig, type Environment, type SecretSource } from '../config';
 import { restoreBackup, type RestoreResult } from '../database';
 import { databaseOf } from './backupDatabase';
+import { backupPlaceOf } from './backupPlaceOf';
 import { withLock } from './lock';
 import type { ProgressListener } from '../common/progress';
 
@@ -44,7 +45,7 @@ export async function restoreDatabase(
   const database = databaseOf(deps.environment);
   const credentials = await databaseCredentials(deps.config, database, { asRoot: true, secrets: deps.secrets });
   return withLock(deps.config.projectDir, deps.environment.name, `restore of backup ${input.backupId}`, () => restoreBackup(
-    { credentials, folder: deps.environment.backups.folder, environment: deps.environment.name, parallel: deps.parallel },
+    { credentials, place: backupPlaceOf(deps.config, deps.environment), environment: deps.environment.name, parallel: deps.parallel },
     { backupId: input.backupId, safetyBackup: input.safetyBackup },
     signal,
     onProgress,
