@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { backupPlaceOf, formatBytes, formatCount } from '../../core/engine';
-import { UsageError } from '../../core/common/errors';
+import { backupPlaceOf, formatBytes, formatCount, UsageError } from '../../core/engine';
 import { configOf, environmentOf, printJson } from '../context';
 import { interruptSignal } from '../operationRunner';
 import { progressPrinter } from './backup';
