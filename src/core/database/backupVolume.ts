@@ -206,7 +206,7 @@ export function volumePlace(target: BackupVolume): BackupPlace {
       const id = backupIdFor(started);
       const partial = `${PARTIAL_PREFIX}${id}-${crypto.randomBytes(4).toString('hex')}`;
       const h = await helper({ partial });
-      const upload = new TarUpload(h);
+      const upload = new TarUpload(h, where);
       try {
         report.running('backup', `Backing up ${source.credentials.database} into ${where}…`, 0);
         upload.directory(partial);

@@ -87,7 +87,7 @@ class PartsWriter {
     private readonly nameFor: (chunk: number) => string,
     private readonly sink: PartSink,
     private readonly level: number,
-    private readonly onBroken: () => void,
+    private readonly onBroken: (error: unknown) => void,
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
   ) {}
 
@@ -267,17 +267,22 @@ export async function writeDump(
         const { table, index } = item;
         if (signal.aborted) throw new CancelledError();
         const create = await showCreateTable(connection, table.name);
-        const out = new PartsWriter((chunk) => partOf(index + 1, chunk), sink, level, () => destroyQuietly(connection), options.chunkBytes);
+        // an output that breaks (a full disk, an upload cut) fails the table at once: a row reader
+        // paused for 'drain' would otherwise wait for it forever
+        let outputBroke: (error: unknown) => void = () => undefined;
+        const broken = new Promise<never>((_resolve, reject) => { outputBroke = reject; });
+        broken.catch(() => undefined);
+        const out = new PartsWriter((chunk) => partOf(index + 1, chunk), sink, level, (error) => { destroyQuietly(connection); outputBroke(error); }, options.chunkBytes);
         tableParts[index] = out.files;
         try {
           out.write(tableSchema(table.name, sequencesRelative(create, credentials.database)));
-          const result = await streamTableRows(connection, table, {
+          const result = await Promise.race([broken, streamTableRows(connection, table, {
             output: out,
             maxStatementBytes: options.maxStatementBytes,
             maxRowStatementBytes: Number(maxPacket),
             signal,
             onProgress: (rows, bytes) => { progress.rows += rows; progress.bytes += bytes; report(); },
-          });
+          })]);
           summaries[index] = { name: table.name, ...result };
           await out.close();
         } catch (error) {

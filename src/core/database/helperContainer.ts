@@ -178,7 +178,8 @@ export class TarUpload {
   private failure?: Error;
   readonly files = new Map<string, UploadedFile>();
 
-  constructor(helper: HelperContainer) {
+  /** `where`: the volume and engine, for the sentence a broken upload ends in. */
+  constructor(helper: HelperContainer, where: string) {
     this.done = (async () => {
       const response = await helper.container.putArchive(this.tar, { path: VOLUME_MOUNT }) as unknown as Readable | undefined;
       if (response && typeof response.resume === 'function') {
@@ -186,7 +187,7 @@ export class TarUpload {
       }
     })();
     this.done.catch((error: unknown) => {
-      this.failure = error instanceof Error ? error : new Error(String(error));
+      this.failure = new Error(`the upload of the dump to ${where} broke (${error instanceof Error ? error.message : String(error)}); no backup was kept`, { cause: error });
       this.tar.destroy();
     });
   }
