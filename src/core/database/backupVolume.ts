@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type Docker from 'dockerode';
-import { UsageError, errorMessage } from '../common/errors';
+import { DualEnvError, UsageError, errorMessage } from '../common/errors';
 import { progressReporter, type ProgressListener } from '../common/progress';
 import type { BackupPlace, BackupSource, OpenedDump } from './backupPlace';
 import { PARTIAL_PREFIX, manifestOf, verifyBackup, type BackupInput, type RetentionResult, type VerifyResult } from './backupStore';
@@ -205,8 +205,9 @@ export function volumePlace(target: BackupVolume): BackupPlace {
       const startedMs = Date.now();
       const id = backupIdFor(started);
       const partial = `${PARTIAL_PREFIX}${id}-${crypto.randomBytes(4).toString('hex')}`;
-      const h = await helper({ partial });
-      const upload = new TarUpload(h, where);
+      const starting = helper({ partial });
+      starting.catch(() => undefined);
+      const upload = new TarUpload(starting, where);
       try {
         report.running('backup', `Backing up ${source.credentials.database} into ${where}…`, 0);
         upload.directory(partial);
@@ -226,6 +227,7 @@ export function volumePlace(target: BackupVolume): BackupPlace {
         await upload.finish().catch((error: unknown) => {
           throw new DatabaseError(`The upload of the dump to ${where} broke (${errorMessage(error)}); no backup was kept.`, { cause: error });
         });
+        const h = await starting;
         report.running('backup', `Joining and verifying ${DUMP_FILE} on the server…`, 0.99);
         const written = await joinOnServer(h, partial, dump.parts, upload);
         const manifest = manifestOf({ id, started, startedMs, database: source.credentials.database, input, dump, written });
@@ -235,14 +237,17 @@ export function volumePlace(target: BackupVolume): BackupPlace {
         return record;
       } catch (error) {
         upload.abort();
-        const failure = signal.aborted || error instanceof DatabaseError || error instanceof BackupCorruptError
-          ? error
-          : new DatabaseError(`Backup into ${where} failed (${errorMessage(error)}); no backup was kept.`, { cause: error });
+        // a helper that could not start (no database container to take its image from) is the cause to name
+        const notStarted = await starting.then(() => undefined, (startError: unknown) => startError);
+        const cause = notStarted && !signal.aborted ? notStarted : error;
+        const failure = signal.aborted || cause instanceof DualEnvError
+          ? cause
+          : new DatabaseError(`Backup into ${where} failed (${errorMessage(cause)}); no backup was kept.`, { cause });
         report.failed('backup', errorMessage(failure));
         throw failure;
       } finally {
         // the helper removes the partial folder as it exits, unless it was published
-        h.close();
+        void starting.then((h) => h.close(), () => undefined);
       }
     },
 

@@ -178,10 +178,14 @@ export class TarUpload {
   private failure?: Error;
   readonly files = new Map<string, UploadedFile>();
 
-  /** `where`: the volume and engine, for the sentence a broken upload ends in. */
-  constructor(helper: HelperContainer, where: string) {
+  /**
+   * `helper` may still be starting: the archive's first parts wait in memory meanwhile, so the
+   * helper's SSH round trips overlap the dump's own. `where`: the volume and engine, for the
+   * sentence a broken upload ends in.
+   */
+  constructor(helper: Promise<HelperContainer>, where: string) {
     this.done = (async () => {
-      const response = await helper.container.putArchive(this.tar, { path: VOLUME_MOUNT }) as unknown as Readable | undefined;
+      const response = await (await helper).container.putArchive(this.tar, { path: VOLUME_MOUNT }) as unknown as Readable | undefined;
       if (response && typeof response.resume === 'function') {
         await new Promise<void>((resolve, reject) => { response.on('end', resolve); response.on('error', reject); response.resume(); });
       }
