@@ -60,9 +60,12 @@ export function volumePlace(target: BackupVolume): BackupPlace {
     }
   };
 
-  /** `.partial-…` folders whose writer is alive: a helper container on the engine still names them. */
+  /**
+   * `.partial-…` folders whose writer is alive: a running helper on the engine names them. A
+   * helper writes its folder only once it runs, so one still being created has none yet.
+   */
   const livePartials = async (): Promise<string[]> => {
-    const containers = await target.docker.listContainers({ all: true, filters: { label: [`${VOLUME_LABEL}=${target.volume}`] } });
+    const containers = await target.docker.listContainers({ filters: { label: [`${VOLUME_LABEL}=${target.volume}`], status: ['running'] } });
     return containers.map((c) => c.Labels?.[PARTIAL_LABEL]).filter((p): p is string => Boolean(p));
   };
 
