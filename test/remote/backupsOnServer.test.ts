@@ -2,7 +2,7 @@
 // two clones of the project (two laptops) list, verify and restore the same ones,
 // a backup cut mid-stream leaves nothing, and a backup reaches a laptop only when pulled.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,7 +14,7 @@ import { backupVolumeName, verifyBackup } from '../../src/core/database';
 import { backupDatabase } from '../../src/core/operations/backupDatabase';
 import { backupPlaceOf } from '../../src/core/operations/backupPlaceOf';
 import { restoreDatabase } from '../../src/core/operations/restoreDatabase';
-import { DATABASE_SERVERS, ensureRemoteHalf, projectContainers, stackServer, startRemoteServer, type RemoteServer } from '../rig';
+import { DATABASE_SERVERS, ensureRemoteHalf, projectContainers, repoRoot, stackServer, startRemoteServer, type RemoteServer } from '../rig';
 import { remoteProject, sqlOnServer } from './helpers';
 import type { TempProject } from '../support/tempProject';
 
@@ -51,6 +51,18 @@ function cutSshConnections(): number {
     try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone already */ }
   }
   return ssh.length;
+}
+
+/** The `dual-env` CLI in a project, as a user at that laptop runs it (the rig's ssh first in PATH). */
+function cli(server: RemoteServer, project: TempProject, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src', 'cli', 'main.ts'), ...args], { cwd: project.dir, env: server.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 describe(`backups of a remote environment live on its server (${DATABASE_SERVERS[stackServer].label})`, () => {
@@ -135,6 +147,19 @@ describe(`backups of a remote environment live on its server (${DATABASE_SERVERS
     assert.deepEqual((await place.list()).map((b) => b.id), before, 'the list is as before');
     const left = (await volumeEntries(server, volume)).filter((e) => e.startsWith('.partial-'));
     assert.deepEqual(left, [], 'no partial folder remains on the server');
+  });
+
+  it('`dual-env backups` on laptop B lists it, and `backups pull` copies it into B\'s backups folder, verified', async () => {
+    const listed = await cli(server, laptopB, ['backups', 'production', '--json']);
+    assert.equal(listed.status, 0, listed.stderr);
+    const entry = (JSON.parse(listed.stdout) as { id: string; verified: boolean }[]).find((b) => b.id === taken);
+    assert.equal(entry?.verified, true, `the CLI lists ${taken} as verified`);
+    assert.equal(fs.existsSync(path.join(productionB.backups.folder, taken)), false, 'not on laptop B before the pull');
+    const pulled = await cli(server, laptopB, ['backups', 'pull', 'production', taken]);
+    assert.equal(pulled.status, 0, pulled.stderr);
+    assert.match(pulled.stdout, /copied to .* and verified/);
+    const local = await verifyBackup(productionB.backups.folder, taken);
+    assert.deepEqual(local.problems, []);
   });
 
   it('`pull` copies one backup to the laptop, where it verifies', async () => {
