@@ -36,7 +36,7 @@ export function parallelOption(value: string): number {
 export function registerBackupCommand(program: Command): void {
   program
     .command('backup')
-    .description("back up an environment's database into its backups folder (verified, then retention applied)")
+    .description("back up an environment's database into its backups (a folder here, or a volume on its server for a remote engine; verified, then retention applied)")
     .argument('<env>', 'environment name (staging, production)')
     .option('--json', 'machine-readable output')
     .option('--parallel <n>', 'tables dumped at once, all from one consistent snapshot', parallelOption)

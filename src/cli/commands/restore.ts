@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { assertRestorableFrom, assertSafetyBackupKept, CancelledError, findBackup, formatCount, restoreDatabase } from '../../core/engine';
+import { assertRestorableFrom, assertSafetyBackupKept, backupPlaceOf, CancelledError, formatCount, restoreDatabase } from '../../core/engine';
 import { confirmAtTerminal } from '../confirm';
 import { configOf, environmentOf, printJson } from '../context';
 import { interruptSignal } from '../operationRunner';
@@ -25,7 +25,7 @@ export function registerRestoreCommand(program: Command): void {
       const environment = environmentOf(config, name);
       const from = options.from === undefined ? undefined : environmentOf(config, options.from);
       assertRestorableFrom(environment, from);
-      const backup = findBackup((from ?? environment).backups.folder, id);
+      const backup = await backupPlaceOf(config, from ?? environment).find(id);
       assertSafetyBackupKept(environment, options.safetyBackup);
       if (environment.isProduction) {
         const question = `Restore ${environment.label}'s database ${environment.database?.name ?? ''} from backup ${id}`

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { verifyBackup } from '../../core/engine';
+import { backupPlaceOf } from '../../core/engine';
 import { configOf, environmentOf, printJson } from '../context';
 
 /** `dual-env verify <env> <backup-id> [--json]`: re-reads a backup; exit 1 when it cannot be trusted. */
@@ -11,8 +11,9 @@ export function registerVerifyCommand(program: Command): void {
     .argument('<backup-id>', 'a backup id from `dual-env backups <env>`')
     .option('--json', 'machine-readable output')
     .action(async (name: string, id: string, options: { json?: boolean }, command: Command) => {
-      const environment = environmentOf(configOf(command), name);
-      const result = await verifyBackup(environment.backups.folder, id);
+      const config = configOf(command);
+      const environment = environmentOf(config, name);
+      const result = await backupPlaceOf(config, environment).verify(id);
       if (options.json) {
         printJson({ id, path: result.record.path, ok: result.ok, problems: result.problems });
       } else if (result.ok) {

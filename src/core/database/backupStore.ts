@@ -33,7 +33,7 @@ export interface BackupInput {
   reason?: string;
 }
 
-const PARTIAL_PREFIX = '.partial-';
+export const PARTIAL_PREFIX = '.partial-';
 
 export async function sha256Of(file: string): Promise<string> {
   const hash = crypto.createHash('sha256');
@@ -42,7 +42,7 @@ export async function sha256Of(file: string): Promise<string> {
 }
 
 /** Concatenates the gzip parts (one valid multi-member gzip file), fsyncs it, returns its sha256, size and where each part is. */
-async function joinParts(parts: DumpResult['parts'], target: string): Promise<{ sha256: string; bytes: number; index: DumpPart[] }> {
+async function joinParts(partsDir: string, parts: DumpResult['parts'], target: string): Promise<{ sha256: string; bytes: number; index: DumpPart[] }> {
   const hash = crypto.createHash('sha256');
   const out = await fs.promises.open(target, 'w');
   const index: DumpPart[] = [];
@@ -50,14 +50,15 @@ async function joinParts(parts: DumpResult['parts'], target: string): Promise<{ 
   try {
     for (const part of parts) {
       const offset = bytes;
-      for await (const chunk of fs.createReadStream(part.file, { highWaterMark: 1 << 20 })) {
+      const file = path.join(partsDir, part.name);
+      for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
         const data = chunk as Buffer;
         hash.update(data);
         await out.write(data);
         bytes += data.length;
       }
       index.push({ ...(part.table === undefined ? {} : { table: part.table }), offset, bytes: bytes - offset });
-      await fs.promises.rm(part.file);
+      await fs.promises.rm(file);
     }
     await out.sync();
   } finally {
@@ -90,6 +91,32 @@ async function publish(folder: string, partial: string, id: string): Promise<str
       if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
     }
   }
+}
+
+/** The manifest of a dump whose bytes were written and read back: `written` is what the re-read found. */
+export function manifestOf(facts: {
+  id: string; started: Date; startedMs: number; database: string; input: BackupInput; dump: DumpResult;
+  written: { sha256: string; bytes: number; index: DumpPart[] };
+}): BackupManifest {
+  const { dump, input, written } = facts;
+  return {
+    formatVersion: 1,
+    id: facts.id,
+    createdAt: facts.started.toISOString(),
+    environment: input.environment,
+    database: facts.database,
+    serverVersion: dump.serverVersion,
+    tables: dump.tables,
+    objects: dump.objects,
+    ...(dump.sequences.length > 0 ? { sequences: dump.sequences } : {}),
+    checksumAlgorithm: CHECKSUM_ALGORITHM,
+    dump: { file: DUMP_FILE, sha256: written.sha256, bytes: written.bytes, parts: written.index },
+    ...(input.gitCommit ? { gitCommit: input.gitCommit } : {}),
+    ...(input.images ? { images: input.images } : {}),
+    ...(input.reason ? { reason: input.reason } : {}),
+    durationMs: Date.now() - facts.startedMs,
+    verifiedAt: new Date().toISOString(),
+  };
 }
 
 /**
@@ -129,31 +156,14 @@ export async function createBackup(
     });
     report.running('backup', 'Writing and verifying dump.sql.gz…', 0.99);
     const dumpFile = path.join(partial, DUMP_FILE);
-    const written = await joinParts(dump.parts, dumpFile);
+    const written = await joinParts(partsDir, dump.parts, dumpFile);
     await fs.promises.rm(partsDir, { recursive: true });
     // read back what reached the disk: a dump is trusted only once its bytes are known good
     const reread = await sha256Of(dumpFile);
     if (reread !== written.sha256) {
       throw new BackupCorruptError(`The dump written to ${dumpFile} reads back differently (sha256 mismatch); the disk may be failing. No backup was kept.`);
     }
-    const manifest: BackupManifest = {
-      formatVersion: 1,
-      id,
-      createdAt: started.toISOString(),
-      environment: input.environment,
-      database: deps.credentials.database,
-      serverVersion: dump.serverVersion,
-      tables: dump.tables,
-      objects: dump.objects,
-      ...(dump.sequences.length > 0 ? { sequences: dump.sequences } : {}),
-      checksumAlgorithm: CHECKSUM_ALGORITHM,
-      dump: { file: DUMP_FILE, sha256: written.sha256, bytes: written.bytes, parts: written.index },
-      ...(input.gitCommit ? { gitCommit: input.gitCommit } : {}),
-      ...(input.images ? { images: input.images } : {}),
-      ...(input.reason ? { reason: input.reason } : {}),
-      durationMs: Date.now() - startedMs,
-      verifiedAt: new Date().toISOString(),
-    };
+    const manifest = manifestOf({ id, started, startedMs, database: deps.credentials.database, input, dump, written });
     const finalId = await publishWithManifest(deps.folder, partial, id, manifest);
     const record = readRecord(deps.folder, finalId);
     report.done('backup', `Backup ${finalId}: ${dump.tables.length} tables, ${formatCount(record.rows ?? 0)} rows, ${formatBytes(written.bytes)}.`);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { CancelledError } from '../common/errors';
 import type { Connection } from './connection';
@@ -128,16 +129,43 @@ class ParallelRunner {
 }
 
 /**
+ * Where a dump's bytes come from: a file on this machine, or a backup volume on a
+ * remote engine read through a helper container. `open` reads all of it or one
+ * gzip member (a byte range).
+ */
+export interface DumpSource {
+  /** Names the dump in messages. */
+  label: string;
+  bytes: number;
+  open(range?: { offset: number; bytes: number }): Readable;
+}
+
+export function fileDumpSource(file: string): DumpSource {
+  return {
+    label: file,
+    bytes: fs.statSync(file).size,
+    open: (range) => fs.createReadStream(file, {
+      highWaterMark: 256 * 1024,
+      ...(range ? { start: range.offset, end: range.offset + range.bytes - 1 } : {}),
+    }),
+  };
+}
+
+function sourceOf(dump: string | DumpSource): DumpSource {
+  return typeof dump === 'string' ? fileDumpSource(dump) : dump;
+}
+
+/**
  * Reads a gzip dump (or one member of it) and yields its statements; refuses a
  * damaged or truncated one. `endsDump`: this is the dump's last stretch, which
  * must end with the writer's end marker.
  */
-async function* statementsOf(file: string, onBytes: (bytes: number) => void, range?: DumpPart, endsDump = !range): AsyncGenerator<Statement> {
-  const source = fs.createReadStream(file, {
-    highWaterMark: 256 * 1024,
-    ...(range ? { start: range.offset, end: range.offset + range.bytes - 1 } : {}),
-  });
+async function* statementsOf(dump: DumpSource, onBytes: (bytes: number) => void, range?: DumpPart, endsDump = !range): AsyncGenerator<Statement> {
+  const file = dump.label;
+  const source = dump.open(range);
   const gunzip = zlib.createGunzip();
+  let bytesRead = 0;
+  source.on('data', (chunk: Buffer) => { bytesRead += chunk.length; });
   source.on('error', (error) => gunzip.destroy(error));
   source.pipe(gunzip);
   const splitter = new StatementSplitter({ ownDump: true });
@@ -145,8 +173,8 @@ async function* statementsOf(file: string, onBytes: (bytes: number) => void, ran
   let tail = '';
   try {
     for await (const chunk of gunzip) {
-      onBytes(source.bytesRead - reported);
-      reported = source.bytesRead;
+      onBytes(bytesRead - reported);
+      reported = bytesRead;
       if (endsDump) tail = (tail + (chunk as Buffer).toString('latin1', Math.max(0, (chunk as Buffer).length - 64))).slice(-64);
       yield* splitter.push(chunk as Buffer);
     }
@@ -174,13 +202,14 @@ async function* statementsOf(file: string, onBytes: (bytes: number) => void, ran
  * end between statements is refused as truncated.
  */
 export async function loadDump(
-  file: string,
+  dump: string | DumpSource,
   connections: readonly Connection[],
   signal: AbortSignal,
   onProgress: (progress: LoadProgress) => void = () => {},
 ): Promise<LoadResult> {
   const runner = new ParallelRunner(connections);
-  const progress: LoadProgress = { bytesRead: 0, totalBytes: fs.statSync(file).size, tablesCreated: 0, statements: 0 };
+  const file = sourceOf(dump);
+  const progress: LoadProgress = { bytesRead: 0, totalBytes: file.bytes, tablesCreated: 0, statements: 0 };
   const objectStatements: string[] = [];
   const report = throttled(() => onProgress({ ...progress }));
   for await (const statement of statementsOf(file, (bytes) => { progress.bytesRead += bytes; report(); })) {
@@ -251,7 +280,7 @@ function groupByTable(parts: readonly DumpPart[]): TableWork[] {
  * table's rows are in, then its checksum is taken, while the others still load.
  */
 export async function loadDumpByParts(
-  file: string,
+  dump: string | DumpSource,
   parts: readonly DumpPart[],
   connections: readonly Connection[],
   database: string,
@@ -259,7 +288,8 @@ export async function loadDumpByParts(
   signal: AbortSignal,
   onProgress: (progress: LoadProgress) => void = () => {},
 ): Promise<LoadResult & { tables: TableSummary[] }> {
-  const progress: LoadProgress = { bytesRead: 0, totalBytes: fs.statSync(file).size, tablesCreated: 0, statements: 0 };
+  const file = sourceOf(dump);
+  const progress: LoadProgress = { bytesRead: 0, totalBytes: file.bytes, tablesCreated: 0, statements: 0 };
   const report = throttled(() => onProgress({ ...progress }));
   const onBytes = (bytes: number) => { progress.bytesRead += bytes; report(); };
   const collect = async (part: DumpPart) => {
@@ -270,7 +300,7 @@ export async function loadDumpByParts(
   const [header, ...rest] = parts;
   const objects = rest.pop();
   if (!header || !objects || rest.some((p) => p.table === undefined)) {
-    throw new BackupCorruptError(`The manifest's index of ${file} is not header, tables, objects; it was not restored.`);
+    throw new BackupCorruptError(`The manifest's index of ${file.label} is not header, tables, objects; it was not restored.`);
   }
   // session settings on every connection; the sequences the header creates, once
   for (const statement of await collect(header)) await runInOrder(connections, statement);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type { DatabaseCredentials } from '../config/credentials';
@@ -51,8 +52,8 @@ export interface DumpOptions {
 }
 
 export interface DumpResult {
-  /** gzip files, in order; concatenated they are one valid gzip stream of the whole dump. `table` for a table's parts (one or more). */
-  parts: { file: string; table?: string }[];
+  /** gzip parts by name, in order; concatenated they are one valid gzip stream of the whole dump. `table` for a table's parts (one or more). */
+  parts: { name: string; table?: string }[];
   tables: TableSummary[];
   serverVersion: string;
   objects: { type: string; name: string }[];
@@ -61,6 +62,14 @@ export interface DumpResult {
 }
 
 const DEFAULT_CHUNK_BYTES = 8 << 20;
+
+/** Where each named gzip part of a dump is written: a file in a folder, or an upload to a backup volume. */
+export type PartSink = (name: string) => Writable;
+
+/** Parts as files in `folder`. */
+export function folderSink(folder: string): PartSink {
+  return (name) => fs.createWriteStream(path.join(folder, name));
+}
 
 /**
  * Where a stretch of the dump goes: gzip part files of about `chunkBytes` of SQL
@@ -75,9 +84,10 @@ class PartsWriter {
   private readonly finished: Promise<void>[] = [];
 
   constructor(
-    private readonly fileFor: (chunk: number) => string,
+    private readonly nameFor: (chunk: number) => string,
+    private readonly sink: PartSink,
     private readonly level: number,
-    private readonly onBroken: () => void,
+    private readonly onBroken: (error: unknown) => void,
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
   ) {}
 
@@ -93,9 +103,9 @@ class PartsWriter {
 
   private startPart(): void {
     this.current?.end();
-    const file = this.fileFor(this.files.length);
+    const file = this.nameFor(this.files.length);
     const gzip = zlib.createGzip({ level: this.level });
-    const done = pipeline(gzip, fs.createWriteStream(file));
+    const done = pipeline(gzip, this.sink(file));
     done.catch(this.onBroken);
     this.finished.push(done);
     this.files.push(file);
@@ -200,7 +210,7 @@ async function openSnapshots(
  */
 export async function writeDump(
   credentials: DatabaseCredentials,
-  partsDir: string,
+  parts: string | PartSink,
   signal: AbortSignal,
   options: DumpOptions = {},
 ): Promise<DumpResult> {
@@ -231,11 +241,12 @@ export async function writeDump(
       throw new DatabaseError(`Backup of ${credentials.database} on ${describeServer(credentials)} failed: the database holds ${missing.join(', ')}, which the backup would not write; no backup was kept.`);
     }
 
-    const partOf = (index: number, chunk = 0) => path.join(partsDir, `${String(index).padStart(6, '0')}-${String(chunk).padStart(6, '0')}.sql.gz`);
+    const sink = typeof parts === 'string' ? folderSink(parts) : parts;
+    const partOf = (index: number, chunk = 0) => `${String(index).padStart(6, '0')}-${String(chunk).padStart(6, '0')}.sql.gz`;
     const tableParts: string[][] = new Array(tables.length);
     const header = dumpHeader({ database: credentials.database, serverVersion: version, createdAt: new Date().toISOString(), history: tables.some((t) => t.history) });
     const writeWhole = async (file: string, text: string) => {
-      const out = new PartsWriter(() => file, level, () => undefined);
+      const out = new PartsWriter(() => file, sink, level, () => undefined);
       out.write(text);
       await out.close();
     };
@@ -256,17 +267,22 @@ export async function writeDump(
         const { table, index } = item;
         if (signal.aborted) throw new CancelledError();
         const create = await showCreateTable(connection, table.name);
-        const out = new PartsWriter((chunk) => partOf(index + 1, chunk), level, () => destroyQuietly(connection), options.chunkBytes);
+        // an output that breaks (a full disk, an upload cut) fails the table at once: a row reader
+        // paused for 'drain' would otherwise wait for it forever
+        let outputBroke: (error: unknown) => void = () => undefined;
+        const broken = new Promise<never>((_resolve, reject) => { outputBroke = reject; });
+        broken.catch(() => undefined);
+        const out = new PartsWriter((chunk) => partOf(index + 1, chunk), sink, level, (error) => { destroyQuietly(connection); outputBroke(error); }, options.chunkBytes);
         tableParts[index] = out.files;
         try {
           out.write(tableSchema(table.name, sequencesRelative(create, credentials.database)));
-          const result = await streamTableRows(connection, table, {
+          const result = await Promise.race([broken, streamTableRows(connection, table, {
             output: out,
             maxStatementBytes: options.maxStatementBytes,
             maxRowStatementBytes: Number(maxPacket),
             signal,
             onProgress: (rows, bytes) => { progress.rows += rows; progress.bytes += bytes; report(); },
-          });
+          })]);
           summaries[index] = { name: table.name, ...result };
           await out.close();
         } catch (error) {
@@ -282,7 +298,7 @@ export async function writeDump(
     await writeWhole(last, objectsSection(objects) + dumpFooter());
     for (const worker of workers) await worker.query('ROLLBACK');
     return {
-      parts: [{ file: partOf(0) }, ...tables.flatMap((t, i) => tableParts[i].map((file) => ({ file, table: t.name }))), { file: last }],
+      parts: [{ name: partOf(0) }, ...tables.flatMap((t, i) => tableParts[i].map((name) => ({ name, table: t.name }))), { name: last }],
       tables: summaries,
       serverVersion: version,
       objects: objects.map((o) => ({ type: o.type, name: o.name })),

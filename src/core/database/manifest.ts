@@ -95,13 +95,27 @@ function isManifest(value: unknown): value is BackupManifest {
 export function readRecord(folder: string, id: string): BackupRecord {
   const dir = path.join(folder, id);
   const dumpSize = (() => { try { return fs.statSync(path.join(dir, DUMP_FILE)).size; } catch { return -1; } })();
+  let manifestText: string | undefined;
+  try {
+    manifestText = fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') manifestText = '';
+  }
+  return recordFrom(id, dir, dumpSize, manifestText);
+}
+
+/**
+ * A backup's record from what its folder holds, wherever that folder is: the
+ * dump's size (-1 when missing) and the manifest's text (undefined when missing).
+ */
+export function recordFrom(id: string, dir: string, dumpSize: number, manifestText: string | undefined): BackupRecord {
   const base: BackupRecord = { id, path: dir, sizeBytes: Math.max(dumpSize, 0), complete: false, verified: false };
+  if (manifestText === undefined) return { ...base, problem: `${MANIFEST_FILE} is missing` };
   let manifest: unknown;
   try {
-    manifest = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8'));
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    return { ...base, problem: missing ? `${MANIFEST_FILE} is missing` : `${MANIFEST_FILE} is not valid JSON` };
+    manifest = JSON.parse(manifestText);
+  } catch {
+    return { ...base, problem: `${MANIFEST_FILE} is not valid JSON` };
   }
   if (!isManifest(manifest)) return { ...base, problem: `${MANIFEST_FILE} is not a Dual Env backup manifest` };
   const record: BackupRecord = {

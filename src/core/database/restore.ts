@@ -1,15 +1,14 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { DatabaseCredentials } from '../config/credentials';
 import { CancelledError, UsageError, isEngineError } from '../common/errors';
 import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
-import { assertRestorable, type BackupInput } from './backupStore';
+import type { BackupInput } from './backupStore';
+import { folderPlace, type BackupPlace } from './backupPlace';
 import { abortWith, closeQuietly, describeServer, destroyQuietly, openConnection, rowsOf, safeMessage, type Connection } from './connection';
 import { loadDump, loadDumpByParts, type LoadProgress, type LoadResult } from './dumpLoader';
 import type { DumpOptions, TableSummary } from './dumpWriter';
 import { DatabaseError, RestoreVerificationError, SafetyBackupFailedError } from './errors';
-import { DUMP_FILE, type BackupManifest, type BackupRecord, type DumpPart } from './manifest';
+import { type BackupManifest, type BackupRecord, type DumpPart } from './manifest';
 import { sequenceNames, sequenceState, type SchemaObject } from './schema';
 import { formatBytes, formatCount, formatRate } from './progressText';
 import { quoteIdentifier } from './sqlText';
@@ -21,9 +20,11 @@ import { backUpMovedAside, readObjectsBeforeSwap } from './safetyBackup';
 export interface RestoreDeps {
   /** Root (or a user with CREATE/DROP DATABASE): the restore loads into a scratch database first. `database` is the target. */
   credentials: DatabaseCredentials;
-  /** The backups folder holding the backup (and receiving the safety backup unless `safetyFolder` says otherwise). */
-  folder: string;
-  /** Where the safety backup of the target goes, when the backup comes from another environment's folder. */
+  /** Where the backup is (and where the safety backup goes unless `safetyPlace` says otherwise); `folder` is short for `folderPlace(folder)`. */
+  place?: BackupPlace;
+  folder?: string;
+  /** Where the safety backup of the target goes, when the backup comes from another environment's backups. */
+  safetyPlace?: BackupPlace;
   safetyFolder?: string;
   /** Named in the safety backup's manifest. */
   environment?: string;
@@ -126,8 +127,7 @@ async function prepare(session: RestoreSession, deps: RestoreDeps, input: Restor
     report.skipped('safety-backup', `No safety backup: database ${target} does not exist yet.`);
   } else {
     // found out now, not after the swap
-    await fs.promises.mkdir(safetyFolder(deps), { recursive: true });
-    await fs.promises.access(safetyFolder(deps), fs.constants.W_OK);
+    await safetyPlace(deps).assertWritable();
     session.safetyBackup = true;
   }
   if (!schema) await admin.query(`CREATE DATABASE ${quoteIdentifier(target)}`);
@@ -136,8 +136,14 @@ async function prepare(session: RestoreSession, deps: RestoreDeps, input: Restor
   session.scratch = scratch;
 }
 
-function safetyFolder(deps: RestoreDeps): string {
-  return deps.safetyFolder ?? deps.folder;
+function backupPlace(deps: RestoreDeps): BackupPlace {
+  if (deps.place) return deps.place;
+  if (deps.folder === undefined) throw new UsageError('A restore needs the place of its backup.');
+  return folderPlace(deps.folder);
+}
+
+function safetyPlace(deps: RestoreDeps): BackupPlace {
+  return deps.safetyPlace ?? (deps.safetyFolder === undefined ? backupPlace(deps) : folderPlace(deps.safetyFolder));
 }
 
 /**
@@ -152,30 +158,34 @@ async function loadAndCheck(session: RestoreSession, deps: RestoreDeps, input: R
   for (let i = 0; i < Math.max(1, deps.parallel ?? 3); i++) loaders.push(await open(session, deps.credentials, scratch));
   report.running('load', `Loading ${input.backupId} into scratch database ${scratch}…`, 0);
   const loadStarted = Date.now();
-  const dumpFile = path.join(deps.folder, input.backupId, DUMP_FILE);
   const onLoad = (p: LoadProgress) => {
     report.running('load', `${p.tablesCreated}/${manifest.tables.length} tables · ${formatBytes(p.bytesRead)} of ${formatBytes(p.totalBytes)} · ${formatRate(p.bytesRead, Date.now() - loadStarted)}`, p.bytesRead / Math.max(1, p.totalBytes));
   };
   const totalRows = manifest.tables.reduce((n, t) => n + t.rows, 0);
   let loaded: LoadResult;
   let actual: TableSummary[];
-  if (partsTileFile(manifest.dump.parts, manifest.dump.bytes)) {
-    // tables load side by side from their own gzip members, each checksummed as soon as it is in
-    const result = await loadDumpByParts(dumpFile, manifest.dump.parts ?? [], loaders, scratch, manifest.checksumAlgorithm, signal, onLoad);
-    loaded = result;
-    actual = result.tables;
-    report.done('load', `Loaded ${formatCount(loaded.statements)} statements.`);
-  } else {
-    loaded = await loadDump(dumpFile, loaders, signal, onLoad);
-    report.done('load', `Loaded ${formatCount(loaded.statements)} statements.`);
-    report.running('check', 'Comparing row counts and checksums with the manifest…');
-    let checkedRows = 0;
-    actual = await tableChecksums(deps.credentials, scratch, {
-      parallel: Math.max(1, deps.parallel ?? 3),
-      checksumAlgorithm: manifest.checksumAlgorithm,
-      signal,
-      onRows: (rows) => { checkedRows += rows; report.running('check', `${formatCount(checkedRows)} of ${formatCount(totalRows)} rows checked`, checkedRows / Math.max(1, totalRows)); },
-    });
+  const dumpFile = await backupPlace(deps).openDump(input.backupId);
+  try {
+    if (partsTileFile(manifest.dump.parts, manifest.dump.bytes)) {
+      // tables load side by side from their own gzip members, each checksummed as soon as it is in
+      const result = await loadDumpByParts(dumpFile, manifest.dump.parts ?? [], loaders, scratch, manifest.checksumAlgorithm, signal, onLoad);
+      loaded = result;
+      actual = result.tables;
+      report.done('load', `Loaded ${formatCount(loaded.statements)} statements.`);
+    } else {
+      loaded = await loadDump(dumpFile, loaders, signal, onLoad);
+      report.done('load', `Loaded ${formatCount(loaded.statements)} statements.`);
+      report.running('check', 'Comparing row counts and checksums with the manifest…');
+      let checkedRows = 0;
+      actual = await tableChecksums(deps.credentials, scratch, {
+        parallel: Math.max(1, deps.parallel ?? 3),
+        checksumAlgorithm: manifest.checksumAlgorithm,
+        signal,
+        onRows: (rows) => { checkedRows += rows; report.running('check', `${formatCount(checkedRows)} of ${formatCount(totalRows)} rows checked`, checkedRows / Math.max(1, totalRows)); },
+      });
+    }
+  } finally {
+    await dumpFile.close();
   }
   for (const connection of loaders) await closeQuietly(connection);
   const problems = [...compareTables(manifest.tables, actual), ...await compareSequences(session.admin!, scratch, manifest.sequences ?? [])];
@@ -216,7 +226,7 @@ async function secureMovedAside(deps: RestoreDeps, input: RestoreInput, manifest
   const target = deps.credentials.database;
   try {
     return await backUpMovedAside(
-      { credentials: deps.credentials, folder: safetyFolder(deps), holdingDatabase: aside.hold, objects: aside.objects, dump: deps.dump },
+      { credentials: deps.credentials, place: safetyPlace(deps), holdingDatabase: aside.hold, objects: aside.objects, dump: deps.dump },
       { environment: deps.environment ?? manifest.environment, reason: `safety copy before restoring ${input.backupId}`, ...input.safetyRecord },
       // past the point of no return: nothing may stop the one copy of the previous state being written
       new AbortController().signal,
@@ -248,7 +258,7 @@ export async function restoreBackup(
   const started = Date.now();
   const target = deps.credentials.database;
   report.running('verify', `Checking backup ${input.backupId}…`);
-  const manifest = await assertRestorable(deps.folder, input.backupId, signal);
+  const manifest = await backupPlace(deps).assertRestorable(input.backupId, signal);
   report.done('verify', `Backup ${input.backupId} is intact (sha256 matches).`);
 
   const session: RestoreSession = { opened: [], swapBegun: false, safetyBackup: false };

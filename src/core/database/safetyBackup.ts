@@ -1,6 +1,7 @@
 import type { DatabaseCredentials } from '../config/credentials';
 import type { ProgressListener } from '../common/progress';
-import { createBackup, type BackupInput } from './backupStore';
+import type { BackupInput } from './backupStore';
+import type { BackupPlace } from './backupPlace';
 import type { Connection } from './connection';
 import type { DumpOptions } from './dumpWriter';
 import { DatabaseError } from './errors';
@@ -29,7 +30,7 @@ export async function readObjectsBeforeSwap(targetConnection: Connection, target
 
 export interface MovedAsideState {
   credentials: DatabaseCredentials;
-  folder: string;
+  place: BackupPlace;
   /** Where the swap moved the target's tables. */
   holdingDatabase: string;
   /** The target's objects as read by readObjectsBeforeSwap. */
@@ -44,8 +45,8 @@ export interface MovedAsideState {
  * which nothing writes to, so it misses nothing the application committed.
  */
 export function backUpMovedAside(state: MovedAsideState, input: BackupInput, signal: AbortSignal, onProgress?: ProgressListener): Promise<BackupRecord> {
-  return createBackup(
-    { credentials: state.credentials, folder: state.folder, dump: { ...state.dump, movedAside: { holdingDatabase: state.holdingDatabase, objects: state.objects } } },
+  return state.place.create(
+    { credentials: state.credentials, dump: { ...state.dump, movedAside: { holdingDatabase: state.holdingDatabase, objects: state.objects } } },
     input,
     signal,
     onProgress,

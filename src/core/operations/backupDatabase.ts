@@ -1,7 +1,8 @@
 import type Docker from 'dockerode';
 import { ConfigError, errorMessage } from '../common/errors';
 import { assertIsolated, databaseCredentials, type DatabaseConfig, type DualEnvConfig, type Environment, type SecretSource } from '../config';
-import { applyRetention, createBackup, type BackupRecord, type DatabaseCredentials, type DumpOptions } from '../database';
+import type { BackupPlace, BackupRecord, DatabaseCredentials, DumpOptions } from '../database';
+import { backupPlaceOf } from './backupPlaceOf';
 import { liveCommitOf } from './environmentHistory';
 import { previousImages } from './liveImages';
 import { withEnvironmentLock } from './environmentLock';
@@ -65,13 +66,13 @@ async function currentImages(deps: BackupDatabaseDeps): Promise<Record<string, s
 }
 
 /** Applies retention after a backup; a failure there is said, never thrown: the backup it follows is verified and kept. */
-export async function retain(folder: string, keep: number, protect: readonly string[] | undefined, onProgress?: ProgressListener): Promise<void> {
+export async function retain(place: BackupPlace, keep: number, protect: readonly string[] | undefined, onProgress?: ProgressListener): Promise<void> {
   const report = progressReporter(onProgress);
   try {
-    const { warnings } = await applyRetention(folder, keep, protect);
+    const { warnings } = await place.retain(keep, protect);
     for (const warning of warnings) report.done('retention', warning);
   } catch (error) {
-    report.done('retention', `Old backups in ${folder} were not pruned (${errorMessage(error)}); the new backup is kept.`);
+    report.done('retention', `Old backups in ${place.where} were not pruned (${errorMessage(error)}); the new backup is kept.`);
   }
 }
 
@@ -100,8 +101,9 @@ export async function takeBackup(
 ): Promise<BackupRecord> {
   const database = databaseOf(deps.environment);
   const credentials = await backupCredentials(deps.config, database, deps.secrets);
-  const record = await createBackup(
-    { credentials, folder: deps.environment.backups.folder, dump: deps.dump },
+  const place = backupPlaceOf(deps.config, deps.environment);
+  const record = await place.create(
+    { credentials, dump: deps.dump },
     {
       environment: deps.environment.name,
       gitCommit: input.gitCommit ?? await liveCommitOf(deps.config, deps.environment),
@@ -111,6 +113,6 @@ export async function takeBackup(
     signal,
     onProgress,
   );
-  if (input.retention !== false) await retain(deps.environment.backups.folder, deps.environment.backups.retention, input.keep, onProgress);
+  if (input.retention !== false) await retain(place, deps.environment.backups.retention, input.keep, onProgress);
   return record;
 }

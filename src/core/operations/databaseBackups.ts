@@ -1,5 +1,6 @@
 import { databaseCredentials, type DualEnvConfig, type SecretSource } from '../config';
-import { listBackups, restoreBackup, type BackupRecord } from '../database';
+import { restoreBackup, type BackupRecord } from '../database';
+import { backupPlaceOf } from './backupPlaceOf';
 import { databaseOf, retain, takeBackup } from './backupDatabase';
 import type { BackupSummary, DatabaseBackups } from './backupPort';
 
@@ -24,18 +25,18 @@ export function databaseBackups(config: DualEnvConfig, secrets?: SecretSource): 
       const credentials = await databaseCredentials(config, databaseOf(environment), { asRoot: true, secrets });
       const result = await restoreBackup(
         // a production backup loaded into staging keeps staging's safety backup in staging's own folder
-        { credentials, folder: (from ?? environment).backups.folder, safetyFolder: environment.backups.folder, environment: environment.name },
+        { credentials, place: backupPlaceOf(config, from ?? environment), safetyPlace: backupPlaceOf(config, environment), environment: environment.name },
         { backupId, safetyBackup: safetyBackup !== undefined, safetyRecord: safetyBackup, onPointOfNoReturn },
         signal,
         onProgress,
       );
       if (!result.safetyBackup) return {};
       // a safety backup counts against the retention like any other, sparing the backup just restored
-      await retain(environment.backups.folder, environment.backups.retention, [result.safetyBackup.id, ...(from ? [] : [backupId])], onProgress);
+      await retain(backupPlaceOf(config, environment), environment.backups.retention, [result.safetyBackup.id, ...(from ? [] : [backupId])], onProgress);
       return { safetyBackup: summary(result.safetyBackup, environment.name) };
     },
     async list(environment) {
-      return listBackups(environment.backups.folder).filter((b) => b.complete && b.verified).map((b) => summary(b, environment.name));
+      return (await backupPlaceOf(config, environment).list()).filter((b) => b.complete && b.verified).map((b) => summary(b, environment.name));
     },
   };
 }

@@ -2,6 +2,7 @@ import { UsageError } from '../common/errors';
 import { assertIsolated, databaseCredentials, type DualEnvConfig, type Environment, type SecretSource } from '../config';
 import { restoreBackup, type RestoreResult } from '../database';
 import { databaseOf } from './backupDatabase';
+import { backupPlaceOf } from './backupPlaceOf';
 import { withEnvironmentLock } from './environmentLock';
 import type { ProgressListener } from '../common/progress';
 
@@ -54,8 +55,8 @@ export async function restoreDatabase(
   const database = databaseOf(deps.environment);
   const credentials = await databaseCredentials(deps.config, database, { asRoot: true, secrets: deps.secrets });
   return withEnvironmentLock(deps.config, deps.environment, `restore of backup ${input.backupId}`, () => restoreBackup(
-    // the safety backup of what the environment held stays in its own folder, whichever folder the backup comes from
-    { credentials, folder: (input.from ?? deps.environment).backups.folder, safetyFolder: deps.environment.backups.folder, environment: deps.environment.name, parallel: deps.parallel },
+    // the safety backup of what the environment held stays its own, wherever the backup comes from
+    { credentials, place: backupPlaceOf(deps.config, input.from ?? deps.environment), safetyPlace: backupPlaceOf(deps.config, deps.environment), environment: deps.environment.name, parallel: deps.parallel },
     { backupId: input.backupId, safetyBackup: input.safetyBackup },
     signal,
     onProgress,

@@ -1,5 +1,5 @@
 import { UsageError, errorMessage } from '../common/errors';
-import { assertRestorable } from '../database';
+import { backupPlaceOf } from './backupPlaceOf';
 import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
 import { refuseUnlessComposeCanInterpolate } from './composeInterpolation';
@@ -63,7 +63,7 @@ export async function rollbackProduction(deps: OperationDeps, options: RollbackO
   const plan: RollbackPlan = { environment: environment.name, label: environment.label, backup, images, keepImages: built.filter((s) => !images[s]) };
   // before asking: a rollback whose images are gone, or whose dump no longer matches its sha256, cannot be done, so it is not offered
   await assertImagesPresent(deps.docker, images);
-  await assertRestorable(environment.backups.folder, backup.id, signal);
+  await backupPlaceOf(deps.config, environment).assertRestorable(backup.id, signal);
   // the data is swapped in before Compose recreates anything: a Compose that cannot read the file must stop it here
   await refuseUnlessComposeCanInterpolate(deps, environment, signal);
 
