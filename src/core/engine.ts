@@ -17,7 +17,7 @@ export { followLogs, type LogLine } from './docker/logFollower';
 export { deleteBackup, findBackup, listBackups, verifyBackup } from './database';
 export { formatBytes, formatCount } from './database/progressText';
 export { backupDatabase } from './operations/backupDatabase';
-export { backupPlaceOf, isLocalEngine } from './operations/backupPlaceOf';
+export { backupPlaceOf } from './operations/backupPlaceOf';
 export { controlEnvironment } from './operations/environmentControl';
 export { databaseBackups } from './operations/databaseBackups';
 export { describePlan } from './operations/deployPreflight';

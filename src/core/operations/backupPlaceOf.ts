@@ -3,12 +3,9 @@ import { ConfigError } from '../common/errors';
 import type { DualEnvConfig, Environment } from '../config';
 import { backupVolumeName, folderPlace, volumePlace, type BackupPlace } from '../database';
 import { dockerClientFor, dockerHostOf } from '../docker/client';
+import { isRemoteEngine } from '../docker/dockerHost';
 import { projectFilter, serviceOf } from '../docker/discovery';
 
-/** Whether an environment's engine is this machine's own socket (its backups then stay in its backups folder). */
-export function isLocalEngine(environment: Environment, env: NodeJS.ProcessEnv = process.env): boolean {
-  return /^(unix|npipe):/.test(dockerHostOf(environment, env));
-}
 
 /** The image of the environment's database container: one the engine holds for certain, with sh and coreutils. */
 async function databaseImage(docker: Docker, config: DualEnvConfig, environment: Environment, volume: string, engine: string): Promise<string> {
@@ -27,7 +24,7 @@ async function databaseImage(docker: Docker, config: DualEnvConfig, environment:
  * this machine's, else a volume on its engine, shared by everyone who deploys it.
  */
 export function backupPlaceOf(config: DualEnvConfig, environment: Environment, env: NodeJS.ProcessEnv = process.env): BackupPlace {
-  if (isLocalEngine(environment, env)) return folderPlace(environment.backups.folder);
+  if (!isRemoteEngine(environment, env)) return folderPlace(environment.backups.folder);
   const docker = dockerClientFor(environment, env);
   const engine = dockerHostOf(environment, env);
   const volume = backupVolumeName(config.projectName, environment.name);
