@@ -56,7 +56,9 @@ function cutSshConnections(): number {
 /** The `dual-env` CLI in a project, as a user at that laptop runs it (the rig's ssh first in PATH). */
 function cli(server: RemoteServer, project: TempProject, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src', 'cli', 'main.ts'), ...args], { cwd: project.dir, env: server.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // tsx resolves from the repository; the project is named by its compose file
+    const main = path.join(repoRoot, 'src', 'cli', 'main.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', main, '--file', path.join(project.dir, 'docker-compose-dual-env.yml'), ...args], { cwd: repoRoot, env: server.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });

@@ -240,9 +240,10 @@ export function volumePlace(target: BackupVolume): BackupPlace {
         return record;
       } catch (error) {
         upload.abort();
-        // a helper that could not start (no database container to take its image from) is the cause to name
+        // the one sentence to end in: a helper that could not start for a reason of ours (no database
+        // container to take its image from), else the dump's own (an SSH failure is said there), else either
         const notStarted = await starting.then(() => undefined, (startError: unknown) => startError);
-        const cause = notStarted && !signal.aborted ? notStarted : error;
+        const cause = notStarted instanceof DualEnvError || !(error instanceof DualEnvError) ? notStarted ?? error : error;
         const failure = signal.aborted || cause instanceof DualEnvError
           ? cause
           : new DatabaseError(`Backup into ${where} failed (${errorMessage(cause)}); no backup was kept.`, { cause });
