@@ -16,7 +16,7 @@ import {
   BACKUP_ID, CHECKSUM_ALGORITHM, DUMP_FILE, MANIFEST_FILE, backupIdFor, compareNewestFirst, readRecord,
   type BackupManifest, type BackupRecord, type DumpPart,
 } from './manifest';
-import { formatBytes, formatCount, formatRate } from './progressText';
+import { dumpProgressLines, formatBytes, formatCount } from './progressText';
 
 export interface BackupDeps {
   credentials: DatabaseCredentials;
@@ -142,17 +142,9 @@ export async function createBackup(
   await fs.promises.mkdir(partsDir);
   try {
     report.running('backup', `Backing up ${deps.credentials.database}…`, 0);
-    let lastReport = 0;
     const dump = await writeDump(deps.credentials, partsDir, signal, {
       ...deps.dump,
-      onProgress: (p) => {
-        const now = Date.now();
-        if (now - lastReport < 250 && p.tablesDone < p.tablesTotal) return;
-        lastReport = now;
-        const fraction = p.estimatedRows > 0 ? Math.min(0.99, p.rows / p.estimatedRows) : p.tablesDone / Math.max(1, p.tablesTotal);
-        report.running('backup', `${p.tablesDone}/${p.tablesTotal} tables · ${formatCount(p.rows)} rows · ${formatBytes(p.bytes)} · ${formatRate(p.bytes, now - startedMs)}`, fraction);
-      },
-      onNote: (message) => report.running('backup', message),
+      ...dumpProgressLines(report, startedMs),
     });
     report.running('backup', 'Writing and verifying dump.sql.gz…', 0.99);
     const dumpFile = path.join(partial, DUMP_FILE);

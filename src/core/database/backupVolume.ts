@@ -16,7 +16,7 @@ import { HelperContainer, PARTIAL_LABEL, TarUpload, VOLUME_LABEL, VOLUME_MOUNT, 
 import {
   BACKUP_ID, DUMP_FILE, MANIFEST_FILE, backupIdFor, compareNewestFirst, recordFrom, type BackupManifest, type BackupRecord, type DumpPart,
 } from './manifest';
-import { formatBytes, formatCount, formatRate } from './progressText';
+import { dumpProgressLines, formatBytes, formatCount } from './progressText';
 
 export interface BackupVolume {
   docker: Docker;
@@ -215,17 +215,9 @@ export function volumePlace(target: BackupVolume): BackupPlace {
         report.running('backup', `Backing up ${source.credentials.database} into ${where}…`, 0);
         upload.directory(partial);
         upload.directory(`${partial}/parts`);
-        let lastReport = 0;
         const dump = await writeDump(source.credentials, (name) => upload.file(`${partial}/parts/${name}`), signal, {
           ...source.dump,
-          onProgress: (p) => {
-            const now = Date.now();
-            if (now - lastReport < 250 && p.tablesDone < p.tablesTotal) return;
-            lastReport = now;
-            const fraction = p.estimatedRows > 0 ? Math.min(0.99, p.rows / p.estimatedRows) : p.tablesDone / Math.max(1, p.tablesTotal);
-            report.running('backup', `${p.tablesDone}/${p.tablesTotal} tables · ${formatCount(p.rows)} rows · ${formatBytes(p.bytes)} · ${formatRate(p.bytes, now - startedMs)}`, fraction);
-          },
-          onNote: (message) => report.running('backup', message),
+          ...dumpProgressLines(report, startedMs),
         });
         await upload.finish().catch((error: unknown) => {
           throw new DatabaseError(`The upload of the dump to ${where} broke (${errorMessage(error)}); no backup was kept.`, { cause: error });
