@@ -94,7 +94,8 @@ describe('backup folders and git', () => {
     const config = loadConfig(path.join(repo.dir, 'docker-compose-dual-env.yml'), { env: { STAGING_DB_PASSWORD: 's', PRODUCTION_DB_PASSWORD: 'p' } });
     const [staging, production] = config.environments;
     for (const environment of config.environments) writeFakeBackup(environment.backups.folder);
-    const docker = undefined as never; // staging has no deploy on record, so its engine is never asked
+    // staging is local with no deploy on record: its history is the checkout's file and its engine is never asked
+    const docker = (() => undefined) as never;
     // no staging runs here to answer smoke requests (they are tested on the rig, test/integration/operations/checklist.test.ts)
     production.checklist = { ...checklistOf(production), smoke: [] };
     const signal = new AbortController().signal;

@@ -169,7 +169,7 @@ describe(`dual-env CLI on the rig [${stackLabel()}]`, { timeout: 600_000 }, () =
     // BatchMode: ssh fails instead of asking for a password or to trust a host key
     const ssh = path.join(temp, 'ssh.yml');
     fs.writeFileSync(ssh, withHost(`ssh://nobody@127.0.0.1:${port}`));
-    assertOneSentence(runCli(['--file', ssh, 'status']), 1, new RegExp(`ssh://nobody@127\\.0\\.0\\.1:${port} does not answer \\(ssh: .*\\); check that`));
+    assertOneSentence(runCli(['--file', ssh, 'status']), 1, new RegExp(`Nothing accepts SSH connections at 127\\.0\\.0\\.1 port ${port} \\(connection refused\\); check that sshd runs there`));
 
     const debug = runCli(['--debug', '--file', unreachable, 'status']);
     assert.equal(debug.status, 1);
