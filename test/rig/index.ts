@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import type Docker from 'dockerode';
 import { ensureEngine } from './engine';
 import { ensureImages } from './images';
-import { composeChecked, ensureEnvFile, ensureHalf, servicesOf, type EnvironmentName } from './stack';
+import { composeChecked, ensureEnvFileOn, ensureHalf, servicesOf, type EnvironmentName } from './stack';
 import { ensureDatabaseServer, type DatabaseServer } from './databaseServers';
 import { DATABASE_SERVERS, projectName, stackServer, type DatabaseServerKind } from './paths';
 import { ensureRemoteServer, type RemoteServer } from './remote';
@@ -33,7 +33,7 @@ export async function startRig(halves: readonly EnvironmentName[] = [], log: (li
     return docker;
   });
   const docker = await engineAndImages;
-  const env = ensureEnvFile();
+  const env = await ensureEnvFileOn(docker, log);
   for (const half of halves) await ensureHalf(docker, half, log);
   return { docker, env };
 }

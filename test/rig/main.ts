@@ -4,15 +4,16 @@ import { ensureImages, removeRigImages } from './images';
 import { APP_IMAGES, DATABASE_SERVERS, projectName, stackServer, type DatabaseServerKind } from './paths';
 import { ensureDatabaseServer, removeDatabaseServers } from './databaseServers';
 import { RigError } from './state';
-import { ensureRemoteServer, removeRemoteServer } from './remote';
-import { ensureEnvFile, ensureHalf, removeEnvFileIfOurs, removeStack } from './stack';
+import { ensureRemoteServer, removeRemoteServer, removeStaleRemoteServers } from './remote';
+import { ensureEnvFileOn, ensureHalf, removeEnvFileIfOurs, removeStack } from './stack';
+import { removeLeftovers } from './leftovers';
 
 const log = (line: string) => console.log(`[rig] ${line}`);
 
 async function up(): Promise<void> {
   const docker = await ensureEngine(log);
   await ensureImages(docker, log);
-  const env = ensureEnvFile();
+  const env = await ensureEnvFileOn(docker, log);
   for (const half of ['staging', 'production'] as const) await ensureHalf(docker, half, log);
   for (const kind of Object.keys(DATABASE_SERVERS) as DatabaseServerKind[]) {
     const server = await ensureDatabaseServer(docker, kind, env);
@@ -33,6 +34,7 @@ async function down(): Promise<void> {
   }
   await removeStack(docker, log);
   await removeDatabaseServers(docker, log);
+  await removeLeftovers(docker, { everyCheckout: false }, log);
   // the app images, and the rollback-* tags that production deploys in the tests added beside them
   const tagged = await docker.listImages({ filters: { reference: [`${projectName}/*`] } });
   const tags = [...Object.values(APP_IMAGES), ...tagged.flatMap((image) => image.RepoTags ?? [])];
@@ -51,10 +53,16 @@ async function remoteUp(): Promise<void> {
   log(`remote server up at ${server.names.serverIp}: PATH=${server.binDir}:$PATH DOCKER_HOST=${server.dockerHost} docker ps`);
 }
 
-const command = process.argv[2];
-const action = command === 'up' ? up : command === 'down' ? down : command === 'remote-up' ? remoteUp : undefined;
+/** For CI machines, which may start with an engine's state from earlier runs of any checkout. */
+async function clearLeftovers(): Promise<void> {
+  await removeLeftovers(await ensureEngine(log), { everyCheckout: true }, log);
+  removeStaleRemoteServers(log);
+}
+
+const actions: Record<string, () => Promise<void>> = { up, down, 'remote-up': remoteUp, 'clear-leftovers': clearLeftovers };
+const action = actions[process.argv[2] ?? ''];
 if (!action) {
-  console.error('usage: tsx test/rig/main.ts up|down|remote-up');
+  console.error(`usage: tsx test/rig/main.ts ${Object.keys(actions).join('|')}`);
   process.exit(2);
 }
 action().catch((error: unknown) => {

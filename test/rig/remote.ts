@@ -16,15 +16,20 @@ import { RigError, readState, writeState, type RemoteNames } from './state';
 /** The ssh alias the rig's ssh_config gives the server (what a user's ~/.ssh/config would). */
 export const REMOTE_ALIAS = 'dual-env-remote';
 
+const REMOTE_DIR_PREFIX = 'dual-env-rig-remote-';
+
 /**
  * Names derived from the rig instance, so two instances never share a namespace or
  * a subnet: 10.79.<n>.0/24 (the shared lab uses 10.77/16, Swarm's pool 10.78/16).
  */
 export function remoteNames(): RemoteNames {
-  const key = crypto.createHash('sha256').update(checkoutProject).digest('hex').slice(0, 6);
+  return namesOf(crypto.createHash('sha256').update(checkoutProject).digest('hex').slice(0, 6));
+}
+
+function namesOf(key: string): RemoteNames {
   const octet = (parseInt(key, 16) % 250) + 2;
   return {
-    dir: path.join(os.tmpdir(), `dual-env-rig-remote-${key}`),
+    dir: path.join(os.tmpdir(), `${REMOTE_DIR_PREFIX}${key}`),
     netns: `dual-env-${key}`,
     veth: `dr${key}`,
     clientIp: `10.79.${octet}.1`,
@@ -118,6 +123,7 @@ export async function ensureRemoteServer(local: Docker, log: (line: string) => v
   if (missing) throw new RigError(missing);
   const names = remoteNames();
   checkSubnetFree(names);
+  if (removeIfStale(names)) log('removed a stale remote server folder an earlier run left');
   writeState({ ...readState(), remote: names });
   hostScript('up', names);
   const server = serverOf(names);
@@ -128,21 +134,41 @@ export async function ensureRemoteServer(local: Docker, log: (line: string) => v
   return server;
 }
 
+function pidAlive(file: string): boolean {
+  const pid = Number(fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : NaN);
+  try {
+    return Number.isInteger(pid) && pid > 0 && (process.kill(pid, 0), true);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A server whose engine is not running is what an earlier run (or an earlier life
+ * of this machine) left: its containers and volumes hold passwords of a .env that
+ * may no longer exist, so it goes, namespace and folder. The engine's overlay
+ * mounts lived in its own mount namespace, gone with it: the folder is plain files.
+ */
+function removeIfStale(names: RemoteNames): boolean {
+  if (!fs.existsSync(names.dir) || pidAlive(path.join(names.dir, 'docker.pid'))) return false;
+  hostScript('down', names);
+  fs.rmSync(names.dir, { recursive: true, force: true });
+  return true;
+}
+
+/** Every rig instance's stale server (for CI machines that inherit a disk). */
+export function removeStaleRemoteServers(log: (line: string) => void): void {
+  for (const name of fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(REMOTE_DIR_PREFIX))) {
+    if (removeIfStale(namesOf(name.slice(REMOTE_DIR_PREFIX.length)))) log(`removed the stale remote server ${name}`);
+  }
+}
+
 /** Removes the remote server: its processes by recorded pid, its namespace, its veth, its folder. */
 export function removeRemoteServer(log: (line: string) => void): void {
   const names = readState().remote;
   if (!names) return;
   hostScript('down', names);
-  const pidAlive = (file: string) => {
-    const pid = Number(fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : NaN);
-    try {
-      return Number.isInteger(pid) && pid > 0 && (process.kill(pid, 0), true);
-    } catch {
-      return false;
-    }
-  };
-  // the engine's overlay mounts lived in its own mount namespace, gone with it: only then is the folder plain files
-  if (!pidAlive(path.join(names.dir, 'docker.pid'))) fs.rmSync(names.dir, { recursive: true, force: true });
+  removeIfStale(names);
   writeState({ ...readState(), remote: undefined });
   log(`removed the remote server (${names.netns}, ${names.serverIp})`);
 }

@@ -7,6 +7,7 @@ import { detectCompose, runCompose, type ComposeCommand, type ComposeProject } f
 import { APP_IMAGES, BASE_IMAGE, DATABASE_SERVERS, checkoutProjects, composeFile, envFile, projectName, repoRoot, stackServer } from './paths';
 import { RigError, readState, writeState } from './state';
 import { standalonePorts } from './databaseServers';
+import { removeLeftovers } from './leftovers';
 
 export type EnvironmentName = 'staging' | 'production';
 const MARKER = '# written by the Dual Env test rig (npm run rig:up); npm run rig:down removes it';
@@ -63,6 +64,15 @@ export function ensureEnvFile(): Record<string, string> {
   fs.writeFileSync(envFile, `${MARKER}\n${body}\n`, { mode: 0o600 });
   writeState({ ...readState(), wroteEnvFile: true });
   return values;
+}
+
+/**
+ * The .env for an engine: when it has to be written afresh, the data this checkout's
+ * rig left on the engine was initialised with passwords nobody has any more, so it goes first.
+ */
+export async function ensureEnvFileOn(docker: Docker, log: (line: string) => void): Promise<Record<string, string>> {
+  if (!fs.existsSync(envFile)) await removeLeftovers(docker, { everyCheckout: false }, log);
+  return ensureEnvFile();
 }
 
 export function removeEnvFileIfOurs(): void {
