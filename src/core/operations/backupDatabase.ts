@@ -106,7 +106,7 @@ export async function takeBackup(
     { credentials, dump: deps.dump },
     {
       environment: deps.environment.name,
-      gitCommit: input.gitCommit ?? await liveCommitOf(deps.config, deps.environment),
+      gitCommit: input.gitCommit ?? await liveCommitOf(deps.config, deps.environment, deps.docker),
       images: input.images ?? (await currentImages(deps)),
       reason: input.reason,
     },

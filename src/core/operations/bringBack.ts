@@ -3,6 +3,7 @@ import type { Environment } from '../config';
 import { SafetyBackupFailedError } from '../database';
 import { ensureServicesUp, recreateServices } from '../compose/composeRunner';
 import type { BackupSummary, SafetyRecord } from './backupPort';
+import { commitOfImages } from './imageCommit';
 import { assertImagesPresent, restoreImageNames } from './liveImages';
 import { builtServices, targetFor, type OperationDeps } from './operationContext';
 import type { ProgressReporter } from '../common/progress';
@@ -77,7 +78,8 @@ async function bringBackCode(deps: OperationDeps, options: BringBackOptions, ima
   progress.done('images', `Images of ${Object.keys(images).join(', ') || 'no service'} brought back`);
 
   options.enter('recreate');
-  const target = targetFor(deps, environment, backup.gitCommit);
+  // a backup that recorded no commit still brings back images that carry it
+  const target = targetFor(deps, environment, backup.gitCommit ?? await commitOfImages(deps.docker, Object.values(images)));
   const onLine = (line: string) => progress.log('recreate', line);
   await recreateServices(target, built, { onLine });
   if (others.length > 0) await ensureServicesUp(target, others, { onLine });

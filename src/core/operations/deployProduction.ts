@@ -163,7 +163,7 @@ async function deployConfirmed(run: Run): Promise<DeployResult> {
 async function takeBackup(run: Run, previous: Record<string, string>): Promise<BackupSummary> {
   const { deps, environment, plan, progress } = run;
   progress.running('backup', `Backing up ${environment.database!.name}`);
-  const backup = await deps.backups.create({ environment, gitCommit: await liveCommitOf(deps.config, environment), images: previous, reason: `before deploy of ${plan.branch} @ ${plan.commit.shortHash}` }, run.signal, (event) => progress.log('backup', event.message ?? event.logLine ?? ''));
+  const backup = await deps.backups.create({ environment, gitCommit: await liveCommitOf(deps.config, environment, deps.docker), images: previous, reason: `before deploy of ${plan.branch} @ ${plan.commit.shortHash}` }, run.signal, (event) => progress.log('backup', event.message ?? event.logLine ?? ''));
   progress.done('backup', `Backup ${backup.id} taken and verified`);
   return backup;
 }

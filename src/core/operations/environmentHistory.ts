@@ -7,6 +7,9 @@ import type { DualEnvConfig, Environment } from '../config';
 import { dockerClientFor } from '../docker/client';
 import { isRemoteEngine } from '../docker/dockerHost';
 import { imageOnEngine, readStateFile, serverStateNames, writeStateFile } from '../docker/serverState';
+import { commitOfImages } from './imageCommit';
+import { previousImages } from './liveImages';
+import { builtServices } from './operationContext';
 import { appendHistory, lastSuccessfulIn, liveCommitIn, parseHistory, readHistory, type HistoryRecord } from './history';
 
 const SERVER_HISTORY_FILE = 'history.jsonl';
@@ -54,7 +57,19 @@ export async function lastSuccessfulDeployOf(config: DualEnvConfig, environment:
   return lastSuccessfulIn(await readEnvironmentHistory(config, environment, engine));
 }
 
-/** The commit the environment runs by its history. */
+/**
+ * The commit the environment runs: by its history, else by the label its built
+ * services' images carry (a checkout that never deployed it still knows it).
+ */
 export async function liveCommitOf(config: DualEnvConfig, environment: Environment, engine?: Docker): Promise<string | undefined> {
-  return liveCommitIn(await readEnvironmentHistory(config, environment, engine));
+  const recorded = liveCommitIn(await readEnvironmentHistory(config, environment, engine));
+  if (recorded) return recorded;
+  const docker = engine ?? dockerClientFor(environment);
+  try {
+    const running = await previousImages(docker, config, builtServices(config, environment).built);
+    return await commitOfImages(docker, Object.values(running));
+  } catch {
+    // an engine that does not answer leaves the commit unknown; what asked for it goes on without
+    return undefined;
+  }
 }

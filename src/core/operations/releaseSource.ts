@@ -5,6 +5,7 @@ import type { ComposeTarget } from '../compose/composeRunner';
 import type { DualEnvConfig } from '../config';
 import { exportCommit, pathInRepository, type GitRepository } from '../git';
 import { DeployRefusedError } from './deployPreflight';
+import { COMMIT_LABEL } from './imageCommit';
 
 /** Service → the folder of its build context inside the repository ('' for the root). */
 export type ReleaseContexts = Record<string, string>;
@@ -42,7 +43,8 @@ export interface ReleaseSource {
 const composeLiteral = (text: string) => text.replaceAll('$', () => '$$');
 
 /**
- * Exports `commit` into a temp folder. Only the build contexts come from it: the
+ * Exports `commit` into a temp folder. Only the build contexts come from it (and the
+ * images are labelled with it, so what runs can always say its commit): the
  * compose file, `.env` and the env files stay those of the project folder, as
  * the recreate uses them (an untracked `.env` with the passwords is in no commit).
  */
@@ -52,7 +54,9 @@ export async function exportRelease(repo: GitRepository, commit: string, context
   try {
     const tree = path.join(dir, 'tree');
     await exportCommit(repo, commit, tree);
-    const services = Object.fromEntries(Object.entries(contexts).map(([service, relative]) => [service, { build: { context: composeLiteral(path.join(tree, ...relative.split('/'))) } }]));
+    const services = Object.fromEntries(Object.entries(contexts).map(([service, relative]) => [service, {
+      build: { context: composeLiteral(path.join(tree, ...relative.split('/'))), labels: { [COMMIT_LABEL]: commit } },
+    }]));
     const override = path.join(dir, 'build-contexts.yml');
     // JSON is YAML, and needs no quoting rules of its own
     fs.writeFileSync(override, `${JSON.stringify({ services }, null, 2)}\n`);

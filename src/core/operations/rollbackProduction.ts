@@ -3,6 +3,7 @@ import { backupPlaceOf } from './backupPlaceOf';
 import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
 import { refuseUnlessComposeCanInterpolate } from './composeInterpolation';
+import { commitOfImages } from './imageCommit';
 import { liveCommitOf, readEnvironmentHistory, recordHistory } from './environmentHistory';
 import { newRecord, type HistoryOutcome } from './history';
 import { assertImagesPresent, previousImages } from './liveImages';
@@ -57,9 +58,11 @@ export async function rollbackProduction(deps: OperationDeps, options: RollbackO
   const progress = progressReporter(onProgress);
   const now = deps.now ?? (() => new Date());
   const environment = pickEnvironment(deps.config, options.environment, true);
-  const backup = await chooseBackup(deps, environment, await deps.backups.list(environment), options.backupId);
+  const chosen = await chooseBackup(deps, environment, await deps.backups.list(environment), options.backupId);
   const { built } = builtServices(deps.config, environment);
-  const images = Object.fromEntries(Object.entries(backup.images ?? {}).filter(([service]) => built.includes(service)));
+  const images = Object.fromEntries(Object.entries(chosen.images ?? {}).filter(([service]) => built.includes(service)));
+  // a backup that recorded no commit (its checkout had no history) brings back images that carry it
+  const backup = { ...chosen, gitCommit: chosen.gitCommit ?? await commitOfImages(deps.docker, Object.values(images)) };
   const plan: RollbackPlan = { environment: environment.name, label: environment.label, backup, images, keepImages: built.filter((s) => !images[s]) };
   // before asking: a rollback whose images are gone, or whose dump no longer matches its sha256, cannot be done, so it is not offered
   await assertImagesPresent(deps.docker, images);
@@ -85,7 +88,7 @@ export async function rollbackProduction(deps: OperationDeps, options: RollbackO
     await bringBack(deps, {
       environment, backup, images, healthTimeoutMs: (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000,
       // the state production leaves, every write up to the swap included, with the commit and images that served it
-      safetyBackup: { gitCommit: await liveCommitOf(deps.config, environment), images: current, reason: `safety before rollback to ${backup.id}` },
+      safetyBackup: { gitCommit: await liveCommitOf(deps.config, environment, deps.docker), images: current, reason: `safety before rollback to ${backup.id}` },
       onSafetyBackup: (safety) => { result.safetyBackup = safety; },
       signal, enter: noReturn.enter,
     }, progress);
