@@ -51,7 +51,8 @@ export function ensureEnvFile(): Record<string, string> {
     FRONTEND_BASE_IMAGE: BASE_IMAGE,
     BACKEND_BASE_IMAGE: BASE_IMAGE,
     ...APP_IMAGES,
-    HEALTHCHECK_INTERVAL: '1s',
+    // every check is a process started in the container: several rigs on two cores can ask for a slower pace
+    HEALTHCHECK_INTERVAL: process.env.RIG_HEALTHCHECK_INTERVAL || '1s',
     HEALTHCHECK_START_PERIOD: '120s',
     PUBLISH_ADDRESS: '127.0.0.1',
   };
