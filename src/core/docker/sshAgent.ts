@@ -51,7 +51,9 @@ class SshEngineAgent extends http.Agent {
   }
 
   override createConnection(): Duplex {
-    return sshConnection(this.target, (socket) => this.idleTimers.has(socket));
+    const socket = sshConnection(this.target, (s) => this.idleTimers.has(s));
+    socket.once('close', () => this.clearIdle(socket));
+    return socket;
   }
 
   override keepSocketAlive(socket: Duplex): boolean {
@@ -60,7 +62,6 @@ class SshEngineAgent extends http.Agent {
     if (kept) {
       this.clearIdle(socket);
       this.idleTimers.set(socket, setTimeout(() => socket.destroy(), IDLE_CONNECTION_MS).unref());
-      socket.once('close', () => this.clearIdle(socket));
     }
     return kept;
   }
