@@ -3,16 +3,15 @@
 // p95 over 30 stops) and the CPU an idle subscription uses over 60 s. Prints the
 // figures and records them in BENCHMARKS.md. Removes its containers even when
 // interrupted (Ctrl-C, SIGTERM) and removes leftovers of an interrupted run first.
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Docker from 'dockerode';
 import type { DualEnvConfig, Environment } from '../src/core/config';
-import { createStatusMonitor, type StatusMonitor } from '../src/core/docker/statusMonitor';
-import type { EnvironmentStatus } from '../src/core/docker/discovery';
+import { createStatusMonitor } from '../src/core/docker/statusMonitor';
 import { startRig } from '../test/rig';
 import { BASE_IMAGE, RIG_LABEL, projectName, repoRoot } from '../test/rig/paths';
+import { inParallel, ms, nextSnapshot, percentile, recordSection } from './bench/benchHelpers';
 
 const CONTAINERS = Number(process.env.BENCH_CONTAINERS ?? 200);
 const STOPS = Number(process.env.BENCH_STOPS ?? 30);
@@ -32,13 +31,6 @@ async function removeBenchContainers(): Promise<number> {
   return ours.length;
 }
 
-async function inParallel(tasks: Array<() => Promise<unknown>>, width: number): Promise<void> {
-  const queue = [...tasks];
-  await Promise.all(Array.from({ length: width }, async () => {
-    for (let task = queue.shift(); task; task = queue.shift()) await task();
-  }));
-}
-
 function benchConfig(): DualEnvConfig {
   const environment: Environment = {
     name: 'bench', label: 'Bench', isProduction: false,
@@ -53,27 +45,12 @@ function benchConfig(): DualEnvConfig {
   };
 }
 
-function nextSnapshot(monitor: StatusMonitor, accept: (s: EnvironmentStatus[]) => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    if (accept(monitor.snapshot())) return resolve();
-    const unsubscribe = monitor.subscribe((snapshot) => {
-      if (accept(snapshot)) {
-        unsubscribe();
-        resolve();
-      }
-    });
-  });
-}
-
 async function idleCpuMs(seconds: number): Promise<number> {
   const before = process.cpuUsage();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const used = process.cpuUsage(before);
   return (used.user + used.system) / 1000;
 }
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 async function main(): Promise<void> {
   await startRig([]);
@@ -125,7 +102,7 @@ async function main(): Promise<void> {
   console.log(`  idle subscription over ${IDLE_SECONDS} s: ${cpuMs.toFixed(1)} ms CPU (${share.toFixed(3)} % of one core)`);
   monitor.dispose();
 
-  record([
+  recordSection('## Live status (', [
     `## Live status (\`npm run bench:status\`)`,
     '',
     `${CONTAINERS} containers (\`sleep infinity\` on the rig's base image, one compose project, no health checks) on the shared rig engine; measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Docker ${(await docker.version()).Version}, Node ${process.versions.node}.`,
@@ -141,20 +118,6 @@ async function main(): Promise<void> {
     '',
     'The update latency is the stop itself plus the coalescing window plus one inspect of the stopped container; an idle subscription makes no requests (no polling).',
   ].join('\n'));
-}
-
-/** Writes the section into BENCHMARKS.md, replacing an earlier run's. */
-function record(section: string): void {
-  const file = path.join(repoRoot, 'BENCHMARKS.md');
-  const header = '# Benchmarks\n\nTimings are recorded here, never asserted in tests.\n';
-  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : header;
-  const start = text.indexOf('## Live status (');
-  const end = start < 0 ? -1 : text.indexOf('\n## ', start + 1);
-  const updated = start < 0
-    ? `${text.trimEnd()}\n\n${section}\n`
-    : `${text.slice(0, start)}${section}\n${end < 0 ? '' : text.slice(end)}`;
-  fs.writeFileSync(file, updated);
-  console.log(`recorded in ${path.relative(process.cwd(), file)}`);
 }
 
 let cleaning: Promise<unknown> | undefined;

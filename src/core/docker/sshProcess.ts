@@ -40,7 +40,15 @@ export function spawnSshProcess(args: readonly string[]): SshProcess {
   child.stdout.on('data', (chunk: Buffer) => {
     if (!stream.push(chunk)) child.stdout.pause();
   });
-  // what http.ClientRequest and mysql2 call on a net.Socket
-  Object.assign(stream, { setTimeout: () => stream, setNoDelay: () => stream, setKeepAlive: () => stream, ref: () => stream, unref: () => stream });
+  // what http.ClientRequest, http.Agent and mysql2 call on a net.Socket; ref/unref are real
+  // because a keep-alive agent unrefs an idle connection, which must not keep a CLI alive
+  const pipes = [child.stdin, child.stdout, child.stderr] as unknown as Array<{ ref?: () => void; unref?: () => void }>;
+  const ref = (held: boolean) => {
+    if (held) child.ref();
+    else child.unref();
+    for (const pipe of pipes) (held ? pipe.ref : pipe.unref)?.call(pipe);
+    return stream;
+  };
+  Object.assign(stream, { setTimeout: () => stream, setNoDelay: () => stream, setKeepAlive: () => stream, ref: () => ref(true), unref: () => ref(false) });
   return { child, stream, stderr: () => stderr };
 }

@@ -1,0 +1,47 @@
+// What the bench scripts share: running tasks a few at a time, percentiles, waiting for a
+// status monitor's snapshot, and writing a script's own section into BENCHMARKS.md.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EnvironmentStatus } from '../../src/core/docker/discovery';
+import type { StatusMonitor } from '../../src/core/docker/statusMonitor';
+import { repoRoot } from '../../test/rig/paths';
+
+export async function inParallel(tasks: Array<() => Promise<unknown>>, width: number): Promise<void> {
+  const queue = [...tasks];
+  await Promise.all(Array.from({ length: width }, async () => {
+    for (let task = queue.shift(); task; task = queue.shift()) await task();
+  }));
+}
+
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+export const ms = (value: number) => `${value.toFixed(0)} ms`;
+
+/** Resolves with the first snapshot (the current one included) that `accept` takes. */
+export function nextSnapshot(monitor: StatusMonitor, accept: (s: EnvironmentStatus[]) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (accept(monitor.snapshot())) return resolve();
+    const unsubscribe = monitor.subscribe((snapshot) => {
+      if (accept(snapshot)) {
+        unsubscribe();
+        resolve();
+      }
+    });
+  });
+}
+
+/**
+ * Writes `section` into BENCHMARKS.md in place of the section starting with `heading`
+ * (an earlier run's), or at the end; other sections are left as they are.
+ */
+export function recordSection(heading: string, section: string): void {
+  const file = path.join(repoRoot, 'BENCHMARKS.md');
+  const header = '# Benchmarks\n\nTimings are recorded here, never asserted in tests.\n';
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : header;
+  const start = text.indexOf(heading);
+  const end = start < 0 ? -1 : text.indexOf('\n## ', start + 1);
+  const updated = start < 0
+    ? `${text.trimEnd()}\n\n${section}\n`
+    : `${text.slice(0, start)}${section}\n${end < 0 ? '' : text.slice(end)}`;
+  fs.writeFileSync(file, updated);
+  console.log(`recorded in ${path.relative(process.cwd(), file)}`);
+}
