@@ -59,12 +59,22 @@ describe('the getting-started walkthrough in package.json', () => {
 
   it('links only to contributed commands and views, and has its media', () => {
     for (const step of walkthrough.steps) {
-      const links = [...shown(step.description).matchAll(/\(command:([\w.]+)/g)].map(([, command]) => command);
+      const links = [...shown(step.description).matchAll(/\(command:(?:toSide:)?([\w.]+)/g)].map(([, command]) => command);
       assert.ok(links.length > 0, `${step.id} has no button`);
       for (const command of links) {
         assert.ok(commands.has(command) || views.some((view) => command === `${view}.focus`), `${step.id}: ${command} is neither a contributed command nor a view`);
       }
       assert.ok(step.media.markdown && fs.existsSync(path.join(root, step.media.markdown)), `${step.id}: no media ${step.media.markdown}`);
+    }
+  });
+
+  it('completes a step whose key already held when VS Code registered the walkthrough, once the walkthrough is shown', () => {
+    // VS Code 1.100 records an onContext event that holds at registration as seen without
+    // completing its step, and then ignores it for the session; the walkthrough's editor
+    // turning active is a change that comes after, and completes the step then
+    for (const step of walkthrough.steps) {
+      const [plain, ...others] = step.completionEvents ?? [];
+      assert.deepEqual(others, [`${plain} && activeEditor == gettingStartedPage`], step.id);
     }
   });
 
