@@ -11,7 +11,7 @@ export { DATABASE_SERVERS, composeFile, envFile, projectName, repoRoot, stackSer
 export { containerNameOf, type DatabaseServer } from './databaseServers';
 export { PORTS, compose, composeChecked, ensureHalf, projectContainers, removeHalf, servicesOf, waitHealthy, withOthersPaused, type EnvironmentName } from './stack';
 
-export { REMOTE_ALIAS, ensureRemoteHalf, remoteCompose, removeRemoteHalf, startRemoteEngine, stopRemoteEngine, type RemoteServer } from './remote';
+export { REMOTE_ALIAS, SECOND_REMOTE_ALIAS, ensureRemoteHalf, remoteCompose, removeRemoteHalf, startRemoteEngine, stopRemoteEngine, type RemoteServer } from './remote';
 
 export interface Rig {
   docker: Docker;
@@ -52,6 +52,22 @@ export async function startRemoteServer(log: (line: string) => void = quiet): Pr
     return server;
   });
   return remoteServer;
+}
+
+let secondRemoteServer: Promise<RemoteServer> | undefined;
+
+/**
+ * A second server beside the first, for environments on two servers. It costs a
+ * namespace, a dockerd, an image copy and a build: only the tests that need it
+ * start it. This process's PATH gets its `ssh` wrapper, which reaches both aliases.
+ */
+export async function startSecondRemoteServer(log: (line: string) => void = quiet): Promise<RemoteServer> {
+  secondRemoteServer ??= startRemoteServer(log).then(async () => {
+    const server = await ensureRemoteServer(await engineAndImages!, log, [stackServer], 2);
+    process.env.PATH = server.env.PATH;
+    return server;
+  });
+  return secondRemoteServer;
 }
 
 /** The rig's standalone server of `kind`, answering: what the database suite runs against, on each server. */

@@ -6,12 +6,16 @@
 #   remote-host.sh up | down
 # Environment (all required): REMOTE_DIR (everything lives there), REMOTE_NETNS,
 # REMOTE_VETH (root side of the pair), REMOTE_CLIENT_IP, REMOTE_SERVER_IP (/24).
+# Optional: REMOTE_ALIAS (the ssh alias, default dual-env-remote) and
+# REMOTE_PEER_SSH_CONFIG (another server's ssh_config whose host block this one's
+# config repeats, so one wrapper reaches both servers).
 #
 # The namespace has no default route: nothing the server runs can leave it.
 set -euo pipefail
 : "${REMOTE_DIR:?}" "${REMOTE_NETNS:?}" "${REMOTE_VETH:?}" "${REMOTE_CLIENT_IP:?}" "${REMOTE_SERVER_IP:?}"
 D=$REMOTE_DIR
 NS=$REMOTE_NETNS
+ALIAS=${REMOTE_ALIAS:-dual-env-remote}
 DEAD_PROXY=http://127.0.0.1:9
 
 alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
@@ -53,9 +57,12 @@ LogLevel INFO
 EOF
   # the client trusts the server's key under its alias and its address, nothing else
   local key; key=$(cut -d' ' -f1,2 "$D/server/ssh_host_ed25519_key.pub")
-  printf 'dual-env-remote %s\n%s %s\n' "$key" "$REMOTE_SERVER_IP" "$key" > "$D/ssh/known_hosts"
+  printf '%s %s\n%s %s\n' "$ALIAS" "$key" "$REMOTE_SERVER_IP" "$key" > "$D/ssh/known_hosts"
+  # the peer's host block (everything before its `Host *`) sets its own key, known_hosts and address
+  local peer=''
+  if [ -n "${REMOTE_PEER_SSH_CONFIG:-}" ]; then peer=$(sed '/^Host \*$/,$d' "$REMOTE_PEER_SSH_CONFIG"); fi
   cat > "$D/ssh/ssh_config" <<EOF
-Host dual-env-remote $REMOTE_SERVER_IP
+Host $ALIAS $REMOTE_SERVER_IP
   HostName $REMOTE_SERVER_IP
   User root
   IdentityFile $D/ssh/id_ed25519
@@ -64,6 +71,7 @@ Host dual-env-remote $REMOTE_SERVER_IP
   GlobalKnownHostsFile /dev/null
   StrictHostKeyChecking yes
   LogLevel ERROR
+$peer
 Host *
   UserKnownHostsFile $D/ssh/known_hosts
   GlobalKnownHostsFile /dev/null
@@ -88,7 +96,7 @@ dockerd_up() {
   nsenter --net="/run/netns/$NS" unshare --mount --uts --propagation private sh -c '
     set -e
     D=$1
-    hostname dual-env-remote
+    hostname "$3"
     mount --rbind /sys/fs/cgroup "$D/.cg"
     mount -t sysfs dual-env-remote-sys /sys
     mount --move "$D/.cg" /sys/fs/cgroup
@@ -98,7 +106,7 @@ dockerd_up() {
       --pidfile "$D/docker.pid" -H "unix://$D/docker.sock" \
       --containerd-namespace "$2" --containerd-plugins-namespace "$2-plugins" \
       --cgroup-parent "/$2" --iptables=false --ip-forward=false
-  ' sh "$D" "$NS" > "$D/dockerd.log" 2>&1 < /dev/null &
+  ' sh "$D" "$NS" "$ALIAS" > "$D/dockerd.log" 2>&1 < /dev/null &
   disown
 }
 
@@ -107,12 +115,12 @@ sshd_up() {
   # /run/docker.sock in the server's ssh sessions is its own engine, as on a real server
   ip netns exec "$NS" unshare --mount --uts --propagation private sh -c '
     D=$1
-    hostname dual-env-remote
+    hostname "$2"
     mount -t tmpfs -o mode=755 dual-env-remote-sshrun /run
     mkdir -p /run/sshd && chmod 0755 /run/sshd
     ln -s "$D/docker.sock" /run/docker.sock
     exec /usr/sbin/sshd -D -e -f "$D/server/sshd_config"
-  ' sh "$D" > "$D/sshd.log" 2>&1 < /dev/null &
+  ' sh "$D" "$ALIAS" > "$D/sshd.log" 2>&1 < /dev/null &
   disown
 }
 

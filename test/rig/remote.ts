@@ -15,6 +15,11 @@ import { RigError, readState, writeState, type RemoteNames } from './state';
 
 /** The ssh alias the rig's ssh_config gives the server (what a user's ~/.ssh/config would). */
 export const REMOTE_ALIAS = 'dual-env-remote';
+/** The alias of the second server, which only tests of environments on two servers start. */
+export const SECOND_REMOTE_ALIAS = 'dual-env-remote-2';
+
+/** Which of the instance's servers: the first, which every remote test uses, or a second one. */
+export type RemoteServerNumber = 1 | 2;
 
 const REMOTE_DIR_PREFIX = 'dual-env-rig-remote-';
 
@@ -22,18 +27,25 @@ const REMOTE_DIR_PREFIX = 'dual-env-rig-remote-';
  * Names derived from the rig instance, so two instances never share a namespace or
  * a subnet: 10.79.<n>.0/24 (the shared lab uses 10.77/16, Swarm's pool 10.78/16).
  */
-export function remoteNames(): RemoteNames {
-  return namesOf(crypto.createHash('sha256').update(checkoutProject).digest('hex').slice(0, 6));
+export function remoteNames(which: RemoteServerNumber = 1): RemoteNames {
+  const keyOf = (n: RemoteServerNumber) => crypto.createHash('sha256').update(n === 1 ? checkoutProject : `${checkoutProject}#${n}`).digest('hex').slice(0, 6);
+  const first = namesOf(keyOf(1));
+  if (which === 1) return first;
+  const second = namesOf(keyOf(2), SECOND_REMOTE_ALIAS);
+  // the instance's two subnets must differ; the next one up when the hashes meet
+  return second.clientIp !== first.clientIp ? second : namesOf(keyOf(2), SECOND_REMOTE_ALIAS, (octetOf(keyOf(2)) - 1) % 250 + 2);
 }
 
-function namesOf(key: string): RemoteNames {
-  const octet = (parseInt(key, 16) % 250) + 2;
+const octetOf = (key: string) => (parseInt(key, 16) % 250) + 2;
+
+function namesOf(key: string, alias = REMOTE_ALIAS, octet = octetOf(key)): RemoteNames {
   return {
     dir: path.join(os.tmpdir(), `${REMOTE_DIR_PREFIX}${key}`),
     netns: `dual-env-${key}`,
     veth: `dr${key}`,
     clientIp: `10.79.${octet}.1`,
     serverIp: `10.79.${octet}.2`,
+    alias,
   };
 }
 
@@ -51,13 +63,22 @@ export interface RemoteServer {
   knownHosts: string;
 }
 
-function hostScript(action: 'up' | 'down', names: RemoteNames): void {
+/** `peer`: a server whose alias this one's ssh config also reaches, so one PATH serves a test that uses both. */
+function hostScript(action: 'up' | 'down', names: RemoteNames, peer?: RemoteNames): void {
   const script = path.join(repoRoot, 'test', 'rig', 'remote-host.sh');
   const run = spawnSync('bash', [script, action], {
     encoding: 'utf8',
-    env: { ...process.env, REMOTE_DIR: names.dir, REMOTE_NETNS: names.netns, REMOTE_VETH: names.veth, REMOTE_CLIENT_IP: names.clientIp, REMOTE_SERVER_IP: names.serverIp },
+    env: {
+      ...process.env, REMOTE_DIR: names.dir, REMOTE_NETNS: names.netns, REMOTE_VETH: names.veth, REMOTE_CLIENT_IP: names.clientIp, REMOTE_SERVER_IP: names.serverIp,
+      REMOTE_ALIAS: names.alias ?? REMOTE_ALIAS, REMOTE_PEER_SSH_CONFIG: peer ? path.join(peer.dir, 'ssh', 'ssh_config') : '',
+    },
   });
   if (run.status !== 0) throw new RigError(`remote-host.sh ${action} failed (exit code ${run.status}): ${(run.stderr || run.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+}
+
+/** The second server's ssh config also reaches the first, so a test using both needs one PATH. */
+function peerOf(names: RemoteNames): RemoteNames | undefined {
+  return names.alias === SECOND_REMOTE_ALIAS ? remoteNames(1) : undefined;
 }
 
 /** Refuses when the instance's subnet is already on a link the rig did not make. */
@@ -90,7 +111,7 @@ function serverOf(names: RemoteNames): RemoteServer {
   return {
     names,
     docker: new Docker({ socketPath: path.join(names.dir, 'docker.sock') }),
-    dockerHost: `ssh://${REMOTE_ALIAS}`,
+    dockerHost: `ssh://${names.alias ?? REMOTE_ALIAS}`,
     env: { ...process.env, PATH: `${binDir}:${process.env.PATH ?? ''}` },
     binDir,
     sshConfig: path.join(names.dir, 'ssh', 'ssh_config'),
@@ -115,20 +136,21 @@ async function copyImages(local: Docker, remote: Docker, images: readonly string
 
 /**
  * The remote server, up and answering over SSH, with the images the reference
- * stack builds FROM and the database images of `servers`. Idempotent.
+ * stack builds FROM and the database images of `servers`. Idempotent. The second
+ * server (`which` 2) needs the first up: its ssh config reaches both aliases.
  */
-export async function ensureRemoteServer(local: Docker, log: (line: string) => void, servers: readonly DatabaseServerKind[]): Promise<RemoteServer> {
+export async function ensureRemoteServer(local: Docker, log: (line: string) => void, servers: readonly DatabaseServerKind[], which: RemoteServerNumber = 1): Promise<RemoteServer> {
   if (process.getuid?.() !== 0) throw new RigError('The remote server needs root (network namespaces, dockerd, sshd); run the rig as root.');
   const missing = commandMissing();
   if (missing) throw new RigError(missing);
-  const names = remoteNames();
+  const names = remoteNames(which);
   checkSubnetFree(names);
   if (removeIfStale(names)) log('removed a stale remote server folder an earlier run left');
-  writeState({ ...readState(), remote: names });
-  hostScript('up', names);
+  writeState({ ...readState(), [which === 1 ? 'remote' : 'secondRemote']: names });
+  hostScript('up', names, peerOf(names));
   const server = serverOf(names);
   await waitFor('dockerd', () => server.docker.ping().then(() => true, () => false), path.join(names.dir, 'dockerd.log'));
-  const sshWorks = () => spawnSync('ssh', ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', REMOTE_ALIAS, 'docker', 'version', '--format', '{{.Server.Version}}'], { env: server.env, encoding: 'utf8' }).status === 0;
+  const sshWorks = () => spawnSync('ssh', ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', names.alias ?? REMOTE_ALIAS, 'docker', 'version', '--format', '{{.Server.Version}}'], { env: server.env, encoding: 'utf8' }).status === 0;
   await waitFor('sshd', sshWorks, path.join(names.dir, 'sshd.log'));
   await copyImages(local, server.docker, [BASE_IMAGE, ...servers.map((kind) => DATABASE_SERVERS[kind].image)], log);
   return server;
@@ -163,14 +185,16 @@ export function removeStaleRemoteServers(log: (line: string) => void): void {
   }
 }
 
-/** Removes the remote server: its processes by recorded pid, its namespace, its veth, its folder. */
+/** Removes the remote servers (the second too): their processes by recorded pid, namespaces, veths, folders. */
 export function removeRemoteServer(log: (line: string) => void): void {
-  const names = readState().remote;
-  if (!names) return;
-  hostScript('down', names);
-  removeIfStale(names);
-  writeState({ ...readState(), remote: undefined });
-  log(`removed the remote server (${names.netns}, ${names.serverIp})`);
+  for (const key of ['secondRemote', 'remote'] as const) {
+    const names = readState()[key];
+    if (!names) continue;
+    hostScript('down', names);
+    removeIfStale(names);
+    writeState({ ...readState(), [key]: undefined });
+    log(`removed the remote server (${names.netns}, ${names.serverIp})`);
+  }
 }
 
 /** Compose (`v1` or `v2`) on the reference project, against the remote server over ssh:// as a user would run it. */
@@ -191,17 +215,19 @@ export async function ensureRemoteHalf(server: RemoteServer, half: EnvironmentNa
   for (const sibling of checkoutProjects.filter((p) => p !== projectName)) {
     for (const container of await projectContainers(server.docker, undefined, sibling)) await server.docker.getContainer(container.Id).remove({ force: true });
   }
-  if (!remoteConverged.has(half) || (await projectContainers(server.docker, services)).filter((c) => c.State === 'running').length < services.length) {
+  const converged = `${server.names.netns}/${half}`;
+  if (!remoteConverged.has(converged) || (await projectContainers(server.docker, services)).filter((c) => c.State === 'running').length < services.length) {
     await remoteCompose(server, preference, ['up', '-d', '--build', ...services]);
-    remoteConverged.add(half);
+    remoteConverged.add(converged);
   }
   await waitHealthy(server.docker, services);
 }
-const remoteConverged = new Set<EnvironmentName>();
+/** `<server's netns>/<half>`: what ensureRemoteHalf brought up in this process. */
+const remoteConverged = new Set<string>();
 
 /** Removes one half from the remote server, its database volume included. */
 export async function removeRemoteHalf(server: RemoteServer, half: EnvironmentName): Promise<void> {
-  remoteConverged.delete(half);
+  remoteConverged.delete(`${server.names.netns}/${half}`);
   await removeHalf(server.docker, half);
 }
 
@@ -221,6 +247,6 @@ export async function stopRemoteEngine(server: RemoteServer): Promise<void> {
 
 /** Starts the server's dockerd again after stopRemoteEngine; containers with a restart policy come back on their own. */
 export async function startRemoteEngine(server: RemoteServer): Promise<void> {
-  hostScript('up', server.names);
+  hostScript('up', server.names, peerOf(server.names));
   await waitFor('dockerd', () => server.docker.ping().then(() => true, () => false), path.join(server.names.dir, 'dockerd.log'));
 }

@@ -14,6 +14,8 @@ export interface RigState {
   wroteEnvFile?: boolean;
   /** Set while the rig's remote server exists (test/rig/remote.ts). */
   remote?: RemoteNames;
+  /** Set while the second remote server exists (tests of environments on two servers). */
+  secondRemote?: RemoteNames;
 }
 
 /** What the rig's remote server is made of, per rig instance. */
@@ -23,6 +25,8 @@ export interface RemoteNames {
   veth: string;
   clientIp: string;
   serverIp: string;
+  /** The ssh alias (absent in state written before there was a second server: dual-env-remote). */
+  alias?: string;
 }
 
 const stateFile = path.join(rigDir, 'state.json');

@@ -1,5 +1,6 @@
 import { ConfigError } from '../common/errors';
-import type { DualEnvConfig, Environment } from './model';
+import { isLoopbackHost, isRemoteEngine, machineOfEnvironment } from '../docker/dockerHost';
+import type { DatabaseConfig, DualEnvConfig, Environment } from './model';
 
 export interface IsolationFinding {
   severity: 'error' | 'warning';
@@ -7,8 +8,18 @@ export interface IsolationFinding {
   message: string;
 }
 
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '0.0.0.0']);
-const hostKey = (host: string) => (LOCAL_HOSTS.has(host) ? 'localhost' : host.toLowerCase());
+const hostKey = (host: string) => (isLoopbackHost(host) ? 'localhost' : host.toLowerCase());
+
+/**
+ * Whether two databases' host:port name one server. Each is read where its engine is
+ * (over SSH, as the server sees it), so on two machines a loopback address is each
+ * machine's own; any other name may still reach one shared server from both.
+ */
+function sameDatabaseServer(a: DatabaseConfig, b: DatabaseConfig, sameMachine: boolean): boolean {
+  if (a.port !== b.port) return false;
+  if (sameMachine) return hostKey(a.host) === hostKey(b.host);
+  return !isLoopbackHost(a.host) && a.host.toLowerCase() === b.host.toLowerCase();
+}
 
 /**
  * Checks that staging and production share nothing that could let one change the
@@ -16,33 +27,40 @@ const hostKey = (host: string) => (LOCAL_HOSTS.has(host) ? 'localhost' : host.to
  * image name that either of them builds, or a named volume a database keeps its
  * data in. Warnings: a shared network, database server, other named volume or
  * bind mount (the seed shares ./backend/uploads).
+ *
+ * Environments on two machines (machineOf their Docker hosts: `env` supplies
+ * DOCKER_HOST for those without dockerHost) share no port, volume, network, bind
+ * mount, image or loopback database; on one machine, local or a server, they are
+ * checked for all of them.
  */
-export function checkIsolation(config: DualEnvConfig): IsolationFinding[] {
+export function checkIsolation(config: DualEnvConfig, env: NodeJS.ProcessEnv = process.env): IsolationFinding[] {
   const findings: IsolationFinding[] = [];
   const envs = config.environments;
   for (let i = 0; i < envs.length; i++) {
-    for (let j = i + 1; j < envs.length; j++) findings.push(...comparePair(config, envs[i], envs[j]));
+    for (let j = i + 1; j < envs.length; j++) findings.push(...comparePair(config, envs[i], envs[j], env));
   }
   return findings;
 }
 
-function comparePair(config: DualEnvConfig, a: Environment, b: Environment): IsolationFinding[] {
+function comparePair(config: DualEnvConfig, a: Environment, b: Environment, env: NodeJS.ProcessEnv): IsolationFinding[] {
   const findings: IsolationFinding[] = [];
   const pair = `${a.label} and ${b.label}`;
   for (const shared of intersect(new Set(a.services), new Set(b.services))) {
     findings.push({ severity: 'error', message: `${pair} both list the service ${shared}; an operation on one would start, stop or recreate it for the other.` });
   }
-  if (a.backups.folder === b.backups.folder) {
+  // an environment on another engine keeps its backups in a volume named after it there, never in its folder
+  if (!isRemoteEngine(a, env) && !isRemoteEngine(b, env) && a.backups.folder === b.backups.folder) {
     findings.push({ severity: 'error', message: `${pair} keep their backups in the same folder ${a.backups.folder}; one's retention would delete the other's backups.` });
   }
+  const sameMachine = machineOfEnvironment(a, env) === machineOfEnvironment(b, env);
   const [da, db] = [a.database, b.database];
-  if (da && db && hostKey(da.host) === hostKey(db.host) && da.port === db.port) {
+  if (da && db && sameDatabaseServer(da, db, sameMachine)) {
     findings.push(da.name === db.name
       ? { severity: 'error', message: `${pair} use the same database ${da.name} on ${da.host}:${da.port}; a staging change would reach production data.` }
       : { severity: 'warning', message: `${pair} use the same database server ${da.host}:${da.port}; its root user can reach both databases.` });
   }
-  // on separate engines (dockerHost), ports, volumes, networks and binds are separate machines' own
-  if ((a.dockerHost ?? 'local') !== (b.dockerHost ?? 'local')) return findings;
+  // on two machines, ports, volumes, networks, binds and images are each machine's own
+  if (!sameMachine) return findings;
   const dataVolumes = new Set([...databaseVolumes(config, a), ...databaseVolumes(config, b)]);
   for (const shared of intersect(resources(config, a, 'volumes'), resources(config, b, 'volumes')).filter((v) => dataVolumes.has(v))) {
     findings.push({ severity: 'error', message: `${pair} share the volume ${shared}, which holds database data; resetting one's data would delete the other's.` });
@@ -125,8 +143,8 @@ function databaseVolumes(config: DualEnvConfig, env: Environment): string[] {
  * Refuses to operate on a file whose environments could reach each other: the
  * check is shown by status, and enforced here before anything changes.
  */
-export function assertIsolated(config: DualEnvConfig): void {
-  const errors = checkIsolation(config).filter((f) => f.severity === 'error');
+export function assertIsolated(config: DualEnvConfig, env: NodeJS.ProcessEnv = process.env): void {
+  const errors = checkIsolation(config, env).filter((f) => f.severity === 'error');
   if (errors.length > 0) {
     throw new ConfigError(`${config.file} does not keep its environments apart, so Dual Env will not change either: ${errors.map((f) => f.message).join(' ')} Fix the file; dual-env environments lists what it found.`);
   }
