@@ -23,11 +23,27 @@ const REMOTE_DIR_PREFIX = 'dual-env-rig-remote-';
  * a subnet: 10.79.<n>.0/24 (the shared lab uses 10.77/16, Swarm's pool 10.78/16).
  */
 export function remoteNames(): RemoteNames {
-  return namesOf(crypto.createHash('sha256').update(checkoutProject).digest('hex').slice(0, 6));
+  const key = crypto.createHash('sha256').update(checkoutProject).digest('hex').slice(0, 6);
+  return namesOf(key, subnetOctet(key));
 }
 
-function namesOf(key: string): RemoteNames {
-  const octet = (parseInt(key, 16) % 250) + 2;
+/**
+ * The subnet's third octet: the one this instance's veth has, else the hash's, else the
+ * next one no link uses (two instances' hashes can meet modulo 250, as rbench's and
+ * rtree's do; the second then takes the next free subnet instead of refusing).
+ */
+function subnetOctet(key: string): number {
+  const lines = (spawnSync('ip', ['-o', '-4', 'addr', 'show'], { encoding: 'utf8' }).stdout ?? '').split('\n');
+  const octetOf = (line: string) => Number(/ inet 10\.79\.(\d+)\./.exec(line)?.[1] ?? NaN);
+  const own = lines.find((line) => line.includes(` dr${key} `) || line.includes(` dr${key}@`));
+  if (own && Number.isInteger(octetOf(own))) return octetOf(own);
+  const used = new Set(lines.map(octetOf).filter(Number.isInteger));
+  let octet = (parseInt(key, 16) % 250) + 2;
+  for (let tried = 0; tried < 250 && used.has(octet); tried++) octet = ((octet - 1) % 250) + 2;
+  return octet;
+}
+
+function namesOf(key: string, octet = (parseInt(key, 16) % 250) + 2): RemoteNames {
   return {
     dir: path.join(os.tmpdir(), `${REMOTE_DIR_PREFIX}${key}`),
     netns: `dual-env-${key}`,
@@ -99,7 +115,7 @@ function serverOf(names: RemoteNames): RemoteServer {
 }
 
 /** Copies images the server lacks (or has in another version) with `docker save | docker load`: the server has no registry. */
-async function copyImages(local: Docker, remote: Docker, images: readonly string[], log: (line: string) => void): Promise<void> {
+export async function copyImages(local: Docker, remote: Docker, images: readonly string[], log: (line: string) => void): Promise<void> {
   const missing: string[] = [];
   for (const image of images) {
     const wanted = (await local.getImage(image).inspect()).Id;
