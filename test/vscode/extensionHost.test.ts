@@ -91,6 +91,15 @@ function makeSecondProject(): TempProject {
 }
 
 /**
+ * The rig's ssh wrapper first in the extension host's PATH. code-server would otherwise
+ * take PATH from a login shell (/etc/profile resets it); VSCODE_CLI=1 is how VS Code's
+ * server knows its environment is a user's already and skips that.
+ */
+function sshOnPath(server: RemoteServer): NodeJS.ProcessEnv {
+  return { PATH: server.env.PATH, VSCODE_CLI: '1' };
+}
+
+/**
  * A project whose production is on the rig's remote server (only its database runs
  * there), with one backup in the server's volume: what the remote-backups suite adds as
  * a third folder. The host reaches the server as a user would: the rig's ssh first in
@@ -103,10 +112,10 @@ async function remoteBackupProject(): Promise<{ env: NodeJS.ProcessEnv; database
     server = await startRemoteServer();
     database = await startRemoteDatabase(server, stackServer, 'extension-host', 22);
     const backup = await backupDatabase({ config: database.config, environment: database.production }, { reason: 'for the extension host' }, new AbortController().signal);
-    return { database, env: { PATH: server.env.PATH, DUAL_ENV_TEST_REMOTE_PROJECT: database.project.dir, DUAL_ENV_TEST_REMOTE_BACKUP: backup.id } };
+    return { database, env: { ...sshOnPath(server), DUAL_ENV_TEST_REMOTE_PROJECT: database.project.dir, DUAL_ENV_TEST_REMOTE_BACKUP: backup.id } };
   } catch (error) {
     await database?.remove().catch(() => undefined);
-    return { env: { ...(server ? { PATH: server.env.PATH } : {}), DUAL_ENV_TEST_REMOTE_PROBLEM: error instanceof Error ? error.message : String(error) } };
+    return { env: { DUAL_ENV_TEST_REMOTE_PROBLEM: error instanceof Error ? error.message : String(error) } };
   }
 }
 

@@ -24,14 +24,17 @@ function remoteSetup(): { dir: string; backupId: string } {
   return { dir, backupId };
 }
 
-async function productionBackups(api: Api, project: ProjectModel): Promise<BackupNode[]> {
+/** The Backups node's rows under the project's Production, and the node's own text (it says why a listing failed). */
+async function productionBackups(api: Api, project: ProjectModel): Promise<{ nodes: BackupNode[]; group: string }> {
   const folder = (await api.tree.getChildren()).find((n) => n.kind === 'folder' && n.project.key === project.key);
   assert.ok(folder, `no folder node for ${project.name}`);
   const production = (await api.tree.getChildren(folder)).find((n) => n.kind === 'environment' && n.environment.isProduction);
   assert.ok(production, 'no Production node');
   const group = (await api.tree.getChildren(production)).find((n) => n.kind === 'backups');
   assert.ok(group, 'no Backups node under Production');
-  return (await api.tree.getChildren(group)).filter((n): n is BackupNode => n.kind === 'backup');
+  const nodes = (await api.tree.getChildren(group)).filter((n): n is BackupNode => n.kind === 'backup');
+  const view = api.tree.viewOf(group);
+  return { nodes, group: `${view.description ?? ''}: ${view.tooltip ?? ''} (PATH ${process.env.PATH})` };
 }
 
 suite('backups of a production on a server', () => {
@@ -54,8 +57,9 @@ suite('backups of a production on a server', () => {
     const production = project.config!.environments.find((e) => e.isProduction)!;
     assert.match(production.dockerHost ?? '', /^ssh:\/\//);
 
-    const listed = (await productionBackups(api, project)).find((n) => n.backup.id === backupId);
-    assert.ok(listed, `the tree lists ${backupId}, the backup in the server's volume`);
+    const before = await productionBackups(api, project);
+    const listed = before.nodes.find((n) => n.backup.id === backupId);
+    assert.ok(listed, `the tree lists ${backupId}, the backup in the server's volume; it shows ${before.nodes.map((n) => n.backup.id).join(', ') || 'none'} (${before.group})`);
     assert.equal(fs.existsSync(path.join(production.backups.folder, backupId)), false, 'the backup is not in the folder on this machine');
     const view = api.tree.viewOf(listed);
     assert.equal(view.contextValue, 'backup.verified.onServer');
@@ -70,6 +74,6 @@ suite('backups of a production on a server', () => {
     confirm.assertDone();
     assert.match(confirm.asked[0], /^confirm: Delete backup .* of Production\?$/);
     assert.match(confirm.details[0], /is removed from the server; nobody can roll production back to it afterwards\.$/);
-    assert.ok(!(await productionBackups(api, project)).some((n) => n.backup.id === backupId), 'the deleted backup is no longer listed from the server');
+    assert.ok(!(await productionBackups(api, project)).nodes.some((n) => n.backup.id === backupId), 'the deleted backup is no longer listed from the server');
   });
 });
