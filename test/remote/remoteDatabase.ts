@@ -33,7 +33,8 @@ async function compose(server: RemoteServer, project: TempProject, composeProjec
 async function removeDualEnvState(server: RemoteServer, composeProject: string): Promise<void> {
   const ours = (name: string) => name.replace(/^\//, '').includes(`.${composeProject}.`);
   for (const container of await server.docker.listContainers({ all: true })) {
-    if (container.Names.some(ours)) await server.docker.getContainer(container.Id).remove({ force: true });
+    // with its anonymous volumes: a lock or state container made from a database image has one
+    if (container.Names.some(ours)) await server.docker.getContainer(container.Id).remove({ force: true, v: true });
   }
   const { Volumes } = await server.docker.listVolumes();
   for (const volume of Volumes ?? []) if (ours(volume.Name)) await server.docker.getVolume(volume.Name).remove({ force: true });
