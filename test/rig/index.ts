@@ -11,7 +11,7 @@ export { DATABASE_SERVERS, composeFile, envFile, projectName, repoRoot, stackSer
 export { containerNameOf, type DatabaseServer } from './databaseServers';
 export { PORTS, compose, composeChecked, ensureHalf, projectContainers, removeHalf, servicesOf, waitHealthy, withOthersPaused, type EnvironmentName } from './stack';
 
-export { REMOTE_ALIAS, SECOND_REMOTE_ALIAS, ensureRemoteHalf, remoteCompose, removeRemoteHalf, startRemoteEngine, stopRemoteEngine, type RemoteServer } from './remote';
+export { REMOTE_ALIAS, SECOND_REMOTE_ALIAS, copyImages, ensureRemoteHalf, remoteCompose, removeRemoteHalf, startRemoteEngine, stopRemoteEngine, type RemoteServer } from './remote';
 
 export interface Rig {
   docker: Docker;

@@ -29,16 +29,31 @@ const REMOTE_DIR_PREFIX = 'dual-env-rig-remote-';
  */
 export function remoteNames(which: RemoteServerNumber = 1): RemoteNames {
   const keyOf = (n: RemoteServerNumber) => crypto.createHash('sha256').update(n === 1 ? checkoutProject : `${checkoutProject}#${n}`).digest('hex').slice(0, 6);
-  const first = namesOf(keyOf(1));
+  const first = namesOf(keyOf(1), REMOTE_ALIAS, subnetOctet(keyOf(1)));
   if (which === 1) return first;
-  const second = namesOf(keyOf(2), SECOND_REMOTE_ALIAS);
-  // the instance's two subnets must differ; the next one up when the hashes meet
-  return second.clientIp !== first.clientIp ? second : namesOf(keyOf(2), SECOND_REMOTE_ALIAS, (octetOf(keyOf(2)) - 1) % 250 + 2);
+  // the instance's two subnets must differ even before the first server's link exists
+  return namesOf(keyOf(2), SECOND_REMOTE_ALIAS, subnetOctet(keyOf(2), [octetIn(first.clientIp)]));
 }
 
-const octetOf = (key: string) => (parseInt(key, 16) % 250) + 2;
+const octetIn = (address: string) => Number(/^10\.79\.(\d+)\./.exec(address)?.[1] ?? NaN);
 
-function namesOf(key: string, alias = REMOTE_ALIAS, octet = octetOf(key)): RemoteNames {
+/**
+ * The subnet's third octet: the one this server's veth has, else the hash's, else the
+ * next one no link uses (two instances' hashes can meet modulo 250, as rbench's and
+ * rtree's do; the second then takes the next free subnet instead of refusing).
+ */
+function subnetOctet(key: string, avoid: readonly number[] = []): number {
+  const lines = (spawnSync('ip', ['-o', '-4', 'addr', 'show'], { encoding: 'utf8' }).stdout ?? '').split('\n');
+  const octetOfLine = (line: string) => octetIn(/ inet (\S+)/.exec(line)?.[1] ?? '');
+  const own = lines.find((line) => line.includes(` dr${key} `) || line.includes(` dr${key}@`));
+  if (own && Number.isInteger(octetOfLine(own))) return octetOfLine(own);
+  const used = new Set([...lines.map(octetOfLine).filter(Number.isInteger), ...avoid]);
+  let octet = (parseInt(key, 16) % 250) + 2;
+  for (let tried = 0; tried < 250 && used.has(octet); tried++) octet = ((octet - 1) % 250) + 2;
+  return octet;
+}
+
+function namesOf(key: string, alias = REMOTE_ALIAS, octet = (parseInt(key, 16) % 250) + 2): RemoteNames {
   return {
     dir: path.join(os.tmpdir(), `${REMOTE_DIR_PREFIX}${key}`),
     netns: `dual-env-${key}`,
@@ -120,7 +135,7 @@ function serverOf(names: RemoteNames): RemoteServer {
 }
 
 /** Copies images the server lacks (or has in another version) with `docker save | docker load`: the server has no registry. */
-async function copyImages(local: Docker, remote: Docker, images: readonly string[], log: (line: string) => void): Promise<void> {
+export async function copyImages(local: Docker, remote: Docker, images: readonly string[], log: (line: string) => void): Promise<void> {
   const missing: string[] = [];
   for (const image of images) {
     const wanted = (await local.getImage(image).inspect()).Id;

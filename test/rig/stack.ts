@@ -120,10 +120,10 @@ async function checkPorts(docker: Docker, environment: EnvironmentName, env: Rec
   }
 }
 
-export async function waitHealthy(docker: Docker, services: readonly string[], timeoutMs = 240_000): Promise<void> {
+export async function waitHealthy(docker: Docker, services: readonly string[], timeoutMs = 240_000, project = projectName): Promise<void> {
   let last = '';
   for (const end = Date.now() + timeoutMs; Date.now() < end; ) {
-    const containers = await projectContainers(docker, services);
+    const containers = await projectContainers(docker, services, project);
     const states = await Promise.all(containers.map((c) => docker.getContainer(c.Id).inspect()));
     const pending = services.filter((service) => {
       const state = states.find((s) => s.Config.Labels['com.docker.compose.service'] === service)?.State;

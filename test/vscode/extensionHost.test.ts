@@ -9,7 +9,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { format } from 'node:util';
 import * as esbuild from 'esbuild';
-import { startRig } from '../rig';
+import { backupDatabase } from '../../src/core/operations/backupDatabase';
+import { startRemoteServer, startRig, stackServer, type RemoteServer } from '../rig';
+import { startRemoteDatabase, type RemoteDatabase } from '../remote/remoteDatabase';
 import { makeTempProject, type TempProject } from '../support/tempProject';
 import { launchBrowser, repoRoot, startCodeServer, workbenchUrl } from '../e2e/harness';
 import type { HostTestResult } from './suite/index';
@@ -17,7 +19,8 @@ import { plannedTests } from './plannedTests';
 
 const suiteSource = path.join(__dirname, 'suite');
 const suiteOut = path.join(repoRoot, '.vscode-test', 'suite');
-const HOST_TIMEOUT_MS = 180_000;
+// the remote-backups suite waits for a server over SSH, a few seconds per request under load
+const HOST_TIMEOUT_MS = 600_000;
 
 /**
  * The suite as the extension host loads it: index.js and one bundle per *.test.ts
@@ -35,8 +38,8 @@ function buildSuite(): { indexPath: string; testFiles: string[] } {
   return { indexPath: path.join(suiteOut, 'index.js'), testFiles };
 }
 
-async function runInCodeServer(testsPath: string, resultsFile: string, folder: string): Promise<void> {
-  const server = await startCodeServer({ env: { DUAL_ENV_TEST_RESULTS: resultsFile } });
+async function runInCodeServer(testsPath: string, resultsFile: string, folder: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const server = await startCodeServer({ env: { ...env, DUAL_ENV_TEST_RESULTS: resultsFile } });
   const browser = await launchBrowser();
   try {
     const { page } = browser;
@@ -60,13 +63,13 @@ async function runInCodeServer(testsPath: string, resultsFile: string, folder: s
   }
 }
 
-async function runInDesktopVsCode(testsPath: string, resultsFile: string, folder: string): Promise<void> {
+async function runInDesktopVsCode(testsPath: string, resultsFile: string, folder: string, env: NodeJS.ProcessEnv): Promise<void> {
   const { runTests } = await import('@vscode/test-electron');
   await runTests({
     extensionDevelopmentPath: repoRoot,
     extensionTestsPath: testsPath,
     launchArgs: [folder, '--disable-extensions', '--disable-workspace-trust'],
-    extensionTestsEnv: { DUAL_ENV_TEST_RESULTS: resultsFile },
+    extensionTestsEnv: { ...env, DUAL_ENV_TEST_RESULTS: resultsFile },
   }).catch((error: unknown) => {
     // failed tests make runTests reject too, and they are in the results file; anything else is the host's own failure
     if (!fs.existsSync(resultsFile)) throw error;
@@ -87,6 +90,35 @@ function makeSecondProject(): TempProject {
   return second;
 }
 
+/**
+ * The rig's ssh wrapper first in the extension host's PATH. code-server would otherwise
+ * take PATH from a login shell (/etc/profile resets it); VSCODE_CLI=1 is how VS Code's
+ * server knows its environment is a user's already and skips that.
+ */
+function sshOnPath(server: RemoteServer): NodeJS.ProcessEnv {
+  return { PATH: server.env.PATH, VSCODE_CLI: '1' };
+}
+
+/**
+ * A project whose production is on the rig's remote server (only its database runs
+ * there), with one backup in the server's volume: what the remote-backups suite adds as
+ * a third folder. The host reaches the server as a user would: the rig's ssh first in
+ * PATH. A server that cannot start fails only the tests that need it, saying why.
+ */
+async function remoteBackupProject(): Promise<{ env: NodeJS.ProcessEnv; database?: RemoteDatabase }> {
+  let server: RemoteServer | undefined;
+  let database: RemoteDatabase | undefined;
+  try {
+    server = await startRemoteServer();
+    database = await startRemoteDatabase(server, stackServer, 'extension-host', 22);
+    const backup = await backupDatabase({ config: database.config, environment: database.production }, { reason: 'for the extension host' }, new AbortController().signal);
+    return { database, env: { ...sshOnPath(server), DUAL_ENV_TEST_REMOTE_PROJECT: database.project.dir, DUAL_ENV_TEST_REMOTE_BACKUP: backup.id } };
+  } catch (error) {
+    await database?.remove().catch(() => undefined);
+    return { env: { DUAL_ENV_TEST_REMOTE_PROBLEM: error instanceof Error ? error.message : String(error) } };
+  }
+}
+
 const hostSuite = buildSuite();
 const planned = plannedTests(hostSuite.testFiles);
 
@@ -100,6 +132,8 @@ describe(`extension-host suite (${process.env.DUAL_ENV_VSCODE === 'desktop' ? 'd
   let project: TempProject | undefined;
   // the second folder of the multi-root workspace: another project, whose containers never run
   let second: TempProject | undefined;
+  // a project with production on the remote server, opened by the remote-backups suite itself
+  let remote: RemoteDatabase | undefined;
 
   before(async () => {
     try {
@@ -108,7 +142,9 @@ describe(`extension-host suite (${process.env.DUAL_ENV_VSCODE === 'desktop' ? 'd
       second = makeSecondProject();
       const workspaceFile = path.join(scratch, 'host.code-workspace');
       fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: project.dir, name: 'rig-project' }, { path: second.dir, name: 'second-project' }] }, null, 2));
-      await (process.env.DUAL_ENV_VSCODE === 'desktop' ? runInDesktopVsCode : runInCodeServer)(hostSuite.indexPath, resultsFile, workspaceFile);
+      const onServer = await remoteBackupProject();
+      remote = onServer.database;
+      await (process.env.DUAL_ENV_VSCODE === 'desktop' ? runInDesktopVsCode : runInCodeServer)(hostSuite.indexPath, resultsFile, workspaceFile, onServer.env);
       if (!fs.existsSync(resultsFile)) throw new Error('the extension host wrote no results; run with VERBOSE=1 to see its console.');
       for (const result of JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as HostTestResult[]) results.set(result.title, result);
     } catch (error) {
@@ -116,9 +152,10 @@ describe(`extension-host suite (${process.env.DUAL_ENV_VSCODE === 'desktop' ? 'd
     }
   });
 
-  after(() => {
+  after(async () => {
     project?.remove();
     second?.remove();
+    await remote?.remove();
     fs.rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     // a test the host ran that the listing did not know would go uncounted: fail the run instead
     const unknown = [...results.keys()].filter((title) => !planned.includes(title));

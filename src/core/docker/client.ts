@@ -40,9 +40,12 @@ export function modemOptions(host: string, env: NodeJS.ProcessEnv): Docker.Docke
   if (url.protocol === 'unix:') return { socketPath: url.pathname || '/var/run/docker.sock' };
   if (url.protocol === 'ssh:') {
     // dockerode's own ssh2 transport ignores ~/.ssh/config; the system ssh with BatchMode
-    // honours it and fails at once instead of prompting for a password or a host key
+    // honours it and fails at once instead of prompting for a password or a host key.
+    // The host name is never resolved (the agent's ssh connects), but VS Code's extension
+    // host patches http to route every request to a host other than localhost through its
+    // proxy agent, which drops ours and looks the name up (ENOTFOUND docker): localhost keeps it.
     return {
-      protocol: 'http', host: 'docker', port: 80,
+      protocol: 'http', host: 'localhost', port: 80,
       agent: sshAgent(sshTarget(host)),
     } as Docker.DockerOptions;
   }

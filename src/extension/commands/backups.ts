@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { isRemoteEngine } from '../../core/docker/dockerHost';
+import { backupPlaceFor } from '../backupPlace';
 import type { CommandFactory, Ctx } from '../context';
 import { loadEngine } from '../engineLoader';
 import { backUpAble } from '../environmentChoice';
@@ -32,10 +34,11 @@ export const backupProduction: CommandFactory = (ctx) => async (arg?: unknown) =
     : l10n.t('Backup {0} of {1} is written and verified ({2} rows).', record.id, environment.label, record.rows ?? 0));
 };
 
-export const verifyBackup: CommandFactory = (ctx) => async (node?: unknown) => {
-  const { environment, backup } = backupNode(node, () => l10n.t('Verify works on a backup under Production › Backups in the Environments view.'));
-  const engine = await loadEngine();
-  const result = await ctx.withProgress(l10n.t('Verify Backup {0}', backupTime(backup.id)), (signal) => engine.verifyBackup(environment.backups.folder, backup.id, signal));
+export const verifyBackup: CommandFactory = (ctx) => async (arg?: unknown) => {
+  const node = backupNode(arg, () => l10n.t('Verify works on a backup under Production › Backups in the Environments view.'));
+  const { environment, backup } = node;
+  const place = await backupPlaceFor(node.project, environment);
+  const result = await ctx.withProgress(l10n.t('Verify Backup {0}', backupTime(backup.id)), (signal) => place.verify(backup.id, signal));
   ctx.tree.refreshBackups();
   if (!result.ok) throw new Error(l10n.t('Backup {0} of {1} is damaged: {2}. Do not roll back to it.', backup.id, environment.label, result.problems.join('; ')));
   ctx.log.info(`Backup ${backup.id} verified.`);
@@ -43,7 +46,10 @@ export const verifyBackup: CommandFactory = (ctx) => async (node?: unknown) => {
 };
 
 export const revealBackup: CommandFactory = () => async (node?: unknown) => {
-  const { backup } = backupNode(node, () => l10n.t('Reveal works on a backup under Production › Backups in the Environments view.'));
+  const { backup, environment } = backupNode(node, () => l10n.t('Reveal works on a backup under Production › Backups in the Environments view.'));
+  if (isRemoteEngine(environment)) {
+    throw new Error(l10n.t('Backup {0} is on {1}\'s server, not on this machine; copy it here with `dual-env backups pull {2} {0}`.', backup.id, environment.label, environment.name));
+  }
   const uri = vscode.Uri.file(backup.path);
   // a browser or remote window has no OS file manager; the Explorer is the next best
   const local = vscode.env.uiKind === vscode.UIKind.Desktop && !vscode.env.remoteName;
@@ -52,7 +58,9 @@ export const revealBackup: CommandFactory = () => async (node?: unknown) => {
 
 async function confirmDelete(ctx: Ctx, node: BackupNode): Promise<boolean> {
   return ctx.userInput.confirm(l10n.t('Delete backup {0} of {1}?', backupTime(node.backup.id), node.environment.label), {
-    detail: l10n.t('{0} is removed from disk; production cannot be rolled back to it afterwards.', node.backup.path),
+    detail: isRemoteEngine(node.environment)
+      ? l10n.t('{0} is removed from the server; nobody can roll production back to it afterwards.', node.backup.path)
+      : l10n.t('{0} is removed from disk; production cannot be rolled back to it afterwards.', node.backup.path),
     confirm: l10n.t('Delete Backup'),
   });
 }
@@ -60,9 +68,9 @@ async function confirmDelete(ctx: Ctx, node: BackupNode): Promise<boolean> {
 export const deleteBackup: CommandFactory = (ctx) => async (node?: unknown) => {
   if (ctx.refuseIfUntrusted(l10n.t('Dual Env does not delete backups in an untrusted workspace: the compose file names the folder it would delete from. Trust the folder (Manage Workspace Trust) first.'))) return;
   const target = backupNode(node, () => l10n.t('Delete works on a backup under Production › Backups in the Environments view.'));
+  const place = await backupPlaceFor(target.project, target.environment);
   if (!(await confirmDelete(ctx, target))) return;
-  const engine = await loadEngine();
-  await engine.deleteBackup(target.environment.backups.folder, target.backup.id);
+  await place.delete(target.backup.id);
   ctx.log.info(`Deleted backup ${target.backup.id} (${target.backup.path}).`);
   ctx.tree.refreshBackups();
 };
@@ -78,8 +86,9 @@ export const loadBackupIntoStaging: CommandFactory = (ctx) => async (node?: unkn
   const config = target.project.config;
   const staging = config?.environments.find((e) => !e.isProduction && e.database);
   if (!config || !staging) throw new Error(l10n.t('This project has no staging environment with a database to load the backup into.'));
+  const stagingPlace = await backupPlaceFor(target.project, staging);
   const confirmed = await ctx.userInput.confirm(l10n.t('Replace {0}\'s database with backup {1} of {2}?', staging.label, backupTime(target.backup.id), target.environment.label), {
-    detail: l10n.t('{0} then holds the data {1} had at {2}. What {0} holds now is kept as a backup in {3} first.', staging.label, target.environment.label, backupTime(target.backup.id), staging.backups.folder),
+    detail: l10n.t('{0} then holds the data {1} had at {2}. What {0} holds now is kept as a backup in {3} first.', staging.label, target.environment.label, backupTime(target.backup.id), stagingPlace.where),
     confirm: l10n.t('Load into Staging'),
   });
   if (!confirmed) return;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { DeployPlan } from '../../core/operations/deployPreflight';
 import type { RollbackPlan } from '../../core/operations/rollbackProduction';
 import type { CommandFactory, Ctx, Target } from '../context';
+import { backupPlaceFor } from '../backupPlace';
 import { browserUrl, browserUrlProblem } from '../browserUrl';
 import { loadEngine } from '../engineLoader';
 import { l10n } from '../l10n';
@@ -124,9 +125,9 @@ export const rollbackProduction: CommandFactory = (ctx) => async (arg?: unknown)
   const target = await ctx.environmentOf(arg, l10n.t('Roll Back Production'), productionOnly);
   if (!target) return;
   const { environment } = target;
-  const engine = await loadEngine();
-  const backups = engine.listBackups(environment.backups.folder).filter((b) => b.verified);
-  if (backups.length === 0) throw new Error(l10n.t('There is no verified backup of {0} in {1} to roll back to.', environment.label, environment.backups.folder));
+  const place = await backupPlaceFor(target.project, environment);
+  const backups = (await place.list()).filter((b) => b.verified);
+  if (backups.length === 0) throw new Error(l10n.t('There is no verified backup of {0} in {1} to roll back to.', environment.label, place.where));
   const picked = await ctx.userInput.pick(backups.map((backup) => ({
     label: backupTime(backup.id),
     description: [backup.gitCommit?.slice(0, 7), backup.reason].filter(Boolean).join(' · '),

@@ -9,7 +9,11 @@ import { l10n } from '../l10n';
 import { remedyRequest } from '../remedyActions';
 
 /** Reads the compose file, the settings and Docker again; also the Retry of the welcome view. */
-export const refresh: CommandFactory = (ctx) => () => ctx.model.reload();
+export const refresh: CommandFactory = (ctx) => () => {
+  // a server's backups change without an event here: Refresh lists them again too
+  ctx.tree.refreshBackups();
+  return ctx.model.reload();
+};
 
 /** The folder to create a compose file in: one without one, asked for when there are several. */
 async function folderWithoutComposeFile(ctx: Ctx): Promise<ProjectModel | undefined> {

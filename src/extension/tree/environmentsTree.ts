@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
+import { errorMessage } from '../../core/common/errors';
 import type { Environment } from '../../core/config/model';
 import type { BackupRecord } from '../../core/database/manifest';
-import { loadEngine } from '../engineLoader';
+import { isRemoteEngine } from '../../core/docker/dockerHost';
+import { backupPlaceFor } from '../backupPlace';
 import type { ContainerStatus } from '../model';
 import type { WorkspaceModel } from '../workspaceModel';
 import type { ProjectModel } from '../workspace/projectModel';
 import { folderItem, folderProblemItem, type FolderView } from './folders/folderItem';
 import { backupItem, backupsGroupItem } from './backups/backupItem';
+import { BackupListings } from './backups/backupListings';
 import { containerItem } from './containers/containerItem';
 import { environmentItem } from './environments/environmentItem';
 import type { ItemView } from './itemView';
@@ -26,13 +29,17 @@ export type TreeNode =
  * The Environments view: each environment, its containers, production's backups and
  * the warnings; in a multi-root workspace with more than one compose file, a node per
  * folder above them. Redrawn when the model changes or a backup folder changes on disk.
+ * Backups are read where the CLI reads them (a folder, or the volume on the server) and
+ * kept until a backup operation, a change on disk, a deploy or Refresh says they changed.
  */
 export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
-  /** By folder and environment: two folders may both have a production. */
-  private readonly backups = new Map<string, BackupRecord[]>();
+  /** By folder, environment and place: two folders may both have a production. */
+  private readonly listings = new BackupListings(() => this.changed.fire(undefined), errorMessage);
+  /** Each folder's count of last deploys read from servers, as last seen: a change there (anyone's deploy) may have added a backup. */
+  private readonly deploysSeen = new Map<string, number>();
   private watchers: vscode.Disposable[] = [];
   /** The folders watched now: every Docker status snapshot changes the model, and must not remake the watchers. */
   private watchedFolders = '';
@@ -40,6 +47,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vsco
   constructor(private readonly model: WorkspaceModel) {
     this.subscription = model.onDidChange(() => {
       this.watchBackupFolders();
+      this.noticeServerDeploys();
       this.changed.fire(undefined);
     });
   }
@@ -49,8 +57,40 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vsco
     return environment.isProduction && environment.database !== undefined;
   }
 
-  private static backupsKey(node: { project: ProjectModel; environment: Environment }): string {
-    return `${node.project.key}\n${node.environment.name}`;
+  /** A listing per place: a changed dockerHost or backups folder is another listing. */
+  private static backupsKey({ project, environment }: { project: ProjectModel; environment: Environment }): string {
+    return [project.key, environment.name, environment.dockerHost ?? '', environment.backups.folder].join('\n');
+  }
+
+  /** The backups of the node's environment as last read, and a read started if they may have changed. */
+  private listing(node: { project: ProjectModel; environment: Environment }) {
+    return this.listings.current(EnvironmentsTree.backupsKey(node), () => EnvironmentsTree.readBackups(node));
+  }
+
+  private static async readBackups({ project, environment }: { project: ProjectModel; environment: Environment }): Promise<BackupRecord[]> {
+    const place = await backupPlaceFor(project, environment);
+    try {
+      return await place.list();
+    } catch (error) {
+      project.logProblem(`Cannot list the backups in ${place.where}`, error);
+      throw error;
+    }
+  }
+
+  /**
+   * A server's backups change without a file event here: a deploy by anyone takes one. The
+   * project reads each server's last deploy after every change of its live status; when that
+   * changed, the folder's backups are listed again.
+   */
+  private noticeServerDeploys(): void {
+    const projects = this.model.projects();
+    for (const project of projects) {
+      if (this.deploysSeen.get(project.key) === project.deploysVersion) continue;
+      this.deploysSeen.set(project.key, project.deploysVersion);
+      this.listings.invalidate((key) => !key.startsWith(`${project.key}\n`));
+    }
+    const keys = new Set(projects.flatMap((project) => project.environments().map((environment) => EnvironmentsTree.backupsKey({ project, environment }))));
+    this.listings.retain(keys);
   }
 
   private watchBackupFolders(): void {
@@ -71,6 +111,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vsco
 
   /** Lists the backups again (after a backup, a delete, or a change on disk). */
   refreshBackups(): void {
+    this.listings.invalidate();
     this.changed.fire(undefined);
   }
 
@@ -90,10 +131,12 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vsco
         return environmentItem(node.environment, node.project.statusOf(node.environment.name), node.project.lastDeployOf(node.environment.name));
       case 'container':
         return containerItem(node.environment.name, node.container);
-      case 'backups':
-        return backupsGroupItem(node.environment.name, this.backups.get(EnvironmentsTree.backupsKey(node)));
+      case 'backups': {
+        const { backups, problem } = this.listing(node);
+        return backupsGroupItem(node.environment.name, backups, problem);
+      }
       case 'backup':
-        return backupItem(node.environment.name, node.backup);
+        return backupItem(node.environment.name, node.backup, Date.now(), isRemoteEngine(node.environment));
       case 'warning':
         return node.view;
     }
@@ -115,19 +158,15 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vsco
     if (!node) return this.roots();
     if (node.kind === 'folder') return EnvironmentsTree.projectRows(node.project);
     if (node.kind === 'backups') {
-      return (this.backups.get(EnvironmentsTree.backupsKey(node)) ?? []).map((backup): TreeNode => ({ kind: 'backup', project: node.project, environment: node.environment, backup }));
+      const { backups } = await this.listings.settled(EnvironmentsTree.backupsKey(node), () => EnvironmentsTree.readBackups(node));
+      return (backups ?? []).map((backup): TreeNode => ({ kind: 'backup', project: node.project, environment: node.environment, backup }));
     }
     if (node.kind !== 'environment') return [];
     const { project, environment } = node;
     const containers = (project.statusOf(environment.name)?.containers ?? []).map((container): TreeNode => ({ kind: 'container', project, environment, container }));
     if (!EnvironmentsTree.hasBackups(environment)) return containers;
-    const engine = await loadEngine();
-    try {
-      this.backups.set(EnvironmentsTree.backupsKey(node), engine.listBackups(environment.backups.folder));
-    } catch (error) {
-      this.backups.delete(EnvironmentsTree.backupsKey(node));
-      project.logProblem(`Cannot list the backups in ${environment.backups.folder}`, error);
-    }
+    // a server's listing takes seconds: the containers show now, the Backups row fills in when read
+    this.listing(node);
     return [...containers, { kind: 'backups', project, environment }];
   }
 

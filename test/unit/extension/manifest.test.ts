@@ -72,6 +72,14 @@ describe('package.json', () => {
     assert.ok(!partly.includes('dualEnv.deployStaging'));
   });
 
+  it('offers on a backup on the server what works there (roll back, load, verify, delete), not Reveal', () => {
+    const backup = { id: '20261125-120000', path: 'volume v on ssh://prod:20261125-120000', environment: 'production', sizeBytes: 1, complete: true, verified: true };
+    const offered = (onServer: boolean, verified = true) => itemMenu.filter((m) => whenHolds(m.when, backupItem('production', { ...backup, verified }, 0, onServer).contextValue)).map((m) => m.command).sort();
+    assert.deepEqual(offered(true), ['dualEnv.deleteBackup', 'dualEnv.loadBackupIntoStaging', 'dualEnv.rollbackToBackup', 'dualEnv.verifyBackup']);
+    assert.deepEqual(offered(false), [...offered(true), 'dualEnv.revealBackup'].sort());
+    assert.deepEqual(offered(true, false), ['dualEnv.deleteBackup', 'dualEnv.verifyBackup']);
+  });
+
   it('offers Stop Following Logs only while logs are followed', () => {
     const entries = [...viewTitle, ...palette].filter((m) => m.command === 'dualEnv.stopFollowingLogs');
     assert.equal(entries.length, 2);

@@ -160,4 +160,20 @@ describe('backup items', () => {
   it('count the verified ones on the group', () => {
     assert.equal(backupsGroupItem('production', [backup, { ...backup, verified: false }]).description, '2 (1 verified)');
   });
+
+  it('say a backup is on the server, where no folder here can be revealed', () => {
+    const onServer = { ...backup, path: 'volume dual-env-backups.app.production on ssh://prod:20261125-120000' };
+    const item = backupItem('production', onServer, NOW, true);
+    assert.equal(item.contextValue, 'backup.verified.onServer');
+    assert.match(item.tooltip ?? '', /^On the server: volume dual-env-backups\.app\.production on ssh:\/\/prod:20261125-120000$/m);
+    assert.doesNotMatch(item.tooltip ?? '', /^Folder:/m);
+    assert.equal(backupItem('production', { ...onServer, verified: false }, NOW, true).contextValue, 'backup.unverified.onServer');
+  });
+
+  it('keep the backups listed before on the group when a listing fails, and say why', () => {
+    const item = backupsGroupItem('production', [backup], 'ssh: connect to host prod: Connection refused');
+    assert.equal(item.description, '1 (1 verified) · cannot be listed');
+    assert.match(item.tooltip ?? '', /The last listing failed: ssh: connect to host prod: Connection refused$/);
+    assert.equal(backupsGroupItem('production', undefined, 'unreachable').description, 'cannot be listed');
+  });
 });
