@@ -173,4 +173,12 @@ describe(`backups of a remote environment live on its server (${DATABASE_SERVERS
     assert.equal(local.ok, true);
     assert.equal(local.record.manifest!.dump.sha256, (await place.find(taken)).manifest!.dump.sha256);
   });
+
+  it('lists no backups for an environment that never took one, and creates no volume by listing', async () => {
+    const never = { ...productionB, name: `never-${crypto.randomBytes(3).toString('hex')}` };
+    const unused = backupVolumeName(configB.projectName, never.name);
+    assert.deepEqual(await backupPlaceOf(configB, never).list(), []);
+    const { Volumes } = await server.docker.listVolumes({ filters: { name: [unused] } });
+    assert.deepEqual((Volumes ?? []).map((v) => v.Name), [], `no volume ${unused} on the server`);
+  });
 });

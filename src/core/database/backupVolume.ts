@@ -9,6 +9,7 @@ import { DualEnvError, UsageError, errorMessage } from '../common/errors';
 import { progressReporter, type ProgressListener } from '../common/progress';
 import type { BackupPlace, BackupSource, OpenedDump } from './backupPlace';
 import { PARTIAL_PREFIX, manifestOf, verifyBackup, type BackupInput, type RetentionResult, type VerifyResult } from './backupStore';
+import { callDocker, isApiError } from '../docker/client';
 import { DUMP_END_MARKER } from './dumpFormat';
 import { writeDump } from './dumpWriter';
 import { BackupCorruptError, BackupNotFoundError, DatabaseError } from './errors';
@@ -64,6 +65,10 @@ export function volumePlace(target: BackupVolume): BackupPlace {
    * `.partial-…` folders whose writer is alive: a running helper on the engine names them. A
    * helper writes its folder only once it runs, so one still being created has none yet.
    */
+  const volumeExists = () => callDocker(target.docker, () => target.docker.getVolume(target.volume).inspect()).then(() => true, (error: unknown) => {
+    if (isApiError(error) && error.statusCode === 404) return false;
+    throw error;
+  });
   const livePartials = async (): Promise<string[]> => {
     const containers = await target.docker.listContainers({ filters: { label: [`${VOLUME_LABEL}=${target.volume}`], status: ['running'] } });
     return containers.map((c) => c.Labels?.[PARTIAL_LABEL]).filter((p): p is string => Boolean(p));
@@ -194,10 +199,11 @@ export function volumePlace(target: BackupVolume): BackupPlace {
 
   return {
     where,
-    list: () => withHelper(async (h) => {
+    // a listing must not create the volume a helper would mount: an environment that never backed up has none
+    list: async () => (await volumeExists()) ? withHelper(async (h) => {
       await clearAbandoned(h);
       return readRecords(h);
-    }),
+    }) : [],
     find: (id) => withHelper((h) => find(h, id), { readOnly: true }),
     verify: (id, signal, fileOnly) => withHelper((h) => verifyWith(h, id, signal, fileOnly), { readOnly: true }),
     assertRestorable,
