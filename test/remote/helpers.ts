@@ -1,18 +1,25 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { makeTempProject, type TempProject } from '../support/tempProject';
 import { projectContainers, type RemoteServer } from '../rig';
 
 /**
- * A copy of the reference project whose production runs on the remote server
- * (`dockerHost: ssh://dual-env-remote`), as a user's project with a production
- * server would say; staging stays on the local engine.
+ * A copy of the reference project whose production (or each of `environments`) runs on
+ * the remote server (`dockerHost: ssh://dual-env-remote`), as a user's project with a
+ * server would say; the others stay on the local engine.
  */
-export function remoteProject(server: RemoteServer, dockerHost = server.dockerHost): TempProject {
+export function remoteProject(server: RemoteServer, dockerHost = server.dockerHost, environments: readonly ('staging' | 'production')[] = ['production']): TempProject {
   const project = makeTempProject('main');
-  const text = project.read('docker-compose-dual-env.yml');
-  const marker = '    production:\n      label: Production\n';
-  if (!text.includes(marker)) throw new Error('the reference compose file no longer declares production as the remote tests expect');
-  project.write('docker-compose-dual-env.yml', text.replace(marker, `${marker}      dockerHost: ${dockerHost}\n`));
+  let text = project.read('docker-compose-dual-env.yml');
+  for (const environment of environments) {
+    const marker = `    ${environment}:\n      label: ${environment === 'staging' ? 'Staging' : 'Production'}\n`;
+    if (!text.includes(marker)) throw new Error(`the reference compose file no longer declares ${environment} as the remote tests expect`);
+    text = text.replace(marker, `${marker}      dockerHost: ${dockerHost}\n`);
+  }
+  project.write('docker-compose-dual-env.yml', text);
   return project;
 }
 
@@ -37,4 +44,39 @@ export async function sqlOnServer(server: RemoteServer, sql: string): Promise<st
   const text = (s: PassThrough) => String(s.read() ?? '');
   if (ExitCode !== 0) throw new Error(`mysql on the server failed (exit code ${ExitCode}): ${text(err)}`);
   return text(out).trim();
+}
+
+/** Kills every ssh this test process runs (the rig's wrapper and OpenSSH): the engine and database connections are cut at once. */
+export function cutSshConnections(): number {
+  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' }).trim().split('\n')
+    .map((line) => line.trim().split(/\s+/)).map(([pid, ppid, comm]) => ({ pid: Number(pid), ppid: Number(ppid), comm }));
+  const mine = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of table) if (mine.has(p.ppid) && !mine.has(p.pid)) { mine.add(p.pid); grew = true; }
+  }
+  const ssh = table.filter((p) => mine.has(p.pid) && p.pid !== process.pid && p.comm === 'ssh');
+  for (const p of ssh) {
+    try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone already */ }
+  }
+  return ssh.length;
+}
+
+/**
+ * From now on every new ssh to the server's alias is refused (its port closed, as a
+ * server gone from the network or an sshd stopped): the rig's wrapper reads the ssh
+ * config named by DUAL_ENV_RIG_SSH_CONFIG. Returns what makes the server reachable again.
+ */
+export function refuseNewSshConnections(server: RemoteServer): () => void {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-unreachable-'));
+  const config = path.join(folder, 'ssh_config');
+  // the first value ssh reads wins: this port, before the rig's own block for the alias
+  fs.writeFileSync(config, `Host ${server.dockerHost.replace(/^ssh:\/\//, '')}\n  Port 2222\n\n${fs.readFileSync(server.sshConfig, 'utf8')}`);
+  const previous = process.env.DUAL_ENV_RIG_SSH_CONFIG;
+  process.env.DUAL_ENV_RIG_SSH_CONFIG = config;
+  return () => {
+    if (previous === undefined) delete process.env.DUAL_ENV_RIG_SSH_CONFIG;
+    else process.env.DUAL_ENV_RIG_SSH_CONFIG = previous;
+    fs.rmSync(folder, { recursive: true, force: true });
+  };
 }
