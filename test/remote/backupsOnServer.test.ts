@@ -2,7 +2,7 @@
 // two clones of the project (two laptops) list, verify and restore the same ones,
 // a backup cut mid-stream leaves nothing, and a backup reaches a laptop only when pulled.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,7 +15,7 @@ import { backupDatabase } from '../../src/core/operations/backupDatabase';
 import { backupPlaceOf } from '../../src/core/operations/backupPlaceOf';
 import { restoreDatabase } from '../../src/core/operations/restoreDatabase';
 import { DATABASE_SERVERS, ensureRemoteHalf, projectContainers, repoRoot, stackServer, startRemoteServer, type RemoteServer } from '../rig';
-import { remoteProject, sqlOnServer } from './helpers';
+import { cutSshConnections, remoteProject, sqlOnServer } from './helpers';
 import type { TempProject } from '../support/tempProject';
 
 /** What the volume holds, read through the server's own socket: a path independent of the one under test. */
@@ -35,22 +35,6 @@ async function volumeEntries(server: RemoteServer, volume: string): Promise<stri
   } finally {
     await container.remove({ force: true });
   }
-}
-
-/** Kills every ssh this test process runs (the rig's wrapper and OpenSSH): the engine and database connections are cut at once. */
-function cutSshConnections(): number {
-  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' }).trim().split('\n')
-    .map((line) => line.trim().split(/\s+/)).map(([pid, ppid, comm]) => ({ pid: Number(pid), ppid: Number(ppid), comm }));
-  const mine = new Set([process.pid]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const p of table) if (mine.has(p.ppid) && !mine.has(p.pid)) { mine.add(p.pid); grew = true; }
-  }
-  const ssh = table.filter((p) => mine.has(p.pid) && p.pid !== process.pid && p.comm === 'ssh');
-  for (const p of ssh) {
-    try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone already */ }
-  }
-  return ssh.length;
 }
 
 /** The `dual-env` CLI in a project, as a user at that laptop runs it (the rig's ssh first in PATH). */

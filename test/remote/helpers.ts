@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { backupVolumeName } from '../../src/core/database';
 import { serverStateNames } from '../../src/core/docker/serverState';
@@ -5,12 +9,12 @@ import { makeTempProject, type TempProject } from '../support/tempProject';
 import { projectContainers, type EnvironmentName, type RemoteServer } from '../rig';
 
 /**
- * A copy of the reference project whose production runs on the remote server
- * (`dockerHost: ssh://dual-env-remote`), as a user's project with a production
- * server would say; staging stays on the local engine.
+ * A copy of the reference project whose production (or each of `environments`) runs on
+ * the remote server (`dockerHost: ssh://dual-env-remote`), as a user's project with a
+ * server would say; the others stay on the local engine.
  */
-export function remoteProject(server: RemoteServer, dockerHost = server.dockerHost): TempProject {
-  return projectOnHosts({ production: dockerHost });
+export function remoteProject(server: RemoteServer, dockerHost = server.dockerHost, environments: readonly EnvironmentName[] = ['production']): TempProject {
+  return projectOnHosts(Object.fromEntries(environments.map((environment) => [environment, dockerHost])));
 }
 
 /** A copy of the reference project with each environment named in `hosts` on that Docker host; the others on the local engine. */
@@ -59,4 +63,39 @@ export async function clearServerState(server: RemoteServer, projectName: string
     for (const container of [names.lockContainer, names.stateContainer]) await server.docker.getContainer(container).remove({ force: true }).catch(() => undefined);
     for (const volume of [names.stateVolume, backupVolumeName(projectName, environment)]) await server.docker.getVolume(volume).remove().catch(() => undefined);
   }
+}
+
+/** Kills every ssh this test process runs (the rig's wrapper and OpenSSH): the engine and database connections are cut at once. */
+export function cutSshConnections(): number {
+  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' }).trim().split('\n')
+    .map((line) => line.trim().split(/\s+/)).map(([pid, ppid, comm]) => ({ pid: Number(pid), ppid: Number(ppid), comm }));
+  const mine = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of table) if (mine.has(p.ppid) && !mine.has(p.pid)) { mine.add(p.pid); grew = true; }
+  }
+  const ssh = table.filter((p) => mine.has(p.pid) && p.pid !== process.pid && p.comm === 'ssh');
+  for (const p of ssh) {
+    try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone already */ }
+  }
+  return ssh.length;
+}
+
+/**
+ * From now on every new ssh to the server's alias is refused (its port closed, as a
+ * server gone from the network or an sshd stopped): the rig's wrapper reads the ssh
+ * config named by DUAL_ENV_RIG_SSH_CONFIG. Returns what makes the server reachable again.
+ */
+export function refuseNewSshConnections(server: RemoteServer): () => void {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-unreachable-'));
+  const config = path.join(folder, 'ssh_config');
+  // the first value ssh reads wins: this port, before the rig's own block for the alias
+  fs.writeFileSync(config, `Host ${server.dockerHost.replace(/^ssh:\/\//, '')}\n  Port 2222\n\n${fs.readFileSync(server.sshConfig, 'utf8')}`);
+  const previous = process.env.DUAL_ENV_RIG_SSH_CONFIG;
+  process.env.DUAL_ENV_RIG_SSH_CONFIG = config;
+  return () => {
+    if (previous === undefined) delete process.env.DUAL_ENV_RIG_SSH_CONFIG;
+    else process.env.DUAL_ENV_RIG_SSH_CONFIG = previous;
+    fs.rmSync(folder, { recursive: true, force: true });
+  };
 }

@@ -50,10 +50,17 @@ export async function composeStep(target: ComposeTarget, args: readonly string[]
     if (DAEMON_GONE.test(output)) {
       throw new DockerUnreachableError(`${what} failed: Compose could not reach the Docker engine; check that Docker is running (or DOCKER_HOST) and try again.`);
     }
+    const lost = CONNECTION_LOST.exec(output);
+    if (lost) {
+      const host = target.variables.DOCKER_HOST ?? process.env.DOCKER_HOST;
+      throw new DockerUnreachableError(`${what} failed: Compose lost its connection to the Docker engine${host ? ` at ${host}` : ''} (${lost[0]})`, { cause: new Error(failureTail(output)) });
+    }
     throw new CommandFailedError(`${what} failed (compose exit code ${result.exitCode}): ${failureTail(output)}`, result.exitCode, result.stdout + result.stderr);
   }
 }
 
+/** The engine's connection ended under Compose (v2 over ssh://: its `ssh … dial-stdio` exited), said without the advice about Docker versions that follows. */
+const CONNECTION_LOST = /command \[ssh [^\]\n]*\] has exited with [^,\n]*|error during connect: [^,\n]*/;
 const DAEMON_GONE = /Couldn't connect to Docker daemon|Error while fetching server API version|Cannot connect to the Docker daemon/;
 
 /** The lines that say what went wrong: a Python traceback (Compose v1) is reduced to its last line. */

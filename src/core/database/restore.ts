@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { DatabaseCredentials } from '../config/credentials';
-import { CancelledError, UsageError, isEngineError } from '../common/errors';
+import { CancelledError, UsageError, isEngineError, type DualEnvError } from '../common/errors';
 import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
 import type { BackupInput } from './backupStore';
 import { folderPlace, type BackupPlace } from './backupPlace';
@@ -205,15 +205,57 @@ async function tidyUp(admin: Connection, helpers: readonly string[], credentials
   }
 }
 
-/** The one error a failed restore ends with: a cancel before the swap, or what went wrong, saying where the target stands. */
+/**
+ * Drops the scratch database of a restore that stopped before its swap: on the
+ * restore's own connection or, when the failure took that one with it (an SSH
+ * connection cut, a cancel), on a new one. Returns its name when neither could,
+ * for the failure to name it.
+ */
+async function dropScratch(session: RestoreSession, deps: RestoreDeps): Promise<string | undefined> {
+  const scratch = session.scratch;
+  if (!scratch) return undefined;
+  const drop = async (connection: Connection) => {
+    // the server may still be finishing a statement of a cut loader in it: wait for that, not for ever
+    await connection.query(`SET SESSION lock_wait_timeout = ${Math.max(1, Math.round(deps.lockWaitSeconds ?? 60))}`);
+    await connection.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(scratch)}`);
+  };
+  for (const connection of [() => Promise.resolve(session.admin!), () => open(session, deps.credentials, null)]) {
+    try {
+      await drop(await connection());
+      session.scratch = undefined;
+      return undefined;
+    } catch {
+      // try the next way; the last failure leaves it named
+    }
+  }
+  return scratch;
+}
+
+/** mysql2's words for a connection that went away under a statement, said as what happened (over SSH: the connection was cut). */
+function connectionLost(why: string, credentials: DatabaseCredentials): string {
+  if (!/closed state|Connection lost|PROTOCOL_CONNECTION_LOST|ECONNRESET/i.test(why)) return why;
+  return `the connection to the database${credentials.via ? ` over SSH to ${credentials.via.host}` : ''} was lost (${why})`;
+}
+
+/**
+ * The one error a failed restore ends with, saying where the target stands: a
+ * cancel before the swap, or what went wrong; and, when the server could not be
+ * reached to drop it, the scratch database that is left and what removes it.
+ */
 async function recover(session: RestoreSession, error: unknown, deps: RestoreDeps, input: RestoreInput, signal: AbortSignal): Promise<Error> {
   const target = deps.credentials.database;
   // a cancel before the swap destroyed the connections and is what stopped the restore; during the swap it did neither
   const cancelled = signal.aborted && !session.swapBegun;
-  if (session.scratch && session.admin && !cancelled) await session.admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(session.scratch)}`).catch(() => undefined);
-  if (cancelled) return new CancelledError(`Restore of ${input.backupId} cancelled; ${target} was left unchanged.`);
-  if (isEngineError(error)) return error as Error;
-  return new DatabaseError(`Restore of ${input.backupId} into ${target} on ${describeServer(deps.credentials)} failed: ${safeMessage(error, deps.credentials)}; ${target} was left unchanged.`, { cause: error });
+  const left = await dropScratch(session, deps);
+  const leftover = left ? `; its scratch database ${left} is left on the server: the next restore removes it, or drop it by hand` : '';
+  if (cancelled) return new CancelledError(`Restore of ${input.backupId} cancelled; ${target} was left unchanged${leftover}.`);
+  // past the swap's start an engine error says where the target stands (SafetyBackupFailedError, a failed swap)
+  if (isEngineError(error) && (session.swapBegun || !leftover || error instanceof UsageError)) return error as Error;
+  const why = connectionLost(safeMessage(error, deps.credentials).replace(/[.;\s]+$/, ''), deps.credentials);
+  // an engine error already says what went wrong (an SSH sentence, a refused backup), and some say the target is unchanged
+  const unchanged = /left unchanged$/.test(why) ? '' : `; ${target} was left unchanged`;
+  const remedies = isEngineError(error) ? (error as DualEnvError).remedies : undefined;
+  return new DatabaseError(`Restore of ${input.backupId} into ${target} on ${describeServer(deps.credentials)} failed: ${why}${unchanged}${leftover}.`, { cause: error, remedies });
 }
 
 /**

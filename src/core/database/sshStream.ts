@@ -24,10 +24,11 @@ export function openSshStream(target: SshTarget, host: string, port: number): Pr
   const { child, stream, stderr } = spawnSshProcess(sshForwardArguments(target, host, port));
   return new Promise((resolve, reject) => {
     let opened = false;
-    const failure = (code: number | null) => {
+    const failure = (code: number | null, signal: NodeJS.Signals | null) => {
       const sentence = sshFailureSentence(stderr(), target, `${host}:${port}`);
-      const last = stderr().trim().split('\n').filter(Boolean).at(-1);
-      return new SshFailure(sentence ?? `SSH to ${target.host} ended (${last ?? `exit code ${code}`}) before the database at ${host}:${port} answered.`, sentence !== undefined);
+      const last = stderr().trim().split('\n').filter(Boolean).at(-1) ?? (signal ? `ssh ended by ${signal}` : `exit code ${code}`);
+      const ended = opened ? `The SSH connection to ${target.host} carrying the database at ${host}:${port} was cut (${last}).` : `SSH to ${target.host} ended (${last}) before the database at ${host}:${port} answered.`;
+      return new SshFailure(sentence ?? ended, sentence !== undefined);
     };
     child.stdout.once('data', () => {
       opened = true;
@@ -38,9 +39,9 @@ export function openSshStream(target: SshTarget, host: string, port: number): Pr
       if (opened) stream.destroy(wrapped);
       else reject(wrapped);
     });
-    child.once('close', (code) => {
-      if (!opened) reject(failure(code));
-      else if (code !== 0 && !stream.destroyed) stream.destroy(failure(code));
+    child.once('close', (code, signal) => {
+      if (!opened) reject(failure(code, signal));
+      else if (code !== 0 && !stream.destroyed) stream.destroy(failure(code, signal));
       else stream.push(null);
     });
   });

@@ -83,10 +83,11 @@ function sshConnection(target: SshTarget, isIdle: (socket: Duplex) => boolean): 
   let sawData = false;
   child.stdout.once('data', () => { sawData = true; });
   child.on('error', (error) => socket.destroy(error));
-  child.on('close', (code) => {
+  child.on('close', (code, signal) => {
     if (code !== 0 && !sawData) {
       const sentence = sshFailureSentence(stderr(), target);
-      socket.destroy(new SshFailure(sentence ?? stderr().trim().split('\n').filter(Boolean).at(-1) ?? `ssh exited with code ${code}`, sentence !== undefined));
+      const ended = signal ? `the SSH connection to ${target.host} was cut (ssh ended by ${signal})` : `ssh exited with code ${code}`;
+      socket.destroy(new SshFailure(sentence ?? stderr().trim().split('\n').filter(Boolean).at(-1) ?? ended, sentence !== undefined));
     } else if (isIdle(socket)) {
       // nobody reads an idle connection, so its end would never be seen: close it, and the agent drops it
       socket.destroy();

@@ -1,7 +1,9 @@
-import { CommandFailedError, errorMessage } from '../common/errors';
+import crypto from 'node:crypto';
+import { CommandFailedError, DockerUnreachableError, DualEnvError, errorMessage } from '../common/errors';
+import type { Remedy } from '../common/remedies';
 import { compactTimestamp } from '../common/time';
 import { buildServices, ensureServicesUp, recreateServices } from '../compose/composeRunner';
-import { dockerClientFor } from '../docker/client';
+import { dockerClientFor, dockerHostLabel } from '../docker/client';
 import { commitFiles, createProductionTag, hasRemote, pushBranchAndTag } from '../git';
 import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
@@ -78,6 +80,10 @@ interface Run {
   signal: AbortSignal;
   progress: ProgressReporter;
   noReturn: ReturnType<typeof pointOfNoReturn>;
+  /** The id of this deploy's history line: its `unfinished` lines ahead of each step and its outcome share it. */
+  historyId: string;
+  /** The step the last `unfinished` line written names. */
+  lastMark?: string;
 }
 
 /** What a deploy has established so far; each step adds to it, and the history line records it. */
@@ -117,14 +123,39 @@ export async function deployProduction(deps: OperationDeps, options: DeployProdu
   if (!(await confirmPlan(options.confirm, plan, signal, progress))) return { outcome: 'declined', plan };
 
   const lock = await acquireEnvironmentLock(deps.config, environment, `deploy of ${plan.branch}`, deps.docker);
+  const now = deps.now ?? (() => new Date());
+  const run: Run = { deps, options, environment, plan, contexts, built, others, startedAt: now(), now, signal, progress, noReturn: pointOfNoReturn(signal, progress), historyId: crypto.randomUUID() };
+  let result: DeployResult;
   try {
-    const now = deps.now ?? (() => new Date());
-    const run: Run = { deps, options, environment, plan, contexts, built, others, startedAt: now(), now, signal, progress, noReturn: pointOfNoReturn(signal, progress) };
-    return await deployConfirmed(run);
-  } finally {
-    await releaseLock(lock, environment, (line) => progress.log('lock', line));
+    result = await deployConfirmed(run);
+  } catch (error) {
+    const released = await releaseLock(lock, environment, (line) => progress.log('lock', line));
+    throw released ? error : sayWhatStaysOnServer(run, error);
   }
+  await releaseLock(lock, environment, (line) => progress.log('lock', line));
+  return result;
 }
+
+/**
+ * A deploy that failed and could not remove its lock either: the engine stopped
+ * answering (an SSH connection dropped, the server gone). Its one sentence goes on
+ * to say what production runs, that the lock stays naming this deploy, where the
+ * history says it stopped, and the way out once the server answers. The error keeps
+ * its class (a ProductionChangedError still carries its backup), so it is amended.
+ */
+function sayWhatStaysOnServer(run: Run, error: unknown): Error {
+  const amended = error instanceof DualEnvError ? error : new DockerUnreachableError(errorMessage(error), { cause: error });
+  const host = dockerHostLabel(run.deps.docker);
+  const untouched = PRODUCTION_UNTOUCHED_BEFORE.has(run.noReturn.step) ? `${run.environment.label} still runs what it ran (nothing was replaced), but ` : '';
+  const history = run.lastMark ? ` and its history line says it stopped at step ${run.lastMark}` : '';
+  amended.message = `${amended.message.replace(/[.;\s]+$/, '')}; ${untouched}this deploy's lock stays on ${host}${history}: once the server answers, check ${run.environment.label} and remove the lock.`;
+  // remedies are data the adapters offer; the lock's removal joins what the error already offers
+  (amended as { remedies: readonly Remedy[] }).remedies = [...amended.remedies, { kind: 'unlock', environment: run.environment.name }];
+  return amended;
+}
+
+/** Steps of a deploy before anything of production is replaced ('' is before the point of no return). */
+const PRODUCTION_UNTOUCHED_BEFORE = new Set(['', 'git', 'build']);
 
 async function deployConfirmed(run: Run): Promise<DeployResult> {
   // each step's failure is written to the history with what was established before it
@@ -139,6 +170,7 @@ async function deployConfirmed(run: Run): Promise<DeployResult> {
 
   // prepare: nothing changes yet, so a failure or a cancel leaves production as it was
   const previous = await step({}, () => previousImages(run.deps.docker, run.deps.config, run.built));
+  await markStep(run, 'backup', { previous });
   const backup = await step({ previous }, () => takeBackup(run, previous));
 
   // point of no return: from here the deploy finishes, or production is recovered
@@ -147,11 +179,12 @@ async function deployConfirmed(run: Run): Promise<DeployResult> {
   const tag = await step({ previous, backup, commit }, () => tagRelease(run, backup));
   await step({ previous, backup, commit, tag }, () => pushRelease(run, tag));
   run.noReturn.enter('build');
+  await markStep(run, 'build', { previous, backup, commit, tag });
   const images = await step({ previous, backup, commit, tag }, () => buildRelease(run, previous, commit, tag));
 
   const released: Required<Facts> = { previous, backup, commit, tag, images };
   try {
-    await goLive(run, commit, tag);
+    await goLive(run, commit, tag, (name) => markStep(run, name, released));
   } catch (error) {
     return recover(run, released, error);
   }
@@ -209,7 +242,7 @@ async function buildRelease(run: Run, previous: Record<string, string>, commit: 
     // a partial build may have moved some tags; point them back at the previous images
     const stuck = await restoreImageNames(deps.docker, deps.config, previous).then(() => undefined, (retagError: unknown) => errorMessage(retagError));
     if (!stuck) throw error;
-    throw new CommandFailedError(`${errorMessage(error)} Also, the image names could not be pointed back at the previous images (${stuck}); production still runs its old containers, but a start or recreate would use the new build until they are.`, null, '', { cause: error });
+    throw new CommandFailedError(`${errorMessage(error).replace(/[.;\s]+$/, '')}; also, the image names could not be pointed back at the previous images (${stuck}), so production still runs its old containers but a start or recreate would use the new build until they are.`, null, '', { cause: error });
   } finally {
     source.remove();
   }
@@ -219,17 +252,19 @@ async function buildRelease(run: Run, previous: Record<string, string>, commit: 
 }
 
 /** Replaces the built services' containers and waits for the health gate. */
-async function goLive(run: Run, commit: string, tag: string): Promise<void> {
+async function goLive(run: Run, commit: string, tag: string, mark: (step: string) => Promise<void>): Promise<void> {
   const { deps, environment, built, others, progress, noReturn } = run;
   const target = targetFor(deps, environment, commit, tag);
   const healthTimeoutMs = healthTimeout(run);
   noReturn.enter('recreate');
+  await mark('recreate');
   progress.running('recreate', `Replacing ${built.join(', ')}`);
   await recreateServices(target, built, { onLine: (line) => progress.log('recreate', line) });
   if (others.length > 0) await ensureServicesUp(target, others, { onLine: (line) => progress.log('recreate', line) });
   progress.done('recreate', `Recreated ${built.join(', ')}`);
 
   noReturn.enter('health');
+  await mark('health');
   progress.running('health', `Waiting up to ${healthTimeoutMs / 1000} s for ${environment.label} to be healthy`);
   await waitForHealth(deps.docker, deps.config, environment.services, { timeoutMs: healthTimeoutMs, onStatus: (line) => progress.log('health', line) });
   progress.done('health', `${environment.label} is healthy`);
@@ -295,13 +330,29 @@ export function notAsBefore(previous: Record<string, string>, running: Record<st
         : `${service} runs image ${short(running[service])}, not its previous ${short(previous[service])}`);
 }
 
-/** Writes the deploy's history line: its outcome and the facts established. A line that cannot be written (the server gone) is said, never thrown over the deploy's own outcome. */
-async function recordDeploy(run: Run, outcome: HistoryOutcome, facts: Facts, error?: string): Promise<void> {
+/**
+ * Writes the deploy's history line ahead of a step: `unfinished` at that step, with
+ * the facts so far. Should the server stop answering during the step, this line is
+ * the one its history keeps, so every teammate reads where the deploy stopped.
+ */
+async function markStep(run: Run, step: string, facts: Facts): Promise<void> {
+  if (await recordDeploy(run, 'unfinished', facts, undefined, step)) run.lastMark = step;
+}
+
+/**
+ * Writes the deploy's history line: its outcome and the facts established (the same
+ * id as its `unfinished` lines, which it replaces). A line that cannot be written (the
+ * server gone) is said, never thrown over the deploy's own outcome; false then.
+ */
+async function recordDeploy(run: Run, outcome: HistoryOutcome, facts: Facts, error?: string, step = run.noReturn.step || undefined): Promise<boolean> {
   const finishedAt = run.now();
-  await recordHistory(run.deps.config, run.environment, newRecord({
-    operation: 'deploy', environment: run.environment.name, outcome, error,
+  return recordHistory(run.deps.config, run.environment, newRecord({
+    id: run.historyId, operation: 'deploy', environment: run.environment.name, outcome, error, step,
     startedAt: run.startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - run.startedAt.getTime(),
     commit: facts.commit ?? run.plan.commit.hash, branch: run.plan.branch, tag: facts.tag, images: facts.images, previousImages: facts.previous ?? {}, backupId: facts.backup?.id,
     message: run.plan.toCommit?.message,
-  }), run.deps.docker).catch((writeError: unknown) => run.progress.log('history', `The history line of this deploy (${outcome}) could not be written: ${errorMessage(writeError)}`));
+  }), run.deps.docker).then(() => true, (writeError: unknown) => {
+    run.progress.log('history', `The history line of this deploy (${outcome}${outcome === 'unfinished' ? ` at ${step}` : ''}) could not be written: ${errorMessage(writeError)}`);
+    return false;
+  });
 }

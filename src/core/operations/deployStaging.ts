@@ -70,8 +70,9 @@ export async function deployStaging(deps: OperationDeps, options: DeployStagingO
     if (options.freshData) await resetData(deps, environment, target, options.freshData, signal, progress);
 
     progress.running('recreate', `Replacing ${built.join(', ')}`);
-    await recreateServices(target, built, { signal, onLine: onLine('recreate') });
+    // the database first: the app's health depends on it, and a first deploy (a new server) has none running yet
     if (others.length > 0) await ensureServicesUp(target, others, { signal, onLine: onLine('recreate') });
+    await recreateServices(target, built, { signal, onLine: onLine('recreate') });
     progress.done('recreate', `Recreated ${built.join(', ')}`);
 
     progress.running('health', `Waiting for ${environment.label} to be healthy`);

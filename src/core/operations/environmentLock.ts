@@ -73,12 +73,14 @@ async function releaseServerLock(client: Docker, name: string, token: string): P
   if (current && holderFromLabels(current.labels)?.token === token) await removeLockContainer(client, current.id);
 }
 
-/** Releases a lock at the end of an operation, whose outcome stands: a lock that stayed is said, never thrown over that outcome. */
-export async function releaseLock(lock: HeldLock, environment: Environment, log: (line: string) => void): Promise<void> {
+/** Releases a lock at the end of an operation, whose outcome stands: a lock that stayed is said, never thrown over that outcome. False when it stayed. */
+export async function releaseLock(lock: HeldLock, environment: Environment, log: (line: string) => void): Promise<boolean> {
   try {
     await lock.release();
+    return true;
   } catch (error) {
     log(`The lock of ${environment.name} could not be removed (${errorMessage(error)}); it names this operation until it is removed.`);
+    return false;
   }
 }
 

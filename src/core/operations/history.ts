@@ -5,7 +5,12 @@ import path from 'node:path';
 import { stateDir } from './lock';
 
 export type HistoryOperation = 'deploy' | 'rollback';
-export type HistoryOutcome = 'succeeded' | 'failed' | 'rolled-back' | 'cancelled';
+/**
+ * `unfinished`: written ahead of a deploy's steps and replaced by its outcome (same id);
+ * still the last word, it says the deploy was running that step when it stopped being
+ * heard from (a dropped connection to the server, a killed process).
+ */
+export type HistoryOutcome = 'succeeded' | 'failed' | 'rolled-back' | 'cancelled' | 'unfinished';
 
 /** One line of the deploy history: a deploy or rollback, whatever its outcome. */
 export interface HistoryRecord {
@@ -19,6 +24,8 @@ export interface HistoryRecord {
   finishedAt: string;
   durationMs: number;
   outcome: HistoryOutcome;
+  /** The step the operation had entered last when the line was written (an unfinished deploy: where it stopped). */
+  step?: string;
   commit?: string;
   branch?: string;
   /** The working tree had uncommitted changes that went into the images (staging only). */
@@ -39,8 +46,8 @@ export function historyFile(projectDir: string): string {
   return path.join(stateDir(projectDir), 'history.jsonl');
 }
 
-/** Fills in who and the id; the caller gives the rest. */
-export function newRecord(fields: Omit<HistoryRecord, 'id' | 'user' | 'hostname'>): HistoryRecord {
+/** Fills in who and the id (unless given: a line that replaces an earlier one of the same operation); the caller gives the rest. */
+export function newRecord(fields: Omit<HistoryRecord, 'id' | 'user' | 'hostname'> & { id?: string }): HistoryRecord {
   return { id: crypto.randomUUID(), user: os.userInfo().username, hostname: os.hostname(), ...fields };
 }
 
@@ -60,19 +67,26 @@ export function readHistory(projectDir: string, environment?: string): HistoryRe
   return parseHistory(text, environment);
 }
 
-/** Records of a history's JSON lines, oldest first, optionally of one environment; a damaged line is skipped. */
+/**
+ * Records of a history's JSON lines, oldest first, optionally of one environment; a
+ * damaged line is skipped, and a line replaces an earlier one with the same id (a
+ * deploy's outcome replaces its `unfinished` lines), taking its place in the order.
+ */
 export function parseHistory(text: string, environment?: string): HistoryRecord[] {
-  const records: HistoryRecord[] = [];
-  for (const line of text.split('\n')) {
+  const records = new Map<string, HistoryRecord>();
+  for (const [index, line] of text.split('\n').entries()) {
     if (!line.trim()) continue;
     try {
       const record = JSON.parse(line) as HistoryRecord;
-      if (!environment || record.environment === environment) records.push(record);
+      if (environment && record.environment !== environment) continue;
+      const key = typeof record.id === 'string' ? record.id : `line ${index}`;
+      records.delete(key);
+      records.set(key, record);
     } catch {
       // a line cut short by a crash must not hide the rest of the history
     }
   }
-  return records;
+  return [...records.values()];
 }
 
 /** The last successful deploy among an environment's records. */

@@ -30,7 +30,8 @@ export function historyRow(record: HistoryRecord): HistoryRow {
     backupId: record.backupId,
     took: `${Math.round(record.durationMs / 1000)} s`,
     by: `${record.user}@${record.hostname}`,
-    error: record.error,
+    // an unfinished line is a deploy still running, or one that stopped being heard from there
+    error: record.error ?? (record.outcome === 'unfinished' ? `no outcome recorded yet; last step entered: ${record.step ?? 'unknown'}` : undefined),
   };
 }
 

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { CommandFailedError, errorMessage } from '../common/errors';
 import type { DualEnvConfig } from '../config';
+import { asDockerError, isApiError } from '../docker/client';
 import { readProjectContainers } from '../docker/discovery';
 
 export function splitImageName(name: string): { repo: string; tag: string } {
@@ -45,6 +46,8 @@ export async function assertImagesPresent(docker: Docker, images: Record<string,
     try {
       await docker.getImage(imageId).inspect();
     } catch (error) {
+      // only the engine's own "no such image" says it is gone; an engine that does not answer says nothing about it
+      if (!isApiError(error) || error.statusCode !== 404) throw asDockerError(error, docker);
       throw new CommandFailedError(`The image ${imageId.slice(0, 19)} that ${service} ran before is gone from the Docker host, so it cannot be brought back; rebuild that version instead.`, null, '', { cause: error });
     }
   }

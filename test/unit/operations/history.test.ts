@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
+import { historyRow } from '../../../src/core/operations/historyRows';
 import { appendHistory, historyFile, lastSuccessfulDeploy, lastSuccessfulIn, liveCommitIn, newRecord, parseHistory, readHistory } from '../../../src/core/operations/history';
 
 describe('deploy history', () => {
@@ -50,5 +51,19 @@ describe('deploy history', () => {
     assert.equal(lastSuccessfulIn(production)?.commit, 'a1');
     assert.equal(liveCommitIn(production), 'a1');
     assert.deepEqual(parseHistory(''), []);
+  });
+
+  it('keeps a deploy\'s last line: its outcome replaces the unfinished lines written ahead of its steps, in its place', () => {
+    const deploy = record('production', 'succeeded', 'd4');
+    const unfinished = (step: string) => JSON.stringify({ ...deploy, outcome: 'unfinished', step });
+    const earlier = record('production', 'succeeded', 'a1');
+    const later = record('production', 'failed', 'e5');
+    const text = [unfinished('backup'), JSON.stringify(earlier), unfinished('build'), unfinished('recreate'), JSON.stringify(deploy), JSON.stringify(later)].join('\n');
+    assert.deepEqual(parseHistory(text).map((r) => `${r.commit} ${r.outcome}`), ['a1 succeeded', 'd4 succeeded', 'e5 failed']);
+    // the server stopped answering during recreate: that line is the deploy's last word
+    const stopped = parseHistory([unfinished('backup'), unfinished('build'), unfinished('recreate')].join('\n'));
+    assert.deepEqual(stopped.map((r) => `${r.outcome} ${r.step}`), ['unfinished recreate']);
+    assert.equal(historyRow(stopped[0]).error, 'no outcome recorded yet; last step entered: recreate');
+    assert.equal(liveCommitIn(stopped), undefined, 'an unfinished deploy is not what runs');
   });
 });

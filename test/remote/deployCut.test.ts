@@ -1,0 +1,102 @@
+// A production deploy to a server whose SSH connections drop mid-build, and which
+// stays unreachable until the deploy has given up: one sentence says what production
+// runs and that the lock stays; on the server, once it answers, production still runs
+// the containers it ran, the lock names the deploy, the history says where it stopped,
+// and `dual-env unlock` is the way out.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { remediesOf } from '../../src/core/common/remedies';
+import type { DualEnvConfig, Environment } from '../../src/core/config';
+import { dockerClientFor } from '../../src/core/docker/client';
+import { serverStateNames } from '../../src/core/docker/serverState';
+import { databaseBackups } from '../../src/core/operations/databaseBackups';
+import { deployProduction } from '../../src/core/operations/deployProduction';
+import { readEnvironmentHistory } from '../../src/core/operations/environmentHistory';
+import { environmentLockHolder } from '../../src/core/operations/environmentLock';
+import { compose, DATABASE_SERVERS, ensureRemoteHalf, projectContainers, servicesOf, stackServer, startRemoteServer, startRig, type RemoteServer } from '../rig';
+import { runCli } from '../support/cliRun';
+import type { TempProject } from '../support/tempProject';
+import { cutSshConnections, refuseNewSshConnections, remoteProject } from './helpers';
+
+const BRANCH = 'stable/prisma-mysql-cut';
+const never = () => new AbortController().signal;
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+describe(`a production deploy cut mid-build on the server (${DATABASE_SERVERS[stackServer].label})`, () => {
+  let server: RemoteServer;
+  let project: TempProject;
+  let config: DualEnvConfig;
+  let production: Environment;
+
+  /** What production runs, read through the server's own socket: service → container id, image, state and health. */
+  const running = async () => Object.fromEntries(await Promise.all((await projectContainers(server.docker, servicesOf('production'))).map(async (c) => {
+    const inspected = await server.docker.getContainer(c.Id).inspect();
+    return [c.Labels['com.docker.compose.service'], `${c.Id} ${c.ImageID} ${inspected.State.Status} ${inspected.State.Health?.Status ?? 'no healthcheck'}`];
+  })));
+
+  before(async () => {
+    server = await startRemoteServer();
+    await ensureRemoteHalf(server, 'production');
+    // staging runs on this machine, where the pre-production checklist requests it
+    await startRig(['staging']);
+    project = remoteProject(server);
+    project.git('checkout', '--quiet', '-b', BRANCH);
+    project.git('commit', '--quiet', '--all', '-m', 'production runs on the server');
+    config = project.config();
+    production = config.environments.find((e) => e.name === 'production')!;
+    // a previous run's lock and history must not decide this one
+    const names = serverStateNames(config.projectName, 'production');
+    for (const container of [names.lockContainer, names.stateContainer]) await server.docker.getContainer(container).remove({ force: true }).catch(() => undefined);
+    await server.docker.getVolume(names.stateVolume).remove().catch(() => undefined);
+  });
+  after(() => project?.remove());
+
+  it('ends in one sentence; production runs what it ran, the lock names the deploy, the history stops at build', async (t) => {
+    const before = await running();
+    let reachable: (() => void) | undefined;
+    let building = false;
+    let cut = 0;
+    const error = await deployProduction(
+      { config, docker: dockerClientFor(production), compose: await compose(), backups: databaseBackups(config) },
+      { confirm: async () => true, stagingFirst: 'ask', healthTimeoutSeconds: 180 },
+      never(),
+      (event) => {
+        if (event.step !== 'build') return;
+        if (event.state === 'running' && event.message?.startsWith('Building')) building = true;
+        // Compose has started building on the server: drop every connection, and let no new one through
+        else if (building && cut === 0 && event.logLine) {
+          reachable = refuseNewSshConnections(server);
+          cut = cutSshConnections();
+        }
+      },
+    ).then(() => undefined, (e: unknown) => e).finally(() => reachable?.());
+    assert.ok(cut > 0, 'ssh connections were cut while Compose built');
+    assert.ok(error instanceof Error, `the deploy failed, not ${String(error)}`);
+    t.diagnostic(`the cut deploy ended with: ${error.message}`);
+    assert.doesNotMatch(error.message, /\n/);
+    assert.match(error.message, /^Building production-frontend, production-backend failed: Compose lost its connection to the Docker engine at ssh:\/\/dual-env-remote /);
+    assert.doesNotMatch(error.message, /is gone from the Docker host/, 'an engine that does not answer says nothing about the previous images');
+    assert.match(error.message, /; Production still runs what it ran \(nothing was replaced\), but this deploy's lock stays on ssh:\/\/dual-env-remote and its history line says it stopped at step build: once the server answers, check Production and remove the lock\.$/);
+    assert.ok(remediesOf(error).some((r) => r.kind === 'unlock' && r.environment === 'production'), JSON.stringify(remediesOf(error)));
+
+    // the server answers again: production runs the very containers it ran, healthy
+    assert.deepEqual(await running(), before);
+    const { holder } = await environmentLockHolder(config, production);
+    assert.equal(holder?.operation, `deploy of ${BRANCH}`);
+    assert.equal(holder?.pid, process.pid);
+    const [last] = (await readEnvironmentHistory(config, production)).slice(-1);
+    assert.equal(last?.outcome, 'unfinished', JSON.stringify(last));
+    assert.equal(last.step, 'build');
+    assert.match(last.tag ?? '', /^production-/);
+    assert.ok(last.backupId, 'the line names the backup taken before the build');
+
+    // a teammate's CLI shows where it stopped, names the lock, and removes it once confirmed
+    const history = await runCli(project.composeFile, 'history', 'production');
+    assert.equal(history.code, 0, history.stderr);
+    assert.match(history.stdout, new RegExp(`unfinished  deploy ${escape(BRANCH)} .*\\n\\s+no outcome recorded yet; last step entered: build`));
+    const unlocked = await runCli(project.composeFile, 'unlock', 'production', '--yes');
+    assert.equal(unlocked.code, 0, unlocked.stderr);
+    assert.match(unlocked.stdout, new RegExp(`^Removed the lock of Production \\(deploy of ${escape(BRANCH)} by .+\\)\\.\\n$`));
+    assert.equal((await environmentLockHolder(config, production)).held, false);
+  });
+});
