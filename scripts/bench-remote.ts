@@ -24,10 +24,10 @@ import { createStatusMonitor } from '../src/core/docker/statusMonitor';
 import { backupCredentials, databaseOf } from '../src/core/operations/backupDatabase';
 import { backupPlaceOf } from '../src/core/operations/backupPlaceOf';
 import { REMOTE_ALIAS, ensureRemoteHalf, projectContainers, startRemoteServer, type RemoteServer } from '../test/rig';
-import { BASE_IMAGE, RIG_LABEL, projectName, repoRoot, stackServer } from '../test/rig/paths';
+import { BASE_IMAGE, projectName, repoRoot, stackServer } from '../test/rig/paths';
 import { remoteProject, sqlOnServer } from '../test/remote/helpers';
 import { childrenOf, sshLoginsOnServer } from '../test/remote/sshSessions';
-import { inParallel, ms, nextSnapshot, percentile, recordSection } from './bench/benchHelpers';
+import { benchServiceName, inParallel, ms, nextSnapshot, percentile, recordSection, startSleepingContainers } from './bench/benchHelpers';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -41,7 +41,7 @@ const ROWS = option('rows', 200_000);
 const RUNS = option('runs', 3);
 const COALESCE_MS = 150;
 const benchProject = `${projectName}-remote-bench`;
-const serviceName = (i: number) => `bench-${String(i).padStart(3, '0')}`;
+const serviceName = benchServiceName;
 const seconds = (value: number) => `${(value / 1000).toFixed(2)} s`;
 const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
 
@@ -80,16 +80,7 @@ interface LiveStatusFigures {
 async function liveStatus(server: RemoteServer): Promise<LiveStatusFigures> {
   await removeBenchContainers(server);
   console.log(`live status: ${CONTAINERS} containers of ${BASE_IMAGE} on the server (project ${benchProject})`);
-  const ids: string[] = new Array(CONTAINERS);
-  await inParallel(Array.from({ length: CONTAINERS }, (_, i) => async () => {
-    const container = await server.docker.createContainer({
-      Image: BASE_IMAGE, Cmd: ['sleep', 'infinity'], name: `${benchProject}-${serviceName(i)}`,
-      Labels: { 'com.docker.compose.project': benchProject, 'com.docker.compose.service': serviceName(i), [RIG_LABEL]: '1' },
-      HostConfig: { NetworkMode: 'none' },
-    });
-    await container.start();
-    ids[i] = container.id;
-  }), 4);
+  const ids = await startSleepingContainers(server.docker, BASE_IMAGE, benchProject, CONTAINERS, 4);
   const environment: Environment = {
     name: 'bench', label: 'Bench', isProduction: false, dockerHost: server.dockerHost,
     services: Array.from({ length: CONTAINERS }, (_, i) => serviceName(i)),

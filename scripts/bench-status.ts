@@ -11,14 +11,14 @@ import type { DualEnvConfig, Environment } from '../src/core/config';
 import { createStatusMonitor } from '../src/core/docker/statusMonitor';
 import { startRig } from '../test/rig';
 import { BASE_IMAGE, RIG_LABEL, projectName, repoRoot } from '../test/rig/paths';
-import { inParallel, ms, nextSnapshot, percentile, recordSection } from './bench/benchHelpers';
+import { benchServiceName, inParallel, ms, nextSnapshot, percentile, recordSection, startSleepingContainers } from './bench/benchHelpers';
 
 const CONTAINERS = Number(process.env.BENCH_CONTAINERS ?? 200);
 const STOPS = Number(process.env.BENCH_STOPS ?? 30);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 const COALESCE_MS = 150;
 const benchProject = `${projectName}-bench`;
-const serviceName = (i: number) => `bench-${String(i).padStart(3, '0')}`;
+const serviceName = benchServiceName;
 
 const docker = new Docker();
 /** Set on Ctrl-C: no more containers are created, so the clean-up sees them all. */
@@ -59,18 +59,9 @@ async function main(): Promise<void> {
 
   console.log(`creating ${CONTAINERS} containers of ${BASE_IMAGE} running \`sleep infinity\` (project ${benchProject})`);
   const created = performance.now();
-  const ids: string[] = new Array(CONTAINERS);
-  creating = inParallel(Array.from({ length: CONTAINERS }, (_, i) => async () => {
-    if (stopping) return;
-    const container = await docker.createContainer({
-      Image: BASE_IMAGE, Cmd: ['sleep', 'infinity'], name: `${benchProject}-${serviceName(i)}`,
-      Labels: { 'com.docker.compose.project': benchProject, 'com.docker.compose.service': serviceName(i), [RIG_LABEL]: '1' },
-      HostConfig: { NetworkMode: 'none' },
-    });
-    await container.start();
-    ids[i] = container.id;
-  }), 6);
-  await creating;
+  const starting = startSleepingContainers(docker, BASE_IMAGE, benchProject, CONTAINERS, 6, () => stopping);
+  creating = starting;
+  const ids = await starting;
   if (stopping) return;
   console.log(`  ${CONTAINERS} running after ${((performance.now() - created) / 1000).toFixed(0)} s`);
 

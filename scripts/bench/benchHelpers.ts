@@ -2,9 +2,10 @@
 // status monitor's snapshot, and writing a script's own section into BENCHMARKS.md.
 import fs from 'node:fs';
 import path from 'node:path';
+import type Docker from 'dockerode';
 import type { EnvironmentStatus } from '../../src/core/docker/discovery';
 import type { StatusMonitor } from '../../src/core/docker/statusMonitor';
-import { repoRoot } from '../../test/rig/paths';
+import { RIG_LABEL, repoRoot } from '../../test/rig/paths';
 
 export async function inParallel(tasks: Array<() => Promise<unknown>>, width: number): Promise<void> {
   const queue = [...tasks];
@@ -44,4 +45,27 @@ export function recordSection(heading: string, section: string): void {
     : `${text.slice(0, start)}${section}\n${end < 0 ? '' : text.slice(end)}`;
   fs.writeFileSync(file, updated);
   console.log(`recorded in ${path.relative(process.cwd(), file)}`);
+}
+
+export const benchServiceName = (i: number) => `bench-${String(i).padStart(3, '0')}`;
+
+/**
+ * One container of `image` running `sleep infinity` per service of a compose-labelled
+ * bench project, `width` created at a time; `skip` stops early (a bench being stopped).
+ */
+export async function startSleepingContainers(
+  docker: Docker, image: string, project: string, count: number, width: number, skip: () => boolean = () => false,
+): Promise<string[]> {
+  const ids: string[] = new Array(count);
+  await inParallel(Array.from({ length: count }, (_, i) => async () => {
+    if (skip()) return;
+    const container = await docker.createContainer({
+      Image: image, Cmd: ['sleep', 'infinity'], name: `${project}-${benchServiceName(i)}`,
+      Labels: { 'com.docker.compose.project': project, 'com.docker.compose.service': benchServiceName(i), [RIG_LABEL]: '1' },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    await container.start();
+    ids[i] = container.id;
+  }), width);
+  return ids;
 }
