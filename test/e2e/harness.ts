@@ -77,7 +77,25 @@ export interface CodeServer {
   /** host:port, for vscode-remote:// URIs. */
   authority: string;
   output(): string;
+  /** The last lines of the extension's own log channel (Dual Env), for a failure to say what the extension did. */
+  extensionLog(lines?: number): string;
   stop(): Promise<void>;
+}
+
+/** The newest `Dual Env.log` under a code-server profile's logs (one folder per session, one per extension host). */
+function extensionLogTail(userDataDir: string, lines: number): string {
+  const logs = path.join(userDataDir, 'logs');
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory() && depth < 4) walk(full, depth + 1);
+      else if (entry.name === 'Dual Env.log') found.push(full);
+    }
+  };
+  walk(logs, 0);
+  const newest = found.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+  return newest ? fs.readFileSync(newest, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '(no Dual Env log yet)';
 }
 
 /** Starts code-server on a free loopback port with a fresh profile; the extensions folder is removed on stop. */
@@ -116,7 +134,7 @@ export async function startCodeServer(options: { extensionsDir?: string; setting
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url, authority: `127.0.0.1:${port}`, output: () => output, stop };
+  return { url, authority: `127.0.0.1:${port}`, output: () => output, extensionLog: (lines = 20) => extensionLogTail(userDataDir, lines), stop };
 }
 
 export interface Browser {

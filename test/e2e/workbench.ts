@@ -181,11 +181,21 @@ export class Workbench {
       await dialog.waitFor();
     } catch (error) {
       // say what the workbench showed instead (an error notification, usually)
-      const shown = await this.page.locator('.notifications-toasts').innerText({ timeout: 1000 }).catch(() => 'no notification');
       await this.screenshot('no-dialog.png');
-      throw new Error(`no modal dialog appeared; the workbench shows: ${shown.replace(/\s+/g, ' ')}`, { cause: error });
+      throw new Error(`no modal dialog appeared; the workbench shows: ${await this.shownNotifications()}`, { cause: error });
     }
     return dialog;
+  }
+
+  /** The text of every notification toast on screen, on one line: what a failure says the user saw. */
+  async shownNotifications(): Promise<string> {
+    const shown = await this.page.locator('.notifications-toasts').innerText({ timeout: 1000 }).catch(() => 'no notification');
+    return shown.replace(/\s+/g, ' ').trim() || 'no notification';
+  }
+
+  /** The end of the extension's own log: what a failure message adds to what the screen showed. */
+  extensionLog(lines = 20): string {
+    return this.server.extensionLog(lines);
   }
 
   async screenshot(name: string): Promise<string> {
