@@ -107,8 +107,16 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-    await this.page.keyboard.press('Enter');
+    // the row of that very command (an Enter while the list still filters can run another row, or none)
+    const row = this.page.locator(`.quick-input-list .monaco-list-row[aria-label*="${title.replaceAll('"', '\\"')}"]`).first();
+    await row.waitFor();
+    await row.click();
+    // accepted: the palette closed, or the command's own quick pick replaced its text
+    const palette = this.page.locator('.quick-input-widget');
+    for (const end = Date.now() + 10_000; await palette.isVisible() && (await input.inputValue().catch(() => '')) === `>${title}`;) {
+      if (Date.now() > end) throw new Error(`the command palette did not run ${title}; it still shows it`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** The titles the command palette offers for `filter` (the palette is closed again). */
