@@ -40,9 +40,15 @@ async function productionBackups(api: Api, project: ProjectModel): Promise<{ nod
 suite('backups of a production on a server', () => {
   let added: vscode.Uri | undefined;
 
-  suiteTeardown(async () => {
-    const index = vscode.workspace.workspaceFolders?.findIndex((f) => f.uri.toString() === added?.toString()) ?? -1;
+  suiteTeardown(async function () {
+    this.timeout(90_000);
+    if (!added) return;
+    const key = added.toString();
+    const index = vscode.workspace.workspaceFolders?.findIndex((f) => f.uri.toString() === key) ?? -1;
     if (index >= 0) vscode.workspace.updateWorkspaceFolders(index, 1);
+    // the suites after this one run with one project again: a palette command must not ask which folder
+    const api = await dualEnv();
+    await until(api, () => api.model.projectByKey(key) === undefined, 'the remote project to be gone', 60_000);
   });
 
   test('the tree lists the backups in the server\'s volume; Verify and Delete act on them there', async function () {
