@@ -132,9 +132,20 @@ describe(`roll back production [${stackLabel()}]`, () => {
     // the backend is paused as the health gate starts, so the gate cannot pass, however fast the containers came up
     const backendId = (status?: string) => execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${config.projectName}`, '--filter', 'label=com.docker.compose.service=production-backend',
       ...(status ? ['--filter', `status=${status}`] : [])], { encoding: 'utf8' }).trim();
+    // the test's own fault: the cgroup freezer can refuse once on a loaded machine ("unable to freeze"), so it is asked again
+    const pause = (id: string) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          execFileSync('docker', ['pause', id], { stdio: 'pipe' });
+          return;
+        } catch (error) {
+          if (attempt === 5) throw error;
+        }
+      }
+    };
     const failed = await rollbackProduction(deps, { backupId: target.id, confirm: async () => true, healthTimeoutSeconds: 1 }, never(), (e) => {
       events.push(e);
-      if (e.step === 'health' && e.state === 'running') execFileSync('docker', ['pause', backendId()]);
+      if (e.step === 'health' && e.state === 'running') pause(backendId());
     }).then(() => assert.fail('the rollback succeeded'), (error: unknown) => error);
     const paused = backendId('paused');
     if (paused) execFileSync('docker', ['unpause', paused]);
