@@ -27,7 +27,7 @@ import { REMOTE_ALIAS, ensureRemoteHalf, projectContainers, startRemoteServer, t
 import { BASE_IMAGE, projectName, repoRoot, stackServer } from '../test/rig/paths';
 import { remoteProject, sqlOnServer } from '../test/remote/helpers';
 import { childrenOf, sshLoginsOnServer } from '../test/remote/sshSessions';
-import { benchServiceName, inParallel, ms, nextSnapshot, percentile, recordSection, startSleepingContainers } from './bench/benchHelpers';
+import { benchServiceName, inParallel, ms, nextSnapshot, percentile, recordSection, startSleepingContainers, stopLatencies } from './bench/benchHelpers';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -100,17 +100,7 @@ async function liveStatus(server: RemoteServer): Promise<LiveStatusFigures> {
     const firstSnapshotMs = performance.now() - synced;
     const firstSnapshotLogins = sshLoginsOnServer(server) - loginsBefore;
 
-    const latencies: number[] = [];
-    const stopCalls: number[] = [];
-    for (let i = 0; i < STOPS; i++) {
-      const service = serviceName(i);
-      const seen = nextSnapshot(monitor, (s) => s[0].containers.some((c) => c.service === service && c.state === 'exited'));
-      const start = performance.now();
-      await server.docker.getContainer(ids[i]).stop({ t: 0 });
-      stopCalls.push(performance.now() - start);
-      await seen;
-      latencies.push(performance.now() - start);
-    }
+    const { latencies, stopCalls } = await stopLatencies(monitor, server.docker, ids, STOPS);
     console.log(`  stop → update: median ${ms(median(latencies))} over ${STOPS} stops`);
 
     await new Promise((r) => setTimeout(r, 2000)); // the last refresh settles

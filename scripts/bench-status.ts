@@ -11,7 +11,7 @@ import type { DualEnvConfig, Environment } from '../src/core/config';
 import { createStatusMonitor } from '../src/core/docker/statusMonitor';
 import { startRig } from '../test/rig';
 import { BASE_IMAGE, RIG_LABEL, projectName, repoRoot } from '../test/rig/paths';
-import { benchServiceName, inParallel, ms, nextSnapshot, percentile, recordSection, startSleepingContainers } from './bench/benchHelpers';
+import { benchServiceName, inParallel, ms, nextSnapshot, percentile, recordSection, startSleepingContainers, stopLatencies } from './bench/benchHelpers';
 
 const CONTAINERS = Number(process.env.BENCH_CONTAINERS ?? 200);
 const STOPS = Number(process.env.BENCH_STOPS ?? 30);
@@ -72,17 +72,7 @@ async function main(): Promise<void> {
   const syncMs = performance.now() - synced;
   console.log(`  first snapshot (one list + ${CONTAINERS} inspects): ${ms(syncMs)}`);
 
-  const latencies: number[] = [];
-  const stopCalls: number[] = [];
-  for (let i = 0; i < STOPS; i++) {
-    const service = serviceName(i);
-    const seen = nextSnapshot(monitor, (s) => s[0].containers.some((c) => c.service === service && c.state === 'exited'));
-    const start = performance.now();
-    await docker.getContainer(ids[i]).stop({ t: 0 });
-    stopCalls.push(performance.now() - start);
-    await seen;
-    latencies.push(performance.now() - start);
-  }
+  const { latencies, stopCalls } = await stopLatencies(monitor, docker, ids, STOPS);
   latencies.sort((a, b) => a - b);
   stopCalls.sort((a, b) => a - b);
   console.log(`  stop → update over ${STOPS} stops: median ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))} (the stop call itself: median ${ms(percentile(stopCalls, 50))}; coalescing window ${COALESCE_MS} ms)`);

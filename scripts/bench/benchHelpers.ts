@@ -2,6 +2,7 @@
 // status monitor's snapshot, and writing a script's own section into BENCHMARKS.md.
 import fs from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type Docker from 'dockerode';
 import type { EnvironmentStatus } from '../../src/core/docker/discovery';
 import type { StatusMonitor } from '../../src/core/docker/statusMonitor';
@@ -68,4 +69,23 @@ export async function startSleepingContainers(
     ids[i] = container.id;
   }), width);
   return ids;
+}
+
+/**
+ * Stops the first `count` containers one at a time and measures, for each, the time
+ * from the stop call to the monitor's snapshot showing it exited, and the stop call alone.
+ */
+export async function stopLatencies(monitor: StatusMonitor, docker: Docker, ids: readonly string[], count: number): Promise<{ latencies: number[]; stopCalls: number[] }> {
+  const latencies: number[] = [];
+  const stopCalls: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const service = benchServiceName(i);
+    const seen = nextSnapshot(monitor, (s) => s[0].containers.some((c) => c.service === service && c.state === 'exited'));
+    const start = performance.now();
+    await docker.getContainer(ids[i]).stop({ t: 0 });
+    stopCalls.push(performance.now() - start);
+    await seen;
+    latencies.push(performance.now() - start);
+  }
+  return { latencies, stopCalls };
 }
