@@ -25,6 +25,17 @@ function listings() {
   return { subject, changes: () => changes, described };
 }
 
+type Listings = ReturnType<typeof listings>['subject'];
+type Place = ReturnType<typeof fakePlace>;
+
+/** Looks at listing 'k' (invalidated first, unless it is the first look), lets `respond` answer the read, and waits for it. */
+function readOnce(subject: Listings, place: Place, respond: (place: Place) => void, { first = false } = {}) {
+  if (!first) subject.invalidate();
+  subject.current('k', place.list);
+  respond(place);
+  return subject.settled('k', place.list);
+}
+
 describe('backup listings of the tree', () => {
   it('read a place once, then answer from what was read until invalidated', async () => {
     const { subject, changes } = listings();
@@ -46,18 +57,10 @@ describe('backup listings of the tree', () => {
   it('redraw only when what a listing shows changed', async () => {
     const { subject, changes } = listings();
     const place = fakePlace();
-    subject.current('k', place.list);
-    place.answer([backup('a')]);
-    await subject.settled('k', place.list);
-    subject.invalidate();
-    subject.current('k', place.list);
-    place.answer([backup('a')]);
-    await subject.settled('k', place.list);
+    await readOnce(subject, place, (p) => p.answer([backup('a')]), { first: true });
+    await readOnce(subject, place, (p) => p.answer([backup('a')]));
     assert.equal(changes(), 1, 'the same backups read again draw nothing');
-    subject.invalidate();
-    subject.current('k', place.list);
-    place.answer([backup('a', false)]);
-    await subject.settled('k', place.list);
+    await readOnce(subject, place, (p) => p.answer([backup('a', false)]));
     assert.equal(changes(), 2, 'a backup that lost its verification is drawn');
   });
 
@@ -80,21 +83,13 @@ describe('backup listings of the tree', () => {
   it('keep the backups read before when a read fails, with the failure in one sentence', async () => {
     const { subject, changes, described } = listings();
     const place = fakePlace();
-    subject.current('k', place.list);
-    place.answer([backup('a')]);
-    await subject.settled('k', place.list);
-    subject.invalidate();
-    subject.current('k', place.list);
-    place.fail('ssh: connect to host prod port 22: Connection refused');
-    const listing = await subject.settled('k', place.list);
+    await readOnce(subject, place, (p) => p.answer([backup('a')]), { first: true });
+    const listing = await readOnce(subject, place, (p) => p.fail('ssh: connect to host prod port 22: Connection refused'));
     assert.deepEqual(listing.backups?.map((b) => b.id), ['a']);
     assert.equal(listing.problem, 'ssh: connect to host prod port 22: Connection refused');
     assert.equal(described.length, 1);
     assert.equal(changes(), 2);
-    subject.invalidate();
-    subject.current('k', place.list);
-    place.answer([backup('a')]);
-    assert.equal((await subject.settled('k', place.list)).problem, undefined, 'the next good read clears the problem');
+    assert.equal((await readOnce(subject, place, (p) => p.answer([backup('a')]))).problem, undefined, 'the next good read clears the problem');
   });
 
   it('invalidate only the listings a predicate does not keep, and forget keys that are gone', async () => {
