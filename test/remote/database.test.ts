@@ -8,8 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import type { DualEnvConfig, Environment } from '../../src/core/config';
 import { backupDatabase } from '../../src/core/operations/backupDatabase';
 import { restoreDatabase } from '../../src/core/operations/restoreDatabase';
-import { DATABASE_SERVERS, ensureRemoteHalf, stackServer, startRemoteServer, type RemoteServer } from '../rig';
-import { remoteProject, sqlOnServer } from './helpers';
+import { DATABASE_SERVERS, stackServer, type RemoteServer } from '../rig';
+import { remoteProduction, sqlOnServer } from './helpers';
 import type { TempProject } from '../support/tempProject';
 
 function refusedFromHere(host: string, port: number): Promise<string> {
@@ -28,11 +28,7 @@ describe(`the remote production database over SSH (${DATABASE_SERVERS[stackServe
   const marker = `remote_only_${crypto.randomBytes(4).toString('hex')}`;
 
   before(async () => {
-    server = await startRemoteServer();
-    await ensureRemoteHalf(server, 'production');
-    project = remoteProject(server);
-    config = project.config();
-    production = config.environments.find((e) => e.name === 'production')!;
+    ({ server, project, config, production } = await remoteProduction());
     // only the server's database has this table: a backup holding it read the server
     await sqlOnServer(server, `CREATE TABLE ${marker} (id INT PRIMARY KEY, note VARCHAR(40)); INSERT INTO ${marker} VALUES (1, 'as backed up')`);
   });

@@ -6,7 +6,8 @@ import { PassThrough } from 'node:stream';
 import { backupVolumeName } from '../../src/core/database';
 import { serverStateNames } from '../../src/core/docker/serverState';
 import { makeTempProject, type TempProject } from '../support/tempProject';
-import { projectContainers, type EnvironmentName, type RemoteServer } from '../rig';
+import type { DualEnvConfig, Environment } from '../../src/core/config';
+import { ensureRemoteHalf, projectContainers, startRemoteServer, type EnvironmentName, type RemoteServer } from '../rig';
 
 /**
  * A copy of the reference project whose production (or each of `environments`) runs on
@@ -15,6 +16,15 @@ import { projectContainers, type EnvironmentName, type RemoteServer } from '../r
  */
 export function remoteProject(server: RemoteServer, dockerHost = server.dockerHost, environments: readonly EnvironmentName[] = ['production']): TempProject {
   return projectOnHosts(Object.fromEntries(environments.map((environment) => [environment, dockerHost])));
+}
+
+/** The rig's remote server with production's half up on it, and a fresh project whose production runs there. */
+export async function remoteProduction(): Promise<{ server: RemoteServer; project: TempProject; config: DualEnvConfig; production: Environment }> {
+  const server = await startRemoteServer();
+  await ensureRemoteHalf(server, 'production');
+  const project = remoteProject(server);
+  const config = project.config();
+  return { server, project, config, production: config.environments.find((e) => e.name === 'production')! };
 }
 
 /** A copy of the reference project with each environment named in `hosts` on that Docker host; the others on the local engine. */

@@ -12,8 +12,8 @@ import { backupDatabase } from '../../src/core/operations/backupDatabase';
 import { environmentLockHolder, removeEnvironmentLock } from '../../src/core/operations/environmentLock';
 import { restoreDatabase } from '../../src/core/operations/restoreDatabase';
 import type { ProgressEvent } from '../../src/core/common/progress';
-import { DATABASE_SERVERS, ensureRemoteHalf, stackServer, startRemoteServer, type RemoteServer } from '../rig';
-import { cutSshConnections, refuseNewSshConnections, remoteProject, sqlOnServer } from './helpers';
+import { DATABASE_SERVERS, stackServer, type RemoteServer } from '../rig';
+import { cutSshConnections, refuseNewSshConnections, remoteProduction, sqlOnServer } from './helpers';
 import type { TempProject } from '../support/tempProject';
 
 const never = () => new AbortController().signal;
@@ -46,11 +46,7 @@ describe(`a restore cut mid-load leaves the database on the server as it was (${
   };
 
   before(async () => {
-    server = await startRemoteServer();
-    await ensureRemoteHalf(server, 'production');
-    project = remoteProject(server);
-    config = project.config();
-    production = config.environments.find((e) => e.name === 'production')!;
+    ({ server, project, config, production } = await remoteProduction());
     // a lock an earlier, failed run left must not refuse this one
     await server.docker.getContainer(serverStateNames(config.projectName, 'production').lockContainer).remove({ force: true }).catch(() => undefined);
     await sqlOnServer(server, `CREATE TABLE ${marker} (id INT PRIMARY KEY, note VARCHAR(40)); INSERT INTO ${marker} VALUES (1, 'as backed up')`);
