@@ -95,7 +95,10 @@ function extensionLogTail(userDataDir: string, lines: number): string {
   };
   walk(logs, 0);
   const newest = found.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
-  return newest ? fs.readFileSync(newest, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '(no Dual Env log yet)';
+  if (!newest) return '(no Dual Env log yet)';
+  // more than one log means the extension host started again (a crash) while the test ran
+  const which = `(${path.relative(logs, newest)}, last written ${new Date(fs.statSync(newest).mtimeMs).toISOString()}, ${found.length} Dual Env log(s) in this profile)`;
+  return `${which}\n${fs.readFileSync(newest, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')}`;
 }
 
 /** Starts code-server on a free loopback port with a fresh profile; the extensions folder is removed on stop. */

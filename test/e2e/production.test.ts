@@ -56,7 +56,8 @@ describe('production from VS Code: modal deploy and right-click rollback', () =>
       if (Date.now() > deadline) {
         // say what the workbench showed instead: an error notification, a quick pick left open
         const screenshot = await workbench.screenshot('backup-now-not-reported.png');
-        throw new Error(`Back Up Production Now reported no new backup; notifications: ${(await workbench.shownNotifications()).slice(0, 600)} (see ${screenshot}); the extension's log ends:\n${workbench.extensionLog()}`);
+        const written = backupIds().filter((found) => !before.includes(found));
+        throw new Error(`Back Up Production Now reported no new backup (backups written since: ${written.join(', ') || 'none'}); notifications: ${(await workbench.shownNotifications()).slice(0, 600)} (see ${screenshot}); the extension's log ends:\n${workbench.extensionLog()}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }

@@ -197,8 +197,11 @@ export class Workbench {
 
   /** The text of every notification toast on screen, on one line: what a failure says the user saw. */
   async shownNotifications(): Promise<string> {
-    const shown = await this.page.locator('.notifications-toasts').innerText({ timeout: 1000 }).catch(() => 'no notification');
-    return shown.replace(/\s+/g, ' ').trim() || 'no notification';
+    const shown = await this.page.locator('.notifications-toasts').innerText({ timeout: 1000 }).catch(() => '');
+    // a toast is not shown while the notification center is open: its list says what was
+    const listed = await this.page.locator('.notifications-center .notification-list-item').allInnerTexts().catch(() => []);
+    const text = [shown, ...listed.map((item) => `[in the notification center] ${item}`)].join(' ');
+    return text.replace(/\s+/g, ' ').trim() || 'no notification';
   }
 
   /** The end of the extension's own log: what a failure message adds to what the screen showed. */
