@@ -5,11 +5,13 @@
 // are counted on the server's side, in its sshd log.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import type { Agent } from 'node:http';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import Docker from 'dockerode';
 import { modemOptions } from '../../src/core/docker/client';
+import { inspectContainers } from '../../src/core/docker/discovery';
 import { openContainerEvents } from '../../src/core/docker/eventStream';
 import { BASE_IMAGE } from '../rig/paths';
 import { startRemoteServer, type RemoteServer } from '../rig';
@@ -60,6 +62,19 @@ describe('the engine\'s connection to an ssh:// server', () => {
     }
     assert.equal(sshLoginsOnServer(server) - before, 1);
     assert.equal(engineSshPids().length, 1);
+  });
+
+  it('a burst of inspects (a first status load) logs in at most twice, not once per parallel call', async () => {
+    // a client of its own again: no pooled connection to start from
+    const fresh = new Docker(modemOptions(server.dockerHost, process.env));
+    const before = sshLoginsOnServer(server);
+    const inspected = await inspectContainers(fresh, Array.from({ length: 12 }, () => containerId));
+    const logins = sshLoginsOnServer(server) - before;
+    // its idle connections go, so that the next tests count this file's client alone
+    (fresh.modem as unknown as { agent: Agent }).agent.destroy();
+    await waitUntil(() => engineSshPids().length <= 1);
+    assert.equal(inspected.get(containerId)?.containerId, containerId);
+    assert.ok(logins >= 1 && logins <= 2, `${logins} logins for 12 inspects`);
   });
 
   it('an idle connection does not keep the process alive', async () => {

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { redactSecrets } from '../common/process';
 import { secretsOf, type DualEnvConfig, type Environment } from '../config';
 import { callDocker, isApiError } from './client';
+import { parallelCallsOn } from './sshAgent';
 
 export type ContainerState = 'running' | 'exited' | 'restarting' | 'paused' | 'created' | 'dead' | 'missing';
 export type ContainerHealth = 'healthy' | 'unhealthy' | 'starting' | 'none';
@@ -132,7 +133,7 @@ export function unknownStatus(environment: Environment, reason: string, containe
 }
 
 /** Inspects containers by id, `secrets` kept out of their probe output; one that disappeared in between is left out. */
-export async function inspectContainers(docker: Docker, ids: readonly string[], secrets: readonly string[] = [], concurrency = 8): Promise<Map<string, ContainerStatus | undefined>> {
+export async function inspectContainers(docker: Docker, ids: readonly string[], secrets: readonly string[] = [], concurrency = parallelCallsOn(docker)): Promise<Map<string, ContainerStatus | undefined>> {
   const out = new Map<string, ContainerStatus | undefined>();
   const queue = [...ids];
   const worker = async () => {

@@ -43,6 +43,17 @@ export function sshAgent(target: SshTarget): http.Agent {
   return new SshEngineAgent(target);
 }
 
+/**
+ * How many calls a burst (a first status load's inspects) should run at once on
+ * `docker`: on an SSH engine each parallel call beyond the pooled connections costs a
+ * login on the server, and the round trip, not the server, is what a call waits for.
+ */
+export function parallelCallsOn(docker: { modem: unknown }, local = 8): number {
+  return (docker.modem as { agent?: unknown }).agent instanceof SshEngineAgent ? PARALLEL_SSH_CALLS : local;
+}
+
+const PARALLEL_SSH_CALLS = 2;
+
 class SshEngineAgent extends http.Agent {
   private readonly idleTimers = new WeakMap<Duplex, NodeJS.Timeout>();
 
