@@ -48,8 +48,8 @@ export function sshAgent(target: SshTarget): http.Agent {
  * `docker`: on an SSH engine each parallel call beyond the pooled connections costs a
  * login on the server, and the round trip, not the server, is what a call waits for.
  */
-export function parallelCallsOn(docker: { modem: unknown }, local = 8): number {
-  return (docker.modem as { agent?: unknown }).agent instanceof SshEngineAgent ? PARALLEL_SSH_CALLS : local;
+export function parallelCallsOn(docker: { modem?: unknown }, local = 8): number {
+  return (docker.modem as { agent?: unknown } | undefined)?.agent instanceof SshEngineAgent ? PARALLEL_SSH_CALLS : local;
 }
 
 const PARALLEL_SSH_CALLS = 2;
