@@ -7,6 +7,7 @@ import { RigError } from './state';
 import { ensureRemoteServer, removeRemoteServer, removeStaleRemoteServers } from './remote';
 import { ensureEnvFileOn, ensureHalf, removeEnvFileIfOurs, removeStack } from './stack';
 import { removeLeftovers } from './leftovers';
+import { ensureSwarm, removeStaleSwarms, removeSwarm } from './swarm';
 
 const log = (line: string) => console.log(`[rig] ${line}`);
 
@@ -23,6 +24,7 @@ async function up(): Promise<void> {
 }
 
 async function down(): Promise<void> {
+  removeSwarm(log);
   removeRemoteServer(log);
   const docker = localDocker();
   try {
@@ -57,9 +59,22 @@ async function remoteUp(): Promise<void> {
 async function clearLeftovers(): Promise<void> {
   await removeLeftovers(await ensureEngine(log), { everyCheckout: true }, log);
   removeStaleRemoteServers(log);
+  removeStaleSwarms(log);
 }
 
-const actions: Record<string, () => Promise<void>> = { up, down, 'remote-up': remoteUp, 'clear-leftovers': clearLeftovers };
+/** The 3-node swarm with its registry, for people trying a Swarm environment by hand. */
+async function swarmUp(): Promise<void> {
+  const docker = await ensureEngine(log);
+  await ensureImages(docker, log);
+  const swarm = await ensureSwarm(docker, log);
+  log(`swarm up: manager ${swarm.manager.names.serverIp}, registry ${swarm.names.registry}: PATH=${swarm.nodes[swarm.nodes.length - 1].binDir}:$PATH DOCKER_HOST=${swarm.manager.dockerHost} docker node ls`);
+}
+
+async function swarmDown(): Promise<void> {
+  removeSwarm(log);
+}
+
+const actions: Record<string, () => Promise<void>> = { up, down, 'remote-up': remoteUp, 'swarm-up': swarmUp, 'swarm-down': swarmDown, 'clear-leftovers': clearLeftovers };
 const action = actions[process.argv[2] ?? ''];
 if (!action) {
   console.error(`usage: tsx test/rig/main.ts ${Object.keys(actions).join('|')}`);

@@ -9,6 +9,12 @@
 # Optional: REMOTE_ALIAS (the ssh alias, default dual-env-remote) and
 # REMOTE_PEER_SSH_CONFIG (another server's ssh_config whose host block this one's
 # config repeats, so one wrapper reaches both servers).
+# For a node of the rig's swarm (test/rig/swarm.ts): REMOTE_SWITCH_NETNS puts eth0 on
+# the bridge br0 of that namespace (REMOTE_VETH is then the bridge's port there, and
+# REMOTE_CLIENT_IP is unused); REMOTE_DOCKERD_CONFIG replaces daemon.json;
+# REMOTE_IPTABLES=true lets the engine manage the namespace's own iptables (overlay
+# networks and host-mode ports); REMOTE_NO_PROXY names what the engine may reach
+# directly despite its dead proxy (the rig's registry).
 #
 # The namespace has no default route: nothing the server runs can leave it.
 set -euo pipefail
@@ -25,6 +31,15 @@ ours() { alive "${1:-}" && grep -qa "$D" "/proc/$1/cmdline" 2>/dev/null; }
 net_up() {
   ip netns list | grep -qx "$NS\( .*\)\?" || ip netns add "$NS"
   ip -n "$NS" link set lo up
+  if [ -n "${REMOTE_SWITCH_NETNS:-}" ]; then
+    if ! ip -n "$REMOTE_SWITCH_NETNS" link show "$REMOTE_VETH" >/dev/null 2>&1; then
+      ip link add "$REMOTE_VETH" netns "$REMOTE_SWITCH_NETNS" type veth peer name eth0 netns "$NS"
+      ip -n "$NS" addr add "$REMOTE_SERVER_IP/24" dev eth0
+    fi
+    ip -n "$REMOTE_SWITCH_NETNS" link set "$REMOTE_VETH" master br0 up
+    ip -n "$NS" link set eth0 up
+    return
+  fi
   if ! ip link show "$REMOTE_VETH" >/dev/null 2>&1; then
     ip link add "$REMOTE_VETH" type veth peer name eth0 netns "$NS"
     ip addr add "$REMOTE_CLIENT_IP/24" dev "$REMOTE_VETH"
@@ -87,12 +102,13 @@ EOF
 dockerd_up() {
   if ours "$(cat "$D/docker.pid" 2>/dev/null)"; then return; fi
   mkdir -p "$D/docker" "$D/exec" "$D/etc-docker" "$D/.cg"
-  echo '{ "storage-driver": "overlay2", "log-opts": { "max-size": "5m" } }' > "$D/daemon.json"
+  local config='{ "storage-driver": "overlay2", "log-opts": { "max-size": "5m" } }'
+  echo "${REMOTE_DOCKERD_CONFIG:-$config}" > "$D/daemon.json"
   # `ip netns exec` remounts /sys and drops the cgroup mounts ("Devices cgroup isn't mounted"):
   # enter the network namespace only, then in a private mount namespace put a sysfs of this
   # namespace over /sys with the cgroup tree moved back; a private /run hides the main engine's
   # sockets and containerd, a private /etc/docker gives the engine its own ID
-  HTTP_PROXY=$DEAD_PROXY HTTPS_PROXY=$DEAD_PROXY http_proxy=$DEAD_PROXY https_proxy=$DEAD_PROXY NO_PROXY= no_proxy= \
+  HTTP_PROXY=$DEAD_PROXY HTTPS_PROXY=$DEAD_PROXY http_proxy=$DEAD_PROXY https_proxy=$DEAD_PROXY NO_PROXY="${REMOTE_NO_PROXY:-}" no_proxy="${REMOTE_NO_PROXY:-}" IPTABLES="${REMOTE_IPTABLES:-false}" \
   nsenter --net="/run/netns/$NS" unshare --mount --uts --propagation private sh -c '
     set -e
     D=$1
@@ -105,7 +121,7 @@ dockerd_up() {
     exec dockerd --config-file "$D/daemon.json" --data-root "$D/docker" --exec-root "$D/exec" \
       --pidfile "$D/docker.pid" -H "unix://$D/docker.sock" \
       --containerd-namespace "$2" --containerd-plugins-namespace "$2-plugins" \
-      --cgroup-parent "/$2" --iptables=false --ip-forward=false
+      --cgroup-parent "/$2" --iptables="$IPTABLES" --ip-forward="$IPTABLES"
   ' sh "$D" "$NS" "$ALIAS" > "$D/dockerd.log" 2>&1 < /dev/null &
   disown
 }
@@ -138,7 +154,8 @@ down() {
   for c in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/unified/"$NS"; do
     [ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} \; 2>/dev/null || true
   done
-  ip link del "$REMOTE_VETH" 2>/dev/null || true
+  # a swarm node's pair lives between its namespace and the switch's: it goes with the namespace
+  [ -n "${REMOTE_SWITCH_NETNS:-}" ] || ip link del "$REMOTE_VETH" 2>/dev/null || true
   ip netns del "$NS" 2>/dev/null || true
 }
 

@@ -35,17 +35,17 @@ export function remoteNames(which: RemoteServerNumber = 1): RemoteNames {
   return namesOf(keyOf(2), SECOND_REMOTE_ALIAS, subnetOctet(keyOf(2), [octetIn(first.clientIp)]));
 }
 
-const octetIn = (address: string) => Number(/^10\.79\.(\d+)\./.exec(address)?.[1] ?? NaN);
+const octetIn = (address: string, prefix = '10.79') => Number(new RegExp(`^${prefix.replace(/\./g, '\\.')}\\.(\\d+)\\.`).exec(address)?.[1] ?? NaN);
 
 /**
  * The subnet's third octet: the one this server's veth has, else the hash's, else the
  * next one no link uses (two instances' hashes can meet modulo 250, as rbench's and
  * rtree's do; the second then takes the next free subnet instead of refusing).
  */
-function subnetOctet(key: string, avoid: readonly number[] = []): number {
+export function subnetOctet(key: string, avoid: readonly number[] = [], prefix = '10.79', link = `dr${key}`): number {
   const lines = (spawnSync('ip', ['-o', '-4', 'addr', 'show'], { encoding: 'utf8' }).stdout ?? '').split('\n');
-  const octetOfLine = (line: string) => octetIn(/ inet (\S+)/.exec(line)?.[1] ?? '');
-  const own = lines.find((line) => line.includes(` dr${key} `) || line.includes(` dr${key}@`));
+  const octetOfLine = (line: string) => octetIn(/ inet (\S+)/.exec(line)?.[1] ?? '', prefix);
+  const own = lines.find((line) => line.includes(` ${link} `) || line.includes(` ${link}@`));
   if (own && Number.isInteger(octetOfLine(own))) return octetOfLine(own);
   const used = new Set([...lines.map(octetOfLine).filter(Number.isInteger), ...avoid]);
   let octet = (parseInt(key, 16) % 250) + 2;
@@ -78,14 +78,17 @@ export interface RemoteServer {
   knownHosts: string;
 }
 
-/** `peer`: a server whose alias this one's ssh config also reaches, so one PATH serves a test that uses both. */
-function hostScript(action: 'up' | 'down', names: RemoteNames, peer?: RemoteNames): void {
+/**
+ * `peer`: a server whose alias this one's ssh config also reaches, so one PATH serves a test that uses both;
+ * `extraEnv`: remote-host.sh's options for a swarm node (switch, daemon.json, iptables).
+ */
+export function hostScript(action: 'up' | 'down', names: RemoteNames, peer?: RemoteNames, extraEnv: Record<string, string> = {}): void {
   const script = path.join(repoRoot, 'test', 'rig', 'remote-host.sh');
   const run = spawnSync('bash', [script, action], {
     encoding: 'utf8',
     env: {
       ...process.env, REMOTE_DIR: names.dir, REMOTE_NETNS: names.netns, REMOTE_VETH: names.veth, REMOTE_CLIENT_IP: names.clientIp, REMOTE_SERVER_IP: names.serverIp,
-      REMOTE_ALIAS: names.alias ?? REMOTE_ALIAS, REMOTE_PEER_SSH_CONFIG: peer ? path.join(peer.dir, 'ssh', 'ssh_config') : '',
+      REMOTE_ALIAS: names.alias ?? REMOTE_ALIAS, REMOTE_PEER_SSH_CONFIG: peer ? path.join(peer.dir, 'ssh', 'ssh_config') : '', ...extraEnv,
     },
   });
   if (run.status !== 0) throw new RigError(`remote-host.sh ${action} failed (exit code ${run.status}): ${(run.stderr || run.stdout).trim().split('\n').slice(-3).join(' | ')}`);
@@ -104,7 +107,7 @@ function checkSubnetFree(names: RemoteNames): void {
   if (clash) throw new RigError(`The remote server's subnet ${subnet}0/24 is already in use (${clash.trim().split(/\s+/)[1]}); set another RIG_INSTANCE.`);
 }
 
-function commandMissing(): string | undefined {
+export function commandMissing(): string | undefined {
   for (const [program, pkg] of [['sshd', 'openssh-server'], ['ssh', 'openssh-client'], ['nsenter', 'util-linux'], ['ip', 'iproute2']] as const) {
     const where = ['/usr/sbin', '/usr/bin', '/sbin', '/bin'].some((dir) => fs.existsSync(path.join(dir, program)));
     if (!where) return `${program} is not installed; install Debian's ${pkg}.`;
@@ -112,16 +115,16 @@ function commandMissing(): string | undefined {
   return undefined;
 }
 
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, logFile: string): Promise<void> {
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, logFile: string, who = 'remote server'): Promise<void> {
   for (const end = Date.now() + 60_000; Date.now() < end; ) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 300));
   }
   const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').trim().split('\n').slice(-3).join(' | ') : '';
-  throw new RigError(`The remote server's ${what} did not start within 60 s (see ${logFile}): ${tail}`);
+  throw new RigError(`The ${who}'s ${what} did not start within 60 s (see ${logFile}): ${tail}`);
 }
 
-function serverOf(names: RemoteNames): RemoteServer {
+export function serverOf(names: RemoteNames): RemoteServer {
   const binDir = path.join(names.dir, 'bin');
   return {
     names,
@@ -171,7 +174,7 @@ export async function ensureRemoteServer(local: Docker, log: (line: string) => v
   return server;
 }
 
-function pidAlive(file: string): boolean {
+export function pidAlive(file: string): boolean {
   const pid = Number(fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : NaN);
   try {
     return Number.isInteger(pid) && pid > 0 && (process.kill(pid, 0), true);

@@ -16,6 +16,23 @@ export interface RigState {
   remote?: RemoteNames;
   /** Set while the second remote server exists (tests of environments on two servers). */
   secondRemote?: RemoteNames;
+  /** Set while the rig's swarm exists (test/rig/swarm.ts). */
+  swarm?: SwarmNames;
+}
+
+/** The rig's 3-node swarm: a switch namespace with the registry, and three remote-host.sh nodes on it. */
+export interface SwarmNames {
+  dir: string;
+  switchNetns: string;
+  /** Root side of the client's pair into the switch. */
+  rootVeth: string;
+  clientIp: string;
+  registryIp: string;
+  /** `host:port` of the registry every node pulls from (and the manager pushes to). */
+  registry: string;
+  /** Swarm's pool for overlay networks, private to this rig instance. */
+  addressPool: string;
+  nodes: RemoteNames[];
 }
 
 /** What the rig's remote server is made of, per rig instance. */
