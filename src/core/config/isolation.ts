@@ -24,8 +24,8 @@ function sameDatabaseServer(a: DatabaseConfig, b: DatabaseConfig, sameMachine: b
 /**
  * Checks that staging and production share nothing that could let one change the
  * other. Errors: a shared service, database, published port, backups folder,
- * image name that either of them builds, or a named volume a database keeps its
- * data in. Warnings: a shared network, database server, other named volume or
+ * image name that either of them builds, a named volume a database keeps its
+ * data in, or one Swarm stack. Warnings: a shared network, database server, other named volume or
  * bind mount (the seed shares ./backend/uploads).
  *
  * Environments on two machines (machineOf their Docker hosts: `env` supplies
@@ -53,6 +53,9 @@ function comparePair(config: DualEnvConfig, a: Environment, b: Environment, env:
     findings.push({ severity: 'error', message: `${pair} keep their backups in the same folder ${a.backups.folder}; one's retention would delete the other's backups.` });
   }
   const sameMachine = machineOfEnvironment(a, env) === machineOfEnvironment(b, env);
+  if (sameMachine && a.swarm && b.swarm && a.swarm.stack === b.swarm.stack) {
+    findings.push({ severity: 'error', message: `${pair} both run as the Swarm stack ${a.swarm.stack} on one swarm; deploying one would replace or remove the other's services.` });
+  }
   const [da, db] = [a.database, b.database];
   if (da && db && sameDatabaseServer(da, db, sameMachine)) {
     findings.push(da.name === db.name

@@ -6,6 +6,7 @@ import { assertSmokeTarget, readChecklist } from './checklistConfig';
 import { interpolate, loadVariables } from './interpolate';
 import type { ComposeService, DatabaseConfig, DualEnvConfig, Environment, PublishedPort, VolumeMount } from './model';
 import { parsePort, parseVolume } from './serviceParts';
+import { readSwarm } from './swarmConfig';
 
 export const DEFAULT_COMPOSE_FILE = 'docker-compose-dual-env.yml';
 const DEFAULT_HEALTH_TIMEOUT_SECONDS = 180;
@@ -163,6 +164,7 @@ function readDeclaredEnvironments(
       dockerHost: typeof env.dockerHost === 'string' ? String(sub(env.dockerHost)) || undefined : undefined,
       healthTimeoutSeconds: timeout,
       checklist: env.checklist === undefined ? undefined : readChecklist(env.checklist, [...at, 'checklist'], sub, fail),
+      swarm: env.swarm === undefined ? undefined : readSwarm(env.swarm, [...at, 'swarm'], sub, fail),
     };
   });
   const production = environments.filter((e) => e.isProduction);

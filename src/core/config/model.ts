@@ -20,6 +20,14 @@ export interface Environment {
   healthTimeoutSeconds: number;
   /** Production only: the checks run against staging before a deploy; absent means the defaults (see checklistOf). */
   checklist?: ChecklistConfig;
+  /** Present when the environment runs as a Docker Swarm stack; dockerHost then names a manager. */
+  swarm?: SwarmConfig;
+}
+
+/** An environment on Docker Swarm (`swarm:` in x-dual-env). */
+export interface SwarmConfig {
+  /** The stack name: `docker stack deploy … <stack>`; services are `<stack>_<service>`. */
+  stack: string;
 }
 
 /** What a failed check does to a production deploy: shown in the confirmation, or the deploy stops. */
