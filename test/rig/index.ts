@@ -6,11 +6,13 @@ import { composeChecked, ensureEnvFileOn, ensureHalf, servicesOf, type Environme
 import { ensureDatabaseServer, type DatabaseServer } from './databaseServers';
 import { DATABASE_SERVERS, projectName, stackServer, type DatabaseServerKind } from './paths';
 import { ensureRemoteServer, type RemoteServer } from './remote';
+import { ensureSwarm, type Swarm } from './swarm';
 
 export { DATABASE_SERVERS, composeFile, envFile, projectName, repoRoot, stackServer, type DatabaseServerKind } from './paths';
 export { containerNameOf, type DatabaseServer } from './databaseServers';
 export { PORTS, compose, composeChecked, ensureHalf, projectContainers, removeHalf, servicesOf, waitHealthy, withOthersPaused, type EnvironmentName } from './stack';
 
+export { SWARM_WEB_IMAGE, inRegistry, managerDocker, swarmAlias, type Swarm } from './swarm';
 export { REMOTE_ALIAS, SECOND_REMOTE_ALIAS, copyImages, ensureRemoteHalf, remoteCompose, removeRemoteHalf, startRemoteEngine, stopRemoteEngine, type RemoteServer } from './remote';
 
 export interface Rig {
@@ -68,6 +70,22 @@ export async function startSecondRemoteServer(log: (line: string) => void = quie
     return server;
   });
   return secondRemoteServer;
+}
+
+let swarm: Promise<Swarm> | undefined;
+
+/**
+ * The rig's 3-node swarm with its registry and the tests' images pushed; the local
+ * rig first, since the images are built there. This process's PATH gets the swarm's
+ * `ssh` wrapper, which reaches every node by alias and by address.
+ */
+export async function startSwarm(log: (line: string) => void = quiet): Promise<Swarm> {
+  swarm ??= startRig([], log).then(async ({ docker }) => {
+    const started = await ensureSwarm(docker, log);
+    process.env.PATH = started.env.PATH;
+    return started;
+  });
+  return swarm;
 }
 
 /** The rig's standalone server of `kind`, answering: what the database suite runs against, on each server. */

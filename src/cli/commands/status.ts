@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { ContainerStatus, EnvironmentStatus } from '../../core/docker/discovery';
 import { checkIsolation, dockerClientFor, DockerUnreachableError, readEnvironmentStatus, unknownStatus } from '../../core/engine';
 import { configOf, printJson } from '../context';
+import { swarmLines } from './swarmLines';
 
 const HELP = `
 Exit codes:
@@ -40,7 +41,8 @@ export function registerStatusCommand(program: Command): void {
         for (const status of statuses) {
           const environment = config.environments.find((e) => e.name === status.environment);
           process.stdout.write(`\n${environment?.label ?? status.environment}: ${status.health} — ${status.reason}\n`);
-          for (const container of status.containers) process.stdout.write(`  ${containerLine(container)}\n`);
+          const lines = status.swarm ? swarmLines(status.swarm) : status.containers.map(containerLine);
+          for (const line of lines) process.stdout.write(`  ${line}\n`);
         }
         if (findings.length > 0) process.stdout.write('\nIsolation:\n');
         for (const finding of findings) process.stdout.write(`  ${finding.severity}: ${finding.message}\n`);

@@ -3,6 +3,7 @@ import { redactSecrets } from '../common/process';
 import { secretsOf, type DualEnvConfig, type Environment } from '../config';
 import { callDocker, isApiError } from './client';
 import { parallelCallsOn } from './sshAgent';
+import { readSwarmEnvironmentStatus, type SwarmStatus } from '../swarm/swarmStatus';
 
 export type ContainerState = 'running' | 'exited' | 'restarting' | 'paused' | 'created' | 'dead' | 'missing';
 export type ContainerHealth = 'healthy' | 'unhealthy' | 'starting' | 'none';
@@ -36,7 +37,10 @@ export interface EnvironmentStatus {
   health: EnvironmentHealth;
   /** One sentence for people: why the environment has this health. */
   reason: string;
+  /** For a Swarm environment: one line per replica (its newest task). */
   containers: ContainerStatus[];
+  /** For a Swarm environment: its services' replicas, tasks and the swarm's nodes. */
+  swarm?: SwarmStatus;
 }
 
 export const PROJECT_LABEL = 'com.docker.compose.project';
@@ -161,5 +165,6 @@ export async function readProjectContainers(docker: Docker, projectName: string,
 
 /** The environment's health and containers, read once (the deploy health gate uses this). */
 export async function readEnvironmentStatus(docker: Docker, config: DualEnvConfig, environment: Environment): Promise<EnvironmentStatus> {
+  if (environment.swarm) return readSwarmEnvironmentStatus(docker, environment, secretsOf(config));
   return summarise(environment, await readProjectContainers(docker, config.projectName, environment.services, secretsOf(config)));
 }

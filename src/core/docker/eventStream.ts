@@ -24,15 +24,25 @@ export interface EventSubscription {
  * Opens Docker's event stream for the containers carrying the given labels and
  * calls `onEvent` for each event; the stream closes when `signal` fires.
  */
-export async function openContainerEvents(
+export function openContainerEvents(
   docker: Docker,
   labels: readonly string[],
   actions: readonly string[],
   onEvent: (event: DockerEvent) => void,
   signal: AbortSignal,
 ): Promise<EventSubscription> {
+  return openDockerEvents(docker, { type: ['container'], label: [...labels], event: [...actions] }, onEvent, signal);
+}
+
+/** Opens Docker's event stream with the engine's own `filters` (Swarm's service and node events, say). */
+export async function openDockerEvents(
+  docker: Docker,
+  filters: Record<string, string[]>,
+  onEvent: (event: DockerEvent) => void,
+  signal: AbortSignal,
+): Promise<EventSubscription> {
   const stream = await callDocker(docker, () => docker.getEvents({
-    filters: { type: ['container'], label: [...labels], event: [...actions] },
+    filters,
     abortSignal: signal,
   } as Docker.GetEventsOptions)) as NodeJS.ReadableStream & { destroy?: () => void };
   const lines = new LineSplitter();

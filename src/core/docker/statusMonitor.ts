@@ -8,6 +8,7 @@ import {
 } from './discovery';
 import { STATUS_ACTIONS, containerIdOf, openContainerEvents, type DockerEvent } from './eventStream';
 import { sleep } from './sleep';
+import { SwarmWatch } from '../swarm/swarmWatch';
 
 export type StatusListener = (snapshot: EnvironmentStatus[]) => void;
 
@@ -48,10 +49,14 @@ export function backoffDelay(attempt: number, initialMs: number, maxMs: number, 
 export function createStatusMonitor(deps: StatusMonitorDeps): StatusMonitor {
   const dockerFor = deps.dockerFor ?? ((environment: Environment) => dockerClientFor(environment));
   const hosts = new Map<Docker, HostWatch>();
+  /** A Swarm environment follows its stack on its manager (and nodes), not containers by compose labels. */
+  const swarms = new Map<Environment, SwarmWatch>();
   const listeners = new Set<StatusListener>();
   let lastEmitted = '';
 
   const snapshot = () => deps.config.environments.map((environment) => {
+    const swarm = swarms.get(environment);
+    if (swarm) return swarm.statusOf();
     const host = hosts.get(dockerFor(environment));
     return host ? host.statusOf(environment) : unknownStatus(environment, 'Not started.');
   });
@@ -63,7 +68,14 @@ export function createStatusMonitor(deps: StatusMonitorDeps): StatusMonitor {
     for (const listener of [...listeners]) listener(current);
   };
 
-  for (const environment of deps.config.environments) {
+  const { initialMs, maxMs } = deps.backoff ?? { initialMs: 250, maxMs: 10_000 };
+  for (const environment of deps.config.environments.filter((e) => e.swarm)) {
+    swarms.set(environment, new SwarmWatch({
+      docker: dockerFor(environment), environment, secrets: secretsOf(deps.config), coalesceMs: deps.coalesceMs ?? 150,
+      retryDelay: (attempt) => backoffDelay(attempt, initialMs, maxMs), log: deps.log, changed: () => changed(),
+    }));
+  }
+  for (const environment of deps.config.environments.filter((e) => !e.swarm)) {
     const docker = dockerFor(environment);
     let host = hosts.get(docker);
     if (!host) {
@@ -79,6 +91,7 @@ export function createStatusMonitor(deps: StatusMonitorDeps): StatusMonitor {
       if (started) return;
       started = true;
       for (const host of hosts.values()) void host.run();
+      for (const swarm of swarms.values()) void swarm.run();
     },
     snapshot,
     subscribe(listener) {
@@ -88,6 +101,7 @@ export function createStatusMonitor(deps: StatusMonitorDeps): StatusMonitor {
     dispose() {
       listeners.clear();
       for (const host of hosts.values()) host.dispose();
+      for (const swarm of swarms.values()) swarm.dispose();
     },
   };
 }
