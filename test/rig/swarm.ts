@@ -200,8 +200,8 @@ export async function ensureSwarm(local: Docker, log: (line: string) => void): P
 }
 
 /** `docker <args>` against the manager over ssh://, as a user's CLI would run it; stdout, or a RigError with the tail of stderr. */
-export function managerDocker(swarm: Swarm, args: readonly string[]): string {
-  const run = spawnSync('docker', args, { encoding: 'utf8', env: { ...swarm.env, DOCKER_HOST: swarm.manager.dockerHost } });
+export function managerDocker(swarm: Swarm, args: readonly string[], env: Record<string, string> = {}): string {
+  const run = spawnSync('docker', args, { encoding: 'utf8', env: { ...swarm.env, ...env, DOCKER_HOST: swarm.manager.dockerHost } });
   if (run.status !== 0) throw new RigError(`docker ${args.join(' ')} on the swarm failed (exit code ${run.status}): ${(run.stderr || run.stdout).trim().split('\n').slice(-3).join(' | ')}`);
   return run.stdout;
 }

@@ -143,18 +143,22 @@ function serviceStatus(stack: string, service: Docker.Service, reading: SwarmRea
       since: newest.Status.Timestamp,
     } satisfies SwarmTaskStatus;
   })
-    // a slot scaled away keeps its shut-down tasks in the list; only slots meant to run count
-    .filter((task) => task.desiredState === 'running' || task.desiredState === 'ready' || task.state === 'running')
     .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
-  const desired = global ? tasks.filter((t) => t.desiredState === 'running').length : spec?.Mode?.Replicated?.Replicas ?? 0;
+  const replicas = spec?.Mode?.Replicated?.Replicas ?? 0;
+  // a slot scaled away (or a node a global service left) keeps its shut-down tasks in the list: only
+  // slots meant to run count, and a slot whose task just failed shows that task until Swarm replaces it
+  const meant = tasks.filter((task) => (global
+    ? task.desiredState === 'running' || task.desiredState === 'ready' || task.state === 'running'
+    : Number(task.name.slice(task.name.lastIndexOf('.') + 1)) <= replicas));
+  const desired = global ? meant.filter((t) => t.desiredState === 'running').length : replicas;
   const updateState = (service as { UpdateStatus?: { State?: string } }).UpdateStatus?.State;
   return {
     service: name.startsWith(`${stack}_`) ? name.slice(stack.length + 1) : name,
     mode: global ? 'global' : 'replicated',
-    running: tasks.filter((t) => t.state === 'running' && t.desiredState === 'running').length,
+    running: meant.filter((t) => t.state === 'running' && t.desiredState === 'running').length,
     desired,
     updateState,
-    tasks,
+    tasks: meant,
   };
 }
 
@@ -188,7 +192,7 @@ function taskAsContainer(service: string, task: SwarmTaskStatus): ContainerStatu
 }
 
 function describe(service: SwarmServiceStatus): string {
-  const unwell = service.tasks.find((t) => t.state !== 'running');
+  const unwell = service.tasks.find((t) => t.state !== 'running' || t.desiredState !== 'running');
   const detail = unwell ? ` (${unwell.name}${unwell.node ? ` on ${unwell.node}` : ''} is ${unwell.state}${unwell.error ?? unwell.previousError ? `: ${unwell.error ?? unwell.previousError}` : ''})` : '';
   return `${service.service} runs ${service.running} of ${service.desired} replicas${detail}`;
 }
@@ -202,7 +206,7 @@ export function summariseSwarm(environment: Environment, status: SwarmStatus): E
   const byName = new Map(status.services.map((s) => [s.service, s]));
   const listed = environment.services.map((name) => byName.get(name) ?? { service: name, mode: 'replicated' as const, running: 0, desired: 1, tasks: [] });
   const containers = listed.flatMap((service) => {
-    const lines = service.tasks.filter((t) => t.desiredState === 'running' || t.state === 'running').map((t) => taskAsContainer(service.service, t));
+    const lines = service.tasks.map((t) => taskAsContainer(service.service, t));
     for (let i = lines.length; i < service.desired; i++) lines.push({ service: service.service, state: 'missing', health: 'none', restartCount: 0, ports: [], image: '' });
     return lines;
   });
