@@ -1,13 +1,14 @@
 // The rig's swarm itself: three nodes on engines of their own, node 1 the manager,
 // reached over ssh:// as a user reaches a cluster; no node has a route out; the
-// registry the nodes pull from holds the tests' image; a second start reuses it all.
+// registry the nodes pull from holds the tests' image; a second start reuses it all,
+// and a swarm whose engines all died is what rig:clear-leftovers removes.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { SWARM_WEB_IMAGE, managerDocker, startSwarm, type Swarm } from '../rig';
-import { ensureSwarm } from '../rig/swarm';
+import { ensureSwarm, removeStaleSwarms } from '../rig/swarm';
 import { ensureEngine } from '../rig/engine';
 
 describe('the rig\'s 3-node swarm', { timeout: 300_000 }, () => {
@@ -46,5 +47,23 @@ describe('the rig\'s 3-node swarm', { timeout: 300_000 }, () => {
     const again = await ensureSwarm(await ensureEngine(() => undefined), () => undefined);
     assert.deepEqual(again.names.nodes.map((node) => fs.readFileSync(path.join(node.dir, 'docker.pid'), 'utf8').trim()), pids);
     assert.equal((await again.manager.docker.swarmInspect() as { ID: string }).ID, clusterId);
+  });
+
+  it('is removed by rig:clear-leftovers once its engines are dead, registry, namespaces and folder included', async () => {
+    const pids = swarm.names.nodes.map((node) => Number(fs.readFileSync(path.join(node.dir, 'docker.pid'), 'utf8').trim()));
+    const alive = (pid: number) => { try { return process.kill(pid, 0); } catch { return false; } };
+    removeStaleSwarms(() => undefined);
+    assert.ok(fs.existsSync(swarm.names.dir), 'a running swarm is not stale');
+    for (const pid of pids) process.kill(pid, 'SIGTERM');
+    while (pids.some(alive)) await new Promise((resolve) => setTimeout(resolve, 200));
+    const registryPid = Number(fs.readFileSync(path.join(swarm.names.dir, 'registry.pid'), 'utf8').trim());
+    const removed: string[] = [];
+    removeStaleSwarms((line) => removed.push(line));
+    assert.deepEqual(removed, [`removed the stale swarm ${path.basename(swarm.names.dir)}`]);
+    assert.equal(fs.existsSync(swarm.names.dir), false);
+    assert.equal(alive(registryPid), false, 'the registry is stopped');
+    const namespaces = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+    for (const netns of [swarm.names.switchNetns, ...swarm.names.nodes.map((n) => n.netns)]) assert.doesNotMatch(namespaces, new RegExp(`^${netns}\\b`, 'm'));
+    assert.equal(spawnSync('ip', ['link', 'show', swarm.names.rootVeth]).status, 1, 'the client\'s veth is gone');
   });
 });
