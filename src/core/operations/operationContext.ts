@@ -30,7 +30,17 @@ export function pickEnvironment(config: DualEnvConfig, name: string | undefined,
   if (environment.isProduction !== wantProduction) {
     throw new UsageError(`${environment.name} is ${environment.isProduction ? '' : 'not '}a production environment; use the ${environment.isProduction ? 'production' : 'staging'} deploy for it.`);
   }
+  refuseSwarm(environment);
   return environment;
+}
+
+/**
+ * Compose pointed at a Swarm manager would start plain containers beside the stack:
+ * until deploys of Swarm environments exist, every Compose path refuses them.
+ */
+function refuseSwarm(environment: Environment): void {
+  if (!environment.swarm) return;
+  throw new UsageError(`${environment.label} runs on Docker Swarm as the stack ${environment.swarm.stack}, which Dual Env shows but does not yet deploy, roll back, start or stop; use docker stack deploy for now.`);
 }
 
 /** Services of the environment that Compose builds (the app); the rest (database) are only kept running. */
@@ -41,6 +51,7 @@ export function builtServices(config: DualEnvConfig, environment: Environment): 
 
 /** Compose for the environment, with the deployed commit in its variables so `/api/version` can show it. */
 export function targetFor(deps: Pick<OperationDeps, 'config' | 'compose'>, environment: Environment, commit?: string, version?: string): ComposeTarget {
+  refuseSwarm(environment);
   const variables: Record<string, string> = {};
   if (commit) variables.GIT_COMMIT = commit;
   if (version) variables.APP_VERSION = version;

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../../src/core/common/errors';
 import { checkIsolation, parseConfig } from '../../../src/core/config';
+import { UsageError } from '../../../src/core/common/errors';
+import { pickEnvironment, targetFor } from '../../../src/core/operations/operationContext';
 
 const file = path.join(os.tmpdir(), 'dual-env-swarm-config.yml');
 
@@ -68,5 +70,14 @@ describe('the Swarm environment kind in x-dual-env', () => {
     ]);
     assert.deepEqual(errors('dockerHost: "ssh://m1", swarm: { stack: shop }', 'dockerHost: "ssh://m1", swarm: { stack: shop-staging }'), []);
     assert.deepEqual(errors('dockerHost: "ssh://m1", swarm: { stack: shop }', 'dockerHost: "ssh://m2", swarm: { stack: shop }'), []);
+  });
+
+  it('is refused by every Compose path (deploy, rollback, start, stop) in one sentence, since Compose on a manager would start plain containers', () => {
+    const config = withProduction('dockerHost: "ssh://m1", swarm: { stack: shop }');
+    const expected = (e: unknown) => e instanceof UsageError
+      && e.message === 'Production runs on Docker Swarm as the stack shop, which Dual Env shows but does not yet deploy, roll back, start or stop; use docker stack deploy for now.';
+    assert.throws(() => pickEnvironment(config, 'production', true), expected);
+    assert.throws(() => targetFor({ config, compose: { major: 2, command: 'docker', args: ['compose'] } as never }, config.environments[1]), expected);
+    assert.equal(pickEnvironment(config, 'staging', false).name, 'staging');
   });
 });
