@@ -12,6 +12,8 @@ import { backupItem, backupsGroupItem } from './backups/backupItem';
 import { BackupListings } from './backups/backupListings';
 import { containerItem } from './containers/containerItem';
 import { environmentItem } from './environments/environmentItem';
+import { swarmServiceItem, swarmTaskItem } from './swarm/swarmItems';
+import type { SwarmServiceStatus, SwarmTaskStatus } from '../../core/swarm/swarmStatus';
 import type { ItemView } from './itemView';
 import { toTreeItem } from './toTreeItem';
 import { untrustedItem, warningItem } from './warnings/warningItem';
@@ -21,6 +23,8 @@ export type TreeNode =
   | { kind: 'folder'; project: ProjectModel }
   | { kind: 'environment'; project: ProjectModel; environment: Environment }
   | { kind: 'container'; project: ProjectModel; environment: Environment; container: ContainerStatus }
+  | { kind: 'swarmService'; project: ProjectModel; environment: Environment; service: SwarmServiceStatus }
+  | { kind: 'swarmTask'; project: ProjectModel; environment: Environment; task: SwarmTaskStatus }
   | { kind: 'backups'; project: ProjectModel; environment: Environment }
   | { kind: 'backup'; project: ProjectModel; environment: Environment; backup: BackupRecord }
   | { kind: 'warning'; view: ItemView; project?: ProjectModel };
@@ -131,6 +135,10 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vsco
         return environmentItem(node.environment, node.project.statusOf(node.environment.name), node.project.lastDeployOf(node.environment.name));
       case 'container':
         return containerItem(node.environment.name, node.container);
+      case 'swarmService':
+        return swarmServiceItem(node.environment.name, node.service);
+      case 'swarmTask':
+        return swarmTaskItem(node.environment.name, node.task);
       case 'backups': {
         const { backups, problem } = this.listing(node);
         return backupsGroupItem(node.environment.name, backups, problem);
@@ -161,9 +169,14 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<TreeNode>, vsco
       const { backups } = await this.listings.settled(EnvironmentsTree.backupsKey(node), () => EnvironmentsTree.readBackups(node));
       return (backups ?? []).map((backup): TreeNode => ({ kind: 'backup', project: node.project, environment: node.environment, backup }));
     }
+    if (node.kind === 'swarmService') return node.service.tasks.map((task): TreeNode => ({ kind: 'swarmTask', project: node.project, environment: node.environment, task }));
     if (node.kind !== 'environment') return [];
     const { project, environment } = node;
-    const containers = (project.statusOf(environment.name)?.containers ?? []).map((container): TreeNode => ({ kind: 'container', project, environment, container }));
+    const status = project.statusOf(environment.name);
+    // a Swarm environment's replicas run on other machines: services and tasks, not containers
+    const containers = status?.swarm
+      ? status.swarm.services.map((service): TreeNode => ({ kind: 'swarmService', project, environment, service }))
+      : (status?.containers ?? []).map((container): TreeNode => ({ kind: 'container', project, environment, container }));
     if (!EnvironmentsTree.hasBackups(environment)) return containers;
     // a server's listing takes seconds: the containers show now, the Backups row fills in when read
     this.listing(node);

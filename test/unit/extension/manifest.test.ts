@@ -8,6 +8,7 @@ import { backupItem, backupsGroupItem } from '../../../src/extension/tree/backup
 import { containerItem } from '../../../src/extension/tree/containers/containerItem';
 import { environmentItem } from '../../../src/extension/tree/environments/environmentItem';
 import { folderItem, folderProblemItem } from '../../../src/extension/tree/folders/folderItem';
+import { swarmServiceItem, swarmTaskItem } from '../../../src/extension/tree/swarm/swarmItems';
 import { untrustedItem, warningItem } from '../../../src/extension/tree/warnings/warningItem';
 import { container, environment, status } from './fixtures';
 
@@ -103,6 +104,8 @@ describe('package.json', () => {
       folderItem({ key: 'file:///b', name: 'b', state: 'configError', problem: 'x', composeFile: '/b/docker-compose-dual-env.yml', environmentCount: 0 }),
       folderProblemItem({ key: 'file:///b', state: 'configError', problem: 'x' }),
       folderProblemItem({ key: 'file:///c', state: 'dockerUnreachable', problem: 'x' }),
+      swarmServiceItem('production', { service: 'web', mode: 'replicated', running: 1, desired: 2, tasks: [] }),
+      swarmTaskItem('production', { id: 't', name: 'shop_web.1', node: 'n1', state: 'running', desiredState: 'running', health: 'none', image: 'web' }),
     ];
     for (const row of rows) {
       // inline entries are the row's buttons, not its context menu
