@@ -3,6 +3,8 @@
 // with their nodes), the CLI's lines, and the live status following a task killed
 // on a worker to degraded and back to healthy from Docker's events alone.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig, type DualEnvConfig } from '../../src/core/config';
@@ -82,5 +84,14 @@ describe('a stack on the rig\'s swarm, as status shows it', { timeout: 300_000 }
     assert.equal(replacement.node, 'dual-env-swarm-2');
     assert.equal(replacement.state, 'running');
     assert.match(replacement.previousError ?? '', /non-zero exit \(137\)/);
+  });
+
+  it('says in one sentence when dockerHost names a worker, not a manager', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-swarm-worker-'));
+    const file = path.join(dir, 'docker-compose-dual-env.yml');
+    fs.writeFileSync(file, fs.readFileSync(projectFile, 'utf8').replace('dockerHost: ssh://dual-env-swarm-1', 'dockerHost: ssh://dual-env-swarm-2'));
+    const result = await runCli(file, 'status');
+    assert.equal(result.code, 1, result.stdout);
+    assert.equal(result.stderr.trim(), `dual-env: The Docker engine at ssh://dual-env-swarm-2 is not a Swarm manager, so the stack ${STACK} cannot be read there; point dockerHost at a manager of its swarm.`);
   });
 });

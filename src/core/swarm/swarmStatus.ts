@@ -3,9 +3,10 @@
 // its node, state, health and error. Only types come from discovery (no import
 // cycle: discovery dispatches here).
 import type Docker from 'dockerode';
+import { DockerUnreachableError } from '../common/errors';
 import { redactSecrets } from '../common/process';
 import type { Environment } from '../config/model';
-import { callDocker } from '../docker/client';
+import { callDocker, dockerHostLabel, isApiError } from '../docker/client';
 import type { ContainerHealth, ContainerState, ContainerStatus, EnvironmentHealth, EnvironmentStatus } from '../docker/discovery';
 
 /** Swarm's task states (docker/swarmkit api TaskState), lower case as the API gives them. */
@@ -85,7 +86,13 @@ export interface SwarmReading {
 }
 
 export async function readSwarm(docker: Docker, stack: string): Promise<SwarmReading> {
-  const services = await callDocker(docker, () => docker.listServices({ filters: { label: [`${STACK_LABEL}=${stack}`] } }));
+  const services = await callDocker(docker, () => docker.listServices({ filters: { label: [`${STACK_LABEL}=${stack}`] } })).catch((error: unknown) => {
+    // 503: a worker, or an engine in no swarm, answers "This node is not a swarm manager"
+    if (isApiError(error) && error.statusCode === 503) {
+      throw new DockerUnreachableError(`The Docker engine at ${dockerHostLabel(docker)} is not a Swarm manager, so the stack ${stack} cannot be read there; point dockerHost at a manager of its swarm.`, { cause: error });
+    }
+    throw error;
+  });
   const [tasks, nodes] = await Promise.all([
     services.length === 0 ? Promise.resolve([]) : callDocker(docker, () => docker.listTasks({ filters: { service: services.map((s) => s.ID) } }) as Promise<TaskInfo[]>),
     callDocker(docker, () => docker.listNodes()),
