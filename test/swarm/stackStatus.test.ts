@@ -62,6 +62,8 @@ describe('a stack on the rig\'s swarm, as status shows it', { timeout: 300_000 }
     assert.match(result.stdout, /^ {4}dual-env-swarm-test_web\.2 +dual-env-swarm-[23] +running +\S+swarm-web:1$/m);
     const json = JSON.parse((await runCli(projectFile, 'status', '--json')).stdout) as { environments: EnvironmentStatus[] };
     assert.equal(json.environments[0].swarm?.services[0].running, 2);
+    const listed = await runCli(projectFile, 'environments');
+    assert.match(listed.stdout, /^Production \[production\]: web · Swarm stack dual-env-swarm-test$/m);
   });
 
   it('follows a task killed on a worker to degraded, then back to healthy on its replacement, from events', async () => {

@@ -15,13 +15,13 @@ export function registerEnvironmentsCommand(program: Command): void {
         const environments = config.environments.map((e) => ({
           name: e.name, label: e.label, production: e.isProduction, services: e.services, url: e.url,
           database: e.database && { host: e.database.host, port: e.database.port, name: e.database.name, user: e.database.user },
-          branch: e.branchPattern,
+          branch: e.branchPattern, dockerHost: e.dockerHost, swarm: e.swarm,
         }));
         printJson({ file: config.file, project: config.projectName, environments, isolation: findings });
       } else {
         process.stdout.write(`${config.file} (project ${config.projectName})\n`);
         for (const e of config.environments) {
-          process.stdout.write(`${e.label}${e.isProduction ? ' [production]' : ''}: ${e.services.join(', ')}${e.url ? ` · ${e.url}` : ''}\n`);
+          process.stdout.write(`${e.label}${e.isProduction ? ' [production]' : ''}: ${e.services.join(', ')}${e.url ? ` · ${e.url}` : ''}${e.swarm ? ` · Swarm stack ${e.swarm.stack}` : ''}\n`);
         }
         for (const f of findings) process.stdout.write(`${f.severity}: ${f.message}\n`);
       }

@@ -20,7 +20,10 @@ export interface BadgeView {
 
 const MARKS: Record<EnvironmentHealth, string> = { healthy: '$(check)', degraded: '$(warning)', down: '$(error)', unknown: '$(question)' };
 
-function ariaLabelOf(environment: Environment, health: EnvironmentHealth, serving: number, total: number): string {
+function ariaLabelOf(environment: Environment, health: EnvironmentHealth, serving: number, total: number, replicas: boolean): string {
+  // a Swarm environment's lines are replicas of its services
+  if (replicas && health === 'degraded') return l10n.t('{0} is degraded: {1} of {2} replicas serve', environment.label, serving, total);
+  if (replicas && health === 'down') return l10n.t('{0} is down: {1} of {2} replicas serve', environment.label, serving, total);
   switch (health) {
     case 'healthy': return l10n.t('{0} is healthy', environment.label);
     case 'degraded': return l10n.t('{0} is degraded: {1} of {2} services serve', environment.label, serving, total);
@@ -48,7 +51,7 @@ export function badgeOf(declared: Environment, status: EnvironmentStatus | undef
   ].filter(Boolean).join('\n\n');
   return {
     text: `$(${environmentIcon(environment)}) ${environment.label} ${MARKS[health]}${count}`,
-    ariaLabel: ariaLabelOf(environment, health, serving, total),
+    ariaLabel: ariaLabelOf(environment, health, serving, total, status?.swarm !== undefined),
     backgroundColor: health === 'degraded' ? 'statusBarItem.warningBackground' : health === 'down' ? 'statusBarItem.errorBackground' : undefined,
     tooltip,
   };

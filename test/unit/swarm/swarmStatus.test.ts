@@ -66,6 +66,7 @@ describe('Swarm status from a manager\'s answers', () => {
       ['shop_worker.1 on manager-1', 'running', undefined], ['shop_worker.2 on worker-1', 'dead', 'task: non-zero exit (137) password=***'],
     ]);
     assert.equal(badgeOf(production, status).text, '$(rocket) Production $(warning) 5/6');
+    assert.equal(badgeOf(production, status).ariaLabel, 'Production is degraded: 5 of 6 replicas serve');
   });
 
   it('shows a replacement task starting (its health check pending) with the error of the task it replaces', () => {
