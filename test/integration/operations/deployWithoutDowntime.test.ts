@@ -60,6 +60,18 @@ describe(`production deploys without downtime [${stackLabel()}]`, () => {
     assert.equal((await rig.docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${projectName}`, 'com.docker.compose.service=production-backend'] } })).length, 1);
   });
 
+  it('removes a new backend that cannot start at all (an unknown USER), and production keeps what it ran', async () => {
+    const { deployUnstartable, productionSnapshot, productionUrl } = await fresh();
+    const before = await productionSnapshot();
+    const load = underLoad(productionUrl());
+    const error = await deployUnstartable(false).then(() => assert.fail('the deploy succeeded'), (e: unknown) => e);
+    const seen = await load.stop();
+    assert.ok(error instanceof NewVersionRejectedError, String(error));
+    assert.match(error.message, /no-such-user.*the new containers were removed/);
+    assert.equal(seen.failures.length, 0, failed(seen));
+    assert.deepEqual(await productionSnapshot(), before);
+  });
+
   it('recreates a service that must not run twice, saying so and the downtime to expect in the confirmation', async () => {
     const { rig, project, deps, events } = await fresh();
     const compose = project.read('docker-compose-dual-env.yml');
