@@ -89,7 +89,7 @@ describe(`dual-env CLI on the rig [${stackLabel()}]`, { timeout: 600_000 }, () =
     const json = runCli(['--file', composeFile, 'status', '--json']);
     assert.equal(json.status, 0, json.stderr);
     const parsed = JSON.parse(json.stdout) as { environments: Array<{ environment: string; health: string; containers: Array<{ service: string; health: string }> }> };
-    assert.deepEqual(parsed.environments.map((e) => [e.environment, e.health, e.containers.length]), [['staging', 'healthy', 3], ['production', 'healthy', 3]]);
+    assert.deepEqual(parsed.environments.map((e) => [e.environment, e.health, e.containers.length]), [['staging', 'healthy', 3], ['production', 'healthy', 4]]);
   });
 
   it('logs of an environment prefix each line with its service', () => {
