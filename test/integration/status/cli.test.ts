@@ -76,7 +76,7 @@ describe(`dual-env CLI on the rig [${stackLabel()}]`, { timeout: 600_000 }, () =
     await waitHealthy(rig.docker, [...servicesOf('staging'), ...servicesOf('production')]);
   });
 
-  it('status lists both environments and all six containers as healthy', () => {
+  it('status lists both environments and all their containers as healthy', () => {
     const text = runCli(['--file', composeFile, 'status']);
     assert.equal(text.status, 0, text.stderr);
     assert.match(text.stdout, /^Staging: healthy/m);
