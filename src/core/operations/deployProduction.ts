@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { CommandFailedError, DockerUnreachableError, DualEnvError, errorMessage } from '../common/errors';
 import type { Remedy } from '../common/remedies';
 import { compactTimestamp } from '../common/time';
-import { buildServices, ensureServicesUp, recreateServices } from '../compose/composeRunner';
+import { buildServices, ensureServicesUp, recreateServices, type ComposeTarget } from '../compose/composeRunner';
 import { dockerClientFor, dockerHostLabel } from '../docker/client';
 import { commitFiles, createProductionTag, hasRemote, pushBranchAndTag } from '../git';
 import type { BackupSummary } from './backupPort';
@@ -265,42 +265,58 @@ async function buildRelease(run: Run, previous: Record<string, string>, commit: 
  * confirmation stated. Then the whole environment must be healthy.
  */
 async function goLive(run: Run, commit: string, tag: string, mark: (step: string) => Promise<void>): Promise<void> {
-  const { deps, environment, others, progress, noReturn } = run;
+  const { deps, environment, progress, noReturn } = run;
   const target = targetFor(deps, environment, commit, tag);
   const healthTimeoutMs = healthTimeout(run);
-  const onLine = (step: string) => (line: string) => progress.log(step, line);
   const beside = run.plan.replacement.filter((r) => r.how === 'beside').map((r) => r.service);
   const recreated = run.plan.replacement.filter((r) => r.how === 'recreate').map((r) => r.service);
-  // the database must run before a new version starts: its migrations run while the old version serves
-  if (others.length > 0) await ensureServicesUp(target, others, { onLine: onLine('start') });
-
-  if (beside.length > 0) {
-    noReturn.enter('start');
-    await mark('start');
-    progress.running('start', `Starting the new ${beside.join(', ')} beside the running version; waiting up to ${healthTimeoutMs / 1000} s for it to be healthy`);
-    const old = await startBesideAndCheck({ docker: deps.docker, config: deps.config, target, services: beside, gated: [...beside, ...others], healthTimeoutMs, log: onLine('start') });
-    progress.done('start', `The new ${beside.join(', ')} ${beside.length > 1 ? 'are' : 'is'} healthy`);
-    noReturn.enter('switch');
-    await mark('switch');
-    const drainSeconds = run.plan.drainSeconds;
-    progress.running('switch', `Traffic goes to the new version; the old containers finish their requests (up to ${drainSeconds} s) and go`);
-    await drainOld(deps.docker, old, drainSeconds, onLine('switch'));
-    progress.done('switch', `${beside.join(', ')} replaced without downtime`);
-  }
-
-  if (recreated.length > 0) {
-    noReturn.enter('recreate');
-    await mark('recreate');
-    progress.running('recreate', `Replacing ${recreated.join(', ')} (stopped first)`);
-    await recreateServices(target, recreated, { onLine: onLine('recreate') });
-    progress.done('recreate', `Recreated ${recreated.join(', ')}`);
-  }
+  if (beside.length > 0) await replaceBeside(run, target, beside, mark);
+  if (recreated.length > 0) await recreate(run, target, recreated, beside.length === 0, mark);
 
   noReturn.enter('health');
   await mark('health');
   progress.running('health', `Waiting up to ${healthTimeoutMs / 1000} s for ${environment.label} to be healthy`);
   await waitForHealth(deps.docker, deps.config, environment.services, { timeoutMs: healthTimeoutMs, onStatus: (line) => progress.log('health', line) });
   progress.done('health', `${environment.label} is healthy`);
+}
+
+/**
+ * Starts the new containers beside the old ones and gates them; a failure there is a
+ * NewVersionRejectedError with production as it was. Then the old ones drain and go.
+ */
+async function replaceBeside(run: Run, target: ComposeTarget, services: string[], mark: (step: string) => Promise<void>): Promise<void> {
+  const { deps, others, progress, noReturn } = run;
+  const healthTimeoutMs = healthTimeout(run);
+  const onLine = (step: string) => (line: string) => progress.log(step, line);
+  noReturn.enter('start');
+  await mark('start');
+  progress.running('start', `Starting the new ${services.join(', ')} beside the running version; waiting up to ${healthTimeoutMs / 1000} s for it to be healthy`);
+  // the database must run before the new version starts: its migrations run while the old version serves
+  if (others.length > 0) {
+    await ensureServicesUp(target, others, { onLine: onLine('start') }).catch((error: unknown) => {
+      throw new NewVersionRejectedError(`${errorMessage(error).replace(/[.;\s]+$/, '')}; no new container was started`, { cause: error });
+    });
+  }
+  const old = await startBesideAndCheck({ docker: deps.docker, config: deps.config, target, services, gated: [...services, ...others], healthTimeoutMs, log: onLine('start') });
+  progress.done('start', `The new ${services.join(', ')} ${services.length > 1 ? 'are' : 'is'} healthy`);
+  noReturn.enter('switch');
+  await mark('switch');
+  const drainSeconds = run.plan.drainSeconds;
+  progress.running('switch', `Traffic goes to the new version; the old containers finish their requests (up to ${drainSeconds} s) and go`);
+  await drainOld(deps.docker, old, drainSeconds, onLine('switch'));
+  progress.done('switch', `${services.join(', ')} replaced without downtime`);
+}
+
+/** Stops and recreates the services that cannot run twice (or all, in a maintenance window): production is away meanwhile. */
+async function recreate(run: Run, target: ComposeTarget, services: string[], startOthers: boolean, mark: (step: string) => Promise<void>): Promise<void> {
+  const { others, progress, noReturn } = run;
+  const onLine = (line: string) => progress.log('recreate', line);
+  noReturn.enter('recreate');
+  await mark('recreate');
+  progress.running('recreate', `Replacing ${services.join(', ')} (stopped first)`);
+  await recreateServices(target, services, { onLine });
+  if (startOthers && others.length > 0) await ensureServicesUp(target, others, { onLine });
+  progress.done('recreate', `Recreated ${services.join(', ')}`);
 }
 
 /**
