@@ -25,7 +25,7 @@ describe('Environments view and status bar in VS Code', () => {
     project?.remove();
   });
 
-  it('lists Staging and Production and their six containers, running and healthy', async () => {
+  it('lists Staging and Production and their seven containers (production\'s edge among them), running and healthy', async () => {
     const view = await workbench.environmentsView();
     await workbench.treeItem(view, 'Staging').waitFor();
     await workbench.treeItem(view, 'Production').waitFor();
@@ -33,9 +33,9 @@ describe('Environments view and status bar in VS Code', () => {
       await view.getByRole('treeitem', { name: new RegExp(`^${service}, running, healthy`) }).waitFor();
     }
     const environments = (await workbench.rowNames(view, 1)).filter((name) => /^(Staging|Production),/.test(name));
-    assert.deepEqual(environments, ['Staging, 3/3 healthy', 'Production, 3/3 healthy']);
+    assert.deepEqual(environments, ['Staging, 3/3 healthy', 'Production, 4/4 healthy']);
     const containers = (await workbench.rowNames(view, 2)).filter((name) => /^(staging|production)-/.test(name));
-    assert.equal(containers.length, 6);
+    assert.equal(containers.length, 7);
     await workbench.badge('Staging is healthy').waitFor();
     await workbench.badge('Production is healthy').waitFor();
     await workbench.screenshot('tree-and-status-bar.png');

@@ -187,7 +187,8 @@ describe('production from VS Code: modal deploy and right-click rollback', () =>
 
     const finishing = workbench.notification('Deploy to Production (cannot stop now)');
     await finishing.waitFor({ timeout: 30_000 });
-    assert.match(await finishing.innerText(), /Cannot stop now, finishing step health/);
+    // the new backend's health gate is part of the start step, beside the running one
+    assert.match(await finishing.innerText(), /Cannot stop now, finishing step start/);
     assert.equal(await finishing.getByRole('button', { name: 'Cancel' }).count(), 0, 'the finishing progress offers no Cancel');
     await workbench.screenshot('deploy-production-cannot-stop.png');
 

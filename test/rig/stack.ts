@@ -17,11 +17,13 @@ export const project: ComposeProject = { file: composeFile, projectName, project
 /** Published ports of each half, by the variable that overrides them and the seed's default. */
 export const PORTS: Record<EnvironmentName, Record<string, number>> = {
   staging: { STAGING_HTTP_PORT: 8080, STAGING_HTTPS_PORT: 8443, STAGING_API_PORT: 5001, STAGING_DB_PORT: 3308 },
-  production: { PRODUCTION_HTTP_PORT: 80, PRODUCTION_HTTPS_PORT: 443, PRODUCTION_API_PORT: 5000, PRODUCTION_DB_PORT: 3307 },
+  production: { PRODUCTION_HTTP_PORT: 80, PRODUCTION_HTTPS_PORT: 443, PRODUCTION_DB_PORT: 3307 },
 };
 
 export function servicesOf(environment: EnvironmentName): string[] {
-  return ['frontend', 'backend', 'database'].map((role) => `${environment}-${role}`);
+  // production's edge owns its published ports, so that a deploy can replace the frontend behind it
+  const roles = environment === 'production' ? ['frontend', 'backend', 'database', 'edge'] : ['frontend', 'backend', 'database'];
+  return roles.map((role) => `${environment}-${role}`);
 }
 
 /** The .env the rig writes beside the compose file: test passwords and local images. */

@@ -10,6 +10,7 @@ interface DeployOptions {
   message?: string;
   freshData?: boolean | string;
   autoRollback?: boolean;
+  maintenanceWindow?: boolean;
   healthTimeout?: string;
 }
 
@@ -25,6 +26,7 @@ export function registerDeployCommand(program: Command): void {
     // one default with the extension's dualEnv.autoRollback: a failed deploy leaves production serving what it served before
     .option('--no-auto-rollback', 'production only: on a failed deploy, leave production as it is and name the rollback command, instead of rolling back at once (the previous images and the database from the deploy\'s backup; writes made meanwhile are kept in a safety backup)')
     .option('--auto-rollback', 'production only: roll back at once when the new version fails (the default)')
+    .option('--maintenance-window', 'production only: stop the old version before the new one starts (for a schema change the running version cannot live with), instead of replacing it without downtime')
     .option('--health-timeout <seconds>', 'how long to wait for health (default: healthTimeoutSeconds of the environment)')
     .addHelpText('after', '\nProgress goes to stderr. Exit codes: 0 deployed, 1 refused, failed or rolled back, 2 bad usage.')
     .action(async (environmentName: string, options: DeployOptions, command: Command) => {
@@ -35,6 +37,7 @@ export function registerDeployCommand(program: Command): void {
       try {
         if (!environment.isProduction) {
           if (options.message) throw new UsageError('--message commits as part of a production deploy; a staging deploy builds the working tree as it is.');
+          if (options.maintenanceWindow) throw new UsageError('--maintenance-window is for a production deploy; a staging deploy always recreates its services.');
           const freshData: FreshData | undefined = options.freshData === undefined ? undefined
             : typeof options.freshData === 'string' ? { kind: 'backup', backupId: options.freshData } : { kind: 'init' };
           const result = await deployStaging(deps, { environment: environment.name, freshData, healthTimeoutSeconds: parseSeconds(options.healthTimeout) }, interrupt.signal, printProgress);
@@ -46,6 +49,7 @@ export function registerDeployCommand(program: Command): void {
           environment: environment.name,
           message: options.message,
           autoRollback: options.autoRollback,
+          maintenanceWindow: options.maintenanceWindow,
           healthTimeoutSeconds: parseSeconds(options.healthTimeout),
           // asked at a terminal, a staging-first warning is part of the question; with --yes it refuses
           stagingFirst: options.yes ? 'refuse' : 'ask',

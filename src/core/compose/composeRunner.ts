@@ -80,6 +80,17 @@ export function recreateServices(target: ComposeTarget, services: readonly strin
   return composeStep(target, ['up', '-d', '--no-deps', '--force-recreate', ...services], `Recreating ${services.join(', ')}`, options);
 }
 
+/**
+ * Starts one more container of each service (service → how many it then has) beside
+ * those running, which stay as they are: `--no-recreate` keeps them, `--scale` adds the
+ * new one from the current images and variables. Works alike on Compose v1 and v2.
+ */
+export function startBeside(target: ComposeTarget, counts: Readonly<Record<string, number>>, options?: StepOptions) {
+  const services = Object.keys(counts);
+  const scale = Object.entries(counts).flatMap(([service, count]) => ['--scale', `${service}=${count}`]);
+  return composeStep(target, ['up', '-d', '--no-deps', '--no-recreate', ...scale, ...services], `Starting the new ${services.join(', ')} beside the running ones`, options);
+}
+
 /** Starts the given services if they are not running, without recreating those that are. */
 export function ensureServicesUp(target: ComposeTarget, services: readonly string[], options?: StepOptions) {
   return composeStep(target, ['up', '-d', '--no-deps', '--no-recreate', ...services], `Starting ${services.join(', ')}`, options);

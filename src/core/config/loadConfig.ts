@@ -10,6 +10,8 @@ import { readSwarm } from './swarmConfig';
 
 export const DEFAULT_COMPOSE_FILE = 'docker-compose-dual-env.yml';
 const DEFAULT_HEALTH_TIMEOUT_SECONDS = 180;
+/** How long a replaced container may finish its requests in flight before it is killed (Docker's own default, 10 s, cuts slow uploads short). */
+const DEFAULT_DRAIN_SECONDS = 30;
 const KNOWN_PREFIXES = ['staging', 'production'];
 
 export interface LoadOptions {
@@ -108,6 +110,7 @@ function readService(
     ports,
     networks,
     volumes,
+    containerName: typeof raw.container_name === 'string' ? String(sub(raw.container_name)) || undefined : undefined,
     line: lineOf(keyNode?.range?.[0]),
   };
 }
@@ -148,6 +151,13 @@ function readDeclaredEnvironments(
     if (!Number.isInteger(retention) || retention < 1) fail([...at, 'backups', 'retention'], 'backup `retention` must be a whole number of at least 1.');
     const timeout = Number(sub(env.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS));
     if (!Number.isFinite(timeout) || timeout <= 0) fail([...at, 'healthTimeoutSeconds'], '`healthTimeoutSeconds` must be a positive number.');
+    const drain = Number(sub(env.drainSeconds ?? DEFAULT_DRAIN_SECONDS));
+    if (!Number.isFinite(drain) || drain < 0) fail([...at, 'drainSeconds'], '`drainSeconds` must be a number of seconds, 0 or more.');
+    if (env.singletons !== undefined && !Array.isArray(env.singletons)) fail([...at, 'singletons'], '`singletons` must be a list of service names.');
+    const singletons = ((env.singletons ?? []) as unknown[]).map(String);
+    singletons.forEach((service, index) => {
+      if (!list.includes(service)) fail([...at, 'singletons', index], `\`singletons\` names \`${service}\`, which is not one of environment \`${name}\`'s services.`);
+    });
     return {
       name,
       label: typeof env.label === 'string' ? env.label : titleCase(name),
@@ -163,6 +173,8 @@ function readDeclaredEnvironments(
       },
       dockerHost: typeof env.dockerHost === 'string' ? String(sub(env.dockerHost)) || undefined : undefined,
       healthTimeoutSeconds: timeout,
+      singletons,
+      drainSeconds: drain,
       checklist: env.checklist === undefined ? undefined : readChecklist(env.checklist, [...at, 'checklist'], sub, fail),
       swarm: env.swarm === undefined ? undefined : readSwarm(env.swarm, [...at, 'swarm'], sub, fail),
     };

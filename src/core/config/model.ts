@@ -20,6 +20,10 @@ export interface Environment {
   healthTimeoutSeconds: number;
   /** Production only: the checks run against staging before a deploy; absent means the defaults (see checklistOf). */
   checklist?: ChecklistConfig;
+  /** Services that must never run twice (a queue worker, a scheduler): a deploy recreates them instead of starting the new one beside the old. */
+  singletons?: string[];
+  /** How long a deploy lets a replaced container finish its requests in flight before it is killed (default 30). */
+  drainSeconds?: number;
   /** Present when the environment runs as a Docker Swarm stack; dockerHost then names a manager. */
   swarm?: SwarmConfig;
 }
@@ -108,6 +112,8 @@ export interface ComposeService {
   ports: PublishedPort[];
   networks: string[];
   volumes: VolumeMount[];
+  /** A fixed `container_name`: only one container can have it. */
+  containerName?: string;
   /** 1-based line of the service's key in the compose file. */
   line: number;
 }

@@ -8,6 +8,7 @@ import { lastSuccessfulDeployOf } from './environmentHistory';
 import { builtServices } from './operationContext';
 import { runPreproductionChecklist } from './preproductionChecklist';
 import { projectRepository } from './projectRepository';
+import { describeReplacement, planReplacement, type ServiceReplacement } from './replacementPlan';
 
 export { stagingFirstProblem } from './preproductionChecklist';
 
@@ -33,8 +34,15 @@ export interface DeployPlan {
   /** Commits since the last production deploy (newest first), and that deploy's tag. */
   changes: CommitSummary[];
   since?: string;
-  /** Services built from the commit and recreated. */
+  /** Services built from the commit and replaced. */
   rebuilt: string[];
+  /** How each rebuilt service is replaced: beside the old one (no downtime), or recreated and why. */
+  replacement: ServiceReplacement[];
+  /** Asked for: every rebuilt service stopped before its new version starts (a schema change the old version cannot live with). */
+  maintenanceWindow: boolean;
+  /** Seconds a replaced container gets to finish its requests, and the health gate's limit: for the confirmation's downtime figures. */
+  drainSeconds: number;
+  healthTimeoutSeconds: number;
   /** Services left as they run (started if stopped), the database among them. */
   keptRunning: string[];
   /** What a failed deploy leads to: the automatic rollback, or production left as it is with the command to roll back. */
@@ -47,6 +55,9 @@ export interface DeployPlan {
 export interface PreflightOptions {
   message?: string;
   autoRollback?: boolean;
+  /** Stop the old version before the new one starts, instead of replacing without downtime. */
+  maintenanceWindow?: boolean;
+  healthTimeoutSeconds?: number;
   /** requireStagingFirst not met: refuse (default) or put it to the caller in the plan. */
   stagingFirst?: 'refuse' | 'ask';
   /** Each checklist item as soon as it is known. */
@@ -99,6 +110,10 @@ export async function preflightProduction(
     changes: commits,
     since,
     rebuilt: services.built,
+    replacement: planReplacement(config, environment, services.built, options.maintenanceWindow),
+    maintenanceWindow: options.maintenanceWindow === true,
+    drainSeconds: environment.drainSeconds ?? 30,
+    healthTimeoutSeconds: options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds,
     keptRunning: services.others,
     onFailure: options.autoRollback ? 'auto-rollback' : 'report',
     backup: `A verified backup of the ${environment.database.name} database will be taken first.`,
@@ -115,11 +130,13 @@ export function describePlan(plan: DeployPlan): string {
     ...plan.changes.slice(0, 10).map((c) => `  ${c.shortHash} ${c.subject} (${c.author})`),
     ...(plan.changes.length > 10 ? [`  … and ${plan.changes.length - 10} more`] : []),
     plan.backup,
-    `Rebuilt from this commit and recreated: ${plan.rebuilt.join(', ') || 'none'}.`,
+    `Rebuilt from this commit: ${plan.rebuilt.join(', ') || 'none'}.`,
     ...(plan.keptRunning.length > 0 ? [`Left running as they are (started if stopped): ${plan.keptRunning.join(', ')}.`] : []),
-    plan.onFailure === 'auto-rollback'
-      ? 'If a new container fails or is not healthy in time, production is rolled back at once: the previous images and the database from that backup (what was written meanwhile is kept in a safety backup).'
-      : 'If a new container fails or is not healthy in time, production is left as it is and the rollback command is named.',
+    ...(plan.maintenanceWindow ? ['Maintenance window: the old version is stopped before the new one starts, so the database changes no old version reads; production is away until the new version is healthy.'] : []),
+    ...describeReplacement(plan.replacement, plan.healthTimeoutSeconds, plan.drainSeconds),
+    ...(plan.replacement.some((r) => r.how === 'recreate') ? [plan.onFailure === 'auto-rollback'
+      ? 'If a recreated container fails or is not healthy in time, production is rolled back at once: the previous images and the database from that backup (what was written meanwhile is kept in a safety backup).'
+      : 'If a recreated container fails or is not healthy in time, production is left as it is and the rollback command is named.'] : []),
     ...(plan.checklist.length > 0 ? ['Pre-production checklist, run against staging:', ...plan.checklist.map((item) => `  ${checklistLine(item)}`)] : []),
   ];
   return lines.join('\n');

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { CommandFailedError, DockerUnreachableError, DualEnvError, errorMessage } from '../common/errors';
 import type { Remedy } from '../common/remedies';
 import { compactTimestamp } from '../common/time';
-import { buildServices, ensureServicesUp, recreateServices } from '../compose/composeRunner';
+import { buildServices, ensureServicesUp, recreateServices, type ComposeTarget } from '../compose/composeRunner';
 import { dockerClientFor, dockerHostLabel } from '../docker/client';
 import { commitFiles, createProductionTag, hasRemote, pushBranchAndTag } from '../git';
 import type { BackupSummary } from './backupPort';
@@ -18,6 +18,7 @@ import { acquireEnvironmentLock, releaseLock } from './environmentLock';
 import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, rollbackTo, targetFor, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
 import { HealthGateError, waitForHealth } from './waitForHealth';
+import { drainOld, NewVersionRejectedError, startBesideAndCheck } from './replaceWithoutDowntime';
 import { projectRepository } from './projectRepository';
 import { buildingFrom, exportRelease, releaseContexts, type ReleaseContexts } from './releaseSource';
 import type { Environment } from '../config';
@@ -33,6 +34,11 @@ export interface DeployProductionOptions {
   autoRollback?: boolean;
   /** Overrides the environment's healthTimeoutSeconds. */
   healthTimeoutSeconds?: number;
+  /**
+   * Stop the old version before the new one starts (today's recreate), for a schema
+   * change the running version cannot live with; shown as such in the confirmation.
+   */
+  maintenanceWindow?: boolean;
   stagingFirst?: 'refuse' | 'ask';
   /** Git remote to push to (default origin; skipped with a notice when the repository has none). */
   remote?: string;
@@ -154,8 +160,8 @@ function sayWhatStaysOnServer(run: Run, error: unknown): Error {
   return amended;
 }
 
-/** Steps of a deploy before anything of production is replaced ('' is before the point of no return). */
-const PRODUCTION_UNTOUCHED_BEFORE = new Set(['', 'git', 'build']);
+/** Steps of a deploy before anything of production is replaced ('' is before the point of no return; `start` runs the new version beside the old). */
+const PRODUCTION_UNTOUCHED_BEFORE = new Set(['', 'git', 'build', 'start']);
 
 async function deployConfirmed(run: Run): Promise<DeployResult> {
   // each step's failure is written to the history with what was established before it
@@ -186,6 +192,7 @@ async function deployConfirmed(run: Run): Promise<DeployResult> {
   try {
     await goLive(run, commit, tag, (name) => markStep(run, name, released));
   } catch (error) {
+    if (error instanceof NewVersionRejectedError) return refuseNewVersion(run, released, error);
     return recover(run, released, error);
   }
   await recordDeploy(run, 'succeeded', released);
@@ -251,23 +258,80 @@ async function buildRelease(run: Run, previous: Record<string, string>, commit: 
   return images;
 }
 
-/** Replaces the built services' containers and waits for the health gate. */
+/**
+ * Replaces the built services: those that can run twice start beside the old version,
+ * pass the health gate and take over while the old containers drain (a failure there
+ * leaves production as it was); the others are recreated, with the downtime the
+ * confirmation stated. Then the whole environment must be healthy.
+ */
 async function goLive(run: Run, commit: string, tag: string, mark: (step: string) => Promise<void>): Promise<void> {
-  const { deps, environment, built, others, progress, noReturn } = run;
+  const { deps, environment, progress, noReturn } = run;
   const target = targetFor(deps, environment, commit, tag);
   const healthTimeoutMs = healthTimeout(run);
-  noReturn.enter('recreate');
-  await mark('recreate');
-  progress.running('recreate', `Replacing ${built.join(', ')}`);
-  await recreateServices(target, built, { onLine: (line) => progress.log('recreate', line) });
-  if (others.length > 0) await ensureServicesUp(target, others, { onLine: (line) => progress.log('recreate', line) });
-  progress.done('recreate', `Recreated ${built.join(', ')}`);
+  const beside = run.plan.replacement.filter((r) => r.how === 'beside').map((r) => r.service);
+  const recreated = run.plan.replacement.filter((r) => r.how === 'recreate').map((r) => r.service);
+  if (beside.length > 0) await replaceBeside(run, target, beside, mark);
+  if (recreated.length > 0) await recreate(run, target, recreated, beside.length === 0, mark);
 
   noReturn.enter('health');
   await mark('health');
   progress.running('health', `Waiting up to ${healthTimeoutMs / 1000} s for ${environment.label} to be healthy`);
   await waitForHealth(deps.docker, deps.config, environment.services, { timeoutMs: healthTimeoutMs, onStatus: (line) => progress.log('health', line) });
   progress.done('health', `${environment.label} is healthy`);
+}
+
+/**
+ * Starts the new containers beside the old ones and gates them; a failure there is a
+ * NewVersionRejectedError with production as it was. Then the old ones drain and go.
+ */
+async function replaceBeside(run: Run, target: ComposeTarget, services: string[], mark: (step: string) => Promise<void>): Promise<void> {
+  const { deps, others, progress, noReturn } = run;
+  const healthTimeoutMs = healthTimeout(run);
+  const onLine = (step: string) => (line: string) => progress.log(step, line);
+  noReturn.enter('start');
+  await mark('start');
+  progress.running('start', `Starting the new ${services.join(', ')} beside the running version; waiting up to ${healthTimeoutMs / 1000} s for it to be healthy`);
+  // the database must run before the new version starts: its migrations run while the old version serves
+  if (others.length > 0) {
+    await ensureServicesUp(target, others, { onLine: onLine('start') }).catch((error: unknown) => {
+      throw new NewVersionRejectedError(`${errorMessage(error).replace(/[.;\s]+$/, '')}; no new container was started`, { cause: error });
+    });
+  }
+  const old = await startBesideAndCheck({ docker: deps.docker, config: deps.config, target, services, gated: [...services, ...others], healthTimeoutMs, log: onLine('start') });
+  progress.done('start', `The new ${services.join(', ')} ${services.length > 1 ? 'are' : 'is'} healthy`);
+  noReturn.enter('switch');
+  await mark('switch');
+  const drainSeconds = run.plan.drainSeconds;
+  progress.running('switch', `Traffic goes to the new version; the old containers finish their requests (up to ${drainSeconds} s) and go`);
+  await drainOld(deps.docker, old, drainSeconds, onLine('switch'));
+  progress.done('switch', `${services.join(', ')} replaced without downtime`);
+}
+
+/** Stops and recreates the services that cannot run twice (or all, in a maintenance window): production is away meanwhile. */
+async function recreate(run: Run, target: ComposeTarget, services: string[], startOthers: boolean, mark: (step: string) => Promise<void>): Promise<void> {
+  const { others, progress, noReturn } = run;
+  const onLine = (line: string) => progress.log('recreate', line);
+  noReturn.enter('recreate');
+  await mark('recreate');
+  progress.running('recreate', `Replacing ${services.join(', ')} (stopped first)`);
+  await recreateServices(target, services, { onLine });
+  if (startOthers && others.length > 0) await ensureServicesUp(target, others, { onLine });
+  progress.done('recreate', `Recreated ${services.join(', ')}`);
+}
+
+/**
+ * The new version failed its gate beside the old one, which never stopped: production
+ * runs what it ran, on the data it had (no rollback is needed), and the image names are
+ * pointed back at what runs, so a later start or recreate does not pick the rejected build.
+ */
+async function refuseNewVersion(run: Run, released: Required<Facts>, error: NewVersionRejectedError): Promise<never> {
+  const { deps, environment, progress } = run;
+  const retagged = await restoreImageNames(deps.docker, deps.config, released.previous).then(() => '', (retagError: unknown) =>
+    ` The image names could not be pointed back at the previous images (${errorMessage(retagError)}), so a start or recreate would use the rejected build until they are.`);
+  const message = `${error.message.replace(/[.;\s]+$/, '')}: ${environment.label} goes on running the previous version with its data, and no rollback is needed.${retagged}`;
+  progress.failed('start', message);
+  await recordDeploy(run, 'failed', released, message);
+  throw new NewVersionRejectedError(message, { cause: error.cause ?? error, remedies: error.remedies });
 }
 
 const healthTimeout = (run: Run) => (run.options.healthTimeoutSeconds ?? run.environment.healthTimeoutSeconds) * 1000;

@@ -21,6 +21,8 @@ export interface HealthWaitOptions {
   pollMs?: number;
   /** Stops the wait (the containers stay as they are); only for operations a cancel may end here. */
   signal?: AbortSignal;
+  /** Service → the ids of its new containers: only they count for it, not the old ones still serving beside them. */
+  newContainers?: ReadonlyMap<string, readonly string[]>;
 }
 
 function pause(ms: number, signal?: AbortSignal): Promise<void> {
@@ -89,7 +91,8 @@ export async function waitForHealth(docker: Docker, config: DualEnvConfig, servi
     const containers = await readProjectContainers(docker, config.projectName, services, secrets);
     // a half-created replacement may sit beside the running container: judge the running one
     const pick = (service: string) => {
-      const own = containers.filter((c) => c.service === service);
+      const fresh = options.newContainers?.get(service);
+      const own = containers.filter((c) => c.service === service && (!fresh || fresh.includes(c.containerId ?? '')));
       return own.find((c) => c.state === 'running') ?? own[0] ?? missingContainer(service);
     };
     const verdicts = await Promise.all(services.map(async (service) => [service, await verdictOf(docker, pick(service), secrets)] as const));

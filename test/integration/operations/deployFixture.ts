@@ -107,10 +107,13 @@ async function setUpTest(rig: Rig) {
   const remoteTags = () => project.remoteGit('tag', '--list').trim();
   const deploy = (options: Partial<DeployProductionOptions> = {}, signal = never()) =>
     deployProduction(deps, { confirm: async () => true, stagingFirst: 'ask', healthTimeoutSeconds: 120, ...options }, signal, (e) => events.push(e));
-  /** Deploys a backend that builds fine but cannot start: Docker looks its USER up only when `up` starts it. */
-  const deployUnstartable = (autoRollback: boolean) => {
+  /**
+   * Deploys a backend that builds fine but cannot start: Docker looks its USER up only when `up` starts it.
+   * In a maintenance window the old backend is stopped first, so production has changed when it fails.
+   */
+  const deployUnstartable = (autoRollback: boolean, maintenanceWindow = false) => {
     project.write('examples/wms/backend/Dockerfile', project.read('examples/wms/backend/Dockerfile').replace('USER nobody', 'USER no-such-user'));
-    return deploy({ autoRollback, message: `unknown user (auto-rollback ${autoRollback})` });
+    return deploy({ autoRollback, maintenanceWindow, message: `unknown user (auto-rollback ${autoRollback})` });
   };
   /** A backup of production as it runs now, taken outside any deploy: a rollback target of this test's own. */
   const manualBackup = (input: BackupDatabaseInput = {}) => backupDatabase({ config, environment: production, docker: rig.docker }, { retention: false, ...input }, never());

@@ -96,7 +96,9 @@ describe(`production deploys [${stackLabel()}]`, () => {
     assert.equal((await version('PRODUCTION_HTTP_PORT')).commit, result.commit);
   });
 
-  it('rolls back to the old images and the backup\'s data when the health gate fails', async () => {
+  // a new version failing its gate beside the old one never changes production (deployWithoutDowntime.test.ts);
+  // in a maintenance window the old version is stopped first, and a failure is rolled back or reported
+  it('in a maintenance window, rolls back to the old images and the backup\'s data when the health gate fails', async () => {
     const { rig, project, config, deps, events, deploy, version, productionUrl, productionSnapshot, addWarehouse, hasWarehouse } = await fresh();
     // a release of this checkout first: a rollback names the commit it brings back from the checkout's deploy history
     project.write('examples/wms/frontend/html/index.html', `<p>before the crash ${RUN}</p>\n`);
@@ -110,7 +112,7 @@ describe(`production deploys [${stackLabel()}]`, () => {
       .replace("const env = process.env;", "const env = process.env;\nif (env.APP_ENV === 'production') { console.error('missing production setting; settings:', env.DB_PASSWORD); process.exit(4); }"));
     const written: Promise<unknown>[] = [];
     const result = await deployProduction(deps, {
-      confirm: async () => true, stagingFirst: 'ask', autoRollback: true, healthTimeoutSeconds: 120, message: 'crash in production',
+      confirm: async () => true, stagingFirst: 'ask', autoRollback: true, maintenanceWindow: true, healthTimeoutSeconds: 120, message: 'crash in production',
     }, never(), (event) => {
       events.push(event);
       // written after the backup: the rollback must take it away again
@@ -136,10 +138,10 @@ describe(`production deploys [${stackLabel()}]`, () => {
     }
   });
 
-  it('rolls back too when the new containers fail to start at all, not only at the health gate', async () => {
+  it('in a maintenance window, rolls back too when the new containers fail to start at all, not only at the health gate', async () => {
     const { deployUnstartable, productionUrl, productionSnapshot } = await fresh();
     const before = await productionSnapshot();
-    const result = await deployUnstartable(true);
+    const result = await deployUnstartable(true, true);
     assert.equal(result.outcome, 'rolled-back');
     assert.match(result.error ?? '', /no-such-user/);
     const after = await productionSnapshot();
@@ -148,10 +150,10 @@ describe(`production deploys [${stackLabel()}]`, () => {
     assert.equal((await fetch(`${productionUrl()}/api/health`)).status, 200);
   });
 
-  it('without auto-rollback, says production changed and which backup to roll back to; that rollback restores it', async () => {
+  it('in a maintenance window without auto-rollback, says production changed and which backup to roll back to; that rollback restores it', async () => {
     const { config, deps, events, deployUnstartable, productionSnapshot } = await fresh();
     const before = await productionSnapshot();
-    const failed = await deployUnstartable(false).then(() => assert.fail('the deploy succeeded'), (error: unknown) => error);
+    const failed = await deployUnstartable(false, true).then(() => assert.fail('the deploy succeeded'), (error: unknown) => error);
     assert.ok(failed instanceof ProductionChangedError, String(failed));
     assert.deepEqual(failed.remedies, [{ kind: 'rollback', environment: 'production', backupId: failed.backupId }]);
     const record = readHistory(config.projectDir, 'production').at(-1)!;
@@ -165,7 +167,7 @@ describe(`production deploys [${stackLabel()}]`, () => {
     assert.deepEqual(after.rows, before.rows);
   });
 
-  it('records a stopped service\'s image too, and an auto-rollback brings it back on that image', async () => {
+  it('records a stopped service\'s image too, and an auto-rollback in a maintenance window brings it back on that image', async () => {
     const { rig, project, config, deps, events, productionUrl } = await fresh();
     const [frontend] = await projectContainers(rig.docker, ['production-frontend']);
     const previousFrontend = frontend.ImageID;
@@ -175,7 +177,7 @@ describe(`production deploys [${stackLabel()}]`, () => {
     project.write('examples/wms/backend/server.js', crashInProduction(project.read('examples/wms/backend/server.js')));
     const seen: ProgressEvent[] = [];
     const result = await deployProduction(deps, {
-      confirm: async () => true, stagingFirst: 'ask', autoRollback: true, healthTimeoutSeconds: 120, message: 'crash with the frontend stopped',
+      confirm: async () => true, stagingFirst: 'ask', autoRollback: true, maintenanceWindow: true, healthTimeoutSeconds: 120, message: 'crash with the frontend stopped',
     }, never(), (event) => { events.push(event); seen.push(event); });
     assert.equal(result.outcome, 'rolled-back');
     const [after] = await projectContainers(rig.docker, ['production-frontend']);

@@ -113,17 +113,17 @@ describe(`dual-env deploy and rollback of production and the terminal's signals 
   it('finishes replacing the containers on Ctrl-C, and on a second one, past the point of no return, and writes its history line', async () => {
     const commit = await newRelease('release sigint');
     const deploy = start('deploy', 'production', '--yes');
-    await deploy.waitFor(/… recreate: Replacing/);
+    await deploy.waitFor(/… start: Starting the new/);
     const signalledAt = Date.now();
     process.kill(-deploy.child.pid!, 'SIGINT');
-    await deploy.waitFor(/Cannot stop now, finishing step recreate/);
+    await deploy.waitFor(/Cannot stop now, finishing step start/);
     process.kill(-deploy.child.pid!, 'SIGINT');
     const { code, signal } = await deploy.exit;
     assert.deepEqual({ code, signal }, { code: 0, signal: null }, deploy.stderr());
     const stderr = deploy.stderr();
     assert.equal(stderr.match(/Cannot stop now/g)?.length, 1, stderr);
     assert.equal(stderr.match(/still finishing; wait for the operation to end/g)?.length, 1, stderr);
-    assert.ok(stderr.indexOf('Cannot stop now') < stderr.indexOf('✓ recreate: Recreated'), `Compose was still replacing containers when Ctrl-C came:\n${stderr}`);
+    assert.ok(stderr.indexOf('Cannot stop now') < stderr.indexOf('✓ start: The new'), `Compose was still starting the new containers when Ctrl-C came:\n${stderr}`);
     assert.ok((await createdAt()).some((created) => created > signalledAt), 'Compose created a container after the signal');
     assert.match(deploy.stdout(), new RegExp(`^Deployed ${commit.slice(0, 7)} to Production`));
     await assertDeployed(commit, 'release sigint');
@@ -132,7 +132,7 @@ describe(`dual-env deploy and rollback of production and the terminal's signals 
   it('finishes replacing the containers when the terminal hangs up, with nowhere left to write, and writes its history line', async () => {
     const commit = await newRelease('release sighup');
     const deploy = start('deploy', 'production', '--yes');
-    await deploy.waitFor(/… recreate: Replacing/);
+    await deploy.waitFor(/… start: Starting the new/);
     // the terminal is gone: every later write of the CLI fails (EPIPE here, EIO on a tty)
     deploy.child.stdout.destroy();
     deploy.child.stderr.destroy();

@@ -14,6 +14,7 @@ import type { DatabaseBackups } from '../../../src/core/operations/backupPort';
 import { readHistory } from '../../../src/core/operations/history';
 import { LockedError } from '../../../src/core/operations/lock';
 import { ProductionChangedError } from '../../../src/core/operations/operationContext';
+import { NewVersionRejectedError } from '../../../src/core/operations/replaceWithoutDowntime';
 import { rollbackProduction } from '../../../src/core/operations/rollbackProduction';
 import { stackLabel, waitHealthy, servicesOf } from '../../rig';
 import { RUN, crashInProduction, deploySuite, never } from './deployFixture';
@@ -64,7 +65,7 @@ describe(`roll back production [${stackLabel()}]`, () => {
 
   // one scenario, since each step needs the deploys before it: the changes of a deploy count
   // from the last one that succeeded, and the backup of release 3 holds release 2
-  it('after a release and a deploy rolled back, lets exactly one of two deploys started at once run, counting changes from that release; rolling back to its backup brings release 2\'s data and images back, after a safety backup', async () => {
+  it('after a release and a deploy whose new version failed its gate, lets exactly one of two deploys started at once run, counting changes from that release; rolling back to its backup brings release 2\'s data and images back, after a safety backup', async () => {
     const { project, config, deps, events, backups, production, deploy, addWarehouse, hasWarehouse, version, productionUrl } = await fresh();
     const index = 'examples/wms/frontend/html/index.html';
     const code = { before: `BEFORE-${RUN}`, afterRelease3: `AFTER3-${RUN}` };
@@ -74,12 +75,12 @@ describe(`roll back production [${stackLabel()}]`, () => {
     const server = 'examples/wms/backend/server.js';
     const serverBefore = project.read(server);
     project.write(server, crashInProduction(serverBefore));
-    assert.equal((await deploy({ autoRollback: true, message: 'crash in production' })).outcome, 'rolled-back');
+    await assert.rejects(deploy({ autoRollback: true, message: 'crash in production' }), NewVersionRejectedError);
     project.write(server, serverBefore);
 
     project.write(index, '<p>release 3</p>\n');
     project.git('commit', '--quiet', '--all', '-m', 'release 3');
-    // the rolled-back deploy before left its tag: the changes still count from the last deploy that succeeded
+    // the failed deploy before left its tag: the changes still count from the last deploy that succeeded
     const lastSucceeded = readHistory(config.projectDir, 'production').filter((r) => r.operation === 'deploy' && r.outcome === 'succeeded').at(-1)!;
     const outcomes = await Promise.allSettled([deploy(), deploy()]);
     const ran = outcomes.filter((o): o is PromiseFulfilledResult<Awaited<ReturnType<typeof deploy>>> => o.status === 'fulfilled');

@@ -35,21 +35,23 @@ describe('loadConfig on the reference compose file', () => {
   it('interpolates published ports with the seed defaults', () => {
     const ports = (service: string) => config.services.get(service)?.ports.map((p) => p.hostPort);
     assert.deepEqual(ports('staging-frontend'), [8080, 8443]);
-    assert.deepEqual(ports('production-frontend'), [80, 443]);
+    // production's ports are the edge's, so that a deploy can run a new frontend and backend beside the old ones
+    assert.deepEqual(ports('production-edge'), [80, 443]);
+    assert.deepEqual(ports('production-frontend'), []);
     assert.deepEqual(ports('staging-backend'), [5001]);
-    assert.deepEqual(ports('production-backend'), [5000]);
+    assert.deepEqual(ports('production-backend'), []);
     assert.deepEqual(ports('staging-database'), [3308]);
     assert.deepEqual(ports('production-database'), [3307]);
     assert.equal(config.environments[1].database?.port, 3307);
   });
 
-  it('has exactly the six services of the seed, each with a healthcheck', () => {
+  it('has the six services of the seed and production\'s edge, each with a healthcheck', () => {
     const text = fs.readFileSync(reference, 'utf8');
     assert.deepEqual([...config.services.keys()].sort(), [
-      'production-backend', 'production-database', 'production-frontend',
+      'production-backend', 'production-database', 'production-edge', 'production-frontend',
       'staging-backend', 'staging-database', 'staging-frontend',
     ]);
-    assert.equal((text.match(/^\s+healthcheck: \*/gm) ?? []).length, 6);
+    assert.equal((text.match(/^\s+healthcheck:/gm) ?? []).length, 7);
   });
 
   it('keeps passwords out of the file', () => {

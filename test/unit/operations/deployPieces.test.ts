@@ -27,6 +27,8 @@ describe('deploy pieces', () => {
       toCommit: { files: ['a.ts', 'b.ts'], message: 'hotfix' },
       changes: [commit('abc1234', 'fix totals'), commit('def5678', 'add export')], since: 'production-20261101-120000',
       rebuilt: ['production-frontend', 'production-backend'], keptRunning: ['production-database'], onFailure: 'report',
+      replacement: [{ service: 'production-frontend', how: 'beside' }, { service: 'production-backend', how: 'recreate', why: 'the host port 5000 it publishes can be held by one container only' }],
+      maintenanceWindow: false, drainSeconds: 30, healthTimeoutSeconds: 120,
       backup: 'A verified backup of the warehouse_wms database will be taken first.',
       checklist: [
         { check: 'Staging healthy on this commit', outcome: 'warned', detail: 'Commit abc1234 has not been deployed to Staging' },
@@ -35,7 +37,12 @@ describe('deploy pieces', () => {
     };
     const text = describePlan(plan);
     // only the services with a build are rebuilt; the database is only kept running
-    assert.match(text, /\nRebuilt from this commit and recreated: production-frontend, production-backend\.\nLeft running as they are \(started if stopped\): production-database\.\n/);
+    assert.match(text, /\nRebuilt from this commit: production-frontend, production-backend\.\nLeft running as they are \(started if stopped\): production-database\.\n/);
+    // which service is replaced without downtime, which is recreated, why, and the downtime to expect
+    assert.match(text, /\nWithout downtime: production-frontend start beside the running version; .* the old containers get 30 s to finish their requests\. If a new one is not healthy, it is removed and the old version goes on serving\.\n/);
+    assert.match(text, /\nRecreated, with downtime: production-backend \(the host port 5000 it publishes can be held by one container only\) is stopped before its new container starts: expect it to be away for its start and health check, a few seconds and at most 120 s\.\n/);
+    assert.doesNotMatch(text, /Maintenance window/);
+    assert.match(describePlan({ ...plan, maintenanceWindow: true }), /\nMaintenance window: the old version is stopped before the new one starts/);
     assert.match(text, /production is left as it is and the rollback command is named/);
     assert.match(describePlan({ ...plan, onFailure: 'auto-rollback' }), /rolled back at once: the previous images and the database from that backup \(what was written meanwhile is kept in a safety backup\)/);
     assert.match(text, /^Deploy stable\/prisma-mysql-7 @ abc1234 \(fix totals\) to Production\./);

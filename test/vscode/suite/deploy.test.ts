@@ -33,7 +33,8 @@ suite('production deploy confirmation', () => {
     input.assertDone();
     const detail = input.details[0];
     // the database has no build: it is kept running, not rebuilt
-    assert.match(detail, /\nRebuilt from this commit and recreated: production-frontend, production-backend\.\nLeft running as they are \(started if stopped\): production-database\.\n/);
+    assert.match(detail, /\nRebuilt from this commit: production-frontend, production-backend\.\nLeft running as they are \(started if stopped\): production-database, production-edge\.\n/);
+    assert.match(detail, /\nWithout downtime: production-frontend, production-backend start beside the running version;/);
     assert.match(detail, /\nPre-production checklist, run against staging:\n/);
     // the rig's staging was started, not deployed from this folder: asked in the modal, that is a warning, not a refusal
     assert.match(detail, /^ {2}WARNING {2}Staging healthy on this commit: Commit [0-9a-f]{7} has not been deployed to Staging$/m);
@@ -71,7 +72,7 @@ suite('failed production deploy', () => {
     await until(api, () => project(api).statusOf('production')?.health === 'healthy', 'production still healthy');
   });
 
-  test('new containers that cannot start end in an error offering Roll Back, which puts the previous images back', async function () {
+  test('a new backend that cannot start is removed beside the running one: the error offers Show Log only, and production runs its previous images', async function () {
     this.timeout(240_000);
     const api = await dualEnv();
     await until(api, () => project(api).statusOf('production')?.health === 'healthy', 'production to be healthy');
@@ -85,25 +86,23 @@ suite('failed production deploy', () => {
     git('reset', '--quiet', '--hard', 'FETCH_HEAD');
     const images = () => (project(api).statusOf('production')?.containers ?? []).map((c) => `${c.service} ${c.imageId}`).sort();
     const before = images();
-    // builds, but Docker cannot start it: the deploy fails after production's containers were replaced
+    // builds, but Docker cannot start it: the new container beside the old one fails, and the old one never stopped
     fs.writeFileSync(dockerfile, original.replace('USER nobody', 'USER no-such-user'));
     git('commit', '--quiet', '-am', 'a backend that cannot start');
-    const section = vscode.workspace.getConfiguration('dualEnv');
-    await section.update('autoRollback', false, vscode.ConfigurationTarget.Global);
-    const input = new ScriptedUserInput([{ confirm: 'Deploy to Production' }, { error: 'Roll Back' }, { confirm: 'Roll Back Production' }]);
+    const input = new ScriptedUserInput([{ confirm: 'Deploy to Production' }, { error: undefined }]);
     try {
       await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.deployProduction'); });
       input.assertDone();
-      assert.match(input.asked[1], /^error: .*no-such-user.*roll back to backup \d{8}-\d{6}\./);
-      assert.deepEqual(input.offered.at(-1), ['Roll Back', 'Show Log']);
+      assert.match(input.asked[1], /^error: .*no-such-user.*Production goes on running the previous version with its data, and no rollback is needed\./);
+      assert.deepEqual(input.offered.at(-1), ['Show Log']);
     } finally {
-      await section.update('autoRollback', undefined, vscode.ConfigurationTarget.Global);
       // the broken commit was pushed: put the working Dockerfile back on top, so the tree builds again and the next push fast-forwards
       fs.writeFileSync(dockerfile, original);
       git('commit', '--quiet', '-am', 'the backend starts again');
     }
-    await until(api, () => project(api).statusOf('production')?.health === 'healthy', 'production healthy again', 120_000);
-    assert.deepEqual(images(), before, 'the previous images run again');
+    // the removed new containers leave the tree with their destroy events
+    await until(api, () => project(api).statusOf('production')?.health === 'healthy' && images().join() === before.join(), 'production healthy on its previous images only', 120_000);
+    assert.deepEqual(images(), before, 'the previous images still run');
   });
 });
 

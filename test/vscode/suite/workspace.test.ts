@@ -15,12 +15,14 @@ suite('tree, status bar, settings and secrets', () => {
     assert.deepEqual(environments.map((view) => view.contextValue.split('.').slice(0, 2).join('.')), ['environment.staging', 'environment.production']);
   });
 
-  test('each environment lists its three containers, running and healthy, from the live status', async () => {
+  test('each environment lists its containers (three, and the edge in production), running and healthy, from the live status', async () => {
     const api = await dualEnv();
     await until(api, () => project(api).environments().every((e) => project(api).statusOf(e.name)?.health === 'healthy'), 'both environments to be healthy');
     for (const node of await api.tree.getChildren()) {
       if (node.kind !== 'environment') continue;
-      assert.match(api.tree.viewOf(node).description ?? '', /^3\/3 healthy/);
+      const count = node.environment.services.length;
+      assert.equal(count, node.environment.isProduction ? 4 : 3);
+      assert.match(api.tree.viewOf(node).description ?? '', new RegExp(`^${count}/${count} healthy`));
       const children = (await api.tree.getChildren(node)).map((child) => api.tree.viewOf(child));
       const containers = children.filter((view) => view.contextValue.startsWith('container.'));
       assert.deepEqual(containers.map((view) => view.label), node.environment.services);

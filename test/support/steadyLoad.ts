@@ -1,0 +1,49 @@
+/**
+ * An open-loop load: `perSecond` requests a second to the given URLs in turn, each
+ * sent when due whether or not the earlier ones have answered (a user does not wait
+ * for another user), at most `maxInFlight` at once. A request fails when it is refused,
+ * reset, answers anything but 200, or takes longer than `timeoutMs`; a slow answer
+ * within that counts as answered. Stops by itself after `maxSeconds` as a bound.
+ */
+export function steadyLoad(urls: readonly string[], perSecond = 50, { timeoutMs = 10_000, maxInFlight = 200, maxSeconds = 900 } = {}) {
+  const failures: Array<{ at: number; url: string; status: number | string }> = [];
+  let sent = 0;
+  let inFlight = 0;
+  const pending = new Set<Promise<void>>();
+  const started = Date.now();
+  const one = async (url: string) => {
+    const at = Date.now();
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+      await response.arrayBuffer();
+      if (response.status !== 200) failures.push({ at, url, status: response.status });
+    } catch (error) {
+      failures.push({ at, url, status: (error as Error).name });
+    }
+  };
+  const send = () => {
+    const url = urls[sent % urls.length];
+    sent++;
+    if (inFlight >= maxInFlight) {
+      failures.push({ at: Date.now(), url, status: 'too many in flight' });
+      return;
+    }
+    inFlight++;
+    const request = one(url).finally(() => { inFlight--; pending.delete(request); });
+    pending.add(request);
+  };
+  // a timer on a busy event loop fires late: each tick sends what is due by now, so the rate holds on average
+  const timer = setInterval(() => {
+    const elapsed = Date.now() - started;
+    if (elapsed > maxSeconds * 1000) { clearInterval(timer); return; }
+    while (sent < Math.floor((elapsed * perSecond) / 1000)) send();
+  }, 1000 / perSecond);
+  return {
+    /** Stops sending, waits for the requests in flight, and says how many of how many failed. */
+    async stop() {
+      clearInterval(timer);
+      await Promise.all([...pending]);
+      return { requests: sent, failures };
+    },
+  };
+}
