@@ -16,7 +16,7 @@ import { environmentLockHolder } from '../../src/core/operations/environmentLock
 import { compose, DATABASE_SERVERS, ensureRemoteHalf, projectContainers, servicesOf, stackServer, startRemoteServer, startRig, type RemoteServer } from '../rig';
 import { runCli } from '../support/cliRun';
 import type { TempProject } from '../support/tempProject';
-import { cutSshConnections, refuseNewSshConnections, remoteProject } from './helpers';
+import { cutSshConnections, refuseNewSshConnections, remoteProject, slowUncachedBuild } from './helpers';
 
 const BRANCH = 'stable/prisma-mysql-cut';
 const never = () => new AbortController().signal;
@@ -41,7 +41,9 @@ describe(`a production deploy cut mid-build on the server (${DATABASE_SERVERS[st
     await startRig(['staging']);
     project = remoteProject(server);
     project.git('checkout', '--quiet', '-b', BRANCH);
-    project.git('commit', '--quiet', '--all', '-m', 'production runs on the server');
+    // the build must still run when the connections are cut on its first line
+    slowUncachedBuild(project);
+    project.git('commit', '--quiet', '--all', '-m', 'production runs on the server, its build slow');
     config = project.config();
     production = config.environments.find((e) => e.name === 'production')!;
     // a previous run's lock and history must not decide this one

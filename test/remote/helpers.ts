@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,6 +74,16 @@ export async function clearServerState(server: RemoteServer, projectName: string
     for (const container of [names.lockContainer, names.stateContainer]) await server.docker.getContainer(container).remove({ force: true }).catch(() => undefined);
     for (const volume of [names.stateVolume, backupVolumeName(projectName, environment)]) await server.docker.getVolume(volume).remove().catch(() => undefined);
   }
+}
+
+/**
+ * Makes the project's backend build slow and never cached (a step no earlier build ran,
+ * then a pause), so a test that cuts the connection on the build's first line cuts it
+ * while Compose still builds: a cached build can finish before the cut lands.
+ */
+export function slowUncachedBuild(project: TempProject, seconds = 20): void {
+  const dockerfile = 'examples/wms/backend/Dockerfile';
+  project.write(dockerfile, `${project.read(dockerfile)}RUN echo ${crypto.randomUUID()} && sleep ${seconds}\n`);
 }
 
 /** Kills every ssh this test process runs (the rig's wrapper and OpenSSH): the engine and database connections are cut at once. */

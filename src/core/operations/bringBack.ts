@@ -81,6 +81,7 @@ async function bringBackCode(deps: OperationDeps, options: BringBackOptions, ima
   // a backup that recorded no commit still brings back images that carry it
   const target = targetFor(deps, environment, backup.gitCommit ?? await commitOfImages(deps.docker, Object.values(images)));
   const onLine = (line: string) => progress.log('recreate', line);
+  progress.running('recreate', `Replacing ${built.join(', ')}`);
   await recreateServices(target, built, { onLine });
   if (others.length > 0) await ensureServicesUp(target, others, { onLine });
   progress.done('recreate', `Recreated ${built.join(', ')}`);

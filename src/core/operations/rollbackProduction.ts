@@ -135,11 +135,14 @@ async function rollBackConfirmed(run: Run): Promise<RollbackResult> {
       throw error;
     }
     // past the restore's start the data may be the backup's already: say where what production held is
-    const message = `Rollback to ${backup.id} failed at step ${noReturn.step}: ${errorMessage(error)} What production held before the rollback is in safety backup ${safety.id}; run the rollback again, or put that state back by rolling back to ${safety.id}.`;
+    const message = `Rollback to ${backup.id} failed at step ${noReturn.step}: ${sentence(errorMessage(error))} What production held before the rollback is in safety backup ${safety.id}; run the rollback again, or put that state back by rolling back to ${safety.id}.`;
     await line.record('failed', {}, message);
     throw new ProductionChangedError(message, safety.id, { cause: error, remedies: [rollbackTo(environment, backup.id), rollbackTo(environment, safety.id)] });
   }
 }
+
+/** A failure's words as a sentence of their own, whether or not they end in a period (Compose's do not). */
+const sentence = (text: string) => `${text.replace(/[.;\s]+$/, '')}.`;
 
 /** The plan as lines for a terminal prompt or a modal: one text for the CLI and VS Code. */
 export function describeRollbackPlan(plan: RollbackPlan): string {
