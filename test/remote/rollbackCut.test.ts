@@ -18,9 +18,8 @@ import { environmentLockHolder } from '../../src/core/operations/environmentLock
 import type { OperationDeps } from '../../src/core/operations/operationContext';
 import { rollbackProduction } from '../../src/core/operations/rollbackProduction';
 import { compose, DATABASE_SERVERS, projectContainers, servicesOf, stackServer, type RemoteServer } from '../rig';
-import { runCli } from '../support/cliRun';
 import type { TempProject } from '../support/tempProject';
-import { clearServerState, cutSshConnections, refuseNewSshConnections, remoteProduction, sqlOnServer } from './helpers';
+import { clearServerState, cutWhen, remoteProduction, sqlOnServer, stoppedThenUnlocked } from './helpers';
 
 const never = () => new AbortController().signal;
 
@@ -55,16 +54,11 @@ describe(`a rollback cut on the server as it recreates production (${DATABASE_SE
 
   it('ends in one sentence naming the safety backup and the lock that stays; the history stops at recreate; unlock and a second rollback finish it', async (t) => {
     const before = await running();
-    let reachable: (() => void) | undefined;
-    let cut = 0;
-    const error = await rollbackProduction(await deps(), { backupId, confirm: async () => true, healthTimeoutSeconds: 180 }, never(), (event) => {
-      // the data is swapped in and kept, the recreate announced in the history: drop every connection before Compose runs, and let no new one through
-      if (cut === 0 && event.step === 'recreate' && event.state === 'running' && event.message?.startsWith('Replacing')) {
-        reachable = refuseNewSshConnections(server);
-        cut = cutSshConnections();
-      }
-    }).then(() => undefined, (e: unknown) => e).finally(() => reachable?.());
-    assert.ok(cut > 0, 'ssh connections were cut as the containers were to be recreated');
+    // the data is swapped in and kept, the recreate announced in the history: drop every connection before Compose runs, and let no new one through
+    const cut = cutWhen(server, (event) => event.step === 'recreate' && event.state === 'running' && Boolean(event.message?.startsWith('Replacing')));
+    const error = await rollbackProduction(await deps(), { backupId, confirm: async () => true, healthTimeoutSeconds: 180 }, never(), cut.onProgress)
+      .then(() => undefined, (e: unknown) => e).finally(cut.reachable);
+    assert.ok(cut.cut > 0, 'ssh connections were cut as the containers were to be recreated');
     assert.ok(error instanceof Error, `the rollback failed, not ${String(error)}`);
     t.diagnostic(`the cut rollback ended with: ${error.message}`);
     assert.doesNotMatch(error.message, /\n/);
@@ -90,12 +84,7 @@ describe(`a rollback cut on the server as it recreates production (${DATABASE_SE
     assert.deepEqual(last && [last.operation, last.outcome, last.step, last.restoredBackupId, last.backupId], ['rollback', 'unfinished', 'recreate', backupId, safetyId], JSON.stringify(last));
 
     // a teammate's CLI shows where it stopped, names the lock, and removes it once confirmed
-    const history = await runCli(project.composeFile, 'history', 'production');
-    assert.equal(history.code, 0, history.stderr);
-    assert.match(history.stdout.split('\n').slice(0, 2).join('\n'), new RegExp(`unfinished  rollback to ${backupId}  \\[backup ${safetyId}\\] .*\\n\\s+no outcome recorded yet; last step entered: recreate$`));
-    const unlocked = await runCli(project.composeFile, 'unlock', 'production', '--yes');
-    assert.equal(unlocked.code, 0, unlocked.stderr);
-    assert.match(unlocked.stdout, new RegExp(`^Removed the lock of Production \\(rollback to ${backupId} by .+\\)\\.\\n$`));
+    await stoppedThenUnlocked(project, production, { what: `rollback to ${backupId}  [backup ${safetyId}] `, step: 'recreate', operation: `rollback to ${backupId}` });
 
     // the way out the sentence names: the rollback run again finishes, healthy, and its line replaces nothing of the cut one's
     const again = await rollbackProduction(await deps(), { backupId, confirm: async () => true, healthTimeoutSeconds: 180 }, never());

@@ -5,6 +5,7 @@
 // build, and `dual-env unlock` is the way out.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { ProgressEvent } from '../../src/core/common/progress';
 import { remediesOf } from '../../src/core/common/remedies';
 import type { DualEnvConfig, Environment } from '../../src/core/config';
 import { dockerClientFor } from '../../src/core/docker/client';
@@ -13,9 +14,8 @@ import { deployStaging } from '../../src/core/operations/deployStaging';
 import { readEnvironmentHistory } from '../../src/core/operations/environmentHistory';
 import { environmentLockHolder } from '../../src/core/operations/environmentLock';
 import { compose, ensureRemoteHalf, projectContainers, removeRemoteHalf, servicesOf, startRemoteServer, type RemoteServer } from '../rig';
-import { runCli } from '../support/cliRun';
 import type { TempProject } from '../support/tempProject';
-import { clearServerState, cutSshConnections, refuseNewSshConnections, remoteProject, slowUncachedBuild } from './helpers';
+import { clearServerState, cutWhen, remoteProject, slowUncachedBuild, stoppedThenUnlocked } from './helpers';
 
 const never = () => new AbortController().signal;
 
@@ -24,6 +24,7 @@ describe('a staging deploy cut mid-build on the server', () => {
   let project: TempProject;
   let config: DualEnvConfig;
   let staging: Environment;
+  let slowStepRuns: (event: ProgressEvent) => boolean;
 
   /** What staging runs, read through the server's own socket: service → container id, image and state. */
   const running = async () => Object.fromEntries((await projectContainers(server.docker, servicesOf('staging'))).map((c) =>
@@ -33,8 +34,8 @@ describe('a staging deploy cut mid-build on the server', () => {
     server = await startRemoteServer();
     await ensureRemoteHalf(server, 'staging');
     project = remoteProject(server, server.dockerHost, ['staging']);
-    // the build must still run when the connections are cut on its first line
-    slowUncachedBuild(project);
+    // the build must still run when the connections are cut: in a slow step, uncached
+    slowStepRuns = slowUncachedBuild(project);
     project.git('commit', '--quiet', '--all', '-m', 'staging runs on the server, its build slow');
     config = project.config();
     staging = config.environments.find((e) => e.name === 'staging')!;
@@ -50,24 +51,15 @@ describe('a staging deploy cut mid-build on the server', () => {
   it('ends in one sentence; staging runs what it ran, the lock names the deploy, the history stops at build', async (t) => {
     const before = await running();
     assert.equal(Object.keys(before).length, servicesOf('staging').length, 'staging runs on the server before the deploy');
-    let reachable: (() => void) | undefined;
-    let building = false;
-    let cut = 0;
+    // Compose builds on the server, in the slow step: drop every connection, and let no new one through
+    const cut = cutWhen(server, slowStepRuns);
     const error = await deployStaging(
       { config, docker: dockerClientFor(staging), compose: await compose(), backups: databaseBackups(config) },
       { healthTimeoutSeconds: 180 },
       never(),
-      (event) => {
-        if (event.step !== 'build') return;
-        if (event.state === 'running' && event.message?.startsWith('Building')) building = true;
-        // Compose has started building on the server: drop every connection, and let no new one through
-        else if (building && cut === 0 && event.logLine) {
-          reachable = refuseNewSshConnections(server);
-          cut = cutSshConnections();
-        }
-      },
-    ).then(() => undefined, (e: unknown) => e).finally(() => reachable?.());
-    assert.ok(cut > 0, 'ssh connections were cut while Compose built');
+      cut.onProgress,
+    ).then(() => undefined, (e: unknown) => e).finally(cut.reachable);
+    assert.ok(cut.cut > 0, 'ssh connections were cut while Compose built');
     assert.ok(error instanceof Error, `the deploy failed, not ${String(error)}`);
     t.diagnostic(`the cut deploy ended with: ${error.message}`);
     assert.doesNotMatch(error.message, /\n/);
@@ -88,12 +80,6 @@ describe('a staging deploy cut mid-build on the server', () => {
     assert.equal(last.dirty, false);
 
     // a teammate's CLI shows where it stopped, names the lock, and removes it once confirmed
-    const history = await runCli(project.composeFile, 'history', 'staging');
-    assert.equal(history.code, 0, history.stderr);
-    assert.match(history.stdout, /unfinished {2}deploy main @ [0-9a-f]{7} .*\n\s+no outcome recorded yet; last step entered: build\n$/);
-    const unlocked = await runCli(project.composeFile, 'unlock', 'staging', '--yes');
-    assert.equal(unlocked.code, 0, unlocked.stderr);
-    assert.match(unlocked.stdout, /^Removed the lock of Staging \(staging deploy of main by .+\)\.\n$/);
-    assert.equal((await environmentLockHolder(config, staging)).held, false);
+    await stoppedThenUnlocked(project, staging, { what: `deploy main @ ${last.commit!.slice(0, 7)} `, step: 'build', operation: 'staging deploy of main' });
   });
 });
