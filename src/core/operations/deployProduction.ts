@@ -271,7 +271,12 @@ async function recover(run: Run, released: Required<Facts>, error: unknown): Pro
   try {
     // writes made while the new version was being built and checked, up to the swap, are kept in a safety backup
     await bringBack(deps, {
-      environment, backup: released.backup, images: released.previous, healthTimeoutMs: healthTimeout(run), enter: noReturn.enter,
+      environment, backup: released.backup, images: released.previous, healthTimeoutMs: healthTimeout(run),
+      // the line says the deploy is rolling back: a server gone now leaves production's data possibly the backup's
+      enter: async (step) => {
+        noReturn.enter(step);
+        await markStep(run, `rollback ${step}`, released);
+      },
       safetyBackup: { gitCommit: released.commit, images: released.images, reason: `safety before the automatic rollback of ${released.tag}` },
     }, progress);
   } catch (rollbackError) {
