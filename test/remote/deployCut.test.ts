@@ -5,6 +5,7 @@
 // and `dual-env unlock` is the way out.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { ProgressEvent } from '../../src/core/common/progress';
 import { remediesOf } from '../../src/core/common/remedies';
 import type { DualEnvConfig, Environment } from '../../src/core/config';
 import { dockerClientFor } from '../../src/core/docker/client';
@@ -14,19 +15,18 @@ import { deployProduction } from '../../src/core/operations/deployProduction';
 import { readEnvironmentHistory } from '../../src/core/operations/environmentHistory';
 import { environmentLockHolder } from '../../src/core/operations/environmentLock';
 import { compose, DATABASE_SERVERS, ensureRemoteHalf, projectContainers, servicesOf, stackServer, startRemoteServer, startRig, type RemoteServer } from '../rig';
-import { runCli } from '../support/cliRun';
 import type { TempProject } from '../support/tempProject';
-import { cutSshConnections, refuseNewSshConnections, remoteProject } from './helpers';
+import { cutWhen, remoteProject, slowUncachedBuild, stoppedThenUnlocked } from './helpers';
 
 const BRANCH = 'stable/prisma-mysql-cut';
 const never = () => new AbortController().signal;
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 describe(`a production deploy cut mid-build on the server (${DATABASE_SERVERS[stackServer].label})`, () => {
   let server: RemoteServer;
   let project: TempProject;
   let config: DualEnvConfig;
   let production: Environment;
+  let slowStepRuns: (event: ProgressEvent) => boolean;
 
   /** What production runs, read through the server's own socket: service → container id, image, state and health. */
   const running = async () => Object.fromEntries(await Promise.all((await projectContainers(server.docker, servicesOf('production'))).map(async (c) => {
@@ -41,7 +41,9 @@ describe(`a production deploy cut mid-build on the server (${DATABASE_SERVERS[st
     await startRig(['staging']);
     project = remoteProject(server);
     project.git('checkout', '--quiet', '-b', BRANCH);
-    project.git('commit', '--quiet', '--all', '-m', 'production runs on the server');
+    // the build must still run when the connections are cut: in a slow step, uncached
+    slowStepRuns = slowUncachedBuild(project);
+    project.git('commit', '--quiet', '--all', '-m', 'production runs on the server, its build slow');
     config = project.config();
     production = config.environments.find((e) => e.name === 'production')!;
     // a previous run's lock and history must not decide this one
@@ -53,24 +55,15 @@ describe(`a production deploy cut mid-build on the server (${DATABASE_SERVERS[st
 
   it('ends in one sentence; production runs what it ran, the lock names the deploy, the history stops at build', async (t) => {
     const before = await running();
-    let reachable: (() => void) | undefined;
-    let building = false;
-    let cut = 0;
+    // Compose builds on the server, in the slow step: drop every connection, and let no new one through
+    const cut = cutWhen(server, slowStepRuns);
     const error = await deployProduction(
       { config, docker: dockerClientFor(production), compose: await compose(), backups: databaseBackups(config) },
       { confirm: async () => true, stagingFirst: 'ask', healthTimeoutSeconds: 180 },
       never(),
-      (event) => {
-        if (event.step !== 'build') return;
-        if (event.state === 'running' && event.message?.startsWith('Building')) building = true;
-        // Compose has started building on the server: drop every connection, and let no new one through
-        else if (building && cut === 0 && event.logLine) {
-          reachable = refuseNewSshConnections(server);
-          cut = cutSshConnections();
-        }
-      },
-    ).then(() => undefined, (e: unknown) => e).finally(() => reachable?.());
-    assert.ok(cut > 0, 'ssh connections were cut while Compose built');
+      cut.onProgress,
+    ).then(() => undefined, (e: unknown) => e).finally(cut.reachable);
+    assert.ok(cut.cut > 0, 'ssh connections were cut while Compose built');
     assert.ok(error instanceof Error, `the deploy failed, not ${String(error)}`);
     t.diagnostic(`the cut deploy ended with: ${error.message}`);
     assert.doesNotMatch(error.message, /\n/);
@@ -91,12 +84,6 @@ describe(`a production deploy cut mid-build on the server (${DATABASE_SERVERS[st
     assert.ok(last.backupId, 'the line names the backup taken before the build');
 
     // a teammate's CLI shows where it stopped, names the lock, and removes it once confirmed
-    const history = await runCli(project.composeFile, 'history', 'production');
-    assert.equal(history.code, 0, history.stderr);
-    assert.match(history.stdout, new RegExp(`unfinished  deploy ${escape(BRANCH)} .*\\n\\s+no outcome recorded yet; last step entered: build`));
-    const unlocked = await runCli(project.composeFile, 'unlock', 'production', '--yes');
-    assert.equal(unlocked.code, 0, unlocked.stderr);
-    assert.match(unlocked.stdout, new RegExp(`^Removed the lock of Production \\(deploy of ${escape(BRANCH)} by .+\\)\\.\\n$`));
-    assert.equal((await environmentLockHolder(config, production)).held, false);
+    await stoppedThenUnlocked(project, production, { what: `deploy ${BRANCH} `, step: 'build', operation: `deploy of ${BRANCH}` });
   });
 });

@@ -1,10 +1,15 @@
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { backupVolumeName } from '../../src/core/database';
+import type { ProgressEvent } from '../../src/core/common/progress';
 import { serverStateNames } from '../../src/core/docker/serverState';
+import { environmentLockHolder } from '../../src/core/operations/environmentLock';
+import { runCli } from '../support/cliRun';
 import { makeTempProject, type TempProject } from '../support/tempProject';
 import type { DualEnvConfig, Environment } from '../../src/core/config';
 import { ensureRemoteHalf, projectContainers, startRemoteServer, type EnvironmentName, type RemoteServer } from '../rig';
@@ -73,6 +78,56 @@ export async function clearServerState(server: RemoteServer, projectName: string
     for (const container of [names.lockContainer, names.stateContainer]) await server.docker.getContainer(container).remove({ force: true }).catch(() => undefined);
     for (const volume of [names.stateVolume, backupVolumeName(projectName, environment)]) await server.docker.getVolume(volume).remove().catch(() => undefined);
   }
+}
+
+/**
+ * Drops every SSH connection of this process, and refuses every new one, at the first
+ * progress event `when` accepts: the server stays unreachable until `reachable()`.
+ */
+export function cutWhen(server: RemoteServer, when: (event: ProgressEvent) => boolean) {
+  let restore: (() => void) | undefined;
+  let cut = 0;
+  return {
+    onProgress: (event: ProgressEvent) => {
+      if (cut > 0 || !when(event)) return;
+      restore = refuseNewSshConnections(server);
+      cut = cutSshConnections();
+    },
+    /** How many ssh processes were killed (0: the moment never came). */
+    get cut() { return cut; },
+    reachable: () => restore?.(),
+  };
+}
+
+/**
+ * What a teammate's CLI says of an operation that stopped on the server: `history` shows
+ * its line (`what`, as printed) unfinished at `step`; `unlock --yes` removes its lock, which
+ * names `operation`, and the lock is gone.
+ */
+export async function stoppedThenUnlocked(project: TempProject, environment: Environment, stopped: { what: string; step: string; operation: string }): Promise<void> {
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const history = await runCli(project.composeFile, 'history', environment.name);
+  assert.equal(history.code, 0, history.stderr);
+  assert.match(history.stdout, new RegExp(`unfinished  ${escape(stopped.what)}.*\\n\\s+no outcome recorded yet; last step entered: ${stopped.step}\\n`));
+  const unlocked = await runCli(project.composeFile, 'unlock', environment.name, '--yes');
+  assert.equal(unlocked.code, 0, unlocked.stderr);
+  assert.match(unlocked.stdout, new RegExp(`^Removed the lock of ${environment.label} \\(${escape(stopped.operation)} by .+\\)\\.\\n$`));
+  assert.equal((await environmentLockHolder(project.config(), environment)).held, false);
+}
+
+/**
+ * Makes the project's backend build slow and never cached: a step no earlier build ran,
+ * which prints a word of its own and pauses. Returns what tells, from an operation's
+ * progress, that this step runs on the server: a cut then fails the build's own request.
+ * (Cutting on the build's first line was not enough: Compose dials a new ssh per
+ * connection, with the environment it started with, so the build's requests made after
+ * the cut went through; and a cached build could finish before the cut.)
+ */
+export function slowUncachedBuild(project: TempProject, seconds = 20): (event: ProgressEvent) => boolean {
+  const dockerfile = 'examples/wms/backend/Dockerfile';
+  const word = `slow-build-${crypto.randomUUID()}`;
+  project.write(dockerfile, `${project.read(dockerfile)}RUN echo ${word} && sleep ${seconds}\n`);
+  return (event) => event.step === 'build' && Boolean(event.logLine?.includes(word));
 }
 
 /** Kills every ssh this test process runs (the rig's wrapper and OpenSSH): the engine and database connections are cut at once. */

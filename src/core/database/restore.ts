@@ -42,7 +42,7 @@ export interface RestoreInput {
   /** Recorded in the safety backup's manifest: the commit and images that ran with that data, and why it was taken. */
   safetyRecord?: Omit<BackupInput, 'environment'>;
   /** Called once the restore can no longer be cancelled: just before the swap changes the target. */
-  onPointOfNoReturn?: () => void;
+  onPointOfNoReturn?: () => void | Promise<void>;
 }
 
 export interface RestoreResult {
@@ -315,7 +315,8 @@ export async function restoreBackup(
     // the point of no return: a cancel would only risk leaving the swap half-reported, so it runs to its end
     stopAbort();
     session.swapBegun = true;
-    input.onPointOfNoReturn?.();
+    // awaited: the caller may record, ahead of the swap, that it is about to happen
+    await input.onPointOfNoReturn?.();
     report.running('swap', `Swapping the restored tables into ${target}…`);
     const { hold, changedOwner } = await swapIn(session.admin!, targetConnection, target, session.scratch!, loaded.objectStatements);
     report.done('swap', `${target} now holds backup ${input.backupId}.`);

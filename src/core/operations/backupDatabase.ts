@@ -89,7 +89,7 @@ export function backupDatabase(
 ): Promise<BackupRecord> {
   // retention deletes: never in a folder another environment shares
   assertIsolated(deps.config);
-  return withEnvironmentLock(deps.config, deps.environment, 'backup', () => takeBackup(deps, input, signal, onProgress));
+  return withEnvironmentLock(deps.config, deps.environment, 'backup', 'backup', () => takeBackup(deps, input, signal, onProgress));
 }
 
 /** Backs up an environment's database into its backups folder, then applies its retention; the caller holds the lock and checked isolation. */

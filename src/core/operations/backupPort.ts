@@ -40,7 +40,7 @@ export interface DatabaseBackups {
     request: {
       environment: Environment; backupId: string; from?: Environment;
       safetyBackup?: SafetyRecord;
-      onPointOfNoReturn?: () => void;
+      onPointOfNoReturn?: () => void | Promise<void>;
     },
     signal: AbortSignal,
     onProgress: ProgressListener,

@@ -21,8 +21,8 @@ export interface BringBackOptions {
   onSafetyBackup?: (backup: BackupSummary) => void;
   /** Cancels the restore until its swap; the default never does. */
   signal?: AbortSignal;
-  /** Marks each step for the point-of-no-return answer; 'restore' is entered as the swap begins. */
-  enter: (step: string) => void;
+  /** Marks each step for the point-of-no-return answer (and, awaited, the history line); 'restore' is entered as the swap begins. */
+  enter: (step: string) => void | Promise<void>;
 }
 
 /**
@@ -71,21 +71,22 @@ async function bringBackCode(deps: OperationDeps, options: BringBackOptions, ima
   const { environment, backup } = options;
   const { built, others } = builtServices(deps.config, environment);
 
-  options.enter('images');
+  await options.enter('images');
   const missing = built.filter((service) => !images[service]);
   if (missing.length > 0) progress.running('images', `Backup ${backup.id} recorded no image for ${missing.join(', ')}; they keep their current image.`);
   await restoreImageNames(deps.docker, deps.config, images);
   progress.done('images', `Images of ${Object.keys(images).join(', ') || 'no service'} brought back`);
 
-  options.enter('recreate');
+  await options.enter('recreate');
   // a backup that recorded no commit still brings back images that carry it
   const target = targetFor(deps, environment, backup.gitCommit ?? await commitOfImages(deps.docker, Object.values(images)));
   const onLine = (line: string) => progress.log('recreate', line);
+  progress.running('recreate', `Replacing ${built.join(', ')}`);
   await recreateServices(target, built, { onLine });
   if (others.length > 0) await ensureServicesUp(target, others, { onLine });
   progress.done('recreate', `Recreated ${built.join(', ')}`);
 
-  options.enter('health');
+  await options.enter('health');
   progress.running('health', `Waiting for ${environment.label} to be healthy`);
   await waitForHealth(deps.docker, deps.config, environment.services, { timeoutMs: options.healthTimeoutMs, onStatus: (line) => progress.log('health', line) });
   progress.done('health', `${environment.label} is healthy`);

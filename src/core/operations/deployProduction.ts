@@ -1,9 +1,7 @@
-import crypto from 'node:crypto';
-import { CommandFailedError, DockerUnreachableError, DualEnvError, errorMessage } from '../common/errors';
-import type { Remedy } from '../common/remedies';
+import { CommandFailedError, errorMessage } from '../common/errors';
 import { compactTimestamp } from '../common/time';
 import { buildServices, ensureServicesUp, recreateServices, type ComposeTarget } from '../compose/composeRunner';
-import { dockerClientFor, dockerHostLabel } from '../docker/client';
+import { dockerClientFor } from '../docker/client';
 import { commitFiles, createProductionTag, hasRemote, pushBranchAndTag } from '../git';
 import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
@@ -11,10 +9,11 @@ import { SafetyBackupFailedError } from '../database';
 import { checklistLine } from './checklist';
 import { refuseUnlessComposeCanInterpolate } from './composeInterpolation';
 import { preflightProduction, type DeployPlan } from './deployPreflight';
-import { recordHistory, liveCommitOf } from './environmentHistory';
-import { newRecord, type HistoryOutcome } from './history';
+import { liveCommitOf } from './environmentHistory';
+import type { HistoryOutcome } from './history';
+import { historyLine, type HistoryLine, type LineFacts } from './historyLine';
 import { builtImages, previousImages, pruneRollbackTags, restoreImageNames, runningImages, tagForRollback } from './liveImages';
-import { acquireEnvironmentLock, releaseLock } from './environmentLock';
+import { acquireEnvironmentLock, holdingLock } from './environmentLock';
 import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, rollbackTo, targetFor, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
 import { HealthGateError, waitForHealth } from './waitForHealth';
@@ -82,14 +81,11 @@ interface Run {
   built: string[];
   others: string[];
   startedAt: Date;
-  now: () => Date;
   signal: AbortSignal;
   progress: ProgressReporter;
   noReturn: ReturnType<typeof pointOfNoReturn>;
-  /** The id of this deploy's history line: its `unfinished` lines ahead of each step and its outcome share it. */
-  historyId: string;
-  /** The step the last `unfinished` line written names. */
-  lastMark?: string;
+  /** This deploy's history line: `unfinished` ahead of each step, then its outcome. */
+  line: HistoryLine;
 }
 
 /** What a deploy has established so far; each step adds to it, and the history line records it. */
@@ -129,35 +125,17 @@ export async function deployProduction(deps: OperationDeps, options: DeployProdu
   if (!(await confirmPlan(options.confirm, plan, signal, progress))) return { outcome: 'declined', plan };
 
   const lock = await acquireEnvironmentLock(deps.config, environment, `deploy of ${plan.branch}`, deps.docker);
-  const now = deps.now ?? (() => new Date());
-  const run: Run = { deps, options, environment, plan, contexts, built, others, startedAt: now(), now, signal, progress, noReturn: pointOfNoReturn(signal, progress), historyId: crypto.randomUUID() };
-  let result: DeployResult;
-  try {
-    result = await deployConfirmed(run);
-  } catch (error) {
-    const released = await releaseLock(lock, environment, (line) => progress.log('lock', line));
-    throw released ? error : sayWhatStaysOnServer(run, error);
-  }
-  await releaseLock(lock, environment, (line) => progress.log('lock', line));
-  return result;
-}
-
-/**
- * A deploy that failed and could not remove its lock either: the engine stopped
- * answering (an SSH connection dropped, the server gone). Its one sentence goes on
- * to say what production runs, that the lock stays naming this deploy, where the
- * history says it stopped, and the way out once the server answers. The error keeps
- * its class (a ProductionChangedError still carries its backup), so it is amended.
- */
-function sayWhatStaysOnServer(run: Run, error: unknown): Error {
-  const amended = error instanceof DualEnvError ? error : new DockerUnreachableError(errorMessage(error), { cause: error });
-  const host = dockerHostLabel(run.deps.docker);
-  const untouched = PRODUCTION_UNTOUCHED_BEFORE.has(run.noReturn.step) ? `${run.environment.label} still runs what it ran (nothing was replaced), but ` : '';
-  const history = run.lastMark ? ` and its history line says it stopped at step ${run.lastMark}` : '';
-  amended.message = `${amended.message.replace(/[.;\s]+$/, '')}; ${untouched}this deploy's lock stays on ${host}${history}: once the server answers, check ${run.environment.label} and remove the lock.`;
-  // remedies are data the adapters offer; the lock's removal joins what the error already offers
-  (amended as { remedies: readonly Remedy[] }).remedies = [...amended.remedies, { kind: 'unlock', environment: run.environment.name }];
-  return amended;
+  const startedAt = (deps.now ?? (() => new Date()))();
+  const noReturn = pointOfNoReturn(signal, progress);
+  const line = historyLine(deps, environment, {
+    operation: 'deploy', noun: 'deploy', startedAt, currentStep: () => noReturn.step || undefined,
+    facts: () => ({ commit: plan.commit.hash, branch: plan.branch, previousImages: {}, message: plan.toCommit?.message }),
+  }, progress);
+  const run: Run = { deps, options, environment, plan, contexts, built, others, startedAt, signal, progress, noReturn, line };
+  // a failure whose lock stays on a server that stopped answering says what production runs and where the history stopped
+  return holdingLock(lock, environment, (text) => progress.log('lock', text), () => deployConfirmed(run), () => ({
+    noun: 'deploy', untouched: PRODUCTION_UNTOUCHED_BEFORE.has(noReturn.step), stoppedAt: line.stoppedAt,
+  }));
 }
 
 /** Steps of a deploy before anything of production is replaced ('' is before the point of no return; `start` runs the new version beside the old). */
@@ -357,7 +335,12 @@ async function recover(run: Run, released: Required<Facts>, error: unknown): Pro
   try {
     // writes made while the new version was being built and checked, up to the swap, are kept in a safety backup
     await bringBack(deps, {
-      environment, backup: released.backup, images: released.previous, healthTimeoutMs: healthTimeout(run), enter: noReturn.enter,
+      environment, backup: released.backup, images: released.previous, healthTimeoutMs: healthTimeout(run),
+      // the line says the deploy is rolling back: a server gone now leaves production's data possibly the backup's
+      enter: async (step) => {
+        noReturn.enter(step);
+        await markStep(run, `rollback ${step}`, released);
+      },
       safetyBackup: { gitCommit: released.commit, images: released.images, reason: `safety before the automatic rollback of ${released.tag}` },
     }, progress);
   } catch (rollbackError) {
@@ -394,29 +377,14 @@ export function notAsBefore(previous: Record<string, string>, running: Record<st
         : `${service} runs image ${short(running[service])}, not its previous ${short(previous[service])}`);
 }
 
-/**
- * Writes the deploy's history line ahead of a step: `unfinished` at that step, with
- * the facts so far. Should the server stop answering during the step, this line is
- * the one its history keeps, so every teammate reads where the deploy stopped.
- */
+/** Writes the deploy's history line `unfinished` ahead of a step, with the facts so far: the line the history keeps should the server stop answering during it. */
 async function markStep(run: Run, step: string, facts: Facts): Promise<void> {
-  if (await recordDeploy(run, 'unfinished', facts, undefined, step)) run.lastMark = step;
+  await run.line.mark(step, lineFacts(facts));
 }
 
-/**
- * Writes the deploy's history line: its outcome and the facts established (the same
- * id as its `unfinished` lines, which it replaces). A line that cannot be written (the
- * server gone) is said, never thrown over the deploy's own outcome; false then.
- */
-async function recordDeploy(run: Run, outcome: HistoryOutcome, facts: Facts, error?: string, step = run.noReturn.step || undefined): Promise<boolean> {
-  const finishedAt = run.now();
-  return recordHistory(run.deps.config, run.environment, newRecord({
-    id: run.historyId, operation: 'deploy', environment: run.environment.name, outcome, error, step,
-    startedAt: run.startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - run.startedAt.getTime(),
-    commit: facts.commit ?? run.plan.commit.hash, branch: run.plan.branch, tag: facts.tag, images: facts.images, previousImages: facts.previous ?? {}, backupId: facts.backup?.id,
-    message: run.plan.toCommit?.message,
-  }), run.deps.docker).then(() => true, (writeError: unknown) => {
-    run.progress.log('history', `The history line of this deploy (${outcome}${outcome === 'unfinished' ? ` at ${step}` : ''}) could not be written: ${errorMessage(writeError)}`);
-    return false;
-  });
+/** Writes the deploy's outcome over its `unfinished` lines, with the facts established; false when it could not be written. */
+async function recordDeploy(run: Run, outcome: HistoryOutcome, facts: Facts, error?: string): Promise<boolean> {
+  return run.line.record(outcome, lineFacts(facts), error);
 }
+
+const lineFacts = (facts: Facts): LineFacts => ({ commit: facts.commit, tag: facts.tag, images: facts.images, previousImages: facts.previous, backupId: facts.backup?.id });

@@ -4,11 +4,10 @@ import { buildServices, ensureServicesUp, recreateServices, removeServices, type
 import type { DualEnvConfig, Environment } from '../config';
 import { currentBranch, headCommit, isRepository, treeState } from '../git';
 import { refuseUnlessComposeCanInterpolate } from './composeInterpolation';
-import { recordHistory } from './environmentHistory';
-import { newRecord, type HistoryOutcome } from './history';
+import { historyLine, type HistoryLine } from './historyLine';
 import { readProjectContainers } from '../docker/discovery';
 import { builtImages } from './liveImages';
-import { acquireEnvironmentLock, releaseLock } from './environmentLock';
+import { acquireEnvironmentLock, holdingLock } from './environmentLock';
 import { builtServices, pickEnvironment, targetFor, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
 import { waitForHealth } from './waitForHealth';
@@ -50,31 +49,61 @@ export async function deployStaging(deps: OperationDeps, options: DeployStagingO
   progress.done('preflight', head ? `${branch ?? 'detached HEAD'} @ ${head.shortHash}${dirty ? ' with uncommitted changes' : ''}` : 'Not a git repository; deploying the folder as it is');
 
   const lock = await acquireEnvironmentLock(deps.config, environment, `staging deploy${branch ? ` of ${branch}` : ''}`, deps.docker);
-  const startedAt = now();
   const result: StagingDeployResult = { commit: head?.hash, branch, dirty, images: {} };
-  // a line that cannot be written (the server gone) is said, never thrown over the deploy's own outcome
-  const record = (outcome: HistoryOutcome, error?: string) => recordHistory(deps.config, environment, newRecord({
-    operation: 'deploy', environment: environment.name, outcome, error, commit: head?.hash, branch, dirty, images: result.images,
-    startedAt: startedAt.toISOString(), finishedAt: now().toISOString(), durationMs: now().getTime() - startedAt.getTime(),
-  }), deps.docker).catch((writeError: unknown) => progress.log('history', `The history line of this deploy (${outcome}) could not be written: ${errorMessage(writeError)}`));
+  const line = historyLine(deps, environment, {
+    operation: 'deploy', noun: 'staging deploy', startedAt: now(),
+    facts: () => ({ commit: head?.hash, branch, dirty, images: result.images }),
+  }, progress);
+  const run: Run = { deps, options, environment, target: targetFor(deps, environment, head?.hash, head?.shortHash), result, signal, progress, line };
+  // a failure whose lock stays on a server that stopped answering says so, and where the history stopped
+  return holdingLock(lock, environment, (text) => progress.log('lock', text), () => deployLocked(run), () => ({
+    noun: 'staging deploy', untouched: STAGING_UNTOUCHED_IN.has(line.step), stoppedAt: line.stoppedAt,
+  }));
+}
+
+/** Steps of a staging deploy in which nothing of staging is replaced yet (undefined: before the first). */
+const STAGING_UNTOUCHED_IN = new Set([undefined, 'build']);
+
+/** A staging deploy holding its lock: what its steps are given. */
+interface Run {
+  deps: OperationDeps;
+  options: DeployStagingOptions;
+  environment: Environment;
+  target: ComposeTarget;
+  /** Filled in as the deploy goes: the images once built, the URL once healthy. */
+  result: StagingDeployResult;
+  signal: AbortSignal;
+  progress: ProgressReporter;
+  /** This deploy's history line: `unfinished` ahead of each step, then its outcome. */
+  line: HistoryLine;
+}
+
+/** Build, (fresh data), recreate, health: each step announced in the history line before it starts, the outcome written last. */
+async function deployLocked(run: Run): Promise<StagingDeployResult> {
+  const { deps, options, environment, target, result, signal, progress, line } = run;
   try {
     const { built, others } = builtServices(deps.config, environment);
-    const target = targetFor(deps, environment, head?.hash, head?.shortHash);
-    const onLine = (step: string) => (line: string) => progress.log(step, line);
+    const onLine = (step: string) => (text: string) => progress.log(step, text);
 
+    await line.mark('build');
     progress.running('build', `Building ${built.join(', ')}`);
     await buildServices(target, built, { signal, onLine: onLine('build') });
     result.images = await builtImages(deps.docker, deps.config, built);
     progress.done('build', 'Images built');
 
-    if (options.freshData) await resetData(deps, environment, target, options.freshData, signal, progress);
+    if (options.freshData) {
+      await line.mark('data');
+      await resetData(deps, environment, target, options.freshData, signal, progress);
+    }
 
+    await line.mark('recreate');
     progress.running('recreate', `Replacing ${built.join(', ')}`);
     // the database first: the app's health depends on it, and a first deploy (a new server) has none running yet
     if (others.length > 0) await ensureServicesUp(target, others, { signal, onLine: onLine('recreate') });
     await recreateServices(target, built, { signal, onLine: onLine('recreate') });
     progress.done('recreate', `Recreated ${built.join(', ')}`);
 
+    await line.mark('health');
     progress.running('health', `Waiting for ${environment.label} to be healthy`);
     await waitForHealth(deps.docker, deps.config, environment.services, {
       timeoutMs: (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000,
@@ -83,13 +112,11 @@ export async function deployStaging(deps: OperationDeps, options: DeployStagingO
     });
     result.url = environment.url;
     progress.done('health', `${environment.label} is healthy${environment.url ? ` at ${environment.url}` : ''}`);
-    await record('succeeded');
+    await line.record('succeeded');
     return result;
   } catch (error) {
-    await record(signal.aborted ? 'cancelled' : 'failed', errorMessage(error));
+    await line.record(signal.aborted ? 'cancelled' : 'failed', {}, errorMessage(error));
     throw error;
-  } finally {
-    await releaseLock(lock, environment, (line) => progress.log('lock', line));
   }
 }
 

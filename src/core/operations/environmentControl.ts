@@ -34,7 +34,8 @@ export async function controlEnvironment(deps: Pick<OperationDeps, 'config' | 'd
   // Compose reads the whole file for a stop too: a missing password is said with its remedy, not as Compose's error
   await refuseUnlessComposeCanInterpolate(deps, environment, signal);
   const onLine = (line: string) => progress.log(options.action, line);
-  await withEnvironmentLock(deps.config, environment, `${options.action} of ${services.join(', ')}`, async () => {
+  // no history line: the history records what version and data an environment runs, which a start or stop leaves as they were
+  await withEnvironmentLock(deps.config, environment, `${options.action} of ${services.join(', ')}`, NOUNS[options.action], async () => {
     progress.running(options.action, `${options.action === 'up' ? 'Starting' : options.action === 'down' ? 'Stopping' : 'Restarting'} ${services.join(', ')}`);
     if (options.action === 'down') {
       await stopServices(target, services, { signal, onLine });
@@ -50,5 +51,8 @@ export async function controlEnvironment(deps: Pick<OperationDeps, 'config' | 'd
       signal,
     });
     progress.done(options.action, `${services.join(', ')} ${options.action === 'up' ? 'up' : 'restarted'} and healthy`);
-  });
+  }, (line) => progress.log('lock', line));
 }
+
+/** Each action as a sentence names it: "this stop's lock stays". */
+const NOUNS: Record<ControlAction, string> = { up: 'start', down: 'stop', restart: 'restart' };

@@ -2,10 +2,11 @@
 // environment on this machine's engine (lock.ts), a container on the engine for one on a
 // server (serverState.ts), since a file on one laptop excludes nobody on another.
 import type Docker from 'dockerode';
-import { errorMessage } from '../common/errors';
+import { DockerUnreachableError, DualEnvError, errorMessage } from '../common/errors';
+import type { Remedy } from '../common/remedies';
 import type { DualEnvConfig, Environment } from '../config';
 import { dockerClientFor, dockerHostLabel } from '../docker/client';
-import { isRemoteEngine } from '../docker/dockerHost';
+import { dockerHostOf, isRemoteEngine } from '../docker/dockerHost';
 import { createLockContainer, imageOnEngine, readLockContainer, removeLockContainer, serverStateNames } from '../docker/serverState';
 import { acquireLock, describeHolder, LockedError, lockHolder, newHolder, removeLockOf, type LockHolder } from './lock';
 
@@ -84,14 +85,56 @@ export async function releaseLock(lock: HeldLock, environment: Environment, log:
   }
 }
 
-/** Runs `body` holding the environment's lock, releasing it however the body ends. */
-export async function withEnvironmentLock<T>(config: DualEnvConfig, environment: Environment, operation: string, body: (lock: HeldLock) => Promise<T>, log: (line: string) => void = () => undefined): Promise<T> {
-  const lock = await acquireEnvironmentLock(config, environment, operation);
+/** What an operation that could not remove its lock leaves behind, for the sentence that says so. */
+export interface LockLeft {
+  /** What the operation is called: "deploy", "rollback", "stop" (this deploy's lock). */
+  noun: string;
+  /** The environment still runs what it ran: said first, so nobody rolls back what was never replaced. */
+  untouched?: boolean;
+  /** The step the operation's history line says it stopped at. */
+  stoppedAt?: string;
+}
+
+/**
+ * An operation that failed and could not remove its lock either: the engine stopped
+ * answering (an SSH connection dropped, the server gone). Its one sentence goes on to say
+ * what the environment runs (when known), that the lock stays naming this operation,
+ * where the history says it stopped, and the way out once the server answers. The error
+ * keeps its class (a ProductionChangedError still carries its backup), so it is amended.
+ */
+export function sayLockStays(error: unknown, environment: Environment, left: LockLeft): Error {
+  const amended = error instanceof DualEnvError ? error : new DockerUnreachableError(errorMessage(error), { cause: error });
+  const remote = isRemoteEngine(environment);
+  const where = remote ? `on ${dockerHostOf(environment)}` : 'in this checkout';
+  const untouched = left.untouched ? `${environment.label} still runs what it ran (nothing was replaced), but ` : '';
+  const history = left.stoppedAt ? ` and its history line says it stopped at step ${left.stoppedAt}` : '';
+  amended.message = `${amended.message.replace(/[.;\s]+$/, '')}; ${untouched}this ${left.noun}'s lock stays ${where}${history}: ${remote ? 'once the server answers, ' : ''}check ${environment.label} and remove the lock.`;
+  // remedies are data the adapters offer; the lock's removal joins what the error already offers
+  (amended as { remedies: readonly Remedy[] }).remedies = [...amended.remedies, { kind: 'unlock', environment: environment.name }];
+  return amended;
+}
+
+/**
+ * Runs `body` holding `lock` and releases it however the body ends. A body that failed
+ * with a lock that could not be removed ends in one sentence: its failure, then what
+ * stays (`left`, asked then) and the way out.
+ */
+export async function holdingLock<T>(lock: HeldLock, environment: Environment, log: (line: string) => void, body: () => Promise<T>, left: () => LockLeft): Promise<T> {
+  let result: T;
   try {
-    return await body(lock);
-  } finally {
-    await releaseLock(lock, environment, log);
+    result = await body();
+  } catch (error) {
+    if (await releaseLock(lock, environment, log)) throw error;
+    throw sayLockStays(error, environment, left());
   }
+  await releaseLock(lock, environment, log);
+  return result;
+}
+
+/** Runs `body` holding the environment's lock for `operation` (the holder's words), releasing it however the body ends; `noun` names it in a sentence. */
+export async function withEnvironmentLock<T>(config: DualEnvConfig, environment: Environment, operation: string, noun: string, body: (lock: HeldLock) => Promise<T>, log: (line: string) => void = () => undefined): Promise<T> {
+  const lock = await acquireEnvironmentLock(config, environment, operation);
+  return holdingLock(lock, environment, log, () => body(lock), () => ({ noun }));
 }
 
 /** Who holds the environment's lock now, if anyone; a lock whose holder cannot be read counts as held by an unknown holder. */

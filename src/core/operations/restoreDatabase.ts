@@ -54,7 +54,7 @@ export async function restoreDatabase(
   assertRestorableFrom(deps.environment, input.from);
   const database = databaseOf(deps.environment);
   const credentials = await databaseCredentials(deps.config, database, { asRoot: true, secrets: deps.secrets });
-  return withEnvironmentLock(deps.config, deps.environment, `restore of backup ${input.backupId}`, () => restoreBackup(
+  return withEnvironmentLock(deps.config, deps.environment, `restore of backup ${input.backupId}`, 'restore', () => restoreBackup(
     // the safety backup of what the environment held stays its own, wherever the backup comes from
     { credentials, place: backupPlaceOf(deps.config, input.from ?? deps.environment), safetyPlace: backupPlaceOf(deps.config, deps.environment), environment: deps.environment.name, parallel: deps.parallel },
     { backupId: input.backupId, safetyBackup: input.safetyBackup },

@@ -4,12 +4,12 @@ import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
 import { refuseUnlessComposeCanInterpolate } from './composeInterpolation';
 import { commitOfImages } from './imageCommit';
-import { liveCommitOf, readEnvironmentHistory, recordHistory } from './environmentHistory';
-import { newRecord, type HistoryOutcome } from './history';
+import { liveCommitOf, readEnvironmentHistory } from './environmentHistory';
+import { historyLine, type HistoryLine } from './historyLine';
 import { assertImagesPresent, previousImages } from './liveImages';
-import { acquireEnvironmentLock, releaseLock } from './environmentLock';
+import { acquireEnvironmentLock, holdingLock } from './environmentLock';
 import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, rollbackTo, type OperationDeps } from './operationContext';
-import { progressReporter, type ProgressListener } from '../common/progress';
+import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
 import type { Environment } from '../config';
 
 export interface RollbackPlan {
@@ -56,7 +56,6 @@ async function chooseBackup(deps: OperationDeps, environment: Environment, backu
  */
 export async function rollbackProduction(deps: OperationDeps, options: RollbackOptions, signal: AbortSignal, onProgress?: ProgressListener): Promise<RollbackResult> {
   const progress = progressReporter(onProgress);
-  const now = deps.now ?? (() => new Date());
   const environment = pickEnvironment(deps.config, options.environment, true);
   const chosen = await chooseBackup(deps, environment, await deps.backups.list(environment), options.backupId);
   const { built } = builtServices(deps.config, environment);
@@ -73,41 +72,77 @@ export async function rollbackProduction(deps: OperationDeps, options: RollbackO
   if (!(await confirmPlan(options.confirm, plan, signal, progress))) return { outcome: 'declined', plan };
 
   const lock = await acquireEnvironmentLock(deps.config, environment, `rollback to ${backup.id}`, deps.docker);
-  const startedAt = now();
   const result: RollbackResult = { outcome: 'succeeded', plan };
-  // a line that cannot be written (the server gone) is said, never thrown over the rollback's own outcome
-  const record = (outcome: HistoryOutcome, error?: string) => recordHistory(deps.config, environment, newRecord({
-    operation: 'rollback', environment: environment.name, outcome, error,
-    startedAt: startedAt.toISOString(), finishedAt: now().toISOString(), durationMs: now().getTime() - startedAt.getTime(),
-    commit: backup.gitCommit, images, backupId: result.safetyBackup?.id, restoredBackupId: backup.id,
-  }), deps.docker).catch((writeError: unknown) => progress.log('history', `The history line of this rollback (${outcome}) could not be written: ${errorMessage(writeError)}`));
   const noReturn = pointOfNoReturn(signal, progress);
+  const line = historyLine(deps, environment, {
+    operation: 'rollback', noun: 'rollback', startedAt: (deps.now ?? (() => new Date()))(), currentStep: () => noReturn.step || undefined,
+    facts: () => ({ commit: backup.gitCommit, images, backupId: result.safetyBackup?.id, restoredBackupId: backup.id }),
+  }, progress);
+  const run: Run = { deps, options, environment, backup, images, built, result, signal, progress, noReturn, line };
+  // a failure whose lock stays on a server that stopped answering says whether production changed and where the history stopped
+  return holdingLock(lock, environment, (text) => progress.log('lock', text), () => rollBackConfirmed(run), () => ({
+    noun: 'rollback', untouched: !noReturn.passed, stoppedAt: line.stoppedAt,
+  }));
+}
+
+/** A confirmed rollback as it runs: what its steps are given. */
+interface Run {
+  deps: OperationDeps;
+  options: RollbackOptions;
+  environment: Environment;
+  backup: BackupSummary;
+  /** Service → image id that will run again. */
+  images: Record<string, string>;
+  built: string[];
+  /** Filled in as the rollback goes: the safety backup once it is verified. */
+  result: RollbackResult;
+  signal: AbortSignal;
+  progress: ProgressReporter;
+  noReturn: ReturnType<typeof pointOfNoReturn>;
+  /** This rollback's history line: `unfinished` ahead of each step, then its outcome. */
+  line: HistoryLine;
+}
+
+/**
+ * The backup's data loaded beside the live data (nothing changes yet), swapped in,
+ * the images recorded with it, recreated, healthy; each step announced in the history
+ * line before it starts. A failure past the swap says where what production held is.
+ */
+async function rollBackConfirmed(run: Run): Promise<RollbackResult> {
+  const { deps, environment, backup, result, signal, progress, noReturn, line } = run;
   try {
     // every built service's image, a stopped one's too, so a rollback to the safety backup leaves none on today's build
-    const current = await previousImages(deps.docker, deps.config, built);
+    const current = await previousImages(deps.docker, deps.config, run.built);
+    const liveCommit = await liveCommitOf(deps.config, environment, deps.docker);
+    await line.mark('load');
     await bringBack(deps, {
-      environment, backup, images, healthTimeoutMs: (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000,
+      environment, backup, images: run.images, healthTimeoutMs: (run.options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000,
       // the state production leaves, every write up to the swap included, with the commit and images that served it
-      safetyBackup: { gitCommit: await liveCommitOf(deps.config, environment, deps.docker), images: current, reason: `safety before rollback to ${backup.id}` },
+      safetyBackup: { gitCommit: liveCommit, images: current, reason: `safety before rollback to ${backup.id}` },
       onSafetyBackup: (safety) => { result.safetyBackup = safety; },
-      signal, enter: noReturn.enter,
+      signal,
+      enter: async (step) => {
+        noReturn.enter(step);
+        await line.mark(step);
+      },
     }, progress);
-    await record('succeeded');
+    await line.record('succeeded');
     return result;
   } catch (error) {
     const safety = result.safetyBackup;
     if (!noReturn.passed || !safety) {
-      await record(!noReturn.passed && signal.aborted ? 'cancelled' : 'failed', errorMessage(error));
+      await line.record(!noReturn.passed && signal.aborted ? 'cancelled' : 'failed', {}, errorMessage(error));
       throw error;
     }
     // past the restore's start the data may be the backup's already: say where what production held is
-    const message = `Rollback to ${backup.id} failed at step ${noReturn.step}: ${errorMessage(error)} What production held before the rollback is in safety backup ${safety.id}; run the rollback again, or put that state back by rolling back to ${safety.id}.`;
-    await record('failed', message);
+    const message = `Rollback to ${backup.id} failed at step ${noReturn.step}: ${sentence(errorMessage(error))} What production held before the rollback is in safety backup ${safety.id}; run the rollback again, or put that state back by rolling back to ${safety.id}.`;
+    await line.record('failed', {}, message);
     throw new ProductionChangedError(message, safety.id, { cause: error, remedies: [rollbackTo(environment, backup.id), rollbackTo(environment, safety.id)] });
-  } finally {
-    await releaseLock(lock, environment, (line) => progress.log('lock', line));
   }
 }
+
+/** A failure's words as a sentence of their own, whether or not they end in a period (Compose's do not). */
+const sentence = (text: string) => `${text.replace(/[.;\s]+$/, '')}.`;
 
 /** The plan as lines for a terminal prompt or a modal: one text for the CLI and VS Code. */
 export function describeRollbackPlan(plan: RollbackPlan): string {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ProgressEvent } from '../../../src/core/common/progress';
 import { deployProduction } from '../../../src/core/operations/deployProduction';
-import { readHistory } from '../../../src/core/operations/history';
+import { historyFile, readHistory, type HistoryRecord } from '../../../src/core/operations/history';
 import { ProductionChangedError } from '../../../src/core/operations/operationContext';
 import { rollbackProduction } from '../../../src/core/operations/rollbackProduction';
 import { projectContainers, projectName, stackLabel } from '../../rig';
@@ -129,7 +129,11 @@ describe(`production deploys [${stackLabel()}]`, () => {
     assert.equal((await fetch(`${productionUrl()}/api/health`)).status, 200);
     assert.equal((await version('PRODUCTION_HTTP_PORT')).commit, oldCommit);
     assert.ok(events.some((e) => e.step === 'rollback' && e.state === 'done'));
-    assert.equal(readHistory(config.projectDir, 'production').at(-1)?.outcome, 'rolled-back');
+    const last = readHistory(config.projectDir, 'production').at(-1)!;
+    assert.equal(last.outcome, 'rolled-back');
+    // written ahead of each step, the rollback's too: a deploy no longer heard from says where it stopped
+    const lines = fs.readFileSync(historyFile(config.projectDir), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as HistoryRecord).filter((r) => r.id === last.id);
+    assert.deepEqual(lines.map((r) => (r.outcome === 'unfinished' ? r.step : r.outcome)), ['backup', 'build', 'recreate', 'health', 'rollback restore', 'rollback images', 'rollback recreate', 'rollback health', 'rolled-back']);
     // the dying app printed its database password: it reaches no error, progress line or history record
     const password = rig.env.PRODUCTION_DB_PASSWORD;
     assert.match(result.error ?? '', /settings: \*\*\*/);

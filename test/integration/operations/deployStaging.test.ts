@@ -1,10 +1,11 @@
 // Deploying staging, its fresh data and its failures, on the rig from a temp project
 // of each test's own; production must stay as it was throughout.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { describe, it } from 'node:test';
 import { acquireLock, LockedError } from '../../../src/core/operations/lock';
 import { deployStaging } from '../../../src/core/operations/deployStaging';
-import { readHistory } from '../../../src/core/operations/history';
+import { historyFile, readHistory, type HistoryRecord } from '../../../src/core/operations/history';
 import { composeChecked, projectContainers, servicesOf, stackLabel } from '../../rig';
 import { BRANCH, RUN, deploySuite, never, type DeployTest } from './deployFixture';
 
@@ -38,7 +39,7 @@ describe(`deploy staging [${stackLabel()}]`, () => {
 
   it('re-initialises staging data from the init SQL, also with its container gone, leaving production alone', async () => {
     const test = await fresh();
-    const { deps, events, stagingDatabase, productionSnapshot } = test;
+    const { deps, config, events, stagingDatabase, productionSnapshot } = test;
     const addProbe = async () => {
       const connection = await stagingDatabase();
       try {
@@ -58,6 +59,10 @@ describe(`deploy staging [${stackLabel()}]`, () => {
       assert.ok(codes.length > 0, 'the init SQL seeded the table again');
     }
     assert.deepEqual(await productionSnapshot(), before);
+    // written ahead of each step, the data's too, then its outcome: a deploy no longer heard from says where it stopped
+    const last = readHistory(config.projectDir, 'staging').at(-1)!;
+    const lines = fs.readFileSync(historyFile(config.projectDir), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as HistoryRecord).filter((r) => r.id === last.id);
+    assert.deepEqual(lines.map((r) => `${r.outcome} ${r.step}`), ['unfinished build', 'unfinished data', 'unfinished recreate', 'unfinished health', 'succeeded health']);
   });
 
   it('keeps staging and production as they were when the staging build fails', async () => {
@@ -72,7 +77,8 @@ describe(`deploy staging [${stackLabel()}]`, () => {
     }
     assert.deepEqual(await containers('staging'), before.staging);
     assert.deepEqual(await productionSnapshot(), before.production);
-    assert.equal(readHistory(config.projectDir, 'staging').at(-1)?.outcome, 'failed');
+    const failed = readHistory(config.projectDir, 'staging').at(-1);
+    assert.deepEqual([failed?.outcome, failed?.step], ['failed', 'build']);
   });
 
   it('names the staging service that crashes and why, leaving production alone; a held staging lock refuses the next', async () => {

@@ -11,7 +11,7 @@ import mysql from 'mysql2/promise';
 import { CancelledError } from '../../../src/core/common/errors';
 import { SafetyBackupFailedError } from '../../../src/core/database';
 import type { DatabaseBackups } from '../../../src/core/operations/backupPort';
-import { readHistory } from '../../../src/core/operations/history';
+import { historyFile, readHistory, type HistoryRecord } from '../../../src/core/operations/history';
 import { LockedError } from '../../../src/core/operations/lock';
 import { ProductionChangedError } from '../../../src/core/operations/operationContext';
 import { NewVersionRejectedError } from '../../../src/core/operations/replaceWithoutDowntime';
@@ -108,6 +108,11 @@ describe(`roll back production [${stackLabel()}]`, () => {
     const history = readHistory(config.projectDir, 'production').at(-1)!;
     assert.equal(history.operation, 'rollback');
     assert.equal(history.restoredBackupId, target.backupId);
+    // written ahead of each step, then its outcome: a rollback no longer heard from says where it stopped, and which safety backup it took
+    const lines = fs.readFileSync(historyFile(config.projectDir), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as HistoryRecord).filter((r) => r.id === history.id);
+    assert.deepEqual(lines.map((r) => `${r.outcome} ${r.step} ${r.backupId ?? '-'}`), [
+      'unfinished load -', 'unfinished restore -', ...['images', 'recreate', 'health'].map((step) => `unfinished ${step} ${result.safetyBackup!.id}`), `succeeded health ${result.safetyBackup!.id}`,
+    ]);
   });
 
   it('stops a rollback cancelled while the backup loads beside production, changing nothing', async () => {
