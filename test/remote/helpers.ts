@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { TestContext } from 'node:test';
 import { PassThrough } from 'node:stream';
 import { backupVolumeName } from '../../src/core/database';
 import type { ProgressEvent } from '../../src/core/common/progress';
@@ -84,7 +85,7 @@ export async function clearServerState(server: RemoteServer, projectName: string
  * Drops every SSH connection of this process, and refuses every new one, at the first
  * progress event `when` accepts: the server stays unreachable until `reachable()`.
  */
-export function cutWhen(server: RemoteServer, when: (event: ProgressEvent) => boolean) {
+export function cutWhen(server: RemoteServer, when: (event: ProgressEvent) => boolean): Cut {
   let restore: (() => void) | undefined;
   let cut = 0;
   return {
@@ -97,6 +98,25 @@ export function cutWhen(server: RemoteServer, when: (event: ProgressEvent) => bo
     get cut() { return cut; },
     reachable: () => restore?.(),
   };
+}
+
+export interface Cut {
+  onProgress: (event: ProgressEvent) => void;
+  readonly cut: number;
+  reachable: () => void;
+}
+
+/**
+ * The failure of `operation` (given `cut.onProgress`), once the server answers again:
+ * the cut came (`when` says at what moment) and the failure is one sentence.
+ */
+export async function failureUnderCut(t: TestContext, what: string, when: string, cut: Cut, operation: Promise<unknown>): Promise<Error> {
+  const error = await operation.then(() => undefined, (e: unknown) => e).finally(cut.reachable);
+  assert.ok(cut.cut > 0, `ssh connections were cut ${when}`);
+  assert.ok(error instanceof Error, `the ${what} failed, not ${String(error)}`);
+  t.diagnostic(`the cut ${what} ended with: ${error.message}`);
+  assert.doesNotMatch(error.message, /\n/);
+  return error;
 }
 
 /**

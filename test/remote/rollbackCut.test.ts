@@ -19,7 +19,7 @@ import type { OperationDeps } from '../../src/core/operations/operationContext';
 import { rollbackProduction } from '../../src/core/operations/rollbackProduction';
 import { compose, DATABASE_SERVERS, projectContainers, servicesOf, stackServer, type RemoteServer } from '../rig';
 import type { TempProject } from '../support/tempProject';
-import { clearServerState, cutWhen, remoteProduction, sqlOnServer, stoppedThenUnlocked } from './helpers';
+import { clearServerState, cutWhen, failureUnderCut, remoteProduction, sqlOnServer, stoppedThenUnlocked } from './helpers';
 
 const never = () => new AbortController().signal;
 
@@ -56,12 +56,7 @@ describe(`a rollback cut on the server as it recreates production (${DATABASE_SE
     const before = await running();
     // the data is swapped in and kept, the recreate announced in the history: drop every connection before Compose runs, and let no new one through
     const cut = cutWhen(server, (event) => event.step === 'recreate' && event.state === 'running' && Boolean(event.message?.startsWith('Replacing')));
-    const error = await rollbackProduction(await deps(), { backupId, confirm: async () => true, healthTimeoutSeconds: 180 }, never(), cut.onProgress)
-      .then(() => undefined, (e: unknown) => e).finally(cut.reachable);
-    assert.ok(cut.cut > 0, 'ssh connections were cut as the containers were to be recreated');
-    assert.ok(error instanceof Error, `the rollback failed, not ${String(error)}`);
-    t.diagnostic(`the cut rollback ended with: ${error.message}`);
-    assert.doesNotMatch(error.message, /\n/);
+    const error = await failureUnderCut(t, 'rollback', 'as the containers were to be recreated', cut, rollbackProduction(await deps(), { backupId, confirm: async () => true, healthTimeoutSeconds: 180 }, never(), cut.onProgress));
     const safetyId = (error as { backupId?: string }).backupId;
     assert.ok(safetyId && safetyId !== backupId, `the error names the safety backup: ${safetyId}`);
     assert.match(error.message, new RegExp(`^Rollback to ${backupId} failed at step recreate: Recreating production-frontend, production-backend failed: `));

@@ -7,7 +7,7 @@ import {
   type ContainerStatus, type EnvironmentStatus,
 } from './discovery';
 import { STATUS_ACTIONS, containerIdOf, openContainerEvents, type DockerEvent } from './eventStream';
-import { sleep } from './sleep';
+import { followEngine } from './followEngine';
 import { SwarmWatch } from '../swarm/swarmWatch';
 
 export type StatusListener = (snapshot: EnvironmentStatus[]) => void;
@@ -142,31 +142,18 @@ class HostWatch {
 
   async run(): Promise<void> {
     const { initialMs, maxMs } = this.deps.backoff ?? { initialMs: 250, maxMs: 10_000 };
-    let attempt = 0;
-    while (!this.disposed.signal.aborted) {
-      const connection = new AbortController();
-      const stop = () => connection.abort();
-      this.disposed.signal.addEventListener('abort', stop, { once: true });
-      let why: string;
-      try {
-        // the stream opens before the list, so no change between the two is missed
-        const events = await openContainerEvents(this.docker, [`${PROJECT_LABEL}=${this.deps.config.projectName}`], STATUS_ACTIONS, (event) => this.onEvent(event), connection.signal);
+    await followEngine({
+      docker: this.docker,
+      disposed: this.disposed.signal,
+      session: async (connection) => {
+        const events = await openContainerEvents(this.docker, [`${PROJECT_LABEL}=${this.deps.config.projectName}`], STATUS_ACTIONS, (event) => this.onEvent(event), connection);
         await this.enqueue(() => this.resync());
-        attempt = 0;
-        await events.ended;
-        why = `The Docker event stream from ${dockerHostLabel(this.docker)} ended (engine restarting?); reconnecting.`;
-      } catch (error) {
-        why = errorMessage(asDockerError(error, this.docker));
-      } finally {
-        connection.abort();
-        this.disposed.signal.removeEventListener('abort', stop);
-      }
-      if (this.disposed.signal.aborted) return;
-      const delay = backoffDelay(attempt++, initialMs, maxMs);
-      this.deps.log?.(`${why} Retrying in ${delay} ms.`);
-      this.markUnreachable(why);
-      await sleep(delay, this.disposed.signal);
-    }
+        return { ended: events.ended };
+      },
+      retryDelay: (attempt) => backoffDelay(attempt, initialMs, maxMs),
+      lost: (why) => this.markUnreachable(why),
+      log: this.deps.log,
+    });
   }
 
   dispose(): void {

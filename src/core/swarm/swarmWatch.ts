@@ -11,6 +11,7 @@ import type { Environment } from '../config/model';
 import { asDockerError, dockerClientFor, dockerHostLabel } from '../docker/client';
 import type { EnvironmentStatus } from '../docker/discovery';
 import { STATUS_ACTIONS, openContainerEvents, openDockerEvents, type EventSubscription } from '../docker/eventStream';
+import { followEngine } from '../docker/followEngine';
 import { sleep } from '../docker/sleep';
 import { nodeDockerHost } from './nodeHosts';
 import { STACK_LABEL, readSwarm, summariseSwarm, swarmStatusOf, type SwarmReading } from './swarmStatus';
@@ -58,34 +59,24 @@ export class SwarmWatch {
   /** Follows the manager until disposed, reconnecting with backoff; node streams start and stop with the nodes read. */
   async run(): Promise<void> {
     const { docker } = this.deps;
-    let attempt = 0;
-    while (!this.disposed.signal.aborted) {
-      const connection = new AbortController();
-      const stop = () => connection.abort();
-      this.disposed.signal.addEventListener('abort', stop, { once: true });
-      let why: string;
-      try {
-        // streams open before the read, so no change between the two is missed
-        const swarmEvents = await openDockerEvents(docker, { type: ['service', 'node'] }, () => this.schedule(), connection.signal);
-        const ownTasks = await this.containerEvents(docker, connection.signal);
+    await followEngine({
+      docker,
+      disposed: this.disposed.signal,
+      what: 'the Swarm manager ',
+      session: async (connection) => {
+        const swarmEvents = await openDockerEvents(docker, { type: ['service', 'node'] }, () => this.schedule(), connection);
+        const ownTasks = await this.containerEvents(docker, connection);
         this.managerNodeId = ((await docker.info()) as { Swarm?: { NodeID?: string } }).Swarm?.NodeID ?? '';
         await this.enqueue(() => this.read());
-        attempt = 0;
-        await Promise.race([swarmEvents.ended, ownTasks.ended]);
-        why = `The Docker event stream from the Swarm manager ${dockerHostLabel(docker)} ended (engine restarting?); reconnecting.`;
-      } catch (error) {
-        why = errorMessage(asDockerError(error, docker));
-      } finally {
-        connection.abort();
-        this.disposed.signal.removeEventListener('abort', stop);
-      }
-      if (this.disposed.signal.aborted) return;
-      const delay = this.deps.retryDelay(attempt++);
-      this.deps.log?.(`${why} Retrying in ${delay} ms.`);
-      this.unreachable = why;
-      this.deps.changed();
-      await sleep(delay, this.disposed.signal);
-    }
+        return { ended: Promise.race([swarmEvents.ended, ownTasks.ended]) };
+      },
+      retryDelay: this.deps.retryDelay,
+      lost: (why) => {
+        this.unreachable = why;
+        this.deps.changed();
+      },
+      log: this.deps.log,
+    });
   }
 
   dispose(): void {
