@@ -32,7 +32,7 @@ export function describeReplacement(replacement: readonly ServiceReplacement[], 
   const beside = replacement.filter((r) => r.how === 'beside').map((r) => r.service);
   const recreated = replacement.filter((r): r is Extract<ServiceReplacement, { how: 'recreate' }> => r.how === 'recreate');
   return [
-    ...(beside.length > 0 ? [`Without downtime: ${beside.join(', ')} start beside the running version; traffic moves once they are healthy, and the old containers get ${drainSeconds} s to finish their requests. If a new one is not healthy, it is removed and the old version goes on serving.`] : []),
+    ...(beside.length > 0 ? [`Without downtime: ${beside.join(', ')} start beside the running version and get requests as soon as they run (a refused connection or a 502/503/504 from them is retried on the old one); once they are healthy, the old containers get ${drainSeconds} s to finish their requests and go. If a new one is not healthy, it is removed and the old version goes on serving.`] : []),
     ...recreated.map((r) => `Recreated, with downtime: ${r.service} (${r.why}) is stopped before its new container starts: expect it to be away for its start and health check, a few seconds and at most ${healthTimeoutSeconds} s.`),
   ];
 }
