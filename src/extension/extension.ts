@@ -38,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): DualEnvApi {
   ctx.registerCommand('loadBackupIntoStaging', commands.loadBackupIntoStaging);
   ctx.registerCommand('deployStaging', commands.deployStaging);
   ctx.registerCommand('deployProduction', commands.deployProduction);
+  ctx.registerCommand('deployProductionInMaintenanceWindow', commands.deployProductionInMaintenanceWindow);
   ctx.registerCommand('rollbackProduction', commands.rollbackProduction);
   ctx.registerCommand('rollbackToBackup', commands.rollbackProduction);
   ctx.registerCommand('showDeployHistory', commands.showDeployHistory);

@@ -71,9 +71,19 @@ export const deployStaging: CommandFactory = (ctx) => async (arg?: unknown) => {
  * Deploy to Production: the core checks branch, tree and staging, then asks through
  * a modal that shows the plan; Cancel changes nothing. A verified backup comes first.
  */
-export const deployProduction: CommandFactory = (ctx) => async (arg?: unknown) => {
+export const deployProduction: CommandFactory = (ctx) => deployToProduction(ctx, false);
+
+/**
+ * Deploy to Production in a Maintenance Window: the same deploy, but the old version
+ * is stopped before the new one starts, for a schema change the old version cannot
+ * run beside; the modal's plan says so, and that production is away meanwhile.
+ */
+export const deployProductionInMaintenanceWindow: CommandFactory = (ctx) => deployToProduction(ctx, true);
+
+const deployToProduction = (ctx: Ctx, maintenanceWindow: boolean) => async (arg?: unknown) => {
   if (ctx.refuseIfUntrusted(untrustedDeploy())) return;
-  const target = await ctx.environmentOf(arg, l10n.t('Deploy to Production'), productionOnly);
+  const title = maintenanceWindow ? l10n.t('Deploy to Production in a Maintenance Window') : l10n.t('Deploy to Production');
+  const target = await ctx.environmentOf(arg, title, productionOnly);
   if (!target) return;
   const { project, environment } = target;
   // from the uncommitted-changes refusal: the changes are committed as part of the deploy, with this message
@@ -90,6 +100,7 @@ export const deployProduction: CommandFactory = (ctx) => async (arg?: unknown) =
         environment: environment.name,
         message,
         autoRollback: project.settings.autoRollback,
+        maintenanceWindow,
         // the modal shows a staging-first warning; the person decides
         stagingFirst: 'ask',
         confirm: (plan) => confirmDeploy(ctx, target, plan),

@@ -6,7 +6,7 @@ export {
 } from './environment';
 export { showLogs, stopFollowingLogs } from './logs';
 export { backupProduction, deleteBackup, loadBackupIntoStaging, revealBackup, verifyBackup } from './backups';
-export { deployProduction, deployStaging, rollbackProduction } from './deploy';
+export { deployProduction, deployProductionInMaintenanceWindow, deployStaging, rollbackProduction } from './deploy';
 export { showDeployHistory } from './history';
 export { openComposeFile } from './composeFile';
 export { attachShell, openDatabaseShell } from './shells';

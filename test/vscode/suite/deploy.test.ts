@@ -34,7 +34,7 @@ suite('production deploy confirmation', () => {
     const detail = input.details[0];
     // the database has no build: it is kept running, not rebuilt
     assert.match(detail, /\nRebuilt from this commit: production-frontend, production-backend\.\nLeft running as they are \(started if stopped\): production-database, production-edge\.\n/);
-    assert.match(detail, /\nWithout downtime: production-frontend, production-backend start beside the running version;/);
+    assert.match(detail, /\nWithout downtime: production-frontend, production-backend start beside the running version and get requests as soon as they run /);
     assert.match(detail, /\nPre-production checklist, run against staging:\n/);
     // the rig's staging was started, not deployed from this folder: asked in the modal, that is a warning, not a refusal
     assert.match(detail, /^ {2}WARNING {2}Staging healthy on this commit: Commit [0-9a-f]{7} has not been deployed to Staging$/m);
@@ -42,6 +42,22 @@ suite('production deploy confirmation', () => {
     for (const smokePath of ['/healthz', '/', '/api/health', '/api/version']) {
       assert.ok(detail.includes(`\n  passed   GET ${smokePath} → 200: answered 200`), `${smokePath} in:\n${detail}`);
     }
+  });
+});
+
+suite('production deploy in a maintenance window', () => {
+  test('its confirmation (answered Cancel through the scripted seam) says the old version stops first and production is away; nothing changes', async () => {
+    const api = await dualEnv();
+    await until(api, () => project(api).statusOf('production')?.health === 'healthy', 'production to be healthy');
+    const containers = () => (project(api).statusOf('production')?.containers ?? []).map((c) => `${c.service} ${c.containerId} ${c.image}`);
+    const before = containers();
+    const input = new ScriptedUserInput([{ confirm: 'Cancel' }]);
+    await withUserInput(api, input, async () => { await vscode.commands.executeCommand('dualEnv.deployProductionInMaintenanceWindow'); });
+    input.assertDone();
+    assert.match(input.asked[0], /^confirm: Deploy stable\/prisma-mysql-host @ [0-9a-f]{7} to Production\?$/);
+    assert.match(input.details[0], /\nMaintenance window: the old version is stopped before the new one starts, .*production is away until the new version is healthy\.\n/);
+    assert.doesNotMatch(input.details[0], /\nWithout downtime:/);
+    assert.deepEqual(containers(), before);
   });
 });
 
