@@ -24,7 +24,7 @@ describe('restricted mode', () => {
   it('shows the live status and the reason the actions are off', async () => {
     const view = await workbench.environmentsView();
     await workbench.treeItem(view, 'Restricted mode: status only').waitFor();
-    await view.getByRole('treeitem', { name: /^Production, 3\/3 healthy/ }).waitFor({ timeout: 60_000 });
+    await view.getByRole('treeitem', { name: /^Production, 4\/4 healthy/ }).waitFor({ timeout: 60_000 });
     await workbench.badge('Production is healthy').waitFor();
     await workbench.screenshot('restricted-mode.png');
   });

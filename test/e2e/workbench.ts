@@ -108,9 +108,9 @@ export class Workbench {
     await input.waitFor();
     await input.fill(`>${title}`);
     // the row of that very command (an Enter while the list still filters can run another row, or none)
-    // exactly that title (a screen reader may hear more after a comma): another command's title can begin with it
+    // a label that ends with that title (after a category, before what a screen reader hears after a comma): another command's title can begin with it
     const quoted = title.replaceAll('"', '\\"');
-    const row = this.page.locator(`.quick-input-list .monaco-list-row:is([aria-label="${quoted}"], [aria-label^="${quoted},"])`).first();
+    const row = this.page.locator(`.quick-input-list .monaco-list-row:is([aria-label="${quoted}"], [aria-label^="${quoted},"], [aria-label$=": ${quoted}"], [aria-label*=": ${quoted},"])`).first();
     await row.waitFor();
     await row.click();
     // accepted: the palette closed, or the command's own quick pick replaced its text
