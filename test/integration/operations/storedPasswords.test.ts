@@ -104,7 +104,8 @@ describe(`passwords from a secret source reach Compose [${stackLabel()}]`, () =>
     const lines = fs.readFileSync(commandLines, 'utf8');
     assert.match(lines, /config --quiet\n/);
     assert.match(lines, /build --force-rm production-frontend production-backend\n/);
-    assert.match(lines, /up -d --no-deps --force-recreate production-frontend production-backend\n/);
+    // the new version starts beside the old (a deploy without downtime)
+    assert.match(lines, /up -d --no-deps --no-recreate --scale production-frontend=2 --scale production-backend=2 production-frontend production-backend\n/);
     assert.ok(!lines.includes(password), 'the password was on a Compose command line');
   });
 
