@@ -46,12 +46,21 @@ describe('production from VS Code: modal deploy and right-click rollback', () =>
     const before = backupIds();
     await workbench.runCommand('Dual Env: Back Up Production Now');
     const deadline = Date.now() + DEPLOY_TIMEOUT.timeout;
+    let writtenSeen: number | undefined;
     for (;;) {
       const told = await workbench.notification(/of Production is written and verified/).allInnerTexts();
       const id = told.map((text) => /Backup (\d{8}-\d{6}(?:-\d+)?)/.exec(text)?.[1]).find((found) => found && !before.includes(found));
       if (id) {
         assert.ok(backupIds().includes(id), `backup ${id} is in ${backupFolder}`);
         return id;
+      }
+      // written, but no toast after a while: VS Code may have put the message in the center only
+      const written = backupIds().filter((found) => !before.includes(found));
+      if (written.length > 0 && Date.now() > (writtenSeen ??= Date.now()) + 10_000) {
+        const listed = (await workbench.notificationCenterTexts()).map((text) => /Backup (\d{8}-\d{6}(?:-\d+)?) of Production is written and verified/.exec(text)?.[1]);
+        const centered = listed.find((found) => found && written.includes(found));
+        if (centered) return centered;
+        writtenSeen = Date.now();
       }
       if (Date.now() > deadline) {
         // say what the workbench showed instead: an error notification, a quick pick left open

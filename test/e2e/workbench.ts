@@ -197,6 +197,20 @@ export class Workbench {
     return dialog;
   }
 
+  /**
+   * The texts of the notifications in the notification center, which holds every one
+   * (VS Code does not always show a toast: one added while others are on screen can go
+   * straight to the center); the center is closed again.
+   */
+  async notificationCenterTexts(): Promise<string[]> {
+    await this.runCommand('Notifications: Show Notifications');
+    const items = this.page.locator('.notifications-center .notification-list-item');
+    await items.first().waitFor({ timeout: 5000 }).catch(() => undefined);
+    const texts = await items.allInnerTexts();
+    await this.runCommand('Notifications: Hide Notifications');
+    return texts;
+  }
+
   /** The text of every notification toast on screen, on one line: what a failure says the user saw. */
   async shownNotifications(): Promise<string> {
     const shown = await this.page.locator('.notifications-toasts').innerText({ timeout: 1000 }).catch(() => '');
