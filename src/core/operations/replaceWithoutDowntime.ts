@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { DualEnvError, errorMessage, type DualEnvErrorOptions } from '../common/errors';
 import { startBeside, type ComposeTarget } from '../compose/composeRunner';
 import type { DualEnvConfig } from '../config';
+import { isApiError } from '../docker/client';
 import { projectFilter, serviceOf } from '../docker/discovery';
 import { waitForHealth } from './waitForHealth';
 
@@ -42,8 +43,8 @@ async function containersOf(docker: Docker, projectName: string, services: reado
 async function stopAndRemove(docker: Docker, id: string, seconds: number): Promise<void> {
   const container = docker.getContainer(id);
   // 304: it had stopped already (a crash-looping new container between two restarts)
-  await container.stop({ t: seconds }).catch((error: { statusCode?: number }) => { if (error.statusCode !== 304) throw error; });
-  await container.remove({ force: true }).catch((error: { statusCode?: number }) => { if (error.statusCode !== 404) throw error; });
+  await container.stop({ t: seconds }).catch((error: unknown) => { if (!isApiError(error) || error.statusCode !== 304) throw error; });
+  await container.remove({ force: true }).catch((error: unknown) => { if (!isApiError(error) || error.statusCode !== 404) throw error; });
 }
 
 /**
