@@ -156,23 +156,23 @@ async function deployConfirmed(run: Run): Promise<SwarmDeployResult> {
     await record(run, 'succeeded', released);
     return { outcome: 'succeeded', plan: run.plan, commit, tag, images: images.images };
   }
-  const message = failureSentence(run, failed, outcomes);
+  const message = failureSentence(run, failed, outcomes, previous);
   run.progress.failed('health', message);
-  const rolledBack = failed.every((o) => o.state === 'rolled-back' && o.hadPrevious);
+  const rolledBack = failed.every((o) => o.state === 'rolled-back' && previous[o.service]);
   await record(run, rolledBack ? 'rolled-back' : 'failed', released, message);
   if (!rolledBack) throw new DeployRefusedError(message);
   return { outcome: 'rolled-back', plan: run.plan, commit, tag, images: { ...images.images, ...Object.fromEntries(failed.map((o) => [o.service, previous[o.service]])) }, error: message };
 }
 
 /** One sentence: which services Swarm rolled back or stopped, why, and what production runs. */
-function failureSentence(run: Run, failed: ServiceOutcome[], outcomes: ServiceOutcome[]): string {
+function failureSentence(run: Run, failed: ServiceOutcome[], outcomes: ServiceOutcome[], previous: Record<string, string>): string {
   const names = failed.map((o) => o.service).join(' and ');
   const updated = outcomes.filter((o) => o.state === 'updated' && run.built.includes(o.service)).map((o) => o.service);
   const others = updated.length > 0 ? `, while ${updated.join(', ')} run${updated.length === 1 ? 's' : ''} the new version` : '';
   const paused = failed.find((o): o is Extract<ServiceOutcome, { state: 'paused' }> => o.state === 'paused');
   if (paused) return `Swarm paused the update of ${paused.service} (${paused.reason}), so production runs a mix of the old and new version${others}; look at its tasks, then deploy again or run docker service rollback.`;
   const reasons = failed.map((o) => (o.state === 'rolled-back' && o.reason ? o.reason : undefined)).filter(Boolean);
-  const noPrevious = failed.filter((o) => o.state === 'rolled-back' && !o.hadPrevious).map((o) => o.service);
+  const noPrevious = failed.filter((o) => o.state === 'rolled-back' && !previous[o.service]).map((o) => o.service);
   if (noPrevious.length > 0) return `The new image of ${noPrevious.join(' and ')} failed its health check${reasons.length ? ` (${reasons[0]})` : ''} and there was no previous version to roll back to, so it does not run${others}.`;
   return `The new image of ${names} failed its health check${reasons.length ? ` (${reasons[0]})` : ''}, so Swarm rolled ${names} back automatically and production runs the previous version${failed.length === 1 ? ' of it' : ''}${others}.`;
 }

@@ -10,7 +10,6 @@ import { callDocker } from '../docker/client';
 
 interface ServiceInfo {
   Spec?: { TaskTemplate?: { ContainerSpec?: { Image?: string } }; Mode?: { Replicated?: { Replicas?: number }; Global?: object } };
-  PreviousSpec?: object;
   UpdateStatus?: { State?: string; Message?: string };
 }
 
@@ -26,7 +25,7 @@ interface TaskInfo {
 export type ServiceOutcome =
   | { service: string; state: 'rolling'; detail: string }
   | { service: string; state: 'updated'; running: number }
-  | { service: string; state: 'rolled-back'; reason?: string; hadPrevious: boolean }
+  | { service: string; state: 'rolled-back'; reason?: string }
   | { service: string; state: 'paused'; reason: string };
 
 /** The gate's deadline passed with a service still rolling. */
@@ -60,7 +59,7 @@ export async function readServiceOutcome(docker: Docker, stack: string, service:
   if (expected && specImage !== expected && (state === 'rollback_completed' || state === 'rollback_started' || state === 'rollback_paused')) {
     if (state === 'rollback_started') return { service, state: 'rolling', detail: 'Swarm is rolling it back' };
     if (state === 'rollback_paused') return { service, state: 'paused', reason: `its rollback was paused: ${info.UpdateStatus?.Message ?? 'no reason given'}` };
-    return { service, state: 'rolled-back', reason: await failureOf(docker, name, expected), hadPrevious: info.PreviousSpec !== undefined };
+    return { service, state: 'rolled-back', reason: await failureOf(docker, name, expected) };
   }
   if (state === 'paused') return { service, state: 'paused', reason: info.UpdateStatus?.Message ?? 'no reason given' };
   if (expected && specImage !== expected) return { service, state: 'rolling', detail: `its spec still names ${specImage ?? 'no image'}` };
