@@ -131,4 +131,35 @@ describe('a production deploy of a Swarm environment', { timeout: 900_000 }, () 
     assert.ok(tasks.length === 2 && tasks.every((t) => t.state === 'running' && t.image === pushed(served)), JSON.stringify(tasks));
     assert.equal((await (await fetch(front)).text()).trim(), 'web v2');
   });
+
+  it('changes nothing of the running stack when a push fails, and says so in one sentence', async () => {
+    const served = (await runningTasks(swarm, 'web'))[0].image;
+    fs.writeFileSync(path.join(dir, 'web', 'Dockerfile'), fs.readFileSync(path.join(fixture, 'web', 'Dockerfile')));
+    fs.writeFileSync(path.join(dir, 'web', 'index.html'), 'web v4\n');
+    git(dir, 'commit', '-qam', 'web v4, pushed where no registry answers');
+    const registry = process.env.SWARM_REGISTRY!;
+    process.env.SWARM_REGISTRY = `${swarm.names.registryIp}:5999`;
+    try {
+      const result = await runCli(file, 'deploy', 'production', '--yes');
+      assert.equal(result.code, 1, result.stdout);
+      assert.match(result.stderr.trim().split('\n').at(-1) ?? '', /^dual-env: Pushing \S+:5999\/dual-env-swarm-deploy\/web:[0-9a-f]{40} from the manager failed: .+; check that the manager reaches the registry and that its engine trusts it\.$/);
+      assert.doesNotMatch(result.stderr, /docker stack deploy/);
+    } finally {
+      process.env.SWARM_REGISTRY = registry;
+    }
+    const tasks = await runningTasks(swarm, 'web');
+    assert.ok(tasks.length === 2 && tasks.every((t) => t.state === 'running' && t.image === served), JSON.stringify(tasks));
+    assert.equal((await (await fetch(front)).text()).trim(), 'web v2');
+  });
+
+  it('keeps every deploy in the history: two succeeded, one rolled back by Swarm, one failed at its push', async () => {
+    const result = await runCli(file, 'history', 'production', '--json');
+    assert.equal(result.code, 0, result.stderr);
+    const records = JSON.parse(result.stdout) as Array<{ operation: string; outcome: string; step?: string; error?: string; tag?: string }>;
+    assert.deepEqual(records.map((r) => [r.operation, r.outcome, r.step]), [
+      ['deploy', 'failed', 'push'], ['deploy', 'rolled-back', 'health'], ['deploy', 'succeeded', 'health'], ['deploy', 'succeeded', 'health'],
+    ]);
+    assert.match(records[1].error ?? '', /so Swarm rolled web back automatically/);
+    assert.ok(records.every((r) => r.tag?.startsWith('production-')), JSON.stringify(records));
+  });
 });
