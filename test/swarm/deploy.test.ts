@@ -67,7 +67,6 @@ describe('a production deploy of a Swarm environment', { timeout: 900_000 }, () 
 
   before(async () => {
     swarm = await startSwarm();
-    process.env.FRONT_IMAGE = inRegistry(swarm, SWARM_FRONT_IMAGE);
     process.env.SWARM_REGISTRY = swarm.names.registry;
     front = `http://${swarm.names.nodes[0].serverIp}/`;
     // a stack left by an earlier run would make the first deploy an update
@@ -75,6 +74,9 @@ describe('a production deploy of a Swarm environment', { timeout: 900_000 }, () 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-swarm-deploy-'));
     fs.cpSync(fixture, dir, { recursive: true });
     file = path.join(dir, 'docker-compose-dual-env.yml');
+    // from .env only, as a project keeps it: docker stack deploy must get it although it never reads .env
+    fs.writeFileSync(path.join(dir, '.env'), `FRONT_IMAGE=${inRegistry(swarm, SWARM_FRONT_IMAGE)}\n`);
+    fs.writeFileSync(path.join(dir, '.gitignore'), '.env\n');
     git(dir, 'init', '-q', '-b', 'main');
     git(dir, 'config', 'user.email', 'swarm@dual-env.test');
     git(dir, 'config', 'user.name', 'Swarm Suite');

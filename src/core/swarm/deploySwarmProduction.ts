@@ -14,6 +14,7 @@ import { CancelledError, errorMessage } from '../common/errors';
 import { runChecked } from '../common/process';
 import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
 import { composeTarget } from '../compose/composeRunner';
+import { loadVariables } from '../config/interpolate';
 import type { Environment } from '../config';
 import { callDocker, dockerClientFor, isApiError } from '../docker/client';
 import { commitFiles, createProductionTag, hasRemote, pushBranchAndTag } from '../git';
@@ -247,7 +248,8 @@ async function deployStack(run: Run, release: { images: Record<string, string>; 
     // named by commit, so there is no digest to resolve, and the client need not reach the registry.
     await runChecked('docker', ['stack', 'deploy', '--compose-file', file, '--resolve-image', 'never', environment.swarm.stack], `docker stack deploy of ${environment.swarm.stack}`, {
       cwd: run.deps.config.projectDir,
-      env: { ...process.env, ...managerVariables(run) },
+      // docker stack deploy interpolates the file's ${VAR}s but, unlike Compose, never reads .env
+      env: { ...loadVariables(path.join(run.deps.config.projectDir, '.env')), ...managerVariables(run) },
       onLine: (line) => { if (line.trim()) progress.log('deploy', line); },
     });
     progress.done('deploy', `Stack ${environment.swarm.stack} updated; Swarm rolls the services`);
