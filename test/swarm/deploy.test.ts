@@ -154,6 +154,22 @@ describe('a production deploy of a Swarm environment', { timeout: 900_000 }, () 
     assert.equal((await (await fetch(front)).text()).trim(), 'web v2');
   });
 
+  it('says in one sentence that the manager cannot be reached, before anything is built or pushed', async () => {
+    const elsewhere = path.join(dir, 'elsewhere.yml');
+    fs.writeFileSync(elsewhere, fs.readFileSync(file, 'utf8').replace('dockerHost: ssh://dual-env-swarm-1', 'dockerHost: ssh://dual-env-swarm-9'));
+    try {
+      git(dir, 'add', 'elsewhere.yml');
+      git(dir, 'commit', '-qm', 'production on a manager nobody reaches');
+      const result = await runCli(elsewhere, 'deploy', 'production', '--yes');
+      assert.equal(result.code, 1, result.stdout);
+      assert.equal(result.stderr.trim().split('\n').at(-1), 'dual-env: The SSH host dual-env-swarm-9 is unknown (its name does not resolve); fix the host in dockerHost or add it to ~/.ssh/config.');
+      assert.doesNotMatch(result.stderr, /build:|push:/);
+    } finally {
+      git(dir, 'rm', '-q', 'elsewhere.yml');
+      git(dir, 'commit', '-qm', 'production on its manager again');
+    }
+  });
+
   it('keeps every deploy in the history: two succeeded, one rolled back by Swarm, one failed at its push', async () => {
     const result = await runCli(file, 'history', 'production', '--json');
     assert.equal(result.code, 0, result.stderr);
