@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CancelledError, errorMessage } from '../common/errors';
+import { CancelledError, DualEnvError, errorMessage } from '../common/errors';
 import { runChecked } from '../common/process';
 import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
 import { composeTarget } from '../compose/composeRunner';
@@ -160,9 +160,16 @@ async function deployConfirmed(run: Run): Promise<SwarmDeployResult> {
   const message = failureSentence(run, failed, outcomes, previous);
   run.progress.failed('health', message);
   const rolledBack = failed.every((o) => o.state === 'rolled-back' && previous[o.service]);
-  await record(run, rolledBack ? 'rolled-back' : 'failed', released, message);
-  if (!rolledBack) throw new DeployRefusedError(message);
-  return { outcome: 'rolled-back', plan: run.plan, commit, tag, images: { ...images.images, ...Object.fromEntries(failed.map((o) => [o.service, previous[o.service]])) }, error: message };
+  // what runs now: the previous image where Swarm rolled back
+  const running = { ...images.images, ...Object.fromEntries(failed.filter((o) => o.state === 'rolled-back').map((o) => [o.service, previous[o.service]])) };
+  await record(run, rolledBack ? 'rolled-back' : 'failed', { ...released, images: running }, message);
+  if (!rolledBack) throw new SwarmDeployFailedError(message);
+  return { outcome: 'rolled-back', plan: run.plan, commit, tag, images: running, error: message };
+}
+
+/** A Swarm deploy that changed the stack and did not end with every service on the new version or rolled back by Swarm. */
+export class SwarmDeployFailedError extends DualEnvError {
+  readonly exitCode = 1;
 }
 
 /** One sentence: which services Swarm rolled back or stopped, why, and what production runs. */
