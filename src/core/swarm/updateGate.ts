@@ -3,7 +3,9 @@
 // rollback_completed, or paused) and its tasks, until every task its spec wants runs
 // the spec's image (Swarm calls a task `running` only once its health check passed).
 // Swarm does the rolling and the rollback; this reads what it did. Read once a
-// second: the gate has a deadline, and a deploy's few services make it cheap.
+// second rather than from events: the Engine API has no task events (live status
+// follows each node's container events for that, README), and this runs only for
+// the bounded minutes of a deploy, a few calls per look.
 import type Docker from 'dockerode';
 import { DualEnvError } from '../common/errors';
 import { callDocker } from '../docker/client';
