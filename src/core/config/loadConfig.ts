@@ -6,6 +6,7 @@ import { assertSmokeTarget, readChecklist } from './checklistConfig';
 import { interpolate, loadVariables } from './interpolate';
 import type { ComposeService, DatabaseConfig, DualEnvConfig, Environment, PublishedPort, VolumeMount } from './model';
 import { parsePort, parseVolume } from './serviceParts';
+import { readEdge } from './edgeConfig';
 import { readSwarm } from './swarmConfig';
 
 export const DEFAULT_COMPOSE_FILE = 'docker-compose-dual-env.yml';
@@ -177,6 +178,7 @@ function readDeclaredEnvironments(
       drainSeconds: drain,
       checklist: env.checklist === undefined ? undefined : readChecklist(env.checklist, [...at, 'checklist'], sub, fail),
       swarm: env.swarm === undefined ? undefined : readSwarm(env.swarm, [...at, 'swarm'], sub, fail),
+      edge: env.edge === undefined ? undefined : readEdge(env.edge, [...at, 'edge'], name, list, fail),
     };
   });
   const production = environments.filter((e) => e.isProduction);

@@ -1,0 +1,75 @@
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import type Docker from 'dockerode';
+import { errorMessage } from '../common/errors';
+import type { DualEnvConfig, EdgeConfig } from '../config';
+import { callDocker } from '../docker/client';
+import { projectFilter, serviceOf } from '../docker/discovery';
+import { tarOfOneFile } from '../docker/singleFileTar';
+import { byServiceName, LIVE_FILE_PATH, liveFileFor } from './edgeLiveFile';
+
+/**
+ * Points the edge's routes: writes its live file (service → a service or container
+ * name) into the running edge container, has nginx test it and reload gracefully (the
+ * old workers finish the requests they hold, the new ones route by the new file).
+ * Engine API only (archive upload and exec with argument arrays), so it works on a
+ * remote dockerHost too. Throws a sentence when any part fails; nginx keeps running
+ * the routes it had when the test fails.
+ */
+export async function routeEdge(docker: Docker, config: DualEnvConfig, edge: EdgeConfig, routes: ReadonlyMap<string, string>): Promise<void> {
+  const container = await edgeContainer(docker, config.projectName, edge.service);
+  const tar = tarOfOneFile(path.posix.basename(LIVE_FILE_PATH), Buffer.from(liveFileFor(routes), 'utf8'), new Date(), 0o644);
+  await callDocker(docker, () => container.putArchive(tar, { path: path.posix.dirname(LIVE_FILE_PATH) }));
+  await execChecked(docker, container, ['nginx', '-t', '-q']);
+  await execChecked(docker, container, ['nginx', '-s', 'reload']);
+}
+
+/** Service → the names of its running containers (without Docker's leading slash), those in `except` left out. */
+export async function runningContainerNames(docker: Docker, projectName: string, services: readonly string[], except: ReadonlySet<string> = new Set()): Promise<Map<string, string[]>> {
+  const found = new Map(services.map((service) => [service, [] as string[]]));
+  const listed = await callDocker(docker, () => docker.listContainers({ filters: { ...projectFilter(projectName), status: ['running'] } }));
+  for (const container of listed) {
+    const service = serviceOf(container.Labels);
+    if (service && found.has(service) && !except.has(container.Id)) found.get(service)!.push(container.Names[0].replace(/^\//, ''));
+  }
+  return found;
+}
+
+/**
+ * Routes each of `services` to one of its running containers (the first by name), or by
+ * its service name when none runs; the edge's other fronted services by service name.
+ */
+export async function pinTo(docker: Docker, config: DualEnvConfig, edge: EdgeConfig, services: readonly string[], except?: ReadonlySet<string>): Promise<Map<string, string>> {
+  const running = await runningContainerNames(docker, config.projectName, services, except);
+  const routes = byServiceName(edge.fronts);
+  for (const [service, names] of running) if (names.length > 0) routes.set(service, [...names].sort()[0]);
+  await routeEdge(docker, config, edge, routes);
+  return routes;
+}
+
+/** Back to routing every fronted service by its service name; the failure in a few words, or undefined. */
+export async function unpinEdge(docker: Docker, config: DualEnvConfig, edge: EdgeConfig): Promise<string | undefined> {
+  return routeEdge(docker, config, edge, byServiceName(edge.fronts)).then(() => undefined, (error: unknown) => errorMessage(error));
+}
+
+async function edgeContainer(docker: Docker, projectName: string, service: string): Promise<Docker.Container> {
+  const [running] = (await runningContainerNames(docker, projectName, [service])).get(service)!;
+  if (!running) throw new Error(`the edge ${service} is not running`);
+  return docker.getContainer(running);
+}
+
+/** Runs a command (an argument array, no shell) in the container; throws with its output when it exits non-zero. */
+async function execChecked(docker: Docker, container: Docker.Container, command: string[]): Promise<void> {
+  await callDocker(docker, async () => {
+    // a TTY gives one undemultiplexed stream: the output is only read for the error sentence
+    const exec = await container.exec({ Cmd: command, AttachStdout: true, AttachStderr: true, Tty: true });
+    const stream = await exec.start({ hijack: true, stdin: false, Tty: true }) as unknown as Duplex;
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+    const { ExitCode } = await exec.inspect();
+    if (ExitCode !== 0) {
+      const output = Buffer.concat(chunks).toString('utf8').trim().split(/\r?\n/).filter(Boolean).slice(-2).join(' ');
+      throw new Error(`\`${command.join(' ')}\` in the edge exited with code ${ExitCode}${output ? ` (${output})` : ''}`);
+    }
+  });
+}
