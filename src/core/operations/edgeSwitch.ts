@@ -73,3 +73,18 @@ async function execChecked(docker: Docker, container: Docker.Container, command:
     }
   });
 }
+
+/**
+ * After a rollback, start or restart, which may have replaced the containers a deploy had
+ * pinned (one that failed before its unpin): the environment's edge routes by service
+ * names again. Nothing to do without an edge or while it is not running (it starts
+ * unpinned); a failure is said on `log`, not thrown: the edge falls back by service name
+ * when a pinned container is gone.
+ */
+export async function leaveEdgeUnpinned(docker: Docker, config: DualEnvConfig, edge: EdgeConfig | undefined, log: (line: string) => void): Promise<void> {
+  if (!edge) return;
+  const running = await runningContainerNames(docker, config.projectName, [edge.service]).catch(() => undefined);
+  if (!running || running.get(edge.service)!.length === 0) return;
+  const left = await unpinEdge(docker, config, edge);
+  log(left ? `${edge.service} could not be set to route by service name (${left}); it falls back to the service name if a container it names is gone.` : `${edge.service} routes ${edge.fronts.join(', ')} by service name`);
+}
