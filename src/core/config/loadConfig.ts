@@ -156,6 +156,8 @@ function readDeclaredEnvironments(
     if (!Number.isFinite(drain) || drain < 0) fail([...at, 'drainSeconds'], '`drainSeconds` must be a number of seconds, 0 or more.');
     if (env.singletons !== undefined && !Array.isArray(env.singletons)) fail([...at, 'singletons'], '`singletons` must be a list of service names.');
     const singletons = ((env.singletons ?? []) as unknown[]).map(String);
+    // the edge is switched by Compose container names; a Swarm stack's requests go through Swarm's routing mesh
+    if (env.edge !== undefined && env.swarm !== undefined) fail([...at, 'edge'], "`edge` is for an environment run with Compose; a Swarm stack's requests go through Swarm's routing mesh.");
     singletons.forEach((service, index) => {
       if (!list.includes(service)) fail([...at, 'singletons', index], `\`singletons\` names \`${service}\`, which is not one of environment \`${name}\`'s services.`);
     });

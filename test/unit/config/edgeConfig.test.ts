@@ -50,6 +50,7 @@ describe('the edge of an environment in x-dual-env', () => {
     assert.match(refusal('edge: { service: edge, fronts: [edge] }'), /`edge\.fronts` names the edge `edge` itself\./);
     assert.match(refusal('edge: { service: edge, fronts: [web, web] }'), /`edge\.fronts` names `web` twice\./);
     assert.match(refusal('edge: { service: edge, fronts: [{ web: 1 }] }'), /`edge\.fronts` takes service names/);
+    assert.match(refusal('edge: { service: edge, fronts: [web] }, swarm: { stack: shop }'), /`edge` is for an environment run with Compose/);
   });
 
   it('is declared for the reference stack\'s production, fronting its frontend and backend', () => {
