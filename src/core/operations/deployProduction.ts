@@ -20,8 +20,8 @@ import { HealthGateError, waitForHealth } from './waitForHealth';
 import { drainOld, NewVersionRejectedError, startBesideAndCheck } from './replaceWithoutDowntime';
 import { projectRepository } from './projectRepository';
 import { buildingFrom, exportRelease, releaseContexts, type ReleaseContexts } from './releaseSource';
-import type { EdgeConfig, Environment } from '../config';
-import { pinTo, unpinEdge } from './edgeSwitch';
+import type { Environment } from '../config';
+import { edgeSwitchFor } from './edgeSwitch';
 
 export interface DeployProductionOptions {
   /** Environment name; default the production one. */
@@ -278,12 +278,12 @@ async function replaceBeside(run: Run, target: ComposeTarget, services: string[]
       throw new NewVersionRejectedError(`${errorMessage(error).replace(/[.;\s]+$/, '')}; no new container was started`, { cause: error });
     });
   }
-  const edge = edgeFor(run, services);
-  if (edge) await holdOnOldContainers(run, edge);
+  const edge = edgeSwitchFor(deps.docker, deps.config, run.environment.edge, services, (step, line) => progress.log(step, line));
+  await edge?.holdOnOld();
   const old = await startBesideAndCheck({ docker: deps.docker, config: deps.config, target, services, gated: [...services, ...others], healthTimeoutMs, log: onLine('start') })
     .catch(async (error: unknown) => {
       // the new containers are gone: the old ones, which the edge names, are all that runs
-      if (edge) await releaseEdge(run, edge, 'start');
+      await edge?.release('start');
       throw error;
     });
   progress.done('start', `The new ${services.join(', ')} ${services.length > 1 ? 'are' : 'is'} healthy`);
@@ -291,58 +291,11 @@ async function replaceBeside(run: Run, target: ComposeTarget, services: string[]
   await mark('switch');
   const drainSeconds = run.plan.drainSeconds;
   progress.running('switch', `Traffic goes to the new version; the old containers finish their requests (up to ${drainSeconds} s) and go`);
-  if (edge) await switchToNewContainers(run, edge, old);
+  await edge?.switchToNew(old);
   await drainOld(deps.docker, old, drainSeconds, onLine('switch'));
-  if (edge) await releaseEdge(run, edge, 'switch');
+  await edge?.release('switch');
   progress.done('switch', `${services.join(', ')} replaced without downtime`);
 }
-
-/** The environment's edge and the services of this deploy it fronts; undefined when none is. */
-function edgeFor(run: Run, services: readonly string[]): { config: EdgeConfig; services: string[] } | undefined {
-  const edge = run.environment.edge;
-  const fronted = services.filter((service) => edge?.fronts.includes(service));
-  return edge && fronted.length > 0 ? { config: edge, services: fronted } : undefined;
-}
-
-/** Pins the fronted services on their running containers before anything new starts; a failure stops the deploy there. */
-async function holdOnOldContainers(run: Run, edge: { config: EdgeConfig; services: string[] }): Promise<void> {
-  const { deps, progress } = run;
-  try {
-    const routes = await pinTo(deps.docker, deps.config, edge.config, edge.services);
-    progress.log('start', `${edge.config.service} holds ${describeRoutes(routes, edge.services)} until the new version is healthy`);
-  } catch (error) {
-    // the file may be written but not loaded: the next reload must not pick it up
-    const left = await unpinEdge(deps.docker, deps.config, edge.config);
-    throw new NewVersionRejectedError(`The edge ${edge.config.service} could not hold requests on the running ${edge.services.join(', ')} (${errorMessage(error).replace(/[.;\s]+$/, '')})${left ? `, nor be set back to service names (${left})` : ''}; no new container was started`, { cause: error });
-  }
-}
-
-/**
- * The new containers are healthy: the edge now sends the fronted services' requests to
- * them. Should that fail, the edge routes by service name (old and new, both healthy)
- * and the drain goes on; should that fail too, its fallback by service name catches the
- * requests for the old containers once they are gone.
- */
-async function switchToNewContainers(run: Run, edge: { config: EdgeConfig; services: string[] }, old: ReadonlyMap<string, readonly string[]>): Promise<void> {
-  const { deps, progress } = run;
-  try {
-    const routes = await pinTo(deps.docker, deps.config, edge.config, edge.services, new Set([...old.values()].flat()));
-    progress.log('switch', `${edge.config.service} sends requests to ${describeRoutes(routes, edge.services)}`);
-  } catch (error) {
-    const left = await unpinEdge(deps.docker, deps.config, edge.config);
-    progress.log('switch', `${edge.config.service} could not be switched to the new containers (${errorMessage(error)}); ${left ? `nor set back to service names (${left}): its fallback by service name serves once the old ones are gone` : 'it routes by service name to the old and the new, both healthy'}.`);
-  }
-}
-
-/** Routes the edge by service names again once only one version runs; a failure is logged, not thrown: the edge names a running container or falls back by service name. */
-async function releaseEdge(run: Run, edge: { config: EdgeConfig; services: string[] }, step: string): Promise<void> {
-  const left = await unpinEdge(run.deps.docker, run.deps.config, edge.config);
-  run.progress.log(step, left
-    ? `${edge.config.service} could not be set back to routing by service name (${left}); it goes on naming one container, and falls back to the service name if that one goes.`
-    : `${edge.config.service} routes ${edge.services.join(', ')} by service name again`);
-}
-
-const describeRoutes = (routes: ReadonlyMap<string, string>, services: readonly string[]) => services.map((service) => `${service} on ${routes.get(service)}`).join(', ');
 
 /** Stops and recreates the services that cannot run twice (or all, in a maintenance window): production is away meanwhile. */
 async function recreate(run: Run, target: ComposeTarget, services: string[], startOthers: boolean, mark: (step: string) => Promise<void>): Promise<void> {

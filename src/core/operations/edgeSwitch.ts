@@ -7,6 +7,7 @@ import { callDocker } from '../docker/client';
 import { projectFilter, serviceOf } from '../docker/discovery';
 import { tarOfOneFile } from '../docker/singleFileTar';
 import { byServiceName, LIVE_FILE_PATH, liveFileFor } from './edgeLiveFile';
+import { NewVersionRejectedError } from './replaceWithoutDowntime';
 
 /**
  * Points the edge's routes: writes its live file (service → a service or container
@@ -87,4 +88,48 @@ export async function leaveEdgeUnpinned(docker: Docker, config: DualEnvConfig, e
   if (!running || running.get(edge.service)!.length === 0) return;
   const left = await unpinEdge(docker, config, edge);
   log(left ? `${edge.service} could not be set to route by service name (${left}); it falls back to the service name if a container it names is gone.` : `${edge.service} routes ${edge.fronts.join(', ')} by service name`);
+}
+
+/** A deploy's use of the edge: hold on the old containers, switch to the new ones, release. */
+export interface EdgeSwitch {
+  /** Pins the fronted services on their running containers before anything new starts; a failure is a NewVersionRejectedError (nothing new started). */
+  holdOnOld(): Promise<void>;
+  /** Once the new containers (those not in `old`, service → ids) are healthy, sends the fronted services' requests to them. Never throws. */
+  switchToNew(old: ReadonlyMap<string, readonly string[]>): Promise<void>;
+  /** Routes by service names again once one version runs. Never throws: says on the log what could not be done. */
+  release(step: string): Promise<void>;
+}
+
+/** The edge's part in a deploy of `services`; undefined when the environment has no edge or it fronts none of them. */
+export function edgeSwitchFor(docker: Docker, config: DualEnvConfig, edge: EdgeConfig | undefined, services: readonly string[], log: (step: string, line: string) => void): EdgeSwitch | undefined {
+  const fronted = services.filter((service) => edge?.fronts.includes(service));
+  if (!edge || fronted.length === 0) return undefined;
+  const describe = (routes: ReadonlyMap<string, string>) => fronted.map((service) => `${service} on ${routes.get(service)}`).join(', ');
+  return {
+    async holdOnOld() {
+      try {
+        log('start', `${edge.service} holds ${describe(await pinTo(docker, config, edge, fronted))} until the new version is healthy`);
+      } catch (error) {
+        // the file may be written but not loaded: the next reload must not pick it up
+        const left = await unpinEdge(docker, config, edge);
+        throw new NewVersionRejectedError(`The edge ${edge.service} could not hold requests on the running ${fronted.join(', ')} (${errorMessage(error).replace(/[.;\s]+$/, '')})${left ? `, nor be set back to service names (${left})` : ''}; no new container was started`, { cause: error });
+      }
+    },
+    // should the switch fail, the edge routes by service name (old and new, both healthy by now);
+    // should that fail too, its fallback by service name catches requests for the old ones once gone
+    async switchToNew(old) {
+      try {
+        log('switch', `${edge.service} sends requests to ${describe(await pinTo(docker, config, edge, fronted, new Set([...old.values()].flat())))}`);
+      } catch (error) {
+        const left = await unpinEdge(docker, config, edge);
+        log('switch', `${edge.service} could not be switched to the new containers (${errorMessage(error)}); ${left ? `nor set back to service names (${left}): its fallback by service name serves once the old ones are gone` : 'it routes by service name to the old and the new, both healthy'}.`);
+      }
+    },
+    async release(step) {
+      const left = await unpinEdge(docker, config, edge);
+      log(step, left
+        ? `${edge.service} could not be set back to routing by service name (${left}); it goes on naming one container, and falls back to the service name if that one goes.`
+        : `${edge.service} routes ${fronted.join(', ')} by service name again`);
+    },
+  };
 }
