@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NewVersionRejectedError } from '../../../src/core/operations/replaceWithoutDowntime';
-import { projectContainers, stackLabel } from '../../rig';
+import { projectContainers, projectName, stackLabel, waitHealthy } from '../../rig';
 import { steadyLoad } from '../../support/steadyLoad';
 import { RUN, deploySuite } from './deployFixture';
 
@@ -66,14 +66,54 @@ describe(`production deploys switch to the new version only once it is healthy [
     assert.equal((await projectContainers(rig.docker, ['production-backend'])).length, 1);
     assert.equal(await liveFile(rig.docker), 'production-frontend production-backend', 'the edge routes by service names again');
   });
+
+  it('stops before anything new starts when the edge cannot hold requests on the running version, saying so in one sentence', async () => {
+    const { rig, project, deploy, productionSnapshot } = await fresh();
+    const before = await productionSnapshot();
+    const [edge] = await projectContainers(rig.docker, ['production-edge']);
+    // a config `nginx -t` refuses; the running nginx never loads it
+    await execIn(rig.docker, edge.Id, ['sed', '-i', '$a this-is-not-nginx;', '/etc/nginx/nginx.conf']);
+    const since = Math.floor(Date.now() / 1000) - 1;
+    try {
+      project.write('examples/wms/backend/server.js', `${project.read('examples/wms/backend/server.js')}// never started ${RUN}\n`);
+      const error = await deploy({ message: 'an edge that cannot be pinned' }).then(() => assert.fail('the deploy succeeded'), (e: unknown) => e);
+      assert.ok(error instanceof NewVersionRejectedError, String(error));
+      assert.match(error.message, /^The edge production-edge could not hold requests on the running production-frontend, production-backend \(`nginx -t -q` in the edge exited with code 1 \(.*this-is-not-nginx.*\)\), nor be set back to service names \(.*\); no new container was started: Production goes on running the previous version with its data, and no rollback is needed\.$/);
+      assert.deepEqual(await productionSnapshot(), before);
+      const created = await containersCreatedSince(rig.docker, since);
+      assert.deepEqual(created, [], 'no container of production was created');
+      // the file on disk routes by service names, so a later reload of a mended config does not pin anything
+      assert.equal(await liveFile(rig.docker), 'production-frontend production-backend');
+    } finally {
+      // start.sh puts back the edge's config and routes by service names
+      await rig.docker.getContainer(edge.Id).restart({ t: 5 });
+      await waitHealthy(rig.docker, ['production-edge']);
+    }
+  });
 });
+
+/** Runs a command in a container (an argument array); its output, after checking it exited 0. */
+async function execIn(docker: import('dockerode'), id: string, command: string[]): Promise<string> {
+  const exec = await docker.getContainer(id).exec({ Cmd: command, AttachStdout: true, AttachStderr: true, Tty: true });
+  const stream = await exec.start({ hijack: true, stdin: false, Tty: true });
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  assert.equal((await exec.inspect()).ExitCode, 0, `${command.join(' ')} failed`);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /** The hosts the running edge's live file routes its services to, in order. */
 async function liveFile(docker: import('dockerode')): Promise<string> {
   const [edge] = await projectContainers(docker, ['production-edge']);
-  const exec = await docker.getContainer(edge.Id).exec({ Cmd: ['cat', '/etc/nginx/dual-env-live.conf'], AttachStdout: true, Tty: true });
-  const stream = await exec.start({ hijack: true, stdin: false, Tty: true });
+  const text = await execIn(docker, edge.Id, ['cat', '/etc/nginx/dual-env-live.conf']);
+  return [...text.matchAll(/^set \$\S+ (\S+);/gm)].map((m) => m[1]).join(' ');
+}
+
+/** The production app containers the rig's project created since `since` (seconds), by Docker's own events. */
+async function containersCreatedSince(docker: import('dockerode'), since: number): Promise<string[]> {
+  const stream = await docker.getEvents({ since, until: Math.floor(Date.now() / 1000) + 1, filters: { type: ['container'], event: ['create'], label: [`com.docker.compose.project=${projectName}`] } });
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
-  return [...Buffer.concat(chunks).toString('utf8').matchAll(/^set \$\S+ (\S+);/gm)].map((m) => m[1]).join(' ');
+  return Buffer.concat(chunks).toString('utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { Actor: { Attributes: Record<string, string> } }).Actor.Attributes['com.docker.compose.service'])
+    .filter((service) => service === 'production-frontend' || service === 'production-backend');
 }
