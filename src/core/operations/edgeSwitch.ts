@@ -61,18 +61,18 @@ async function edgeContainer(docker: Docker, projectName: string, service: strin
 
 /** Runs a command (an argument array, no shell) in the container; throws with its output when it exits non-zero. */
 async function execChecked(docker: Docker, container: Docker.Container, command: string[]): Promise<void> {
-  await callDocker(docker, async () => {
+  const { exitCode, output } = await callDocker(docker, async () => {
     // a TTY gives one undemultiplexed stream: the output is only read for the error sentence
     const exec = await container.exec({ Cmd: command, AttachStdout: true, AttachStderr: true, Tty: true });
     const stream = await exec.start({ hijack: true, stdin: false, Tty: true }) as unknown as Duplex;
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
-    const { ExitCode } = await exec.inspect();
-    if (ExitCode !== 0) {
-      const output = Buffer.concat(chunks).toString('utf8').trim().split(/\r?\n/).filter(Boolean).slice(-2).join(' ');
-      throw new Error(`\`${command.join(' ')}\` in the edge exited with code ${ExitCode}${output ? ` (${output})` : ''}`);
-    }
+    return { exitCode: (await exec.inspect()).ExitCode, output: Buffer.concat(chunks).toString('utf8') };
   });
+  if (exitCode === 0) return;
+  // nginx's lines, without the time and process it prefixes them with
+  const said = output.split(/\r?\n/).map((line) => line.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[\w+\] \d+#\d+: /, '').trim()).filter(Boolean).slice(-2).join('; ');
+  throw new Error(`\`${command.join(' ')}\` in the edge exited with code ${exitCode}${said ? ` (${said})` : ''}`);
 }
 
 /**
@@ -111,8 +111,10 @@ export function edgeSwitchFor(docker: Docker, config: DualEnvConfig, edge: EdgeC
         log('start', `${edge.service} holds ${describe(await pinTo(docker, config, edge, fronted))} until the new version is healthy`);
       } catch (error) {
         // the file may be written but not loaded: the next reload must not pick it up
+        const failure = errorMessage(error).replace(/[.;\s]+$/, '');
         const left = await unpinEdge(docker, config, edge);
-        throw new NewVersionRejectedError(`The edge ${edge.service} could not hold requests on the running ${fronted.join(', ')} (${errorMessage(error).replace(/[.;\s]+$/, '')})${left ? `, nor be set back to service names (${left})` : ''}; no new container was started`, { cause: error });
+        const unpinned = !left ? '' : left.replace(/[.;\s]+$/, '') === failure ? ', nor be set back to service names (the same failure)' : `, nor be set back to service names (${left.replace(/[.;\s]+$/, '')})`;
+        throw new NewVersionRejectedError(`The edge ${edge.service} could not hold requests on the running ${fronted.join(', ')} (${failure})${unpinned}; no new container was started`, { cause: error });
       }
     },
     // should the switch fail, the edge routes by service name (old and new, both healthy by now);
