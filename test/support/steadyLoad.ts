@@ -43,12 +43,11 @@ export function steadyLoad(urls: readonly string[], perSecond = 50, { timeoutMs 
     while (sent < Math.floor((elapsed * perSecond) / 1000)) send();
   }, 1000 / perSecond);
   return {
-    /** Stops sending, waits for the requests in flight, and says how many of how many failed, sent over how many seconds. */
+    /** Stops sending, waits for the requests in flight, and says how many of how many failed. */
     async stop() {
       clearInterval(timer);
-      const seconds = (Date.now() - started) / 1000;
       await Promise.all([...pending]);
-      return { requests: sent, failures, seconds };
+      return { requests: sent, failures };
     },
   };
 }
