@@ -1,6 +1,7 @@
 // npm run bench:deploy — failed requests during production deploys of the sample app (issue #15).
 // A bounded open-loop load (50 requests/s through production's URL, alternating the
-// frontend's page and the backend's /api/version, each request allowed 10 s) runs for
+// frontend's page and the backend's /api/version, each request allowed 10 s) runs, in a
+// thread of its own so the deploy's synchronous work cannot hold its schedule, for
 // the whole of each deploy and stops by itself. Scenarios, BENCH_DEPLOYS (3) deploys each:
 // a backend-only change, a frontend-only change, both, and a backend that fails its
 // health check (after which production must run the old containers on its data, untouched).
@@ -13,7 +14,7 @@ import { deployProduction, type DeployProductionOptions } from '../../src/core/o
 import { NewVersionRejectedError } from '../../src/core/operations/replaceWithoutDowntime';
 import { crashInProduction } from '../integration/operations/deployFixture';
 import { compose, projectContainers, resetStacks, startRig, type Rig } from '../rig';
-import { steadyLoad } from '../support/steadyLoad';
+import { steadyLoadInThread } from '../support/steadyLoadThread';
 import { makeTempProject, type TempProject } from '../support/tempProject';
 
 const DEPLOYS = Number(process.env.BENCH_DEPLOYS ?? 3);
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
         const undo = scenario.change(project, n);
         const before = scenario.expect === 'rejected' ? await productionState(rig) : '';
         const started = Date.now();
-        const load = steadyLoad([`${base}/`, `${base}/api/version`], 50);
+        const load = steadyLoadInThread([`${base}/`, `${base}/api/version`], 50);
         const outcome = await deployProduction(deps, { confirm: async () => true, stagingFirst: 'ask', message: `bench: ${scenario.name} ${n}`, healthTimeoutSeconds: 180, ...scenario.options }, new AbortController().signal)
           .then((result) => result.outcome, (error: unknown) => (error instanceof NewVersionRejectedError ? 'rejected' : Promise.reject(error)));
         const seen = await load.stop();
@@ -83,8 +84,9 @@ async function main(): Promise<void> {
         if (scenario.expect === 'rejected' && (await productionState(rig)) !== before) throw new Error(`${scenario.name}, deploy ${n}: production's containers, images or data changed`);
         failed += seen.failures.length;
         requests += seen.requests;
-        rows.push(`| ${scenario.name} | ${n} | ${seconds} s | ${outcome} | ${seen.failures.length} of ${seen.requests} |`);
-        console.error(`${scenario.name}, deploy ${n}: ${outcome} in ${seconds} s, failed requests ${seen.failures.length} of ${seen.requests}${seen.failures.length ? ` (first: ${JSON.stringify(seen.failures.slice(0, 3))})` : ''}`);
+        const rate = (seen.requests / Number(seconds)).toFixed(1);
+        rows.push(`| ${scenario.name} | ${n} | ${seconds} s | ${outcome} | ${seen.failures.length} of ${seen.requests} | ${rate} |`);
+        console.error(`${scenario.name}, deploy ${n}: ${outcome} in ${seconds} s, failed requests ${seen.failures.length} of ${seen.requests} (${rate} requests/s)${seen.failures.length ? ` (first: ${JSON.stringify(seen.failures.slice(0, 3))})` : ''}`);
       }
       lines.push(`${scenario.name}: failed requests: ${failed} of ${requests}`);
     }
@@ -92,8 +94,8 @@ async function main(): Promise<void> {
     await resetStacks(rig);
     project.remove();
   }
-  console.log('| scenario | deploy | whole deploy | outcome | failed requests |');
-  console.log('|---|---|---|---|---|');
+  console.log('| scenario | deploy | whole deploy | outcome | failed requests | requests/s |');
+  console.log('|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
   console.log('');
   for (const line of lines) console.log(line);

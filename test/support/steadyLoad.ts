@@ -4,8 +4,9 @@
  * for another user), at most `maxInFlight` at once. A request fails when it is refused,
  * reset, answers anything but 200, or takes longer than `timeoutMs`; a slow answer
  * within that counts as answered. Stops by itself after `maxSeconds` as a bound.
+ * `onAnswer` sees every answer's body as it arrives (which version served it).
  */
-export function steadyLoad(urls: readonly string[], perSecond = 50, { timeoutMs = 10_000, maxInFlight = 200, maxSeconds = 900 } = {}) {
+export function steadyLoad(urls: readonly string[], perSecond = 50, { timeoutMs = 10_000, maxInFlight = 200, maxSeconds = 900, onAnswer = undefined as ((url: string, body: string) => void) | undefined } = {}) {
   const failures: Array<{ at: number; url: string; status: number | string }> = [];
   let sent = 0;
   let inFlight = 0;
@@ -15,10 +16,13 @@ export function steadyLoad(urls: readonly string[], perSecond = 50, { timeoutMs 
     const at = Date.now();
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-      await response.arrayBuffer();
+      const body = await response.text();
+      onAnswer?.(url, body);
       if (response.status !== 200) failures.push({ at, url, status: response.status });
     } catch (error) {
-      failures.push({ at, url, status: (error as Error).name });
+      // fetch says only TypeError; its cause says how the connection failed (refused, reset, closed)
+      const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+      failures.push({ at, url, status: cause ? `${(error as Error).name}: ${cause.code ?? cause.message}` : (error as Error).name });
     }
   };
   const send = () => {

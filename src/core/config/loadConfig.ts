@@ -6,6 +6,7 @@ import { assertSmokeTarget, readChecklist } from './checklistConfig';
 import { interpolate, loadVariables } from './interpolate';
 import type { ComposeService, DatabaseConfig, DualEnvConfig, Environment, PublishedPort, VolumeMount } from './model';
 import { parsePort, parseVolume } from './serviceParts';
+import { readEdge } from './edgeConfig';
 import { readSwarm } from './swarmConfig';
 
 export const DEFAULT_COMPOSE_FILE = 'docker-compose-dual-env.yml';
@@ -155,6 +156,8 @@ function readDeclaredEnvironments(
     if (!Number.isFinite(drain) || drain < 0) fail([...at, 'drainSeconds'], '`drainSeconds` must be a number of seconds, 0 or more.');
     if (env.singletons !== undefined && !Array.isArray(env.singletons)) fail([...at, 'singletons'], '`singletons` must be a list of service names.');
     const singletons = ((env.singletons ?? []) as unknown[]).map(String);
+    // the edge is switched by Compose container names; a Swarm stack's requests go through Swarm's routing mesh
+    if (env.edge !== undefined && env.swarm !== undefined) fail([...at, 'edge'], "`edge` is for an environment run with Compose; a Swarm stack's requests go through Swarm's routing mesh.");
     singletons.forEach((service, index) => {
       if (!list.includes(service)) fail([...at, 'singletons', index], `\`singletons\` names \`${service}\`, which is not one of environment \`${name}\`'s services.`);
     });
@@ -177,6 +180,7 @@ function readDeclaredEnvironments(
       drainSeconds: drain,
       checklist: env.checklist === undefined ? undefined : readChecklist(env.checklist, [...at, 'checklist'], sub, fail),
       swarm: env.swarm === undefined ? undefined : readSwarm(env.swarm, [...at, 'swarm'], sub, fail),
+      edge: env.edge === undefined ? undefined : readEdge(env.edge, [...at, 'edge'], name, list, fail),
     };
   });
   const production = environments.filter((e) => e.isProduction);

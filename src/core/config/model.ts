@@ -26,6 +26,19 @@ export interface Environment {
   drainSeconds?: number;
   /** Present when the environment runs as a Docker Swarm stack; dockerHost then names a manager. */
   swarm?: SwarmConfig;
+  /** The nginx edge that owns the environment's published ports (`edge:` in x-dual-env); absent: requests reach services by Docker's DNS alone. */
+  edge?: EdgeConfig;
+}
+
+/**
+ * An environment's edge: a deploy routes each fronted service through it to the old
+ * container until the new one is healthy, then to the new one (see productionEdge.ts).
+ */
+export interface EdgeConfig {
+  /** The Compose service running the edge's nginx. */
+  service: string;
+  /** The services it routes requests to, by the live file's variables. */
+  fronts: string[];
 }
 
 /** An environment on Docker Swarm (`swarm:` in x-dual-env). */

@@ -2,6 +2,7 @@ import { errorMessage } from '../common/errors';
 import type { Environment } from '../config';
 import { SafetyBackupFailedError } from '../database';
 import { ensureServicesUp, recreateServices } from '../compose/composeRunner';
+import { leaveEdgeUnpinned } from './edgeSwitch';
 import type { BackupSummary, SafetyRecord } from './backupPort';
 import { commitOfImages } from './imageCommit';
 import { assertImagesPresent, restoreImageNames } from './liveImages';
@@ -84,6 +85,7 @@ async function bringBackCode(deps: OperationDeps, options: BringBackOptions, ima
   progress.running('recreate', `Replacing ${built.join(', ')}`);
   await recreateServices(target, built, { onLine });
   if (others.length > 0) await ensureServicesUp(target, others, { onLine });
+  await leaveEdgeUnpinned(deps.docker, deps.config, environment.edge, onLine);
   progress.done('recreate', `Recreated ${built.join(', ')}`);
 
   await options.enter('health');

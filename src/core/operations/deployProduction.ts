@@ -21,6 +21,7 @@ import { drainOld, NewVersionRejectedError, startBesideAndCheck } from './replac
 import { projectRepository } from './projectRepository';
 import { buildingFrom, exportRelease, releaseContexts, type ReleaseContexts } from './releaseSource';
 import type { Environment } from '../config';
+import { edgeSwitchFor } from './edgeSwitch';
 
 export interface DeployProductionOptions {
   /** Environment name; default the production one. */
@@ -260,7 +261,9 @@ async function goLive(run: Run, commit: string, tag: string, mark: (step: string
 
 /**
  * Starts the new containers beside the old ones and gates them; a failure there is a
- * NewVersionRejectedError with production as it was. Then the old ones drain and go.
+ * NewVersionRejectedError with production as it was. The edge, when the environment has
+ * one, holds the services it fronts on their old containers meanwhile and switches them
+ * to the new ones only once these are healthy. Then the old ones drain and go.
  */
 async function replaceBeside(run: Run, target: ComposeTarget, services: string[], mark: (step: string) => Promise<void>): Promise<void> {
   const { deps, others, progress, noReturn } = run;
@@ -275,13 +278,22 @@ async function replaceBeside(run: Run, target: ComposeTarget, services: string[]
       throw new NewVersionRejectedError(`${errorMessage(error).replace(/[.;\s]+$/, '')}; no new container was started`, { cause: error });
     });
   }
-  const old = await startBesideAndCheck({ docker: deps.docker, config: deps.config, target, services, gated: [...services, ...others], healthTimeoutMs, log: onLine('start') });
+  const edge = edgeSwitchFor(deps.docker, deps.config, run.environment.edge, services, (step, line) => progress.log(step, line));
+  await edge?.holdOnOld();
+  const old = await startBesideAndCheck({ docker: deps.docker, config: deps.config, target, services, gated: [...services, ...others], healthTimeoutMs, log: onLine('start') })
+    .catch(async (error: unknown) => {
+      // the new containers are gone: the old ones, which the edge names, are all that runs
+      await edge?.release('start');
+      throw error;
+    });
   progress.done('start', `The new ${services.join(', ')} ${services.length > 1 ? 'are' : 'is'} healthy`);
   noReturn.enter('switch');
   await mark('switch');
   const drainSeconds = run.plan.drainSeconds;
   progress.running('switch', `Traffic goes to the new version; the old containers finish their requests (up to ${drainSeconds} s) and go`);
+  await edge?.switchToNew(old);
   await drainOld(deps.docker, old, drainSeconds, onLine('switch'));
+  await edge?.release('switch');
   progress.done('switch', `${services.join(', ')} replaced without downtime`);
 }
 

@@ -1,5 +1,6 @@
 import { UsageError } from '../common/errors';
 import { ensureServicesUp, restartServices, stopServices } from '../compose/composeRunner';
+import { leaveEdgeUnpinned } from './edgeSwitch';
 import { assertIsolated, findEnvironment } from '../config';
 import { refuseUnlessComposeCanInterpolate } from './composeInterpolation';
 import { withEnvironmentLock } from './environmentLock';
@@ -44,6 +45,7 @@ export async function controlEnvironment(deps: Pick<OperationDeps, 'config' | 'd
     }
     // up starts what is there and creates what is missing, but never recreates: replacing containers is a deploy's job, with its backup
     await (options.action === 'up' ? ensureServicesUp : restartServices)(target, services, { signal, onLine });
+    await leaveEdgeUnpinned(deps.docker, deps.config, environment.edge, onLine);
     progress.running('health', `Waiting for ${services.join(', ')} to be healthy`);
     await waitForHealth(deps.docker, deps.config, services, {
       timeoutMs: (options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000,

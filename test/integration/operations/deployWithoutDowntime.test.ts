@@ -84,7 +84,7 @@ describe(`production deploys without downtime [${stackLabel()}]`, () => {
     const result = await deployProduction({ ...deps, config }, { confirm: async (p) => { plan = p; return true; }, stagingFirst: 'ask', healthTimeoutSeconds: 120 }, never(), (e) => events.push(e));
     assert.equal(result.outcome, 'succeeded');
     const text = describePlan(plan!);
-    assert.match(text, /\nWithout downtime: production-frontend start beside the running version and get requests as soon as they run /);
+    assert.match(text, /\nWithout downtime: production-frontend start beside the running version; production-frontend gets requests only once healthy \(production-edge holds them on the old container until then\)\. /);
     assert.match(text, /\nRecreated, with downtime: production-backend \(x-dual-env lists it among the singletons, which must never run twice\) is stopped before its new container starts: expect it to be away for its start and health check, a few seconds and at most 120 s\./);
     const [newBackend] = await projectContainers(rig.docker, ['production-backend']);
     const [newFrontend] = await projectContainers(rig.docker, ['production-frontend']);

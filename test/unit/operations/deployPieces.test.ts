@@ -39,7 +39,7 @@ describe('deploy pieces', () => {
     // only the services with a build are rebuilt; the database is only kept running
     assert.match(text, /\nRebuilt from this commit: production-frontend, production-backend\.\nLeft running as they are \(started if stopped\): production-database\.\n/);
     // which service is replaced without downtime, which is recreated, why, and the downtime to expect
-    assert.match(text, /\nWithout downtime: production-frontend start beside the running version and get requests as soon as they run .* the old containers get 30 s to finish their requests and go\. If a new one is not healthy, it is removed and the old version goes on serving\.\n/);
+    assert.match(text, /\nWithout downtime: production-frontend start beside the running version; production-frontend gets requests as soon as it runs .* the old containers get 30 s to finish their requests and go\. If a new one is not healthy, it is removed and the old version goes on serving\.\n/);
     assert.match(text, /\nRecreated, with downtime: production-backend \(the host port 5000 it publishes can be held by one container only\) is stopped before its new container starts: expect it to be away for its start and health check, a few seconds and at most 120 s\.\n/);
     assert.doesNotMatch(text, /Maintenance window/);
     assert.match(describePlan({ ...plan, maintenanceWindow: true }), /\nMaintenance window: the old version is stopped before the new one starts/);

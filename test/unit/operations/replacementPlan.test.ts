@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseConfig } from '../../../src/core/config';
-import { planReplacement } from '../../../src/core/operations/replacementPlan';
+import { describeReplacement, planReplacement } from '../../../src/core/operations/replacementPlan';
 
 const file = path.join(os.tmpdir(), 'dual-env-replacement.yml');
 
@@ -45,5 +45,14 @@ describe('how a production deploy replaces each service', () => {
     assert.throws(() => production({ web: 'build: ./web' }, ['singletons: [wrker]']), /`singletons` names `wrker`, which is not one of environment `production`'s services/);
     assert.equal(production({ web: 'build: ./web' }).environment.drainSeconds, 30);
     assert.equal(production({ web: 'build: ./web' }, ['drainSeconds: 5']).environment.drainSeconds, 5);
+  });
+
+  it('marks the services an edge fronts, and the confirmation says when each gets requests', () => {
+    const { config, environment } = production({ edge: 'image: nginx, ports: ["127.0.0.1:80:80"]', web: 'build: ./web', worker: 'build: ./worker' }, ['edge: { service: edge, fronts: [web] }']);
+    const replacement = planReplacement(config, environment, ['web', 'worker']);
+    assert.deepEqual(replacement, [{ service: 'web', how: 'beside', edge: 'edge' }, { service: 'worker', how: 'beside' }]);
+    const [line] = describeReplacement(replacement, 60, 30);
+    assert.match(line, /^Without downtime: web, worker start beside the running version; web gets requests only once healthy \(edge holds them on the old container until then\); worker gets requests as soon as it runs \(no edge fronts it/);
+    assert.match(line, /Once they are healthy, the old containers get 30 s to finish their requests and go\./);
   });
 });

@@ -34,7 +34,7 @@ suite('production deploy confirmation', () => {
     const detail = input.details[0];
     // the database has no build: it is kept running, not rebuilt
     assert.match(detail, /\nRebuilt from this commit: production-frontend, production-backend\.\nLeft running as they are \(started if stopped\): production-database, production-edge\.\n/);
-    assert.match(detail, /\nWithout downtime: production-frontend, production-backend start beside the running version and get requests as soon as they run /);
+    assert.match(detail, /\nWithout downtime: production-frontend, production-backend start beside the running version; production-frontend gets requests only once healthy \(production-edge holds them on the old container until then\); production-backend gets requests only once healthy /);
     assert.match(detail, /\nPre-production checklist, run against staging:\n/);
     // the rig's staging was started, not deployed from this folder: asked in the modal, that is a warning, not a refusal
     assert.match(detail, /^ {2}WARNING {2}Staging healthy on this commit: Commit [0-9a-f]{7} has not been deployed to Staging$/m);
