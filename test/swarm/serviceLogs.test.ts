@@ -3,47 +3,18 @@
 // by task and node as `docker service logs` names it; the CLI prints them so.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import path from 'node:path';
-import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig, type DualEnvConfig } from '../../src/core/config';
+import type { DualEnvConfig } from '../../src/core/config';
 import { dockerClientFor } from '../../src/core/docker/client';
 import { readEnvironmentStatus } from '../../src/core/docker/discovery';
 import { followLogs, type LogLine } from '../../src/core/docker/logFollower';
-import { SWARM_WEB_IMAGE, inRegistry, managerDocker, startSwarm, type Swarm } from '../rig';
+import { managerDocker, startSwarm, type Swarm } from '../rig';
 import { runCli } from '../support/cliRun';
+import { LOGS_PROJECT, LOGS_STACK, collectLines, deployLoggingStack } from './helpers';
 
-const projectFile = path.join(__dirname, 'fixtures', 'logs-stack.yml');
-const STACK = 'dual-env-swarm-logs';
+const projectFile = LOGS_PROJECT;
+const STACK = LOGS_STACK;
 const TASK = new RegExp(`^${STACK}_web\\.(\\d)\\.(\\w{12})@(dual-env-swarm-[23])$`);
-
-/** The lines of a log stream as they come, and a wait for the first (from now on or already seen) that passes a test. */
-export function collectLines(lines: Readable): { seen: LogLine[]; first: (accept: (line: LogLine) => boolean) => Promise<LogLine> } {
-  const seen: LogLine[] = [];
-  const waiting = new Set<{ accept: (line: LogLine) => boolean; resolve: (line: LogLine) => void }>();
-  lines.on('data', (line: LogLine) => {
-    seen.push(line);
-    for (const waiter of waiting) {
-      if (!waiter.accept(line)) continue;
-      waiting.delete(waiter);
-      waiter.resolve(line);
-    }
-  });
-  return {
-    seen,
-    first: (accept) => new Promise((resolve) => {
-      const already = seen.find(accept);
-      if (already) resolve(already);
-      else waiting.add({ accept, resolve });
-    }),
-  };
-}
-
-export function deployLoggingStack(swarm: Swarm): DualEnvConfig {
-  process.env.WEB_IMAGE = inRegistry(swarm, SWARM_WEB_IMAGE);
-  managerDocker(swarm, ['stack', 'deploy', '--detach=false', '--resolve-image', 'never', '-c', projectFile, STACK], { WEB_IMAGE: process.env.WEB_IMAGE });
-  return loadConfig(projectFile);
-}
 
 describe('logs of a Swarm service, followed across task replacement', { timeout: 300_000 }, () => {
   let swarm: Swarm;

@@ -38,10 +38,11 @@ export async function followSwarmService(f: Follower, stack: string, service: st
       }
       waiter.abort();
       if (attached) f.emit({ service, stream: 'marker', text: `log stream of ${service} reconnected` });
+      // set before streaming: a stream the manager's loss breaks (rather than ends) counts as attached too
+      attached = true;
       seen.reattach();
       const { ended, lines } = await streamService(f, service, spec, seen, tasks);
       if (!f.follow || ended === 'aborted') return;
-      attached = true;
       // a stream the manager ends at once, again and again, must not turn into a busy loop
       failures = lines > 0 ? 0 : failures + 1;
       if (failures > 0) await sleep(Math.min(5_000, 250 * 2 ** failures), f.signal);
