@@ -4,6 +4,7 @@
 // with one task killed (the project's restart delay keeps the slot empty a while).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as vscode from 'vscode';
 import type { TreeNode } from '../../../src/extension/tree/environmentsTree';
 import { dualEnv, project, until } from '../../vscode/suite/api';
 
@@ -50,5 +51,15 @@ suite('Swarm environment in the tree and the badge', () => {
     const badge = api.badges.views().production;
     assert.equal(badge.text, '$(rocket) Production $(warning) 1/2');
     assert.equal(badge.ariaLabel, 'Production is degraded: 1 of 2 replicas serve');
+  });
+
+  test('Show Logs on a Swarm service row follows the service in its channel', async () => {
+    const api = await dualEnv();
+    const environment = (await api.tree.getChildren()).find((n) => n.kind === 'environment' && n.environment.name === 'production');
+    const service = environment && (await api.tree.getChildren(environment)).find((n) => n.kind === 'swarmService');
+    assert.ok(service, 'a Swarm service row');
+    await vscode.commands.executeCommand('dualEnv.showLogs', service);
+    assert.deepEqual(api.logChannels.services(), ['web']);
+    api.logChannels.stop('web');
   });
 });
