@@ -23,6 +23,8 @@ export { databaseBackups } from './operations/databaseBackups';
 export { describePlan } from './operations/deployPreflight';
 export { deployProduction } from './operations/deployProduction';
 export { deployStaging } from './operations/deployStaging';
+export { deploySwarmProduction } from './swarm/deploySwarmProduction';
+export { describeSwarmPlan } from './swarm/swarmDeployPlan';
 export { lastSuccessfulDeployOf, readEnvironmentHistory, readProjectHistory } from './operations/environmentHistory';
 export { environmentLockHolder, removeEnvironmentLock } from './operations/environmentLock';
 export { describeHolder, LockedError } from './operations/lock';

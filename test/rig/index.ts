@@ -12,7 +12,7 @@ export { DATABASE_SERVERS, composeFile, envFile, projectName, repoRoot, stackSer
 export { containerNameOf, type DatabaseServer } from './databaseServers';
 export { PORTS, compose, composeChecked, ensureHalf, projectContainers, removeHalf, servicesOf, waitHealthy, withOthersPaused, type EnvironmentName } from './stack';
 
-export { SWARM_WEB_IMAGE, inRegistry, managerDocker, swarmAlias, type Swarm } from './swarm';
+export { SWARM_FRONT_IMAGE, SWARM_WEB_IMAGE, inRegistry, managerDocker, swarmAlias, type Swarm } from './swarm';
 export { REMOTE_ALIAS, SECOND_REMOTE_ALIAS, copyImages, ensureRemoteHalf, remoteCompose, removeRemoteHalf, startRemoteEngine, stopRemoteEngine, type RemoteServer } from './remote';
 
 export interface Rig {

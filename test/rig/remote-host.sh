@@ -151,7 +151,14 @@ down() {
   fi
   # leftovers of that engine (shims, containerd) are matched by our folder, then killed by pid
   for p in $(pgrep -f "$D/exec" || true); do ours "$p" && kill -TERM "$p"; done
-  for c in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/unified/"$NS"; do
+  # an engine that died before this (a stale server) stopped none of its containers: what
+  # still runs in the server's cgroup (nginx, node, mysqld) would hold memory forever
+  for c in /sys/fs/cgroup/"$NS" /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/unified/"$NS"; do
+    [ -d "$c" ] || continue
+    find "$c" -name cgroup.procs -exec cat {} + 2>/dev/null | while read -r p; do kill -KILL "$p" 2>/dev/null || true; done
+  done
+  sleep 0.2
+  for c in /sys/fs/cgroup/"$NS" /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/unified/"$NS"; do
     [ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} \; 2>/dev/null || true
   done
   # a swarm node's pair lives between its namespace and the switch's: it goes with the namespace

@@ -19,6 +19,10 @@ export const SWARM_NODE_COUNT = 3;
 export const swarmAlias = (n: number) => `dual-env-swarm-${n}`;
 /** The tests' tiny web service, built FROM the base image, pushed to the rig's registry. */
 export const SWARM_WEB_IMAGE = 'dual-env-rig/swarm-web:1';
+/** The tests' health-checked front (nginx resolving the dnsrr service `web`), pushed the same way. */
+export const SWARM_FRONT_IMAGE = 'dual-env-rig/swarm-front:1';
+/** Each pushed image and the folder of test/rig/images its Dockerfile lies in. */
+const SWARM_IMAGES: ReadonlyArray<[image: string, folder: string]> = [[SWARM_WEB_IMAGE, 'swarm-web'], [SWARM_FRONT_IMAGE, 'swarm-front']];
 
 /**
  * Names derived from the rig instance: nodes on 10.80.<n>.0/24 (remote servers use
@@ -134,12 +138,13 @@ async function joinSwarm(swarm: Swarm): Promise<void> {
   await waitFor(`${SWARM_NODE_COUNT} ready nodes`, ready, path.join(names.nodes[0].dir, 'dockerd.log'), 'swarm');
 }
 
-async function buildWebImage(local: Docker): Promise<void> {
+async function buildSwarmImage(local: Docker, image: string, folder: string): Promise<void> {
+  const imagesDir = path.join(repoRoot, 'test', 'rig', 'images');
   const stream = await local.buildImage(
-    { context: path.join(repoRoot, 'test', 'rig', 'images'), src: ['swarm-web/Dockerfile'] },
-    { t: SWARM_WEB_IMAGE, dockerfile: 'swarm-web/Dockerfile', buildargs: { BASE: BASE_IMAGE }, labels: { [RIG_LABEL]: '1' }, rm: true, forcerm: true },
+    { context: imagesDir, src: fs.readdirSync(path.join(imagesDir, folder)).map((file) => `${folder}/${file}`) },
+    { t: image, dockerfile: `${folder}/Dockerfile`, buildargs: { BASE: BASE_IMAGE }, labels: { [RIG_LABEL]: '1' }, rm: true, forcerm: true },
   );
-  await followOrFail(local, stream, `building ${SWARM_WEB_IMAGE}`);
+  await followOrFail(local, stream, `building ${image}`);
 }
 
 function followOrFail(docker: Docker, stream: NodeJS.ReadableStream, what: string): Promise<void> {
@@ -157,16 +162,20 @@ export const inRegistry = (swarm: Swarm, image: string) => `${swarm.names.regist
 
 /** Builds (once) and pushes the tests' images through the manager, as a deploy will: only the registry feeds the workers. */
 async function pushImages(local: Docker, swarm: Swarm, log: (line: string) => void): Promise<void> {
-  if (!(await local.getImage(SWARM_WEB_IMAGE).inspect().then(() => true, () => false))) {
-    log(`building ${SWARM_WEB_IMAGE}`);
-    await buildWebImage(local);
+  for (const [image, folder] of SWARM_IMAGES) {
+    if (!(await local.getImage(image).inspect().then(() => true, () => false))) {
+      log(`building ${image}`);
+      await buildSwarmImage(local, image, folder);
+    }
   }
-  await copyImages(local, swarm.manager.docker, [SWARM_WEB_IMAGE], log);
-  const target = inRegistry(swarm, SWARM_WEB_IMAGE);
-  const [repo, tag] = [target.slice(0, target.lastIndexOf(':')), target.slice(target.lastIndexOf(':') + 1)];
-  await swarm.manager.docker.getImage(SWARM_WEB_IMAGE).tag({ repo, tag });
-  const pushed = await swarm.manager.docker.getImage(target).push({ tag });
-  await followOrFail(swarm.manager.docker, pushed, `pushing ${target} to the rig's registry`);
+  await copyImages(local, swarm.manager.docker, SWARM_IMAGES.map(([image]) => image), log);
+  for (const [image] of SWARM_IMAGES) {
+    const target = inRegistry(swarm, image);
+    const [repo, tag] = [target.slice(0, target.lastIndexOf(':')), target.slice(target.lastIndexOf(':') + 1)];
+    await swarm.manager.docker.getImage(image).tag({ repo, tag });
+    const pushed = await swarm.manager.docker.getImage(target).push({ tag });
+    await followOrFail(swarm.manager.docker, pushed, `pushing ${target} to the rig's registry`);
+  }
 }
 
 /**

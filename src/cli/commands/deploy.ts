@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { deployProduction, deployStaging, describePlan, UsageError } from '../../core/engine';
+import { deployProduction, deploySwarmProduction, deployStaging, describePlan, describeSwarmPlan, UsageError } from '../../core/engine';
 import type { FreshData } from '../../core/operations/deployStaging';
 import { confirmAtTerminal } from '../confirm';
 import { configOf, environmentOf } from '../context';
@@ -45,6 +45,27 @@ export function registerDeployCommand(program: Command): void {
           return;
         }
         if (options.freshData !== undefined) throw new UsageError('--fresh-data resets staging data; production data is changed only by a rollback.');
+        if (environment.swarm) {
+          // Swarm rolls and rolls back each service itself: no maintenance window, no rollback of ours to choose
+          if (options.maintenanceWindow) throw new UsageError('--maintenance-window is for Compose environments; on Swarm each service\'s update order (start-first or stop-first) is in the plan.');
+          const result = await deploySwarmProduction(deps, {
+            environment: environment.name,
+            message: options.message,
+            healthTimeoutSeconds: parseSeconds(options.healthTimeout),
+            stagingFirst: options.yes ? 'refuse' : 'ask',
+            confirm: (plan) => confirmAtTerminal(describeSwarmPlan(plan), { yes: options.yes, action: `Deploy to ${environment.label}`, signal: interrupt.signal }),
+          }, interrupt.signal, printProgress);
+          if (result.outcome === 'declined') {
+            process.stderr.write('dual-env: not confirmed; nothing was changed.\n');
+            process.exitCode = 1;
+          } else if (result.outcome === 'rolled-back') {
+            process.stderr.write(`dual-env: ${result.error}\n`);
+            process.exitCode = 1;
+          } else {
+            process.stdout.write(`Deployed ${result.commit?.slice(0, 7)} to ${environment.label} as the Swarm stack ${environment.swarm.stack} (tag ${result.tag})${environment.url ? `: ${environment.url}` : ''}\n`);
+          }
+          return;
+        }
         const result = await deployProduction(deps, {
           environment: environment.name,
           message: options.message,

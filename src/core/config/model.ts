@@ -32,6 +32,11 @@ export interface Environment {
 export interface SwarmConfig {
   /** The stack name: `docker stack deploy … <stack>`; services are `<stack>_<service>`. */
   stack: string;
+  /**
+   * `host:port` of the registry the cluster's nodes pull from (never a public one): a
+   * deploy pushes its images there from the manager. Absent: the stack can be shown, not deployed.
+   */
+  registry?: string;
 }
 
 /** What a failed check does to a production deploy: shown in the confirmation, or the deploy stops. */

@@ -66,22 +66,35 @@ export interface PreflightOptions {
 
 const listed = (files: string[]) => files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
 
-/** Checks everything that can be checked without changing anything, and builds the plan. */
-export async function preflightProduction(
-  /** Each environment's own engine: staging's health is read where staging runs. */
+/** What any production deploy checks of the release before its plan: the repository, branch policy, tree, the checklist against staging, the changes since the last deploy. */
+export interface ReleaseChecks {
+  branch: string;
+  commit: CommitSummary;
+  toCommit?: { files: string[]; message: string };
+  changes: CommitSummary[];
+  since?: string;
+  checklist: ChecklistItem[];
+}
+
+/**
+ * The release's checks every production deploy shares (Compose or Swarm), changing
+ * nothing: a git repository, a branch the environment's policy allows, a clean tree
+ * or a commit message, the pre-production checklist not refusing.
+ */
+export async function checkRelease(
   dockerFor: (environment: Environment) => Docker,
   config: DualEnvConfig,
   environment: Environment,
-  options: PreflightOptions,
+  options: Pick<PreflightOptions, 'message' | 'stagingFirst' | 'onCheck'>,
   signal: AbortSignal,
-): Promise<DeployPlan> {
+  /** Checked once the repository is known to be one, before anything else (the Compose path's database). */
+  refuseEnvironment: () => void = () => undefined,
+): Promise<ReleaseChecks> {
   const repo = projectRepository(config, signal);
   if (!(await isRepository(repo))) {
     throw new DeployRefusedError(`${config.projectDir} is not a git repository; production deploys only committed code, so put the project under git first.`);
   }
-  if (!environment.database) {
-    throw new DeployRefusedError(`${environment.name} declares no database in x-dual-env, so no backup can be taken before the deploy; add its database block.`);
-  }
+  refuseEnvironment();
   const branch = await currentBranch(repo);
   if (!branchMatches(environment.branchPattern, branch)) {
     throw new DeployRefusedError(`${environment.label} deploys only branches matching "${environment.branchPattern}", and "${branch}" does not; check out such a branch and try again.`);
@@ -99,16 +112,29 @@ export async function preflightProduction(
   if (stagingHealth?.outcome === 'refused') throw new DeployRefusedError(`${stagingHealth.detail}; deploy it to staging first.`, { remedies: stagingOf(config) });
   if (refusingItems(checklist).length > 0) throw new DeployRefusedError(refusalMessage(checklist));
   // a failed deploy leaves its tag too: the changes count from the last one that succeeded
-  const services = builtServices(config, environment);
   const { commits, since } = await changesSinceLastProduction(repo, 50, (await lastSuccessfulDeployOf(config, environment, dockerFor(environment)))?.tag);
+  return { branch, commit, toCommit: tree.clean ? undefined : { files: tree.changed, message: options.message!.trim() }, changes: commits, since, checklist };
+}
+
+/** Checks everything that can be checked without changing anything, and builds the plan. */
+export async function preflightProduction(
+  /** Each environment's own engine: staging's health is read where staging runs. */
+  dockerFor: (environment: Environment) => Docker,
+  config: DualEnvConfig,
+  environment: Environment,
+  options: PreflightOptions,
+  signal: AbortSignal,
+): Promise<DeployPlan> {
+  const release = await checkRelease(dockerFor, config, environment, options, signal, () => {
+    if (!environment.database) {
+      throw new DeployRefusedError(`${environment.name} declares no database in x-dual-env, so no backup can be taken before the deploy; add its database block.`);
+    }
+  });
+  const services = builtServices(config, environment);
   return {
     environment: environment.name,
     label: environment.label,
-    branch,
-    commit,
-    toCommit: tree.clean ? undefined : { files: tree.changed, message: options.message!.trim() },
-    changes: commits,
-    since,
+    ...release,
     rebuilt: services.built,
     replacement: planReplacement(config, environment, services.built, options.maintenanceWindow),
     maintenanceWindow: options.maintenanceWindow === true,
@@ -116,8 +142,7 @@ export async function preflightProduction(
     healthTimeoutSeconds: options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds,
     keptRunning: services.others,
     onFailure: options.autoRollback ? 'auto-rollback' : 'report',
-    backup: `A verified backup of the ${environment.database.name} database will be taken first.`,
-    checklist,
+    backup: `A verified backup of the ${environment.database!.name} database will be taken first.`,
   };
 }
 

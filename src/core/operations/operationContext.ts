@@ -22,6 +22,13 @@ export interface OperationDeps {
 
 /** The environment by name, or the production one when none is named; refused when the file does not keep environments apart. */
 export function pickEnvironment(config: DualEnvConfig, name: string | undefined, wantProduction: boolean): Environment {
+  const environment = findEnvironment(config, name, wantProduction);
+  refuseSwarm(environment);
+  return environment;
+}
+
+/** As pickEnvironment, Swarm environments included: for the operations that handle them. */
+export function findEnvironment(config: DualEnvConfig, name: string | undefined, wantProduction: boolean): Environment {
   assertIsolated(config);
   const environment = name ? config.environments.find((e) => e.name === name) : config.environments.find((e) => e.isProduction === wantProduction);
   if (!environment) {
@@ -30,7 +37,6 @@ export function pickEnvironment(config: DualEnvConfig, name: string | undefined,
   if (environment.isProduction !== wantProduction) {
     throw new UsageError(`${environment.name} is ${environment.isProduction ? '' : 'not '}a production environment; use the ${environment.isProduction ? 'production' : 'staging'} deploy for it.`);
   }
-  refuseSwarm(environment);
   return environment;
 }
 
@@ -40,7 +46,7 @@ export function pickEnvironment(config: DualEnvConfig, name: string | undefined,
  */
 function refuseSwarm(environment: Environment): void {
   if (!environment.swarm) return;
-  throw new UsageError(`${environment.label} runs on Docker Swarm as the stack ${environment.swarm.stack}, which Dual Env shows but does not yet deploy, roll back, start or stop; use docker stack deploy for now.`);
+  throw new UsageError(`${environment.label} runs on Docker Swarm as the stack ${environment.swarm.stack}, which Dual Env shows and deploys to production but does not yet roll back, start, stop or deploy as staging; use docker stack for that for now.`);
 }
 
 /** Services of the environment that Compose builds (the app); the rest (database) are only kept running. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { DeployPlan } from '../../core/operations/deployPreflight';
+import type { SwarmDeployPlan } from '../../core/swarm/swarmDeployPlan';
 import type { RollbackPlan } from '../../core/operations/rollbackProduction';
 import type { CommandFactory, Ctx, Target } from '../context';
 import { backupPlaceFor } from '../backupPlace';
@@ -14,11 +15,11 @@ import { remedyRequest } from '../remedyActions';
 
 const untrustedDeploy = () => l10n.t('Dual Env does not deploy in an untrusted workspace: it would run Compose and git from this folder. Trust the folder (Manage Workspace Trust) first.');
 
-async function confirmDeploy(ctx: Ctx, target: Target, plan: DeployPlan): Promise<boolean> {
+async function confirmDeploy(ctx: Ctx, target: Target, plan: DeployPlan | SwarmDeployPlan): Promise<boolean> {
   const engine = await loadEngine();
   const label = ctx.labelOf(target);
   return ctx.userInput.confirm(l10n.t('Deploy {0} @ {1} to {2}?', plan.branch, plan.commit.shortHash, label), {
-    detail: engine.describePlan(plan),
+    detail: 'kind' in plan ? engine.describeSwarmPlan(plan) : engine.describePlan(plan),
     confirm: l10n.t('Deploy to {0}', label),
   });
 }
@@ -92,6 +93,10 @@ const deployToProduction = (ctx: Ctx, maintenanceWindow: boolean) => async (arg?
     message = await ctx.userInput.input({ title: l10n.t('Commit and Deploy to Production'), prompt: l10n.t('Commit message for the uncommitted changes, committed as part of the deploy') });
     if (!message?.trim()) return;
   }
+  if (environment.swarm) {
+    await deploySwarm(ctx, target, message, maintenanceWindow);
+    return;
+  }
   const engine = await loadEngine();
   const deps = await operationDeps(ctx, target);
   try {
@@ -146,3 +151,23 @@ export const rollbackProduction: CommandFactory = (ctx) => async (arg?: unknown)
   })), { title: l10n.t('Roll Back {0}', environment.label), placeHolder: l10n.t('Backup to roll back to') });
   if (picked) await rollback(ctx, target, picked.backup.id);
 };
+
+/** A Swarm environment's production deploy: Swarm rolls each service and rolls it back itself, so there is no maintenance window or rollback of ours to choose. */
+async function deploySwarm(ctx: Ctx, target: Target, message: string | undefined, maintenanceWindow: boolean): Promise<void> {
+  const { project, environment } = target;
+  if (maintenanceWindow) {
+    await ctx.showFailure(new Error(l10n.t('{0} runs on Docker Swarm, where each service\'s update order (start-first or stop-first) is in the plan; use Deploy to Production.', environment.label)), project);
+    return;
+  }
+  const engine = await loadEngine();
+  const deps = await operationDeps(ctx, target);
+  try {
+    const result = await ctx.withProgress(l10n.t('Deploy to {0}', environment.label), (signal, onProgress) =>
+      engine.deploySwarmProduction(deps, { environment: environment.name, message, stagingFirst: 'ask', confirm: (plan) => confirmDeploy(ctx, target, plan) }, signal, onProgress));
+    if (result.outcome === 'declined') ctx.log.info('Deploy to production not confirmed; nothing was changed.');
+    else if (result.outcome === 'succeeded') void vscode.window.showInformationMessage(l10n.t('Deployed {0} to {1} as the Swarm stack {2} (tag {3}).', result.commit?.slice(0, 7) ?? '', environment.label, environment.swarm?.stack ?? '', result.tag ?? ''));
+    else await ctx.showFailure(new Error(result.error ?? ''), project);
+  } catch (error) {
+    await ctx.showFailure(error, project);
+  }
+}

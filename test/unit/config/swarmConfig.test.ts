@@ -42,6 +42,18 @@ describe('the Swarm environment kind in x-dual-env', () => {
     assert.equal(production.dockerHost, 'ssh://deploy@manager-1');
   });
 
+  it('reads the registry the cluster pulls from, as host:port or a dotted host', () => {
+    assert.deepEqual(withProduction('swarm: { stack: shop, registry: "10.0.0.5:5000" }').environments[1].swarm, { stack: 'shop', registry: '10.0.0.5:5000' });
+    assert.equal(withProduction('swarm: { stack: shop, registry: registry.internal.example }').environments[1].swarm?.registry, 'registry.internal.example');
+    assert.equal(withProduction('swarm: { stack: shop, registry: "${REGISTRY}" }', '', { REGISTRY: 'localhost:5000' }).environments[1].swarm?.registry, 'localhost:5000');
+  });
+
+  it('refuses a registry Docker would not read as one (a Hub user name, a URL, a path, a port out of range), in one sentence', () => {
+    for (const registry of ['shop', 'http://10.0.0.5:5000', '10.0.0.5:5000/team', 'user@reg.example:5000', '10.0.0.5:70000', 'Reg.Example:5000', '""', '5000']) {
+      assert.match(refusal(`swarm: { stack: shop, registry: ${registry} }`), /:7: `swarm\.registry` must be the (registry's )?host:port/, registry);
+    }
+  });
+
   it('interpolates the stack name', () => {
     const config = withProduction('swarm: { stack: "${STACK:-shop}" }', '', { STACK: 'shop-eu' });
     assert.equal(config.environments[1].swarm?.stack, 'shop-eu');
@@ -52,7 +64,7 @@ describe('the Swarm environment kind in x-dual-env', () => {
       ['swarm: ', /:7: `swarm` must be a mapping that names the stack \(`swarm: \{ stack: shop \}`\)\.$/],
       ['swarm: shop', /:7: `swarm` must be a mapping that names the stack/],
       ['swarm: {}', /:7: `swarm\.stack` is required: the name of the stack the environment runs as\.$/],
-      ['swarm: { stack: shop, replicas: 2 }', /:7: `swarm\.replicas` is not a Swarm setting; the block takes `stack`\.$/],
+      ['swarm: { stack: shop, replicas: 2 }', /:7: `swarm\.replicas` is not a Swarm setting; the block takes `stack`, `registry`\.$/],
       ['swarm: { stack: 12 }', /:7: `swarm\.stack` must be a string, not 12\.$/],
       ['swarm: { stack: Shop.EU }', /:7: `swarm\.stack` must be lower-case letters, digits, `-` and `_` \(starting with a letter or digit\), not "Shop\.EU"\.$/],
     ];
@@ -75,7 +87,7 @@ describe('the Swarm environment kind in x-dual-env', () => {
   it('is refused by every Compose path (deploy, rollback, start, stop) in one sentence, since Compose on a manager would start plain containers', () => {
     const config = withProduction('dockerHost: "ssh://m1", swarm: { stack: shop }');
     const expected = (e: unknown) => e instanceof UsageError
-      && e.message === 'Production runs on Docker Swarm as the stack shop, which Dual Env shows but does not yet deploy, roll back, start or stop; use docker stack deploy for now.';
+      && e.message === 'Production runs on Docker Swarm as the stack shop, which Dual Env shows and deploys to production but does not yet roll back, start, stop or deploy as staging; use docker stack for that for now.';
     assert.throws(() => pickEnvironment(config, 'production', true), expected);
     assert.throws(() => targetFor({ config, compose: { major: 2, command: 'docker', args: ['compose'] } as never }, config.environments[1]), expected);
     assert.equal(pickEnvironment(config, 'staging', false).name, 'staging');
