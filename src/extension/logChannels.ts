@@ -39,7 +39,7 @@ export class LogChannels implements vscode.Disposable {
     }
     const stop = new AbortController();
     // throws for a Docker host that is not an address; nothing is recorded before it
-    const lines = engine.followLogs({ docker: engine.dockerClientFor(environment), projectName: config.projectName, services: [service], follow: true, tail: 200, signal: stop.signal, secrets: engine.secretsOf(config) });
+    const lines = engine.followLogs({ docker: engine.dockerClientFor(environment), projectName: config.projectName, services: [service], follow: true, tail: 200, signal: stop.signal, secrets: engine.secretsOf(config), swarmStack: environment.swarm?.stack });
     const channel = existing ?? vscode.window.createOutputChannel(l10n.t('Dual Env: {0}', name));
     // the last 200 lines come again; a resumed channel would show them twice
     channel.clear();
@@ -48,8 +48,9 @@ export class LogChannels implements vscode.Disposable {
     this.publishFollowing();
     channel.show(true);
     const current = () => this.following.get(name) === stop;
-    lines.on('data', (line: { stream: string; text: string }) => {
-      if (current()) channel.appendLine(line.stream === 'marker' ? `--- ${line.text} ---` : line.text);
+    lines.on('data', (line: { stream: string; text: string; task?: string }) => {
+      // a Swarm service's line names its task and node, as `docker service logs` does
+      if (current()) channel.appendLine(line.stream === 'marker' ? `--- ${line.text} ---` : `${line.task ? `${line.task} | ` : ''}${line.text}`);
     });
     lines.on('error', (error: unknown) => {
       if (!current()) return;

@@ -7,74 +7,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { format } from 'node:util';
-import * as esbuild from 'esbuild';
 import { backupDatabase } from '../../src/core/operations/backupDatabase';
 import { startRemoteServer, startRig, stackServer, type RemoteServer } from '../rig';
 import { startRemoteDatabase, type RemoteDatabase } from '../remote/remoteDatabase';
 import { makeTempProject, type TempProject } from '../support/tempProject';
-import { launchBrowser, repoRoot, startCodeServer, workbenchUrl } from '../e2e/harness';
+import { repoRoot } from '../e2e/harness';
 import type { HostTestResult } from './suite/index';
+import { buildSuite, runInCodeServer, runInDesktopVsCode } from './hostRunner';
 import { plannedTests } from './plannedTests';
 
 const suiteSource = path.join(__dirname, 'suite');
 const suiteOut = path.join(repoRoot, '.vscode-test', 'suite');
-// the remote-backups suite waits for a server over SSH, a few seconds per request under load
-const HOST_TIMEOUT_MS = 600_000;
-
-/**
- * The suite as the extension host loads it: index.js and one bundle per *.test.ts
- * (so that tests can use the engine's own helpers), with vscode and mocha left to
- * the host. Built before the tests are declared, so that each can be declared by name.
- */
-function buildSuite(): { indexPath: string; testFiles: string[] } {
-  fs.rmSync(suiteOut, { recursive: true, force: true });
-  const entryPoints = fs.readdirSync(suiteSource).filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => path.join(suiteSource, f));
-  esbuild.buildSync({
-    entryPoints, outdir: suiteOut, bundle: true, external: ['vscode', 'mocha'],
-    format: 'cjs', platform: 'node', target: 'node20', sourcemap: 'inline', logLevel: 'warning',
-  });
-  const testFiles = fs.readdirSync(suiteOut).filter((f) => f.endsWith('.test.js')).sort().map((f) => path.join(suiteOut, f));
-  return { indexPath: path.join(suiteOut, 'index.js'), testFiles };
-}
-
-async function runInCodeServer(testsPath: string, resultsFile: string, folder: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const server = await startCodeServer({ env: { ...env, DUAL_ENV_TEST_RESULTS: resultsFile } });
-  const browser = await launchBrowser();
-  try {
-    const { page } = browser;
-    const exited = new Promise<number>((resolve) => { void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)); });
-    // mocha's spec output arrives as console messages of the page
-    page.on('console', async (message) => {
-      const args = await Promise.all(message.args().map((handle) => handle.jsonValue().catch(() => '?')));
-      if (typeof args[0] === 'string' && args[0].startsWith('%c')) args.splice(0, 2);
-      const line = format(...args);
-      if (process.env.VERBOSE || /^ {2,}(\S|✔|\d+\))|passing|failing/.test(line)) console.log(`# ${line}`);
-    });
-    const remote = (p: string) => `vscode-remote://${server.authority}${p}`;
-    await page.goto(workbenchUrl(server, folder, [['extensionDevelopmentPath', remote(repoRoot)], ['extensionTestsPath', remote(testsPath)]]));
-    let timer: NodeJS.Timeout | undefined;
-    const code = await Promise.race([exited, new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), HOST_TIMEOUT_MS); })]);
-    clearTimeout(timer);
-    if (code === 'timeout') throw new Error(`the extension host did not finish the suite in ${HOST_TIMEOUT_MS / 1000} s:\n${server.output()}`);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
-}
-
-async function runInDesktopVsCode(testsPath: string, resultsFile: string, folder: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const { runTests } = await import('@vscode/test-electron');
-  await runTests({
-    extensionDevelopmentPath: repoRoot,
-    extensionTestsPath: testsPath,
-    launchArgs: [folder, '--disable-extensions', '--disable-workspace-trust'],
-    extensionTestsEnv: { ...env, DUAL_ENV_TEST_RESULTS: resultsFile },
-  }).catch((error: unknown) => {
-    // failed tests make runTests reject too, and they are in the results file; anything else is the host's own failure
-    if (!fs.existsSync(resultsFile)) throw error;
-  });
-}
 
 /**
  * The second folder of the host's multi-root workspace: the same stack under its own
@@ -119,7 +62,7 @@ async function remoteBackupProject(): Promise<{ env: NodeJS.ProcessEnv; database
   }
 }
 
-const hostSuite = buildSuite();
+const hostSuite = buildSuite(fs.readdirSync(suiteSource).filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => path.join(suiteSource, f)), suiteOut);
 const planned = plannedTests(hostSuite.testFiles);
 
 describe(`extension-host suite (${process.env.DUAL_ENV_VSCODE === 'desktop' ? 'desktop VS Code' : 'code-server'})`, () => {

@@ -56,10 +56,10 @@ export function registerLogsCommand(program: Command): void {
       const width = Math.max(...services.map((s) => s.length));
       const prefix = (line: LogLine) => (services.length > 1 ? `${line.service.padEnd(width)} | ` : '');
       try {
-        const lines = followLogs({ docker: dockerClientFor(environment), projectName: config.projectName, services, follow: options.follow === true, since, tail, signal: stop.signal, secrets: secretsOf(config) });
+        const lines = followLogs({ docker: dockerClientFor(environment), projectName: config.projectName, services, follow: options.follow === true, since, tail, signal: stop.signal, secrets: secretsOf(config), swarmStack: environment.swarm?.stack });
         for await (const line of lines as AsyncIterable<LogLine>) {
           const target = line.stream === 'stderr' ? process.stderr : process.stdout;
-          const text = line.stream === 'marker' ? `--- ${line.text} ---` : line.text;
+          const text = line.stream === 'marker' ? `--- ${line.text} ---` : `${line.task ? `${line.task} | ` : ''}${line.text}`;
           // waiting for the terminal or pipe to drain pauses the Docker streams behind it
           if (!target.write(`${prefix(line)}${text}\n`)) await once(target, 'drain');
         }

@@ -8,6 +8,7 @@ import { openContainerEvents } from './eventStream';
 import { FrameDecoder, LineSplitter, type OutputStream } from './frames';
 import { SeenLines } from './seenLines';
 import { sleep } from './sleep';
+import { followSwarmService } from '../swarm/serviceLogs';
 
 export interface LogLine {
   service: string;
@@ -16,6 +17,8 @@ export interface LogLine {
   text: string;
   /** RFC 3339 time Docker recorded the line at (absent on markers). */
   timestamp?: string;
+  /** A Swarm service's line: the task and node it came from, as `docker service logs` prefixes it (`stack_web.2.rq71l5v3ib05@node-2`). */
+  task?: string;
 }
 
 export interface FollowLogsOptions {
@@ -33,9 +36,11 @@ export interface FollowLogsOptions {
   highWaterMark?: number;
   /** Values replaced by `***` in every line (the compose file's passwords): logs end up in terminals, CI logs and output channels. */
   secrets?: readonly string[];
+  /** The environment runs as this Swarm stack: its services' logs are followed on the manager, across task replacements. */
+  swarmStack?: string;
 }
 
-interface Source {
+export interface Source {
   pause(): void;
   resume(): void;
 }
@@ -73,10 +78,12 @@ export function followLogs(options: FollowLogsOptions): Readable {
     }
   };
   const follower = { ...options, signal: stop.signal, emit, sources, isPaused: () => paused };
+  const { swarmStack } = options;
+  const followOne = (service: string) => (swarmStack ? followSwarmService(follower, swarmStack, service) : followService(follower, service));
   const services = options.follow
-    ? Promise.all(options.services.map((service) => followService(follower, service)))
+    ? Promise.all(options.services.map(followOne))
     // without -f the history comes service after service, each in order
-    : options.services.reduce<Promise<unknown>>((previous, service) => previous.then(() => followService(follower, service)), Promise.resolve());
+    : options.services.reduce<Promise<unknown>>((previous, service) => previous.then(() => followOne(service)), Promise.resolve());
   services.then(
     () => { if (!output.destroyed) output.push(null); },
     (error: unknown) => { if (!output.destroyed) output.destroy(error as Error); },
@@ -84,7 +91,7 @@ export function followLogs(options: FollowLogsOptions): Readable {
   return output;
 }
 
-type Follower = FollowLogsOptions & { signal: AbortSignal; emit: (line: LogLine) => void; sources: Set<Source>; isPaused: () => boolean };
+export type Follower = FollowLogsOptions & { signal: AbortSignal; emit: (line: LogLine) => void; sources: Set<Source>; isPaused: () => boolean };
 
 interface Attached {
   id: string;

@@ -6,10 +6,10 @@ import { l10n } from '../l10n';
 import type { TreeNode } from '../tree/environmentsTree';
 import { remedyRequest } from '../remedyActions';
 
-/** Show Logs…: a container from the tree, or a quick pick of environment, then service. */
+/** Show Logs…: a container or a Swarm service from the tree, or a quick pick of environment, then service. */
 export const showLogs: CommandFactory = (ctx) => async (arg?: unknown) => {
   const node = arg as TreeNode | undefined;
-  const target = node?.kind === 'container' ? node : await ctx.environmentOf(arg, l10n.t('Show Logs'));
+  const target = node?.kind === 'container' || node?.kind === 'swarmService' ? node : await ctx.environmentOf(arg, l10n.t('Show Logs'));
   if (!target) return;
   const { project, environment } = target;
   if (!project.config) throw new Error(project.problem ?? l10n.t('There is no compose file to read services from.'));
@@ -17,8 +17,9 @@ export const showLogs: CommandFactory = (ctx) => async (arg?: unknown) => {
   const config = await withStoredPasswords(project.config, ctx.secrets);
   // two folders may both have a staging-backend: their channels are told apart by the folder's name
   const follow = (service: string) => ctx.logChannels.follow(config, environment, service, ctx.model.projects().length > 1 ? project.name : undefined);
-  if (node?.kind === 'container') {
-    await follow(node.container.service);
+  if (node?.kind === 'container' || node?.kind === 'swarmService') {
+    // a Swarm service's channel follows all its tasks, replacements included
+    await follow(node.kind === 'container' ? node.container.service : node.service.service);
     return;
   }
   const named = remedyRequest(arg)?.service;
