@@ -5,7 +5,8 @@ import { redactSecrets } from '../common/process';
 import { asDockerError, callDocker } from './client';
 import { PROJECT_LABEL, SERVICE_LABEL, serviceOf } from './discovery';
 import { openContainerEvents } from './eventStream';
-import { FrameDecoder, LineSplitter, type OutputStream } from './frames';
+import type { OutputStream } from './frames';
+import { pumpLogLines, type Source } from './logStreamPump';
 import { SeenLines } from './seenLines';
 import { sleep } from './sleep';
 import { followSwarmService } from '../swarm/serviceLogs';
@@ -38,11 +39,6 @@ export interface FollowLogsOptions {
   secrets?: readonly string[];
   /** The environment runs as this Swarm stack: its services' logs are followed on the manager, across task replacements. */
   swarmStack?: string;
-}
-
-export interface Source {
-  pause(): void;
-  resume(): void;
 }
 
 /**
@@ -190,8 +186,6 @@ async function streamContainer(
     ...(resumeAt === undefined && f.tail !== undefined ? { tail: f.tail } : {}),
   }, f.signal));
 
-  const decoder = container.Config.Tty ? undefined : new FrameDecoder();
-  const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
   // a line without a timestamp is the rest of a long line the splitter cut: shown or skipped with its start
   const skippingRest = { stdout: false, stderr: false };
   const deliver = (stream: OutputStream, lines: string[]) => {
@@ -209,29 +203,7 @@ async function streamContainer(
       f.emit({ service, stream, text, timestamp });
     }
   };
-  const onChunk = (chunk: Buffer) => {
-    if (!decoder) return deliver('stdout', splitters.stdout.push(chunk));
-    for (const frame of decoder.push(chunk)) deliver(frame.stream, splitters[frame.stream].push(frame.payload));
-  };
-  const finish = () => {
-    deliver('stdout', splitters.stdout.flush());
-    deliver('stderr', splitters.stderr.flush());
-  };
-  const source: Source = { pause: () => logStream.pause(), resume: () => logStream.resume() };
-  f.sources.add(source);
-  if (f.isPaused()) logStream.pause();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      logStream.on('data', onChunk);
-      logStream.once('end', () => resolve());
-      logStream.once('close', () => resolve());
-      logStream.once('error', (error: Error) => (f.signal.aborted ? resolve() : reject(error)));
-      f.signal.addEventListener('abort', () => { logStream.destroy(); resolve(); }, { once: true });
-    });
-  } finally {
-    f.sources.delete(source);
-  }
-  finish();
+  await pumpLogLines(f, logStream, container.Config.Tty === true, deliver);
   return f.signal.aborted ? 'aborted' : 'ended';
 }
 

@@ -11,9 +11,10 @@ import { refuseUnlessComposeCanInterpolate } from './composeInterpolation';
 import { preflightProduction, type DeployPlan } from './deployPreflight';
 import { liveCommitOf } from './environmentHistory';
 import type { HistoryOutcome } from './history';
-import { historyLine, type HistoryLine, type LineFacts } from './historyLine';
+import type { HistoryLine, LineFacts } from './historyLine';
+import { startConfirmedDeploy } from './deployStart';
 import { builtImages, previousImages, pruneRollbackTags, restoreImageNames, runningImages, tagForRollback } from './liveImages';
-import { acquireEnvironmentLock, holdingLock } from './environmentLock';
+import { holdingLock } from './environmentLock';
 import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, rollbackTo, targetFor, type OperationDeps } from './operationContext';
 import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
 import { HealthGateError, waitForHealth } from './waitForHealth';
@@ -125,13 +126,7 @@ export async function deployProduction(deps: OperationDeps, options: DeployProdu
 
   if (!(await confirmPlan(options.confirm, plan, signal, progress))) return { outcome: 'declined', plan };
 
-  const lock = await acquireEnvironmentLock(deps.config, environment, `deploy of ${plan.branch}`, deps.docker);
-  const startedAt = (deps.now ?? (() => new Date()))();
-  const noReturn = pointOfNoReturn(signal, progress);
-  const line = historyLine(deps, environment, {
-    operation: 'deploy', noun: 'deploy', startedAt, currentStep: () => noReturn.step || undefined,
-    facts: () => ({ commit: plan.commit.hash, branch: plan.branch, previousImages: {}, message: plan.toCommit?.message }),
-  }, progress);
+  const { lock, startedAt, noReturn, line } = await startConfirmedDeploy(deps, environment, plan, signal, progress);
   const run: Run = { deps, options, environment, plan, contexts, built, others, startedAt, signal, progress, noReturn, line };
   // a failure whose lock stays on a server that stopped answering says what production runs and where the history stopped
   return holdingLock(lock, environment, (text) => progress.log('lock', text), () => deployConfirmed(run), () => ({

@@ -20,9 +20,10 @@ import { callDocker, dockerClientFor, isApiError } from '../docker/client';
 import { commitFiles, createProductionTag, hasRemote, pushBranchAndTag } from '../git';
 import { checklistLine } from '../operations/checklist';
 import { checkRelease, DeployRefusedError } from '../operations/deployPreflight';
-import { acquireEnvironmentLock, holdingLock } from '../operations/environmentLock';
+import { holdingLock } from '../operations/environmentLock';
+import { startConfirmedDeploy } from '../operations/deployStart';
 import type { HistoryOutcome } from '../operations/history';
-import { historyLine, type HistoryLine } from '../operations/historyLine';
+import type { HistoryLine } from '../operations/historyLine';
 import { builtServices, confirmPlan, findEnvironment, pointOfNoReturn, type OperationDeps } from '../operations/operationContext';
 import { projectRepository } from '../operations/projectRepository';
 import { releaseContexts, type ReleaseContexts } from '../operations/releaseSource';
@@ -118,13 +119,7 @@ export async function deploySwarmProduction(deps: OperationDeps, options: SwarmD
 
   if (!(await confirmPlan(options.confirm, plan, signal, progress))) return { outcome: 'declined', plan };
 
-  const lock = await acquireEnvironmentLock(deps.config, environment, `deploy of ${plan.branch}`, deps.docker);
-  const startedAt = (deps.now ?? (() => new Date()))();
-  const noReturn = pointOfNoReturn(signal, progress);
-  const line = historyLine(deps, environment, {
-    operation: 'deploy', noun: 'deploy', startedAt, currentStep: () => noReturn.step || undefined,
-    facts: () => ({ commit: plan.commit.hash, branch: plan.branch, previousImages: {}, message: plan.toCommit?.message }),
-  }, progress);
+  const { lock, startedAt, noReturn, line } = await startConfirmedDeploy(deps, environment, plan, signal, progress);
   const run: Run = { deps, options, environment, plan, contexts, built, document, progress, noReturn, line, startedAt };
   return holdingLock(lock, environment, (text) => progress.log('lock', text), () => deployConfirmed(run), () => ({
     noun: 'deploy', untouched: STACK_UNTOUCHED_BEFORE.has(noReturn.step), stoppedAt: line.stoppedAt,

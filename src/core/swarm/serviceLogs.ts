@@ -8,8 +8,9 @@ import type Docker from 'dockerode';
 import { DockerUnreachableError, errorMessage } from '../common/errors';
 import { asDockerError, callDocker, isApiError } from '../docker/client';
 import { openDockerEvents } from '../docker/eventStream';
-import { FrameDecoder, LineSplitter, type OutputStream } from '../docker/frames';
-import { nanosToSince, timestampNanos, type Follower, type Source } from '../docker/logFollower';
+import type { OutputStream } from '../docker/frames';
+import { pumpLogLines } from '../docker/logStreamPump';
+import { nanosToSince, timestampNanos, type Follower } from '../docker/logFollower';
 import { SeenLines } from '../docker/seenLines';
 import { sleep } from '../docker/sleep';
 
@@ -176,28 +177,7 @@ async function streamService(
     for (const raw of raws) delivered = delivered.then(() => deliverLine(stream, raw));
   };
   const tty = spec.Spec?.TaskTemplate?.ContainerSpec?.TTY === true;
-  const decoder = tty ? undefined : new FrameDecoder();
-  const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
-  const onChunk = (chunk: Buffer) => {
-    if (!decoder) return deliver('stdout', splitters.stdout.push(chunk));
-    for (const frame of decoder.push(chunk)) deliver(frame.stream, splitters[frame.stream].push(frame.payload));
-  };
-  const source: Source = { pause: () => logStream.pause(), resume: () => logStream.resume() };
-  f.sources.add(source);
-  if (f.isPaused()) logStream.pause();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      logStream.on('data', onChunk);
-      logStream.once('end', () => resolve());
-      logStream.once('close', () => resolve());
-      logStream.once('error', (error: Error) => (f.signal.aborted ? resolve() : reject(error)));
-      f.signal.addEventListener('abort', () => { logStream.destroy(); resolve(); }, { once: true });
-    });
-  } finally {
-    f.sources.delete(source);
-  }
-  deliver('stdout', splitters.stdout.flush());
-  deliver('stderr', splitters.stderr.flush());
+  await pumpLogLines(f, logStream, tty, deliver);
   await delivered;
   return { ended: f.signal.aborted ? 'aborted' : 'ended', lines };
 }
