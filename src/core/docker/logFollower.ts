@@ -87,6 +87,19 @@ export function followLogs(options: FollowLogsOptions): Readable {
   return output;
 }
 
+/**
+ * A follow that failed: what is not a lost engine (or not followed) is thrown; a lost
+ * engine (restart, network) is said once per outage, then the caller tries again after a
+ * growing pause. Returns the outage's failure count so far.
+ */
+export async function backOffAfterLoss(f: Follower, service: string, error: unknown, failures: number): Promise<number> {
+  const failure = asDockerError(error, f.docker);
+  if (!f.follow || !(failure instanceof DockerUnreachableError)) throw failure;
+  if (failures === 0) f.emit({ service, stream: 'marker', text: `${errorMessage(failure)} Still following ${service}.` });
+  await sleep(Math.min(5_000, 250 * 2 ** (failures + 1)), f.signal);
+  return failures + 1;
+}
+
 export type Follower = FollowLogsOptions & { signal: AbortSignal; emit: (line: LogLine) => void; sources: Set<Source>; isPaused: () => boolean };
 
 interface Attached {
@@ -123,12 +136,8 @@ async function followService(f: Follower, service: string): Promise<void> {
       await next?.started;
       failures = 0;
     } catch (error) {
-      const failure = asDockerError(error, f.docker);
       if (f.signal.aborted) return;
-      if (!f.follow || !(failure instanceof DockerUnreachableError)) throw failure;
-      // the engine went away (restart, network): say so once, then keep trying
-      if (failures++ === 0) f.emit({ service, stream: 'marker', text: `${errorMessage(failure)} Still following ${service}.` });
-      await sleep(Math.min(5_000, 250 * 2 ** failures), f.signal);
+      failures = await backOffAfterLoss(f, service, error, failures);
     } finally {
       waiter.abort();
       f.signal.removeEventListener('abort', stopWaiting);

@@ -2,7 +2,7 @@ import { CommandFailedError, errorMessage } from '../common/errors';
 import { compactTimestamp } from '../common/time';
 import { buildServices, ensureServicesUp, recreateServices, type ComposeTarget } from '../compose/composeRunner';
 import { dockerClientFor } from '../docker/client';
-import { commitFiles, createProductionTag, hasRemote, pushBranchAndTag } from '../git';
+import { createProductionTag } from '../git';
 import type { BackupSummary } from './backupPort';
 import { bringBack } from './bringBack';
 import { SafetyBackupFailedError } from '../database';
@@ -12,7 +12,7 @@ import { preflightProduction, type DeployPlan } from './deployPreflight';
 import { liveCommitOf } from './environmentHistory';
 import type { HistoryOutcome } from './history';
 import type { HistoryLine, LineFacts } from './historyLine';
-import { startConfirmedDeploy } from './deployStart';
+import { commitPlanned, pushBranchWithTag, startConfirmedDeploy } from './deployStart';
 import { builtImages, previousImages, pruneRollbackTags, restoreImageNames, runningImages, tagForRollback } from './liveImages';
 import { holdingLock } from './environmentLock';
 import { builtServices, confirmPlan, pickEnvironment, pointOfNoReturn, ProductionChangedError, rollbackTo, targetFor, type OperationDeps } from './operationContext';
@@ -155,9 +155,9 @@ async function deployConfirmed(run: Run): Promise<DeployResult> {
 
   // point of no return: from here the deploy finishes, or production is recovered
   await step({ previous, backup }, () => run.noReturn.enter('git'));
-  const commit = await step({ previous, backup }, () => commitPlanned(run));
+  const commit = await step({ previous, backup }, () => commitPlanned(run.deps.config, run.plan, run.progress));
   const tag = await step({ previous, backup, commit }, () => tagRelease(run, backup));
-  await step({ previous, backup, commit, tag }, () => pushRelease(run, tag));
+  await step({ previous, backup, commit, tag }, () => pushBranchWithTag(run.deps.config, run.plan.branch, tag, run.options.remote ?? 'origin', run.progress));
   run.noReturn.enter('build');
   await markStep(run, 'build', { previous, backup, commit, tag });
   const images = await step({ previous, backup, commit, tag }, () => buildRelease(run, previous, commit, tag));
@@ -182,28 +182,9 @@ async function takeBackup(run: Run, previous: Record<string, string>): Promise<B
   return backup;
 }
 
-/** Commits the files the confirmed plan listed, and nothing changed since; the commit to release. */
-async function commitPlanned(run: Run): Promise<string> {
-  if (!run.plan.toCommit) return run.plan.commit.hash;
-  const commit = await commitFiles(projectRepository(run.deps.config), run.plan.toCommit.files, run.plan.toCommit.message);
-  run.progress.log('git', `Committed ${commit.shortHash} ${commit.subject}`);
-  return commit.hash;
-}
-
 // no signal from here on: once past the point of no return, the commit, tag and push must finish
 async function tagRelease(run: Run, backup: BackupSummary): Promise<string> {
   return createProductionTag(projectRepository(run.deps.config), run.startedAt, `Deployed to ${run.environment.label} by Dual Env; backup ${backup.id}`);
-}
-
-async function pushRelease(run: Run, tag: string): Promise<void> {
-  const repo = projectRepository(run.deps.config);
-  const remote = run.options.remote ?? 'origin';
-  if (await hasRemote(repo, remote)) {
-    await pushBranchAndTag(repo, { remote, branch: run.plan.branch, tag });
-    run.progress.done('git', `Pushed ${run.plan.branch} and ${tag} to ${remote}`);
-  } else {
-    run.progress.skipped('git', `Tagged ${tag}; the repository has no remote "${remote}", so nothing was pushed`);
-  }
 }
 
 /**

@@ -1,14 +1,16 @@
 import type { ProgressReporter } from '../common/progress';
-import type { Environment } from '../config';
+import type { DualEnvConfig, Environment } from '../config';
+import { commitFiles, hasRemote, pushBranchAndTag } from '../git';
 import { acquireEnvironmentLock } from './environmentLock';
 import { historyLine } from './historyLine';
 import { pointOfNoReturn, type OperationDeps } from './operationContext';
+import { projectRepository } from './projectRepository';
 
 /** What a deploy's history line records of its release, whichever engine it deploys to. */
 export interface DeployedRelease {
   branch: string;
   commit: { hash: string };
-  toCommit?: { message: string };
+  toCommit?: { files: string[]; message: string };
 }
 
 /**
@@ -25,4 +27,23 @@ export async function startConfirmedDeploy(deps: OperationDeps, environment: Env
     facts: () => ({ commit: release.commit.hash, branch: release.branch, previousImages: {}, message: release.toCommit?.message }),
   }, progress);
   return { lock, startedAt, noReturn, line };
+}
+
+/** Commits the files the confirmed plan listed, and nothing changed since; the commit to release. */
+export async function commitPlanned(config: DualEnvConfig, release: DeployedRelease, progress: ProgressReporter): Promise<string> {
+  if (!release.toCommit) return release.commit.hash;
+  const commit = await commitFiles(projectRepository(config), release.toCommit.files, release.toCommit.message);
+  progress.log('git', `Committed ${commit.shortHash} ${commit.subject}`);
+  return commit.hash;
+}
+
+/** Pushes the released branch and its tag, or says that the repository has no such remote and nothing was pushed. */
+export async function pushBranchWithTag(config: DualEnvConfig, branch: string, tag: string, remote: string, progress: ProgressReporter): Promise<void> {
+  const repo = projectRepository(config);
+  if (await hasRemote(repo, remote)) {
+    await pushBranchAndTag(repo, { remote, branch, tag });
+    progress.done('git', `Pushed ${branch} and ${tag} to ${remote}`);
+  } else {
+    progress.skipped('git', `Tagged ${tag}; the repository has no remote "${remote}", so nothing was pushed`);
+  }
 }

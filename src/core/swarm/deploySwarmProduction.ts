@@ -17,11 +17,11 @@ import { composeTarget } from '../compose/composeRunner';
 import { loadVariables } from '../config/interpolate';
 import type { Environment } from '../config';
 import { callDocker, dockerClientFor, isApiError } from '../docker/client';
-import { commitFiles, createProductionTag, hasRemote, pushBranchAndTag } from '../git';
+import { createProductionTag } from '../git';
 import { checklistLine } from '../operations/checklist';
 import { checkRelease, DeployRefusedError } from '../operations/deployPreflight';
 import { holdingLock } from '../operations/environmentLock';
-import { startConfirmedDeploy } from '../operations/deployStart';
+import { commitPlanned, pushBranchWithTag, startConfirmedDeploy } from '../operations/deployStart';
 import type { HistoryOutcome } from '../operations/history';
 import type { HistoryLine } from '../operations/historyLine';
 import { builtServices, confirmPlan, findEnvironment, pointOfNoReturn, type OperationDeps } from '../operations/operationContext';
@@ -138,7 +138,7 @@ async function deployConfirmed(run: Run): Promise<SwarmDeployResult> {
     }
   };
   const previous = await runningSpecImages(run);
-  const commit = await step('git', { previous }, () => commitPlanned(run));
+  const commit = await step('git', { previous }, () => commitPlanned(run.deps.config, run.plan, run.progress));
   const tag = await step('git', { previous, commit }, () => tagAndPushRelease(run));
   const images = await step('build', { previous, commit, tag }, () => buildRelease(run, commit, tag));
   const released = { previous, commit, tag, images: images.images };
@@ -196,23 +196,10 @@ async function runningSpecImages(run: Run): Promise<Record<string, string>> {
   return images;
 }
 
-async function commitPlanned(run: Run): Promise<string> {
-  if (!run.plan.toCommit) return run.plan.commit.hash;
-  const commit = await commitFiles(projectRepository(run.deps.config), run.plan.toCommit.files, run.plan.toCommit.message);
-  run.progress.log('git', `Committed ${commit.shortHash} ${commit.subject}`);
-  return commit.hash;
-}
-
 async function tagAndPushRelease(run: Run): Promise<string> {
   const repo = projectRepository(run.deps.config);
   const tag = await createProductionTag(repo, run.startedAt, `Deployed to ${run.environment.label} (Swarm stack ${run.environment.swarm.stack}) by Dual Env`);
-  const remote = run.options.remote ?? 'origin';
-  if (await hasRemote(repo, remote)) {
-    await pushBranchAndTag(repo, { remote, branch: run.plan.branch, tag });
-    run.progress.done('git', `Pushed ${run.plan.branch} and ${tag} to ${remote}`);
-  } else {
-    run.progress.skipped('git', `Tagged ${tag}; the repository has no remote "${remote}", so nothing was pushed`);
-  }
+  await pushBranchWithTag(run.deps.config, run.plan.branch, tag, run.options.remote ?? 'origin', run.progress);
   return tag;
 }
 

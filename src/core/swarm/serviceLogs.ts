@@ -5,12 +5,11 @@
 // as `docker service logs` does. What needs handling here is the manager itself
 // going away (reconnect, nothing shown twice) and the service not existing yet.
 import type Docker from 'dockerode';
-import { DockerUnreachableError, errorMessage } from '../common/errors';
-import { asDockerError, callDocker, isApiError } from '../docker/client';
+import { callDocker, isApiError } from '../docker/client';
 import { openDockerEvents } from '../docker/eventStream';
 import type { OutputStream } from '../docker/frames';
 import { pumpLogLines } from '../docker/logStreamPump';
-import { nanosToSince, timestampNanos, type Follower } from '../docker/logFollower';
+import { backOffAfterLoss, nanosToSince, timestampNanos, type Follower } from '../docker/logFollower';
 import { SeenLines } from '../docker/seenLines';
 import { sleep } from '../docker/sleep';
 
@@ -48,12 +47,8 @@ export async function followSwarmService(f: Follower, stack: string, service: st
       failures = lines > 0 ? 0 : failures + 1;
       if (failures > 0) await sleep(Math.min(5_000, 250 * 2 ** failures), f.signal);
     } catch (error) {
-      const failure = asDockerError(error, f.docker);
       if (f.signal.aborted) return;
-      if (!f.follow || !(failure instanceof DockerUnreachableError)) throw failure;
-      // the manager went away (restart, network): say so once, then keep trying
-      if (failures++ === 0) f.emit({ service, stream: 'marker', text: `${errorMessage(failure)} Still following ${service}.` });
-      await sleep(Math.min(5_000, 250 * 2 ** failures), f.signal);
+      failures = await backOffAfterLoss(f, service, error, failures);
     } finally {
       waiter.abort();
       f.signal.removeEventListener('abort', stopWaiting);
