@@ -102,6 +102,9 @@ async function open(session: RestoreSession, credentials: DatabaseCredentials, d
   return connection;
 }
 
+/** How long a restore waits for the target's restore lock before it says another restore runs. */
+const OTHER_RESTORE_WAIT_SECONDS = 10;
+
 /**
  * Prepare: the server is one we support, no other restore of the target runs,
  * an interrupted one's leftovers are dealt with, the folder for the safety
@@ -115,8 +118,10 @@ async function prepare(session: RestoreSession, deps: RestoreDeps, input: Restor
   assertSupportedServer(version, describeServer(deps.credentials));
   await admin.query(`SET SESSION lock_wait_timeout = ${Math.max(1, Math.round(deps.lockWaitSeconds ?? 60))}`);
   const lockName = `dual-env-restore:${target}`.slice(0, 64);
-  const [{ got }] = await rowsOf<{ got: number | null }>(admin, 'SELECT GET_LOCK(?, 0) AS got', [lockName]);
-  if (Number(got) !== 1) throw new UsageError(`Another restore of ${target} on ${describeServer(deps.credentials)} is running; wait for it to finish.`);
+  // a restore killed a moment ago holds its lock until the server ends the statement its
+  // connection was running: waiting a little tells that apart from a restore that really runs
+  const [{ got }] = await rowsOf<{ got: number | null }>(admin, 'SELECT GET_LOCK(?, ?) AS got', [lockName, OTHER_RESTORE_WAIT_SECONDS]);
+  if (Number(got) !== 1) throw new UsageError(`Another restore of ${target} on ${describeServer(deps.credentials)} is running (its lock stayed taken for ${OTHER_RESTORE_WAIT_SECONDS} s); wait for it to finish.`);
   await clearLeftovers(admin, target, report);
   const [schema] = await rowsOf<{ charset: string; collation: string }>(admin,
     'SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [target]);

@@ -159,6 +159,19 @@ describeOnEachServer('restore refuses a damaged backup and leaves the target unc
     await assertTargetUnchanged();
   });
 
+  it('refuses while another restore holds the target, changing nothing', async () => {
+    const other = await adminConnection(db.root(TARGET), null);
+    try {
+      const [[{ got }]] = await other.query("SELECT GET_LOCK('dual-env-restore:dualenv_rf_target', 0) AS got") as unknown as [[{ got: number }]];
+      assert.equal(Number(got), 1);
+      await assert.rejects(restore(pristine.id), (error: Error) => /^Another restore of dualenv_rf_target on .* is running \(its lock stayed taken for \d+ s\); wait for it to finish\.$/.test(error.message));
+      await assertTargetUnchanged();
+    } finally {
+      await other.end();
+    }
+    // the next test restores the same backup, the lock released
+  });
+
   it('still restores the good backup afterwards', async () => {
     const result = await restore(pristine.id);
     assert.deepEqual(await tableChecksums(db.root(TARGET), TARGET), pristine.manifest!.tables);
