@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../../src/core/common/errors';
 import { parseConfig } from '../../../src/core/config';
+import { configRefusal } from '../../support/configRefusal';
 
 const file = path.join(os.tmpdir(), 'dual-env-edge-config.yml');
 
@@ -23,15 +23,7 @@ function withProduction(extra: string) {
   return parseConfig(text, file, { env: {} }).environments[0];
 }
 
-const refusal = (extra: string) => {
-  try {
-    withProduction(extra);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return error.message;
-  }
-  return assert.fail(`accepted ${extra}`);
-};
+const refusal = (extra: string) => configRefusal(() => withProduction(extra), extra);
 
 describe('the edge of an environment in x-dual-env', () => {
   it('reads the edge service and the services it fronts; absent, there is none', () => {

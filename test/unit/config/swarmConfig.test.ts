@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../../src/core/common/errors';
 import { checkIsolation, parseConfig } from '../../../src/core/config';
+import { configRefusal } from '../../support/configRefusal';
 import { UsageError } from '../../../src/core/common/errors';
 import { pickEnvironment, targetFor } from '../../../src/core/operations/operationContext';
 
@@ -23,15 +23,7 @@ function withProduction(productionExtra: string, stagingExtra = '', env: Record<
   return parseConfig(text, file, { env });
 }
 
-const refusal = (extra: string) => {
-  try {
-    withProduction(extra);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return error.message;
-  }
-  return assert.fail(`accepted ${extra}`);
-};
+const refusal = (extra: string) => configRefusal(() => withProduction(extra), extra);
 
 describe('the Swarm environment kind in x-dual-env', () => {
   it('reads the stack and keeps dockerHost as the manager', () => {
