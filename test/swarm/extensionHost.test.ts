@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { SWARM_WEB_IMAGE, inRegistry, managerDocker, repoRoot, startSwarm, type Swarm } from '../rig';
-import { buildSuite, runInCodeServer, runInDesktopVsCode } from '../vscode/hostRunner';
+import { buildSuite, itPerHostTest, runInCodeServer, runInDesktopVsCode } from '../vscode/hostRunner';
 import { plannedTests } from '../vscode/plannedTests';
 import type { HostTestResult } from '../vscode/suite/index';
 import { LOGS_PROJECT } from './helpers';
@@ -55,12 +55,5 @@ describe(`Swarm extension-host suite (${process.env.DUAL_ENV_VSCODE === 'desktop
     assert.deepEqual([...results.keys()].filter((title) => !planned.includes(title)), [], 'the extension host ran tests the listing did not declare');
   });
 
-  for (const title of planned) {
-    it(title, (t) => {
-      const result = results.get(title);
-      if (!result) assert.fail(hostProblem ? `the extension host never ran it: ${hostProblem}` : 'the extension host did not run it');
-      if (result.state === 'failed') assert.fail(result.error ?? 'failed');
-      if (result.state === 'skipped') t.skip('skipped in the extension host');
-    });
-  }
+  itPerHostTest(planned, results, () => hostProblem);
 });

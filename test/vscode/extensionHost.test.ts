@@ -6,14 +6,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { backupDatabase } from '../../src/core/operations/backupDatabase';
 import { startRemoteServer, startRig, stackServer, type RemoteServer } from '../rig';
 import { startRemoteDatabase, type RemoteDatabase } from '../remote/remoteDatabase';
 import { makeTempProject, type TempProject } from '../support/tempProject';
 import { repoRoot } from '../e2e/harness';
 import type { HostTestResult } from './suite/index';
-import { buildSuite, runInCodeServer, runInDesktopVsCode } from './hostRunner';
+import { buildSuite, itPerHostTest, runInCodeServer, runInDesktopVsCode } from './hostRunner';
 import { plannedTests } from './plannedTests';
 
 const suiteSource = path.join(__dirname, 'suite');
@@ -105,13 +105,5 @@ describe(`extension-host suite (${process.env.DUAL_ENV_VSCODE === 'desktop' ? 'd
     assert.deepEqual(unknown, [], 'the extension host ran tests the listing did not declare');
   });
 
-  // one node test per mocha test, each counted once, each failed when the host never got to it
-  for (const title of planned) {
-    it(title, (t) => {
-      const result = results.get(title);
-      if (!result) assert.fail(hostProblem ? `the extension host never ran it: ${hostProblem}` : 'the extension host did not run it');
-      if (result.state === 'failed') assert.fail(result.error ?? 'failed');
-      if (result.state === 'skipped') t.skip('skipped in the extension host');
-    });
-  }
+  itPerHostTest(planned, results, () => hostProblem);
 });

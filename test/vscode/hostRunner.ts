@@ -1,11 +1,14 @@
 // Builds an extension-host suite and runs it in a real VS Code: what the vscode
 // suite's driver (extensionHost.test.ts) does, and the swarm suite's too, which
 // runs its own host with a Swarm project while the swarm is up.
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { format } from 'node:util';
+import { it } from 'node:test';
 import * as esbuild from 'esbuild';
 import { launchBrowser, repoRoot, startCodeServer, workbenchUrl } from '../e2e/harness';
+import type { HostTestResult } from './suite/index';
 
 // the remote-backups suite waits for a server over SSH, a few seconds per request under load
 const HOST_TIMEOUT_MS = 600_000;
@@ -64,4 +67,20 @@ export async function runInDesktopVsCode(testsPath: string, resultsFile: string,
     // failed tests make runTests reject too, and they are in the results file; anything else is the host's own failure
     if (!fs.existsSync(resultsFile)) throw error;
   });
+}
+
+/**
+ * One node test per test the host suite declares, each counted once and failed when the
+ * host never got to it; `results` is filled and `hostProblem` set by the driver's `before`.
+ */
+export function itPerHostTest(planned: readonly string[], results: ReadonlyMap<string, HostTestResult>, hostProblem: () => string | undefined): void {
+  for (const title of planned) {
+    it(title, (t) => {
+      const result = results.get(title);
+      const problem = hostProblem();
+      if (!result) assert.fail(problem ? `the extension host never ran it: ${problem}` : 'the extension host did not run it');
+      if (result.state === 'failed') assert.fail(result.error ?? 'failed');
+      if (result.state === 'skipped') t.skip('skipped in the extension host');
+    });
+  }
 }
