@@ -2,7 +2,9 @@
 // dual-env-swarm-2 with a volume, on MySQL 9 and on MariaDB 10.11: `dual-env deploy
 // production` takes the verified backup through that node (ssh -W to its published
 // port; the backups volume on its engine) before the stack changes, and refuses in
-// one sentence, the stack as it was, when it cannot.
+// one sentence, the stack as it was, when it cannot; `dual-env rollback production`
+// brings back that backup's data (through the node, a safety backup first) and the
+// stack's previous images from the registry.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -98,6 +100,37 @@ for (const kind of ['mysql', 'mariadb'] as DatabaseServerKind[]) {
       assert.equal((await backups()).length, before);
       const web = await runningTasks(swarm, 'web', project.stack);
       assert.ok(web.length === 1 && web[0].image === served, JSON.stringify(web));
+    });
+
+    it('rolls back a deploy that passed and proved wrong: the data of its backup, restored through the node, and the images of v1', async () => {
+      const [backup] = await backups();
+      const v1 = backup.images?.web;
+      assert.ok(v1, JSON.stringify(backup));
+      const connection = await project.connect();
+      try {
+        await connection.query("UPDATE items SET name = 'broken by v2' WHERE id = 1; INSERT INTO items VALUES (3, 'written by v2')");
+      } finally {
+        await connection.end();
+      }
+
+      const result = await runCli(project.file, 'rollback', 'production', '--yes');
+      assert.equal(result.code, 0, result.stderr);
+      const safety = new RegExp(`^Rolled Production back to backup ${backup.id}; safety backup of the state before: (\\d{8}-\\d{6})$`, 'm').exec(result.stdout)?.[1];
+      assert.ok(safety, result.stdout);
+
+      const check = await project.connect();
+      try {
+        const [rows] = await check.query('SELECT id, name FROM items ORDER BY id');
+        assert.deepEqual(rows, [{ id: 1, name: 'from v1' }, { id: 2, name: 'kept' }]);
+      } finally {
+        await check.end();
+      }
+      const web = await runningTasks(swarm, 'web', project.stack);
+      assert.ok(web.length === 1 && web[0].image === v1 && web[0].state === 'running', JSON.stringify(web));
+      const kept = (await backups()).find((b) => b.id === safety);
+      assert.ok(kept?.verified && kept.rows === 3, JSON.stringify(kept));
+      const history = JSON.parse((await runCli(project.file, 'history', 'production', '--json')).stdout) as Array<{ operation: string; outcome: string; restoredBackupId?: string; backupId?: string }>;
+      assert.deepEqual([history[0].operation, history[0].outcome, history[0].restoredBackupId, history[0].backupId], ['rollback', 'succeeded', backup.id, safety]);
     });
   });
 }
