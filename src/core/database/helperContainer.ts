@@ -184,8 +184,13 @@ export class TarUpload {
    * sentence a broken upload ends in.
    */
   constructor(helper: Promise<HelperContainer>, where: string) {
+    // abort's error is for the request reading the archive; nobody else reads it
+    this.tar.on('error', () => undefined);
     this.done = (async () => {
-      const response = await (await helper).container.putArchive(this.tar, { path: VOLUME_MOUNT }) as unknown as Readable | undefined;
+      const started = await helper;
+      // abandoned while the helper started: a destroyed body would leave the request open forever
+      if (this.tar.destroyed) throw new Error('the backup was abandoned before its upload began');
+      const response = await started.container.putArchive(this.tar, { path: VOLUME_MOUNT }) as unknown as Readable | undefined;
       if (response && typeof response.resume === 'function') {
         await new Promise<void>((resolve, reject) => { response.on('end', resolve); response.on('error', reject); response.resume(); });
       }
@@ -230,8 +235,9 @@ export class TarUpload {
     await this.done;
   }
 
+  /** Abandons the upload; the error ends the request (docker-modem ends it only on the body's error), so no connection stays open. */
   abort(): void {
-    this.tar.destroy();
     this.done.catch(() => undefined);
+    this.tar.destroy(new Error('the backup was abandoned'));
   }
 }
