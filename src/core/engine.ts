@@ -24,6 +24,7 @@ export { describePlan } from './operations/deployPreflight';
 export { deployProduction } from './operations/deployProduction';
 export { deployStaging } from './operations/deployStaging';
 export { deploySwarmProduction } from './swarm/deploySwarmProduction';
+export { rollbackSwarmProduction } from './swarm/rollbackSwarmProduction';
 export { describeSwarmPlan } from './swarm/swarmDeployPlan';
 export { lastSuccessfulDeployOf, readEnvironmentHistory, readProjectHistory } from './operations/environmentHistory';
 export { environmentLockHolder, removeEnvironmentLock } from './operations/environmentLock';

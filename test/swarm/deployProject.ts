@@ -23,21 +23,17 @@ export interface DeployProject {
 }
 
 /** `docker stack rm`, then until its network is gone: removal ends after the command returns, and a deploy meanwhile fails. */
-export async function removeStack(swarm: Swarm): Promise<void> {
-  managerDocker(swarm, ['stack', 'rm', DEPLOY_STACK]);
-  const left = async () => (await swarm.manager.docker.listNetworks({ filters: { label: [`com.docker.stack.namespace=${DEPLOY_STACK}`] } })).length > 0;
+export async function removeStack(swarm: Swarm, stack = DEPLOY_STACK): Promise<void> {
+  managerDocker(swarm, ['stack', 'rm', stack]);
+  const left = async () => (await swarm.manager.docker.listNetworks({ filters: { label: [`com.docker.stack.namespace=${stack}`] } })).length > 0;
   while (await left()) await new Promise((resolve) => setTimeout(resolve, 500));
 }
 
-/** A fresh copy of the project on branch main with one commit (web v1), no stack of it on the swarm. */
-export async function deployProject(swarm: Swarm): Promise<DeployProject> {
-  process.env.SWARM_REGISTRY = swarm.names.registry;
-  // a stack left by an earlier run would make the first deploy an update
-  await removeStack(swarm);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-swarm-deploy-'));
-  fs.cpSync(DEPLOY_FIXTURE, dir, { recursive: true });
-  // from .env only, as a project keeps it: docker stack deploy must get it although it never reads .env
-  fs.writeFileSync(path.join(dir, '.env'), `FRONT_IMAGE=${inRegistry(swarm, SWARM_FRONT_IMAGE)}\n`);
+/** A copy of a fixture folder in a git repository of its own on branch main, with `dotEnv` as its (ignored) .env, committed once ("web v1"). */
+export function fixtureRepository(fixture: string, dotEnv: string): { dir: string; git(...args: string[]): string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `dual-env-swarm-${path.basename(fixture)}-`));
+  fs.cpSync(fixture, dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, '.env'), dotEnv);
   fs.writeFileSync(path.join(dir, '.gitignore'), '.env\n');
   const git = (...args: string[]) => {
     const run = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
@@ -49,6 +45,16 @@ export async function deployProject(swarm: Swarm): Promise<DeployProject> {
   git('config', 'user.name', 'Swarm Suite');
   git('add', '.');
   git('commit', '-qm', 'web v1');
+  return { dir, git };
+}
+
+/** A fresh copy of the project on branch main with one commit (web v1), no stack of it on the swarm. */
+export async function deployProject(swarm: Swarm): Promise<DeployProject> {
+  process.env.SWARM_REGISTRY = swarm.names.registry;
+  // a stack left by an earlier run would make the first deploy an update
+  await removeStack(swarm);
+  // from .env only, as a project keeps it: docker stack deploy must get it although it never reads .env
+  const { dir, git } = fixtureRepository(DEPLOY_FIXTURE, `FRONT_IMAGE=${inRegistry(swarm, SWARM_FRONT_IMAGE)}\n`);
   return {
     dir, file: path.join(dir, 'docker-compose-dual-env.yml'), front: `http://${swarm.names.nodes[0].serverIp}/`, git,
     async remove() {
@@ -59,9 +65,9 @@ export async function deployProject(swarm: Swarm): Promise<DeployProject> {
 }
 
 /** Tasks Swarm wants running for a service of the stack, each with its node's hostname, state and image. */
-export async function runningTasks(swarm: Swarm, service: string) {
+export async function runningTasks(swarm: Swarm, service: string, stack = DEPLOY_STACK) {
   const docker = swarm.manager.docker;
   const hostnames = new Map((await docker.listNodes()).map((n) => [n.ID, n.Description?.Hostname]));
-  const tasks = await docker.listTasks({ filters: { service: [`${DEPLOY_STACK}_${service}`], 'desired-state': ['running'] } }) as Array<{ NodeID: string; Status: { State: string }; Spec: { ContainerSpec: { Image: string } } }>;
+  const tasks = await docker.listTasks({ filters: { service: [`${stack}_${service}`], 'desired-state': ['running'] } }) as Array<{ NodeID: string; Status: { State: string }; Spec: { ContainerSpec: { Image: string } } }>;
   return tasks.map((t) => ({ node: hostnames.get(t.NodeID), state: t.Status.State, image: t.Spec.ContainerSpec.Image }));
 }

@@ -62,7 +62,7 @@ export function registerDeployCommand(program: Command): void {
             process.stderr.write(`dual-env: ${result.error}\n`);
             process.exitCode = 1;
           } else {
-            process.stdout.write(`Deployed ${result.commit?.slice(0, 7)} to ${environment.label} as the Swarm stack ${environment.swarm.stack} (tag ${result.tag})${environment.url ? `: ${environment.url}` : ''}\n`);
+            process.stdout.write(`Deployed ${result.commit?.slice(0, 7)} to ${environment.label} as the Swarm stack ${environment.swarm.stack} (tag ${result.tag}${result.backup ? `, backup ${result.backup.id}` : ''})${environment.url ? `: ${environment.url}` : ''}\n`);
           }
           return;
         }

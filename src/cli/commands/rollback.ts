@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { describeRollbackPlan, rollbackProduction, UsageError } from '../../core/engine';
+import { describeRollbackPlan, rollbackProduction, rollbackSwarmProduction, UsageError } from '../../core/engine';
 import { confirmAtTerminal } from '../confirm';
 import { configOf, environmentOf } from '../context';
 import { interruptSignal, operationDeps, parseSeconds, printProgress } from '../operationRunner';
@@ -20,7 +20,9 @@ export function registerRollbackCommand(program: Command): void {
       const deps = await operationDeps(config, environment);
       const interrupt = interruptSignal();
       try {
-        const result = await rollbackProduction(deps, {
+        // the same plan, promises and output; on Swarm the stack is deployed again with the backup's images
+        const rollback = environment.swarm ? rollbackSwarmProduction : rollbackProduction;
+        const result = await rollback(deps, {
           environment: environment.name,
           backupId,
           healthTimeoutSeconds: parseSeconds(options.healthTimeout),

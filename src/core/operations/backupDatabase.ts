@@ -8,6 +8,7 @@ import { previousImages } from './liveImages';
 import { withEnvironmentLock } from './environmentLock';
 import { builtServices } from './operationContext';
 import { progressReporter, type ProgressListener } from '../common/progress';
+import { isSwarmDatabase, throughDatabaseNode } from '../swarm/databaseReach';
 
 export interface BackupDatabaseDeps {
   config: DualEnvConfig;
@@ -55,6 +56,15 @@ export async function backupCredentials(config: DualEnvConfig, database: Databas
   return databaseCredentials(config, database, { secrets });
 }
 
+/**
+ * The credentials as this machine reaches the database: a Compose database through its
+ * engine's SSH route (as databaseCredentials has it), a Swarm one through the node its
+ * task runs on. `docker`: the environment's engine (a Swarm manager), when at hand.
+ */
+export async function databaseRoute(environment: Environment, credentials: DatabaseCredentials, docker?: Docker): Promise<DatabaseCredentials> {
+  return isSwarmDatabase(environment) ? throughDatabaseNode(environment, credentials, docker) : credentials;
+}
+
 /** Image ids of the built services, stopped ones included; none when the engine does not answer (the backup itself does not need it). */
 async function currentImages(deps: BackupDatabaseDeps): Promise<Record<string, string> | undefined> {
   if (!deps.docker) return undefined;
@@ -100,7 +110,7 @@ export async function takeBackup(
   onProgress?: ProgressListener,
 ): Promise<BackupRecord> {
   const database = databaseOf(deps.environment);
-  const credentials = await backupCredentials(deps.config, database, deps.secrets);
+  const credentials = await databaseRoute(deps.environment, await backupCredentials(deps.config, database, deps.secrets), deps.docker);
   const place = backupPlaceOf(deps.config, deps.environment);
   const record = await place.create(
     { credentials, dump: deps.dump },

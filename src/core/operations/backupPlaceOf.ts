@@ -5,6 +5,7 @@ import { backupVolumeName, folderPlace, volumePlace, type BackupPlace } from '..
 import { dockerClientFor, dockerHostOf } from '../docker/client';
 import { isRemoteEngine } from '../docker/dockerHost';
 import { projectFilter, serviceOf } from '../docker/discovery';
+import { isSwarmDatabase, swarmBackupPlace } from '../swarm/databaseReach';
 
 
 /** The image of the environment's database container: one the engine holds for certain, with sh and coreutils. */
@@ -21,9 +22,11 @@ async function databaseImage(docker: Docker, config: DualEnvConfig, environment:
 
 /**
  * Where an environment's backups live: its backups folder when its engine is
- * this machine's, else a volume on its engine, shared by everyone who deploys it.
+ * this machine's, else a volume on its engine, shared by everyone who deploys it;
+ * for a database on Swarm, that volume on the engine of the node it runs on.
  */
 export function backupPlaceOf(config: DualEnvConfig, environment: Environment, env: NodeJS.ProcessEnv = process.env): BackupPlace {
+  if (isSwarmDatabase(environment)) return swarmBackupPlace(config, environment, () => dockerClientFor(environment, env));
   if (!isRemoteEngine(environment, env)) return folderPlace(environment.backups.folder);
   const docker = dockerClientFor(environment, env);
   const engine = dockerHostOf(environment, env);

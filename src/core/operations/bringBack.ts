@@ -41,6 +41,24 @@ export async function bringBack(deps: OperationDeps, options: BringBackOptions, 
 
   // data and code go back together or not at all: a missing image must stop us before the database changes
   await assertImagesPresent(deps.docker, images);
+  const restored = await restoreData(deps, options, progress);
+  await thenCode(restored, options, () => bringBackCode(deps, options, images, progress));
+  return images;
+}
+
+/** What a restore left: the safety backup, or its failure after the swap, which the code that follows must not be stopped by. */
+export interface RestoredData {
+  safetyBackup?: BackupSummary;
+  safetyFailure?: SafetyBackupFailedError;
+}
+
+/**
+ * The backup's data loaded beside the live data (cancellable) and swapped in, what the
+ * database held up to the swap kept as a safety backup; a safety backup that failed
+ * after the swap is returned, not thrown: the data is the backup's already.
+ */
+export async function restoreData(deps: Pick<OperationDeps, 'backups'>, options: Omit<BringBackOptions, 'images' | 'healthTimeoutMs'>, progress: ProgressReporter): Promise<RestoredData> {
+  const { environment, backup } = options;
   progress.running('restore', `Restoring the database from backup ${backup.id}`);
   let safetyBackup: BackupSummary | undefined;
   let safetyFailure: SafetyBackupFailedError | undefined;
@@ -57,14 +75,19 @@ export async function bringBack(deps: OperationDeps, options: BringBackOptions, 
   }
   if (safetyBackup) options.onSafetyBackup?.(safetyBackup);
   if (!safetyFailure) progress.done('restore', `Database restored from backup ${backup.id}${safetyBackup ? `; what it held up to then is safety backup ${safetyBackup.id}` : ''}`);
+  return { safetyBackup, safetyFailure };
+}
+
+/** Brings the code back after the data (`code`), then says what a failed safety backup left, with or after the code's own failure. */
+export async function thenCode(restored: RestoredData, options: Pick<BringBackOptions, 'environment' | 'backup'>, code: () => Promise<void>): Promise<void> {
+  const { safetyFailure } = restored;
   try {
-    await bringBackCode(deps, options, images, progress);
+    await code();
   } catch (error) {
     if (!safetyFailure) throw error;
     throw new SafetyBackupFailedError(`${errorMessage(error)} Also: ${safetyFailure.message}`, safetyFailure.holdingDatabase, { cause: error });
   }
-  if (safetyFailure) throw new SafetyBackupFailedError(`${environment.label} runs the data and images of backup ${backup.id} and is healthy. ${safetyFailure.message}`, safetyFailure.holdingDatabase, { cause: safetyFailure, healthy: true });
-  return images;
+  if (safetyFailure) throw new SafetyBackupFailedError(`${options.environment.label} runs the data and images of backup ${options.backup.id} and is healthy. ${safetyFailure.message}`, safetyFailure.holdingDatabase, { cause: safetyFailure, healthy: true });
 }
 
 /** The images recorded with the backup, under their compose names, recreated and healthy. */

@@ -1,7 +1,7 @@
 import { databaseCredentials, type DualEnvConfig, type SecretSource } from '../config';
 import { restoreBackup, type BackupRecord } from '../database';
 import { backupPlaceOf } from './backupPlaceOf';
-import { databaseOf, retain, takeBackup } from './backupDatabase';
+import { databaseOf, databaseRoute, retain, takeBackup } from './backupDatabase';
 import type { BackupSummary, DatabaseBackups } from './backupPort';
 
 function summary(record: BackupRecord, environment: string): BackupSummary {
@@ -22,7 +22,7 @@ export function databaseBackups(config: DualEnvConfig, secrets?: SecretSource): 
       return summary(record, environment.name);
     },
     async restore({ environment, backupId, from, safetyBackup, onPointOfNoReturn }, signal, onProgress) {
-      const credentials = await databaseCredentials(config, databaseOf(environment), { asRoot: true, secrets });
+      const credentials = await databaseRoute(environment, await databaseCredentials(config, databaseOf(environment), { asRoot: true, secrets }));
       const result = await restoreBackup(
         // a production backup loaded into staging keeps staging's safety backup in staging's own folder
         { credentials, place: backupPlaceOf(config, from ?? environment), safetyPlace: backupPlaceOf(config, environment), environment: environment.name },

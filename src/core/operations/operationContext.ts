@@ -46,7 +46,7 @@ export function findEnvironment(config: DualEnvConfig, name: string | undefined,
  */
 function refuseSwarm(environment: Environment): void {
   if (!environment.swarm) return;
-  throw new UsageError(`${environment.label} runs on Docker Swarm as the stack ${environment.swarm.stack}, which Dual Env shows and deploys to production but does not yet roll back, start, stop or deploy as staging; use docker stack for that for now.`);
+  throw new UsageError(`${environment.label} runs on Docker Swarm as the stack ${environment.swarm.stack}, which Dual Env shows, deploys to production and rolls back but does not yet start, stop or deploy as staging; use docker stack for that for now.`);
 }
 
 /** Services of the environment that Compose builds (the app); the rest (database) are only kept running. */

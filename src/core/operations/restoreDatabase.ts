@@ -1,7 +1,7 @@
 import { UsageError } from '../common/errors';
 import { assertIsolated, databaseCredentials, type DualEnvConfig, type Environment, type SecretSource } from '../config';
 import { restoreBackup, type RestoreResult } from '../database';
-import { databaseOf } from './backupDatabase';
+import { databaseOf, databaseRoute } from './backupDatabase';
 import { backupPlaceOf } from './backupPlaceOf';
 import { withEnvironmentLock } from './environmentLock';
 import type { ProgressListener } from '../common/progress';
@@ -53,7 +53,7 @@ export async function restoreDatabase(
   assertSafetyBackupKept(deps.environment, input.safetyBackup);
   assertRestorableFrom(deps.environment, input.from);
   const database = databaseOf(deps.environment);
-  const credentials = await databaseCredentials(deps.config, database, { asRoot: true, secrets: deps.secrets });
+  const credentials = await databaseRoute(deps.environment, await databaseCredentials(deps.config, database, { asRoot: true, secrets: deps.secrets }));
   return withEnvironmentLock(deps.config, deps.environment, `restore of backup ${input.backupId}`, 'restore', () => restoreBackup(
     // the safety backup of what the environment held stays its own, wherever the backup comes from
     { credentials, place: backupPlaceOf(deps.config, input.from ?? deps.environment), safetyPlace: backupPlaceOf(deps.config, deps.environment), environment: deps.environment.name, parallel: deps.parallel },

@@ -37,7 +37,7 @@ export interface RollbackResult {
 }
 
 /** The backup to roll back to: the one named, else the one the last deploy took before changing anything. */
-async function chooseBackup(deps: OperationDeps, environment: Environment, backups: BackupSummary[], backupId?: string): Promise<BackupSummary> {
+export async function chooseBackup(deps: OperationDeps, environment: Environment, backups: BackupSummary[], backupId?: string): Promise<BackupSummary> {
   const environmentName = environment.name;
   if (backups.length === 0) throw new UsageError(`There is no backup of ${environmentName} to roll back to.`);
   if (backupId) {
@@ -129,27 +129,46 @@ async function rollBackConfirmed(run: Run): Promise<RollbackResult> {
     await line.record('succeeded');
     return result;
   } catch (error) {
-    const safety = result.safetyBackup;
-    if (!noReturn.passed || !safety) {
-      await line.record(!noReturn.passed && signal.aborted ? 'cancelled' : 'failed', {}, errorMessage(error));
-      throw error;
-    }
-    // past the restore's start the data may be the backup's already: say where what production held is
-    const message = `Rollback to ${backup.id} failed at step ${noReturn.step}: ${sentence(errorMessage(error))} What production held before the rollback is in safety backup ${safety.id}; run the rollback again, or put that state back by rolling back to ${safety.id}.`;
-    await line.record('failed', {}, message);
-    throw new ProductionChangedError(message, safety.id, { cause: error, remedies: [rollbackTo(environment, backup.id), rollbackTo(environment, safety.id)] });
+    return failRollback(error, run);
   }
+}
+
+/** What a rollback's failure is told: the environment, the backup going back to, and how far the rollback went. */
+export interface RollbackProgress {
+  environment: Environment;
+  backup: BackupSummary;
+  result: RollbackResult;
+  signal: AbortSignal;
+  noReturn: ReturnType<typeof pointOfNoReturn>;
+  line: HistoryLine;
+}
+
+/** Records a rollback's failure in its history line and throws it; past the swap, naming the safety backup that holds what production had. */
+export async function failRollback(error: unknown, run: RollbackProgress): Promise<never> {
+  const { environment, backup, result, signal, noReturn, line } = run;
+  const safety = result.safetyBackup;
+  if (!noReturn.passed || !safety) {
+    await line.record(!noReturn.passed && signal.aborted ? 'cancelled' : 'failed', {}, errorMessage(error));
+    throw error;
+  }
+  // past the restore's start the data may be the backup's already: say where what production held is
+  const message = `Rollback to ${backup.id} failed at step ${noReturn.step}: ${sentence(errorMessage(error))} What production held before the rollback is in safety backup ${safety.id}; run the rollback again, or put that state back by rolling back to ${safety.id}.`;
+  await line.record('failed', {}, message);
+  throw new ProductionChangedError(message, safety.id, { cause: error, remedies: [rollbackTo(environment, backup.id), rollbackTo(environment, safety.id)] });
 }
 
 /** A failure's words as a sentence of their own, whether or not they end in a period (Compose's do not). */
 const sentence = (text: string) => `${text.replace(/[.;\s]+$/, '')}.`;
+
+/** An image id as its first 12 hex digits; a reference (a Swarm service's `registry/stack/web:<commit>`) as it is. */
+const shortImage = (image: string) => (image.startsWith('sha256:') ? image.slice(7, 19) : image);
 
 /** The plan as lines for a terminal prompt or a modal: one text for the CLI and VS Code. */
 export function describeRollbackPlan(plan: RollbackPlan): string {
   return [
     `Roll ${plan.label} back to backup ${plan.backup.id} (taken ${plan.backup.createdAt}${plan.backup.gitCommit ? ` at commit ${plan.backup.gitCommit.slice(0, 7)}` : ''}).`,
     'The backup is loaded beside the live database, then swapped in: what was written since that backup leaves the live database, and everything production held up to the swap is kept as a safety backup.',
-    Object.keys(plan.images).length > 0 ? `Images brought back: ${Object.entries(plan.images).map(([s, id]) => `${s} ${id.replace('sha256:', '').slice(0, 12)}`).join(', ')}.` : 'The backup recorded no images; the current images keep running.',
+    Object.keys(plan.images).length > 0 ? `Images brought back: ${Object.entries(plan.images).map(([s, id]) => `${s} ${shortImage(id)}`).join(', ')}.` : 'The backup recorded no images; the current images keep running.',
     ...(plan.keepImages.length > 0 && Object.keys(plan.images).length > 0 ? [`Keeping the current image of: ${plan.keepImages.join(', ')}.`] : []),
   ].join('\n');
 }

@@ -4,19 +4,15 @@
 // manager and pushed to the cluster's registry before the stack changes at all, then
 // `docker stack deploy` of a stack file rendered from the project's compose file and
 // a health gate that follows Swarm's own rolling update and its automatic rollback.
-// The history line is written ahead of each step. A database on Swarm is refused:
-// its backup (through the node it is pinned to) is not built yet, and production is
-// never deployed without a verified backup.
+// The history line is written ahead of each step. A database (a single-replica
+// service pinned to a node with a volume) is backed up through its node and the
+// backup verified, as the Compose path's, before anything else changes.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { CancelledError, DualEnvError, errorMessage } from '../common/errors';
-import { runChecked } from '../common/process';
 import { progressReporter, type ProgressListener, type ProgressReporter } from '../common/progress';
 import { composeTarget } from '../compose/composeRunner';
-import { loadVariables } from '../config/interpolate';
 import type { Environment } from '../config';
-import { callDocker, dockerClientFor, isApiError } from '../docker/client';
+import { dockerClientFor } from '../docker/client';
 import { createProductionTag } from '../git';
 import { checklistLine } from '../operations/checklist';
 import { checkRelease, DeployRefusedError } from '../operations/deployPreflight';
@@ -27,10 +23,15 @@ import type { HistoryLine } from '../operations/historyLine';
 import { builtServices, confirmPlan, findEnvironment, pointOfNoReturn, type OperationDeps } from '../operations/operationContext';
 import { projectRepository } from '../operations/projectRepository';
 import { releaseContexts, type ReleaseContexts } from '../operations/releaseSource';
-import { buildOnManager, releaseImage, tagAndPush } from './releaseImages';
-import { composeHealthTiming, planStackServices, readComposeDocument, renderStackFile } from './stackFile';
+import { buildOnManager, releaseImage, tagAndPush, type BuiltRelease } from './releaseImages';
+import { planStackServices, readComposeDocument } from './stackFile';
+import { deployStackFile, gateStack, managerVariables, specImages } from './stackDeploy';
 import type { SwarmDeployPlan } from './swarmDeployPlan';
-import { followUpdate, type ServiceOutcome } from './updateGate';
+import type { ServiceOutcome } from './updateGate';
+import type { BackupSummary } from '../operations/backupPort';
+import { liveCommitOf } from '../operations/environmentHistory';
+import { databaseServiceExists, databaseServiceName, volumesOnNodes } from './databaseNode';
+import { databasePlacementProblem, databaseVolumeNames } from './databasePlacement';
 
 export interface SwarmDeployOptions {
   /** Environment name; default the production one. */
@@ -52,6 +53,8 @@ export interface SwarmDeployResult {
   plan: SwarmDeployPlan;
   commit?: string;
   tag?: string;
+  /** The verified backup taken before the stack changed (none without a database, or before its first deploy). */
+  backup?: BackupSummary;
   /** Service → the image reference deployed. */
   images?: Record<string, string>;
   /** For rolled-back: what happened, in one sentence. */
@@ -59,25 +62,48 @@ export interface SwarmDeployResult {
 }
 
 /** The Swarm production environment, or a refusal in one sentence of what it lacks. */
-export function swarmProductionEnvironment(deps: Pick<OperationDeps, 'config'>, name: string | undefined): Environment & { swarm: { stack: string; registry: string } } {
+export function swarmProductionEnvironment(deps: Pick<OperationDeps, 'config'>, name: string | undefined): SwarmEnvironment {
   const environment = findEnvironment(deps.config, name, true);
   const { swarm } = environment;
   if (!swarm) throw new DeployRefusedError(`${environment.label} does not run on Docker Swarm; it is deployed with Compose.`);
   if (!swarm.registry) {
     throw new DeployRefusedError(`${environment.label} names no registry its nodes pull from, so its images cannot reach the swarm; add \`registry: host:port\` to its swarm block.`);
   }
-  if (environment.database) {
-    throw new DeployRefusedError(`${environment.label} has the database ${environment.database.name}, and Dual Env cannot yet back up a database on Swarm through its node; production is never deployed without a verified backup, so deploy it with docker stack deploy for now.`);
+  return environment as SwarmEnvironment;
+}
+
+type SwarmEnvironment = Environment & { swarm: { stack: string; registry: string } };
+
+/**
+ * What the confirmation says of the backup, or a refusal in one sentence: a database
+ * service that is not a single replica pinned to a node with a named volume; before the
+ * first deploy (no database service on the swarm yet, and none of its volumes on any
+ * node) there is no data to back up.
+ */
+async function backupLine(deps: OperationDeps, environment: SwarmEnvironment, document: Record<string, unknown>): Promise<{ line: string; take: boolean }> {
+  const database = environment.database;
+  if (!database) return { line: 'No database service: no backup is taken.', take: false };
+  const problem = databasePlacementProblem(document, database.service);
+  if (problem) throw new DeployRefusedError(`${environment.label}'s database service ${database.service} ${problem}.`);
+  if (!(await databaseServiceExists(deps.docker, environment))) {
+    const left = await volumesOnNodes(deps.docker, environment, databaseVolumeNames(document, database.service, environment.swarm.stack));
+    if (left.length > 0) {
+      throw new DeployRefusedError(`${environment.label}'s database service ${databaseServiceName(environment)} is not on the swarm, but its volume ${left.join(' and ')} is, with data no backup can reach while no database runs on it; deploying would start the database on it unbacked. Back that volume up or remove it, then deploy again.`);
+    }
+    return { line: `First deploy of the database: ${databaseServiceName(environment)} is not on the swarm yet, so there is no data to back up; it starts on its volume on its node.`, take: false };
   }
-  return environment as Environment & { swarm: { stack: string; registry: string } };
+  return { line: `A verified backup of the ${database.name} database will be taken first, through the node ${databaseServiceName(environment)} runs on; the stack changes only once it is verified.`, take: true };
 }
 
 /** A confirmed deploy as it runs. */
 interface Run {
   deps: OperationDeps;
   options: SwarmDeployOptions;
-  environment: Environment & { swarm: { stack: string; registry: string } };
+  environment: SwarmEnvironment;
   plan: SwarmDeployPlan;
+  /** The confirmation said a backup is taken first. */
+  backup: boolean;
+  signal: AbortSignal;
   contexts: ReleaseContexts;
   built: string[];
   document: Record<string, unknown>;
@@ -89,13 +115,14 @@ interface Run {
 
 interface Facts {
   previous?: Record<string, string>;
+  backup?: BackupSummary;
   commit?: string;
   tag?: string;
   images?: Record<string, string>;
 }
 
 /** Steps before which the stack runs exactly what it ran. */
-const STACK_UNTOUCHED_BEFORE = new Set(['', 'git', 'build', 'push']);
+const STACK_UNTOUCHED_BEFORE = new Set(['', 'backup', 'git', 'build', 'push']);
 
 export async function deploySwarmProduction(deps: OperationDeps, options: SwarmDeployOptions, signal: AbortSignal, onProgress?: ProgressListener): Promise<SwarmDeployResult> {
   const progress = progressReporter(onProgress);
@@ -108,19 +135,20 @@ export async function deploySwarmProduction(deps: OperationDeps, options: SwarmD
   }, signal);
   const contexts = await releaseContexts(projectRepository(deps.config, signal), deps.config, built);
   const document = readComposeDocument(fs.readFileSync(deps.config.file, 'utf8'));
+  const backup = await backupLine(deps, environment, document);
   const plan: SwarmDeployPlan = {
     kind: 'swarm', environment: environment.name, label: environment.label, ...release,
     stack: environment.swarm.stack, registry: environment.swarm.registry, manager: environment.dockerHost ?? 'the local Docker engine',
-    services: planStackServices(document, environment.services, built),
+    services: planStackServices(document, environment.services, built, environment.database?.service),
     healthTimeoutSeconds: options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds,
-    backup: 'No database service: no backup is taken.',
+    backup: backup.line,
   };
   progress.done('preflight', `${plan.branch} @ ${plan.commit.shortHash} may go to ${environment.label}`);
 
   if (!(await confirmPlan(options.confirm, plan, signal, progress))) return { outcome: 'declined', plan };
 
   const { lock, startedAt, noReturn, line } = await startConfirmedDeploy(deps, environment, plan, signal, progress);
-  const run: Run = { deps, options, environment, plan, contexts, built, document, progress, noReturn, line, startedAt };
+  const run: Run = { deps, options, environment, plan, backup: backup.take, signal, contexts, built, document, progress, noReturn, line, startedAt };
   return holdingLock(lock, environment, (text) => progress.log('lock', text), () => deployConfirmed(run), () => ({
     noun: 'deploy', untouched: STACK_UNTOUCHED_BEFORE.has(noReturn.step), stoppedAt: line.stoppedAt,
   }));
@@ -137,20 +165,23 @@ async function deployConfirmed(run: Run): Promise<SwarmDeployResult> {
       throw error;
     }
   };
-  const previous = await runningSpecImages(run);
-  const commit = await step('git', { previous }, () => commitPlanned(run.deps.config, run.plan, run.progress));
-  const tag = await step('git', { previous, commit }, () => tagAndPushRelease(run));
-  const images = await step('build', { previous, commit, tag }, () => buildRelease(run, commit, tag));
-  const released = { previous, commit, tag, images: images.images };
+  // what Swarm's own rollback and ours go back to
+  const previous = await specImages(run.deps.docker, run.environment);
+  const backup = run.backup ? await backedUp(run, previous) : undefined;
+  const commit = await step('git', { previous, backup }, () => commitPlanned(run.deps.config, run.plan, run.progress));
+  const tag = await step('git', { previous, backup, commit }, () => tagAndPushRelease(run, backup));
+  const images = await step('build', { previous, backup, commit, tag }, () => buildRelease(run, commit, tag));
+  const released = { previous, backup, commit, tag, images: images.images };
   await step('push', released, () => pushRelease(run, images));
-  await step('deploy', released, () => deployStack(run, images));
-  const outcomes = await step('health', released, () => gate(run, images.images));
+  await step('deploy', released, () => deployStackFile({ ...run, config: run.deps.config, images: images.images, plan: run.plan.services, health: images.health }));
+  const timeoutMs = (run.options.healthTimeoutSeconds ?? run.environment.healthTimeoutSeconds) * 1000;
+  const outcomes = await step('health', released, () => gateStack(run.deps.docker, run.environment, images.images, timeoutMs, run.progress));
 
   const failed = outcomes.filter((o) => o.state === 'rolled-back' || o.state === 'paused');
   if (failed.length === 0) {
     run.progress.done('health', `Every task of ${run.environment.label} runs ${run.plan.commit.shortHash} healthy`);
     await record(run, 'succeeded', released);
-    return { outcome: 'succeeded', plan: run.plan, commit, tag, images: images.images };
+    return { outcome: 'succeeded', plan: run.plan, commit, tag, backup, images: images.images };
   }
   const message = failureSentence(run, failed, outcomes, previous);
   run.progress.failed('health', message);
@@ -159,7 +190,33 @@ async function deployConfirmed(run: Run): Promise<SwarmDeployResult> {
   const running = { ...images.images, ...Object.fromEntries(failed.filter((o) => o.state === 'rolled-back').map((o) => [o.service, previous[o.service]])) };
   await record(run, rolledBack ? 'rolled-back' : 'failed', { ...released, images: running }, message);
   if (!rolledBack) throw new SwarmDeployFailedError(message);
-  return { outcome: 'rolled-back', plan: run.plan, commit, tag, images: running, error: message };
+  return { outcome: 'rolled-back', plan: run.plan, commit, tag, backup, images: running, error: message };
+}
+
+/**
+ * The verified backup, through the database's node, before anything changes: still
+ * cancellable (nothing has changed), and a failure ends the deploy with the stack as it
+ * was. It records the images the services' specs name now: what our rollback redeploys.
+ */
+async function backedUp(run: Run, previous: Record<string, string>): Promise<BackupSummary> {
+  const { deps, environment, plan, progress } = run;
+  await run.line.mark('backup', lineFacts({ previous }));
+  try {
+    progress.running('backup', `Backing up ${environment.database!.name} through the node ${databaseServiceName(environment)} runs on`);
+    const backup = await deps.backups.create({
+      environment, gitCommit: await liveCommitOf(deps.config, environment, deps.docker), images: previous,
+      reason: `before deploy of ${plan.branch} @ ${plan.commit.shortHash}`,
+    }, run.signal, (event) => progress.log('backup', event.message ?? event.logLine ?? ''));
+    progress.done('backup', `Backup ${backup.id} taken and verified`);
+    return backup;
+  } catch (error) {
+    const cancelled = error instanceof CancelledError || run.signal.aborted;
+    await record(run, cancelled ? 'cancelled' : 'failed', { previous }, errorMessage(error));
+    if (cancelled) throw error;
+    throw new DeployRefusedError(`No verified backup of ${environment.database!.name} could be taken (${errorMessage(error).replace(/[.\s]+$/, '')}), so ${environment.label} was not deployed and runs as before.`, {
+      cause: error, remedies: error instanceof DualEnvError ? error.remedies : [],
+    });
+  }
 }
 
 /** A Swarm deploy that changed the stack and did not end with every service on the new version or rolled back by Swarm. */
@@ -180,35 +237,16 @@ function failureSentence(run: Run, failed: ServiceOutcome[], outcomes: ServiceOu
   return `The new image of ${names} failed its health check${reasons.length ? ` (${reasons[0]})` : ''}, so Swarm rolled ${names} back automatically and production runs the previous version${failed.length === 1 ? ' of it' : ''}${others}.`;
 }
 
-/** Service → the image its Swarm service's spec names now: what a rollback goes back to (none for a service not deployed yet). */
-async function runningSpecImages(run: Run): Promise<Record<string, string>> {
-  const { docker } = run.deps;
-  const images: Record<string, string> = {};
-  for (const service of run.environment.services) {
-    const name = `${run.environment.swarm.stack}_${service}`;
-    const info = await callDocker(docker, () => docker.getService(name).inspect()).catch((error: unknown) => {
-      if (isApiError(error) && error.statusCode === 404) return undefined;
-      throw error;
-    });
-    const image = (info as { Spec?: { TaskTemplate?: { ContainerSpec?: { Image?: string } } } } | undefined)?.Spec?.TaskTemplate?.ContainerSpec?.Image;
-    if (image) images[service] = image;
-  }
-  return images;
-}
-
-async function tagAndPushRelease(run: Run): Promise<string> {
+async function tagAndPushRelease(run: Run, backup: BackupSummary | undefined): Promise<string> {
   const repo = projectRepository(run.deps.config);
-  const tag = await createProductionTag(repo, run.startedAt, `Deployed to ${run.environment.label} (Swarm stack ${run.environment.swarm.stack}) by Dual Env`);
+  const tag = await createProductionTag(repo, run.startedAt, `Deployed to ${run.environment.label} (Swarm stack ${run.environment.swarm.stack}) by Dual Env${backup ? `; backup ${backup.id}` : ''}`);
   await pushBranchWithTag(run.deps.config, run.plan.branch, tag, run.options.remote ?? 'origin', run.progress);
   return tag;
 }
 
-/** The manager's engine, as the docker CLI and Compose are pointed at it. */
-const managerVariables = (run: Run): Record<string, string> => (run.environment.dockerHost ? { DOCKER_HOST: run.environment.dockerHost } : {});
-
-async function buildRelease(run: Run, commit: string, tag: string) {
+async function buildRelease(run: Run, commit: string, tag: string): Promise<{ images: Record<string, string>; health?: BuiltRelease['health'] }> {
   const { deps, built, progress, environment } = run;
-  const target = composeTarget(deps.config, deps.compose, { ...managerVariables(run), GIT_COMMIT: commit, APP_VERSION: tag });
+  const target = composeTarget(deps.config, deps.compose, { ...managerVariables(environment), GIT_COMMIT: commit, APP_VERSION: tag });
   progress.running('build', `Building ${built.join(', ')} from ${tag} (${commit.slice(0, 7)}) on ${run.plan.manager}; the stack is not touched`);
   await buildOnManager(projectRepository(deps.config), target, commit, run.contexts, built, (line) => progress.log('build', line));
   progress.done('build', 'New images built on the manager');
@@ -224,38 +262,8 @@ async function pushRelease(run: Run, images: { images: Record<string, string> })
   progress.done('push', `Pushed ${Object.values(pushed.images).join(', ')}`);
 }
 
-/** Writes the stack file and runs `docker stack deploy` against the manager; the file is removed after. */
-async function deployStack(run: Run, release: { images: Record<string, string>; health?: Record<string, ReturnType<typeof composeHealthTiming>> }): Promise<void> {
-  const { environment, progress, document } = run;
-  const health = Object.fromEntries(environment.services.map((service) => [service, composeHealthTiming(document, service) ?? release.health?.[service]]));
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-env-stack-'));
-  const file = path.join(dir, `${environment.swarm.stack}.yml`);
-  try {
-    fs.writeFileSync(file, renderStackFile(document, { images: release.images, plan: run.plan.services, health }));
-    progress.running('deploy', `docker stack deploy ${environment.swarm.stack}: a rolling update, one task at a time`);
-    // detached (the only mode of older CLIs): the gate follows the update itself. Images are
-    // named by commit, so there is no digest to resolve, and the client need not reach the registry.
-    await runChecked('docker', ['stack', 'deploy', '--compose-file', file, '--resolve-image', 'never', environment.swarm.stack], `docker stack deploy of ${environment.swarm.stack}`, {
-      cwd: run.deps.config.projectDir,
-      // docker stack deploy interpolates the file's ${VAR}s but, unlike Compose, never reads .env
-      env: { ...loadVariables(path.join(run.deps.config.projectDir, '.env')), ...managerVariables(run) },
-      onLine: (line) => { if (line.trim()) progress.log('deploy', line); },
-    });
-    progress.done('deploy', `Stack ${environment.swarm.stack} updated; Swarm rolls the services`);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function gate(run: Run, images: Record<string, string>): Promise<ServiceOutcome[]> {
-  const timeoutMs = (run.options.healthTimeoutSeconds ?? run.environment.healthTimeoutSeconds) * 1000;
-  run.progress.running('health', `Waiting up to ${timeoutMs / 1000} s for every new task to run healthy`);
-  const expected = Object.fromEntries(run.environment.services.map((service) => [service, images[service]]));
-  return followUpdate(run.deps.docker, run.environment.swarm.stack, expected, { timeoutMs, onStatus: (line) => run.progress.log('health', line) });
-}
-
 async function record(run: Run, outcome: HistoryOutcome, facts: Facts, error?: string): Promise<boolean> {
   return run.line.record(outcome, lineFacts(facts), error);
 }
 
-const lineFacts = (facts: Facts) => ({ commit: facts.commit, tag: facts.tag, images: facts.images, previousImages: facts.previous });
+const lineFacts = (facts: Facts) => ({ commit: facts.commit, tag: facts.tag, images: facts.images, previousImages: facts.previous, backupId: facts.backup?.id });

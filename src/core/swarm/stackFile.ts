@@ -48,15 +48,18 @@ function hostModePort(service: Mapping): string | undefined {
  * the old task serving until the new one is healthy; it cannot where the node would
  * have to run two tasks of the service and may not: a host-mode port (the node's
  * port is taken by the old task) or `max_replicas_per_node` (no node may take one more).
- * An order the file sets is kept; the plan says so.
+ * An order the file sets is kept; the plan says so. The environment's `database` is
+ * always stop-first: a new task beside the old one would open the same data directory
+ * in the same volume with a second server.
  */
-export function planStackServices(document: Mapping, services: readonly string[], built: readonly string[]): SwarmServicePlan[] {
+export function planStackServices(document: Mapping, services: readonly string[], built: readonly string[], database?: string): SwarmServicePlan[] {
   const all = mapping(document.services);
   return services.map((name) => {
     const service = mapping(all[name]);
     const deploy = mapping(service.deploy);
     const replicas = deploy.mode === 'global' ? 'global' : typeof deploy.replicas === 'number' ? deploy.replicas : 1;
     const plan = { service: name, built: built.includes(name), replicas } as const;
+    if (name === database) return { ...plan, order: 'stop-first', why: 'it is the database: a second server must never open its volume beside the first' };
     const fileOrder = mapping(deploy.update_config).order;
     if (fileOrder === 'start-first' || fileOrder === 'stop-first') return { ...plan, order: fileOrder, why: 'as its update_config says' };
     const port = hostModePort(service);
@@ -103,6 +106,8 @@ export interface StackRendering {
   health: Record<string, HealthTiming | undefined>;
 }
 
+const stopFirst = (plan: SwarmServicePlan) => (plan.order === 'stop-first' ? { order: 'stop-first' } : {});
+
 /**
  * The stack file: the environment's services only; `build:` dropped and `image:`
  * replaced for the built ones; `deploy:` kept, with update_config and rollback_config
@@ -119,8 +124,9 @@ export function renderStackFile(document: Mapping, rendering: StackRendering): s
     const monitor = `${monitorSeconds(rendering.health[plan.service])}s`;
     service.deploy = {
       ...deploy,
-      update_config: { parallelism: 1, order: plan.order, failure_action: 'rollback', monitor, max_failure_ratio: 0, ...mapping(deploy.update_config) },
-      rollback_config: { parallelism: 1, order: plan.order, failure_action: 'pause', monitor, ...mapping(deploy.rollback_config) },
+      // a planned stop-first is kept whatever the file says: only the database's plan overrides the file's order
+      update_config: { parallelism: 1, order: plan.order, failure_action: 'rollback', monitor, max_failure_ratio: 0, ...mapping(deploy.update_config), ...stopFirst(plan) },
+      rollback_config: { parallelism: 1, order: plan.order, failure_action: 'pause', monitor, ...mapping(deploy.rollback_config), ...stopFirst(plan) },
     };
     services[plan.service] = service;
   }

@@ -17,7 +17,7 @@ export interface SwarmDeployPlan extends ReleaseChecks {
   manager: string;
   services: SwarmServicePlan[];
   healthTimeoutSeconds: number;
-  /** Said in the confirmation: the environment has no database, so no backup is taken. */
+  /** Said in the confirmation: the verified backup taken first through the database's node, or why none is taken. */
   backup: string;
 }
 

@@ -40,7 +40,7 @@ async function rollback(ctx: Ctx, target: Target, backupId: string | undefined):
   const engine = await loadEngine();
   const deps = await operationDeps(ctx, target);
   const result = await ctx.withProgress(l10n.t('Roll Back {0}', environment.label), (signal, onProgress) =>
-    engine.rollbackProduction(deps, { environment: environment.name, backupId, confirm: (plan) => confirmRollback(ctx, target, plan) }, signal, onProgress));
+    (environment.swarm ? engine.rollbackSwarmProduction : engine.rollbackProduction)(deps, { environment: environment.name, backupId, confirm: (plan) => confirmRollback(ctx, target, plan) }, signal, onProgress));
   ctx.tree.refreshBackups();
   if (result.outcome === 'declined') {
     ctx.log.info('Rollback not confirmed; nothing was changed.');

@@ -79,7 +79,7 @@ describe('the Swarm environment kind in x-dual-env', () => {
   it('is refused by every Compose path (deploy, rollback, start, stop) in one sentence, since Compose on a manager would start plain containers', () => {
     const config = withProduction('dockerHost: "ssh://m1", swarm: { stack: shop }');
     const expected = (e: unknown) => e instanceof UsageError
-      && e.message === 'Production runs on Docker Swarm as the stack shop, which Dual Env shows and deploys to production but does not yet roll back, start, stop or deploy as staging; use docker stack for that for now.';
+      && e.message === 'Production runs on Docker Swarm as the stack shop, which Dual Env shows, deploys to production and rolls back but does not yet start, stop or deploy as staging; use docker stack for that for now.';
     assert.throws(() => pickEnvironment(config, 'production', true), expected);
     assert.throws(() => targetFor({ config, compose: { major: 2, command: 'docker', args: ['compose'] } as never }, config.environments[1]), expected);
     assert.equal(pickEnvironment(config, 'staging', false).name, 'staging');

@@ -46,6 +46,20 @@ describe('the stack file of a Swarm deploy', () => {
     ]);
   });
 
+  it('updates the database stop-first, even where its file asks for start-first: two servers must never open one volume', () => {
+    const withDatabase = readComposeDocument(`
+services:
+  db:
+    image: mysql
+    deploy: { replicas: 1, update_config: { order: start-first }, rollback_config: { order: start-first } }
+`);
+    const [db] = planStackServices(withDatabase, ['db'], [], 'db');
+    assert.deepEqual(db, { service: 'db', built: false, replicas: 1, order: 'stop-first', why: 'it is the database: a second server must never open its volume beside the first' });
+    const stack = parse(renderStackFile(withDatabase, { images: {}, plan: [db], health: {} }));
+    assert.equal(stack.services.db.deploy.update_config.order, 'stop-first');
+    assert.equal(stack.services.db.deploy.rollback_config.order, 'stop-first');
+  });
+
   it('keeps only the environment\'s services, points the built ones at the pushed images and fills in the rolling update the file leaves out', () => {
     const images = { web: '10.0.0.5:5000/shop/web:abc', worker: '10.0.0.5:5000/shop/worker:abc' };
     const stack = parse(renderStackFile(compose, { images, plan, health: { web: composeHealthTiming(compose, 'web') } }));
