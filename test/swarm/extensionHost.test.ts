@@ -3,8 +3,8 @@
 // which this suite brings up anyway, while bringing it up for the vscode suite would
 // add minutes to every run of it. Opens code-server (or desktop VS Code,
 // DUAL_ENV_VSCODE=desktop) on a project whose production is a stack on the rig's swarm,
-// with a second project (its database on the swarm, deployed twice) for the host to
-// add as a folder, and reports each host test here; then checks from outside what the
+// with a second project (its database on the swarm, deployed twice while the host
+// starts) for the host to add as a folder, and reports each host test here; then checks from outside what the
 // host's rollback did to the database and the stack.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -32,20 +32,31 @@ describe(`Swarm extension-host suite (${process.env.DUAL_ENV_VSCODE === 'desktop
   let swarm: Swarm | undefined;
   let rollback: RollbackSetup | undefined;
   let rollbackProblem = 'the driver made no database project';
-  /** The database project for the host, or why the driver could not make it (the host's other tests run regardless). */
-  const prepareRollback = async (ready: Swarm): Promise<Record<string, string>> => {
+  /**
+   * The database project for the host, deployed while code-server starts and the host
+   * runs its other tests (it takes over a minute): the host waits for `readyFile`, which
+   * names the project or says why the driver could not make it.
+   */
+  const readyFile = path.join(scratch, 'database-project.json');
+  let preparing: Promise<void> | undefined;
+  const prepareRollback = async (ready: Swarm): Promise<void> => {
+    let written: Record<string, string>;
     try {
       rollback = await deployedTwice(ready);
-      return rollback.env;
+      written = rollback.env;
     } catch (error) {
       rollbackProblem = `the driver could not deploy the database project: ${error instanceof Error ? error.message : String(error)}`;
-      return { DUAL_ENV_TEST_SWARM_DB_PROBLEM: rollbackProblem };
+      written = { problem: rollbackProblem };
     }
+    // whole or not at all: the host reads it as soon as it exists
+    fs.writeFileSync(`${readyFile}.partial`, JSON.stringify(written));
+    fs.renameSync(`${readyFile}.partial`, readyFile);
   };
 
   before(async () => {
     try {
       swarm = await startSwarm();
+      preparing = prepareRollback(swarm);
       const build = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, encoding: 'utf8' });
       if (build.status !== 0) throw new Error(`building the extension failed: ${build.stderr}`);
       // the logging project under its own stack, with a restart delay long enough for the host to read a killed task's rows
@@ -58,7 +69,7 @@ describe(`Swarm extension-host suite (${process.env.DUAL_ENV_VSCODE === 'desktop
       managerDocker(swarm, ['stack', 'deploy', '--detach=false', '--resolve-image', 'never', '-c', file, STACK], { WEB_IMAGE: image });
       const resultsFile = path.join(scratch, 'results.json');
       // the rig's ssh first in the host's PATH; VSCODE_CLI=1 keeps code-server from resetting PATH from a login shell
-      const env = { PATH: swarm.env.PATH, VSCODE_CLI: '1', DUAL_ENV_TEST_SWARM_STACK: STACK, ...(await prepareRollback(swarm)) };
+      const env = { PATH: swarm.env.PATH, VSCODE_CLI: '1', DUAL_ENV_TEST_SWARM_STACK: STACK, DUAL_ENV_TEST_SWARM_DB_READY: readyFile };
       // a workspace of one folder, not the folder: the host adds the database project beside it, which a folder window would reload for
       const workspaceFile = path.join(scratch, 'host.code-workspace');
       fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: project, name: 'swarm-logs' }] }, null, 2));
@@ -72,6 +83,7 @@ describe(`Swarm extension-host suite (${process.env.DUAL_ENV_VSCODE === 'desktop
 
   after(async () => {
     if (swarm) managerDocker(swarm, ['stack', 'rm', STACK]);
+    await preparing;
     await rollback?.project.remove();
     fs.rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     assert.deepEqual([...results.keys()].filter((title) => !planned.includes(title)), [], 'the extension host ran tests the listing did not declare');
@@ -80,6 +92,7 @@ describe(`Swarm extension-host suite (${process.env.DUAL_ENV_VSCODE === 'desktop
   itPerHostTest(planned, results, () => hostProblem);
 
   it('the rollback the host ran from a backup row brought back the backup\'s rows, through the node, and v1\'s image', async () => {
+    await preparing;
     assert.ok(swarm && rollback, hostProblem ?? rollbackProblem);
     assert.deepEqual(await currentRows(rollback.project), BACKUP_ROWS);
     const web = await runningTasks(swarm, 'web', rollback.project.stack);

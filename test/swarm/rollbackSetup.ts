@@ -20,7 +20,7 @@ export interface RollbackSetup {
   backupId: string;
   v1Image: string;
   /** What the host reads: the project to open, the backup to roll back to, the image the modal must name. */
-  env: Record<string, string>;
+  env: { dir: string; backupId: string; v1Image: string };
 }
 
 async function query(project: DatabaseProject, sql: string): Promise<unknown> {
@@ -53,7 +53,7 @@ export async function deployedTwice(swarm: Swarm): Promise<RollbackSetup> {
     await query(project, "UPDATE items SET name = 'broken by v2' WHERE id = 1; INSERT INTO items VALUES (3, 'written by v2')");
     return {
       project, backupId, v1Image: v1.image,
-      env: { DUAL_ENV_TEST_SWARM_DB_PROJECT: project.dir, DUAL_ENV_TEST_SWARM_DB_BACKUP: backupId, DUAL_ENV_TEST_SWARM_DB_V1_IMAGE: v1.image },
+      env: { dir: project.dir, backupId, v1Image: v1.image },
     };
   } catch (error) {
     await project.remove().catch(() => undefined);

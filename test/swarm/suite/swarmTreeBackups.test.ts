@@ -6,6 +6,7 @@
 // project as a second folder and closes it again; the driver checks the database, the
 // stack and the history afterwards, from outside.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { TreeNode } from '../../../src/extension/tree/environmentsTree';
 import type { ProjectModel } from '../../../src/extension/workspace/projectModel';
@@ -19,14 +20,23 @@ type BackupNode = Extract<TreeNode, { kind: 'backup' }>;
 const FOLDER = 'swarm-database';
 const PRODUCTION = `${FOLDER} · Production`;
 
-/** The project the driver deployed, its backup with v1's image, or why the driver could not. */
-function driverSetup(): { dir: string; backupId: string; v1Image: string } {
-  const problem = process.env.DUAL_ENV_TEST_SWARM_DB_PROBLEM;
-  if (problem) assert.fail(problem);
-  const dir = process.env.DUAL_ENV_TEST_SWARM_DB_PROJECT;
-  const backupId = process.env.DUAL_ENV_TEST_SWARM_DB_BACKUP;
-  const v1Image = process.env.DUAL_ENV_TEST_SWARM_DB_V1_IMAGE;
-  assert.ok(dir && backupId && v1Image, 'the driver named no database project');
+/**
+ * The project the driver deployed, its backup with v1's image, or why the driver could
+ * not: the driver deploys it while this host starts, and writes the file the
+ * DUAL_ENV_TEST_SWARM_DB_READY names once it is done.
+ */
+async function driverSetup(): Promise<{ dir: string; backupId: string; v1Image: string }> {
+  const file = process.env.DUAL_ENV_TEST_SWARM_DB_READY;
+  assert.ok(file, 'the driver named no file for its database project');
+  const deadline = Date.now() + 420_000;
+  while (!fs.existsSync(file)) {
+    assert.ok(Date.now() < deadline, 'the driver never said its database project was ready');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const setup = JSON.parse(fs.readFileSync(file, 'utf8')) as { problem?: string; dir?: string; backupId?: string; v1Image?: string };
+  if (setup.problem) assert.fail(setup.problem);
+  const { dir, backupId, v1Image } = setup;
+  assert.ok(dir && backupId && v1Image, `the driver's file names no project: ${JSON.stringify(setup)}`);
   return { dir, backupId, v1Image };
 }
 
@@ -57,8 +67,8 @@ suite('backups of a Swarm production, and a rollback from one', () => {
   });
 
   test('the tree lists the backups read through the database\'s node; Roll Back to This Backup names the backup and its images, and restores', async function () {
-    this.timeout(420_000);
-    const { dir, backupId, v1Image } = driverSetup();
+    this.timeout(540_000);
+    const { dir, backupId, v1Image } = await driverSetup();
     const api = await dualEnv();
     added = vscode.Uri.file(dir);
     const key = added.toString();
