@@ -61,7 +61,8 @@ async function failureOf(docker: Docker, name: string, image: string | undefined
 /**
  * One look at a service: `expected` is the image the deploy pushed for it (undefined for a
  * service whose image the deploy left as the file names it: then its spec's image is expected).
- * `notReady`: nodes not ready, by id: a task there is not counted as running, whatever it is listed as.
+ * `nodes`: the swarm's nodes as just read; a task on one that is not ready is not counted as
+ * running, whatever it is listed as (Swarm keeps it so until it reschedules it).
  */
 export async function readServiceOutcome(docker: Docker, stack: string, service: string, expected: string | undefined, nodes: readonly GateNode[] = []): Promise<ServiceOutcome> {
   const notReady = nodesNotReady(nodes);
@@ -84,10 +85,13 @@ export async function readServiceOutcome(docker: Docker, stack: string, service:
   if (state === 'updating' || state === 'rollback_started') return { service, state: 'rolling', detail: `Swarm is ${state === 'updating' ? 'updating' : 'rolling back'} it` };
   const tasks = await callDocker(docker, () => docker.listTasks({ filters: { service: [name], 'desired-state': ['running'] } }) as Promise<TaskInfo[]>);
   const current = tasks.filter((t) => withoutDigest(t.Spec?.ContainerSpec?.Image) === specImage);
-  // a global service wants one task per eligible node: Swarm's own count of them
-  const desired = info.Spec?.Mode?.Global ? Math.max(1, current.length) : info.Spec?.Mode?.Replicated?.Replicas ?? 1;
-  const stranded = tasks.filter((t) => notReady.has(t.NodeID ?? '')).length;
-  const running = current.filter((t) => t.Status?.State === 'running' && !notReady.has(t.NodeID ?? '')).length;
+  const global = info.Spec?.Mode?.Global !== undefined;
+  const onReadyNodes = current.filter((t) => !notReady.has(t.NodeID ?? ''));
+  // a global service wants one task per eligible node: Swarm's own count of them (its task on a
+  // down node stays with that node, never moved, so it is not waited for)
+  const desired = global ? Math.max(1, onReadyNodes.length) : info.Spec?.Mode?.Replicated?.Replicas ?? 1;
+  const stranded = global ? 0 : tasks.filter((t) => notReady.has(t.NodeID ?? '')).length;
+  const running = onReadyNodes.filter((t) => t.Status?.State === 'running').length;
   if (running >= desired && current.length === tasks.length && stranded === 0) return { service, state: 'updated', running };
   const old = tasks.length - current.length;
   return { service, state: 'rolling', detail: `${running} of ${desired} new tasks run healthy${old > 0 ? `, ${old} old still run` : ''}${stranded > 0 ? `, ${stranded} on a node that is down` : ''}` };
