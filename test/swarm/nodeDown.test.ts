@@ -51,6 +51,15 @@ describe('a Swarm node going down during a rolling update', { timeout: 900_000 }
     // the suite shares the swarm: the node must be back and ready, even after a failure
     await restore();
     await project?.remove();
+    // the node that came back stops its stale tasks and leaves the stack's network on its own
+    // time: the next file's stack of the same name must not meet them
+    const label = { label: [`com.docker.stack.namespace=${STACK}`] };
+    await until(async () => {
+      for (const node of swarm.nodes) {
+        if ((await node.docker.listContainers({ filters: label })).length > 0 || (await node.docker.listNetworks({ filters: label })).length > 0) return false;
+      }
+      return true;
+    });
   });
 
   it('deploys production with a web task on each worker', async () => {
