@@ -11,27 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { startSwarm, type Swarm } from '../rig';
 import { runCli } from '../support/cliRun';
 import { DEPLOY_FIXTURE as fixture, DEPLOY_STACK as STACK, deployProject, runningTasks, type DeployProject } from './deployProject';
-
-/** Requests through the front, from `loops` clients, until stopped: how many answered 200 with which body, and every failure. */
-function driveRequests(url: string, loops: number) {
-  let stopped = false;
-  const bodies = new Map<string, number>();
-  const failures: string[] = [];
-  const loop = async () => {
-    while (!stopped) {
-      try {
-        const answer = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-        const body = (await answer.text()).trim();
-        if (answer.status === 200) bodies.set(body, (bodies.get(body) ?? 0) + 1);
-        else failures.push(`${answer.status} ${body.slice(0, 80)}`);
-      } catch (error) {
-        failures.push(String(error));
-      }
-    }
-  };
-  const running = Promise.all(Array.from({ length: loops }, loop));
-  return { stop: async () => { stopped = true; await running; return { bodies, failures }; } };
-}
+import { driveRequests } from './frontRequests';
 
 describe('a production deploy of a Swarm environment', { timeout: 900_000 }, () => {
   let swarm: Swarm;

@@ -63,6 +63,8 @@ export function registerDeployCommand(program: Command): void {
             process.exitCode = 1;
           } else {
             process.stdout.write(`Deployed ${result.commit?.slice(0, 7)} to ${environment.label} as the Swarm stack ${environment.swarm.stack} (tag ${result.tag}${result.backup ? `, backup ${result.backup.id}` : ''})${environment.url ? `: ${environment.url}` : ''}\n`);
+            // a node lost on the way is part of the outcome, not only of the progress above it
+            for (const sentence of result.nodesLost ?? []) process.stdout.write(`${sentence}.\n`);
           }
           return;
         }

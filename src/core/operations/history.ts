@@ -40,6 +40,8 @@ export interface HistoryRecord {
   restoredBackupId?: string;
   message?: string;
   error?: string;
+  /** What the operation saw happen on its way without failing it (a Swarm node lost during the update). */
+  notice?: string;
 }
 
 export function historyFile(projectDir: string): string {

@@ -30,8 +30,9 @@ export function historyRow(record: HistoryRecord): HistoryRow {
     backupId: record.backupId,
     took: `${Math.round(record.durationMs / 1000)} s`,
     by: `${record.user}@${record.hostname}`,
-    // an unfinished line is a deploy still running, or one that stopped being heard from there
-    error: record.error ?? (record.outcome === 'unfinished' ? `no outcome recorded yet; last step entered: ${record.step ?? 'unknown'}` : undefined),
+    // an unfinished line is a deploy still running, or one that stopped being heard from there;
+    // a succeeded one may still say what went wrong on the way (a Swarm node lost)
+    error: record.error ?? record.notice ?? (record.outcome === 'unfinished' ? `no outcome recorded yet; last step entered: ${record.step ?? 'unknown'}` : undefined),
   };
 }
 

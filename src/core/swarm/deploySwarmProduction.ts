@@ -59,6 +59,8 @@ export interface SwarmDeployResult {
   images?: Record<string, string>;
   /** For rolled-back: what happened, in one sentence. */
   error?: string;
+  /** Each node that went down during the update and where Swarm rescheduled its tasks, one sentence each (no period). */
+  nodesLost?: string[];
 }
 
 /** The Swarm production environment, or a refusal in one sentence of what it lacks. */
@@ -114,6 +116,8 @@ interface Run {
 }
 
 interface Facts {
+  /** What the deploy saw happen to the swarm (a node lost), for the history line. */
+  notice?: string;
   previous?: Record<string, string>;
   backup?: BackupSummary;
   commit?: string;
@@ -175,23 +179,36 @@ async function deployConfirmed(run: Run): Promise<SwarmDeployResult> {
   await step('push', released, () => pushRelease(run, images));
   await step('deploy', released, () => deployStackFile({ ...run, config: run.deps.config, images: images.images, plan: run.plan.services, health: images.health }));
   const timeoutMs = (run.options.healthTimeoutSeconds ?? run.environment.healthTimeoutSeconds) * 1000;
-  const outcomes = await step('health', released, () => gateStack(run.deps.docker, run.environment, images.images, timeoutMs, run.progress));
+  const { outcomes, nodesLost } = await step('health', released, () => gateStack(run.deps.docker, run.environment, images.images, timeoutMs, run.progress));
+  // a lost node is part of what happened, whatever the outcome: the history line says it too
+  const notice = nodesLost.length > 0 ? `${nodesLost.join('; ')}.` : undefined;
 
-  const failed = outcomes.filter((o) => o.state === 'rolled-back' || o.state === 'paused');
+  const failed = outcomes.filter((o) => o.state === 'rolled-back' || o.state === 'paused' || o.state === 'stalled');
   if (failed.length === 0) {
-    run.progress.done('health', `Every task of ${run.environment.label} runs ${run.plan.commit.shortHash} healthy`);
-    await record(run, 'succeeded', released);
-    return { outcome: 'succeeded', plan: run.plan, commit, tag, backup, images: images.images };
+    const remaining = nodesLost.length > 0 ? ' on the nodes left' : '';
+    run.progress.done('health', `Every task of ${run.environment.label} runs ${run.plan.commit.shortHash} healthy${remaining}`);
+    await record(run, 'succeeded', { ...released, notice });
+    return { outcome: 'succeeded', plan: run.plan, commit, tag, backup, images: images.images, nodesLost };
   }
-  const message = failureSentence(run, failed, outcomes, previous);
+  const message = failureSentence(run, failed, outcomes, previous, nodesLost);
   run.progress.failed('health', message);
   const rolledBack = failed.every((o) => o.state === 'rolled-back' && previous[o.service]);
   // what runs now: the previous image where Swarm rolled back
   const running = { ...images.images, ...Object.fromEntries(failed.filter((o) => o.state === 'rolled-back').map((o) => [o.service, previous[o.service]])) };
   await record(run, rolledBack ? 'rolled-back' : 'failed', { ...released, images: running }, message);
   if (!rolledBack) throw new SwarmDeployFailedError(message);
-  return { outcome: 'rolled-back', plan: run.plan, commit, tag, backup, images: running, error: message };
+  return { outcome: 'rolled-back', plan: run.plan, commit, tag, backup, images: running, error: message, nodesLost };
 }
+
+/** What Swarm's failure_action does with a stalled update once the lost node reports its task ended (Docker's default is pause). */
+function afterStall(stalled: Extract<ServiceOutcome, { state: 'stalled' }>): string {
+  if (stalled.failureAction === 'rollback') return `rolls ${stalled.service} back to the previous version`;
+  if (stalled.failureAction === 'continue') return 'goes on with the update';
+  return 'pauses the update';
+}
+
+/** A failure sentence with the nodes lost during the update before its period: still one sentence. */
+const withNodesLost = (sentence: string, nodesLost: readonly string[]) => (nodesLost.length === 0 ? sentence : `${sentence.replace(/\.$/, '')}; ${nodesLost.join('; ')}.`);
 
 /**
  * The verified backup, through the database's node, before anything changes: still
@@ -225,16 +242,22 @@ export class SwarmDeployFailedError extends DualEnvError {
 }
 
 /** One sentence: which services Swarm rolled back or stopped, why, and what production runs. */
-function failureSentence(run: Run, failed: ServiceOutcome[], outcomes: ServiceOutcome[], previous: Record<string, string>): string {
+function failureSentence(run: Run, failed: ServiceOutcome[], outcomes: ServiceOutcome[], previous: Record<string, string>, nodesLost: readonly string[]): string {
   const names = failed.map((o) => o.service).join(' and ');
   const updated = outcomes.filter((o) => o.state === 'updated' && run.built.includes(o.service)).map((o) => o.service);
   const others = updated.length > 0 ? `, while ${updated.join(', ')} run${updated.length === 1 ? 's' : ''} the new version` : '';
+  const stalled = failed.find((o): o is Extract<ServiceOutcome, { state: 'stalled' }> => o.state === 'stalled');
+  if (stalled) {
+    const lost = nodesLost.length > 0 ? `${nodesLost.join('; ')}, but ` : '';
+    return `${lost}Swarm's update of ${stalled.service} waits for its new task on ${stalled.node}, which had not run when the node went down: once ${stalled.node} is back, Swarm counts that task`
+      + ` as failed and ${afterStall(stalled)}; production serves ${stalled.service} from the nodes left meanwhile (${stalled.serving})${others}.`;
+  }
   const paused = failed.find((o): o is Extract<ServiceOutcome, { state: 'paused' }> => o.state === 'paused');
-  if (paused) return `Swarm paused the update of ${paused.service} (${paused.reason}), so production runs a mix of the old and new version${others}; look at its tasks, then deploy again or run docker service rollback.`;
+  if (paused) return withNodesLost(`Swarm paused the update of ${paused.service} (${paused.reason}), so production runs a mix of the old and new version${others}; look at its tasks, then deploy again or run docker service rollback.`, nodesLost);
   const reasons = failed.map((o) => (o.state === 'rolled-back' && o.reason ? o.reason : undefined)).filter(Boolean);
   const noPrevious = failed.filter((o) => o.state === 'rolled-back' && !previous[o.service]).map((o) => o.service);
-  if (noPrevious.length > 0) return `The new image of ${noPrevious.join(' and ')} failed its health check${reasons.length ? ` (${reasons[0]})` : ''} and there was no previous version to roll back to, so it does not run${others}.`;
-  return `The new image of ${names} failed its health check${reasons.length ? ` (${reasons[0]})` : ''}, so Swarm rolled ${names} back automatically and production runs the previous version${failed.length === 1 ? ' of it' : ''}${others}.`;
+  if (noPrevious.length > 0) return withNodesLost(`The new image of ${noPrevious.join(' and ')} failed its health check${reasons.length ? ` (${reasons[0]})` : ''} and there was no previous version to roll back to, so it does not run${others}.`, nodesLost);
+  return withNodesLost(`The new image of ${names} failed its health check${reasons.length ? ` (${reasons[0]})` : ''}, so Swarm rolled ${names} back automatically and production runs the previous version${failed.length === 1 ? ' of it' : ''}${others}.`, nodesLost);
 }
 
 async function tagAndPushRelease(run: Run, backup: BackupSummary | undefined): Promise<string> {
@@ -266,4 +289,4 @@ async function record(run: Run, outcome: HistoryOutcome, facts: Facts, error?: s
   return run.line.record(outcome, lineFacts(facts), error);
 }
 
-const lineFacts = (facts: Facts) => ({ commit: facts.commit, tag: facts.tag, images: facts.images, previousImages: facts.previous, backupId: facts.backup?.id });
+const lineFacts = (facts: Facts) => ({ notice: facts.notice, commit: facts.commit, tag: facts.tag, images: facts.images, previousImages: facts.previous, backupId: facts.backup?.id });

@@ -21,6 +21,7 @@ import { callDocker } from '../docker/client';
 import { swarmProductionEnvironment } from './deploySwarmProduction';
 import { planStackServices, readComposeDocument } from './stackFile';
 import { deployStackFile, gateStack, specImages } from './stackDeploy';
+import type { ServiceOutcome } from './updateGate';
 
 /** The images of a backup could not be brought back, or did not run healthy. */
 export class SwarmRollbackError extends DualEnvError {
@@ -105,6 +106,12 @@ async function rollBackConfirmed(run: Run): Promise<RollbackResult> {
   }
 }
 
+function outcomeReason(o: ServiceOutcome): string {
+  if (o.state === 'paused') return o.reason;
+  if (o.state === 'stalled') return `Swarm's update waits for a task on ${o.node}, which went down`;
+  return `rolled back by Swarm${o.state === 'rolled-back' && o.reason ? `, ${o.reason}` : ''}`;
+}
+
 /** The stack deployed with the backup's images and followed until every task runs them healthy. */
 async function redeploy(run: Run, enter: (step: string) => Promise<void>): Promise<void> {
   const { deps, environment, progress } = run;
@@ -117,10 +124,10 @@ async function redeploy(run: Run, enter: (step: string) => Promise<void>): Promi
   });
   await enter('health');
   const timeoutMs = (run.options.healthTimeoutSeconds ?? environment.healthTimeoutSeconds) * 1000;
-  const outcomes = await gateStack(deps.docker, environment, run.images, timeoutMs, progress);
-  const failed = outcomes.filter((o) => o.state === 'rolled-back' || o.state === 'paused');
+  const { outcomes } = await gateStack(deps.docker, environment, run.images, timeoutMs, progress);
+  const failed = outcomes.filter((o) => o.state === 'rolled-back' || o.state === 'paused' || o.state === 'stalled');
   if (failed.length > 0) {
-    throw new SwarmRollbackError(`The images of backup ${run.backup.id} did not run healthy (${failed.map((o) => `${o.service}: ${o.state === 'paused' ? o.reason : `rolled back by Swarm${o.reason ? `, ${o.reason}` : ''}`}`).join('; ')})`);
+    throw new SwarmRollbackError(`The images of backup ${run.backup.id} did not run healthy (${failed.map((o) => `${o.service}: ${outcomeReason(o)}`).join('; ')})`);
   }
   progress.done('health', `Every task of ${environment.label} runs the images of backup ${run.backup.id} healthy`);
 }

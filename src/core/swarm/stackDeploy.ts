@@ -11,7 +11,7 @@ import type { DualEnvConfig, Environment } from '../config';
 import { loadVariables } from '../config/interpolate';
 import { callDocker, isApiError } from '../docker/client';
 import { composeHealthTiming, renderStackFile, type HealthTiming, type SwarmServicePlan } from './stackFile';
-import { followUpdate, type ServiceOutcome } from './updateGate';
+import { followUpdate, type GateResult } from './updateGate';
 
 type SwarmEnvironment = Environment & { swarm: { stack: string } };
 
@@ -69,9 +69,15 @@ export async function deployStackFile(deploy: StackDeploy): Promise<void> {
   }
 }
 
-/** Follows Swarm's update until every service is updated, rolled back or paused; `images`: service → the image expected (built services). */
-export async function gateStack(docker: Docker, environment: SwarmEnvironment, images: Record<string, string>, timeoutMs: number, progress: ProgressReporter): Promise<ServiceOutcome[]> {
+/**
+ * Follows Swarm's update until every service is updated, rolled back or paused; `images`:
+ * service → the image expected (built services). Each node lost on the way is said on the
+ * progress with where Swarm rescheduled its tasks.
+ */
+export async function gateStack(docker: Docker, environment: SwarmEnvironment, images: Record<string, string>, timeoutMs: number, progress: ProgressReporter): Promise<GateResult> {
   progress.running('health', `Waiting up to ${timeoutMs / 1000} s for every new task to run healthy`);
   const expected = Object.fromEntries(environment.services.map((service) => [service, images[service]]));
-  return followUpdate(docker, environment.swarm.stack, expected, { timeoutMs, onStatus: (line) => progress.log('health', line) });
+  const result = await followUpdate(docker, environment.swarm.stack, expected, { timeoutMs, onStatus: (line) => progress.log('health', line) });
+  for (const sentence of result.nodesLost) progress.log('health', sentence);
+  return result;
 }

@@ -165,7 +165,13 @@ async function deploySwarm(ctx: Ctx, target: Target, message: string | undefined
     const result = await ctx.withProgress(l10n.t('Deploy to {0}', environment.label), (signal, onProgress) =>
       engine.deploySwarmProduction(deps, { environment: environment.name, message, stagingFirst: 'ask', confirm: (plan) => confirmDeploy(ctx, target, plan) }, signal, onProgress));
     if (result.outcome === 'declined') ctx.log.info('Deploy to production not confirmed; nothing was changed.');
-    else if (result.outcome === 'succeeded') void vscode.window.showInformationMessage(l10n.t('Deployed {0} to {1} as the Swarm stack {2} (tag {3}).', result.commit?.slice(0, 7) ?? '', environment.label, environment.swarm?.stack ?? '', result.tag ?? ''));
+    else if (result.outcome === 'succeeded') {
+      const deployed = l10n.t('Deployed {0} to {1} as the Swarm stack {2} (tag {3}).', result.commit?.slice(0, 7) ?? '', environment.label, environment.swarm?.stack ?? '', result.tag ?? '');
+      // a node lost during the update: a warning, since the swarm now runs on fewer nodes
+      const lost = (result.nodesLost ?? []).map((sentence) => `${sentence}.`).join(' ');
+      if (lost) void vscode.window.showWarningMessage(`${deployed} ${lost}`);
+      else void vscode.window.showInformationMessage(deployed);
+    }
     else await ctx.showFailure(new Error(result.error ?? ''), project);
   } catch (error) {
     await ctx.showFailure(error, project);

@@ -8,11 +8,11 @@ import { readServiceOutcome } from '../../../src/core/swarm/updateGate';
 const NEW = 'reg:5000/shop/web:bbb';
 const OLD = 'reg:5000/shop/web:aaa';
 
-interface Task { image: string; state: string; desired?: string; err?: string; created?: string }
+interface Task { image: string; state: string; desired?: string; err?: string; created?: string; node?: string }
 
 /** An engine that answers for the service `shop_web` with this spec image, update state and tasks. */
 function engine(specImage: string, updateState: string | undefined, tasks: Task[], replicas = 2): Docker {
-  const asApi = (t: Task) => ({ DesiredState: t.desired ?? 'running', CreatedAt: t.created, Spec: { ContainerSpec: { Image: t.image } }, Status: { State: t.state, Err: t.err } });
+  const asApi = (t: Task) => ({ NodeID: t.node, DesiredState: t.desired ?? 'running', CreatedAt: t.created, Spec: { ContainerSpec: { Image: t.image } }, Status: { State: t.state, Err: t.err } });
   return {
     getService: () => ({ inspect: async () => ({ Spec: { TaskTemplate: { ContainerSpec: { Image: `${specImage}@sha256:${'1'.repeat(64)}` } }, Mode: { Replicated: { Replicas: replicas } } }, UpdateStatus: updateState ? { State: updateState, Message: 'update paused due to failure or early termination of task x' } : undefined }) }),
     listTasks: async ({ filters }: { filters: { 'desired-state'?: string[] } }) =>
@@ -50,5 +50,14 @@ describe('the Swarm gate reading a service', () => {
 
   it('reports an update Swarm paused', async () => {
     assert.deepEqual(await read(engine(NEW, 'paused', [{ image: NEW, state: 'running' }])), { service: 'web', state: 'paused', reason: 'update paused due to failure or early termination of task x' });
+  });
+
+  it('does not count a task listed running on a node that is down, and says the update stalled on a new task that had not run there', async () => {
+    const nodes = [{ id: 'n2', hostname: 'swarm-2', state: 'ready' }, { id: 'n3', hostname: 'swarm-3', state: 'down' }];
+    const listedRunning = engine(NEW, 'completed', [{ image: NEW, state: 'running', node: 'n2' }, { image: NEW, state: 'running', node: 'n3' }]);
+    assert.deepEqual(await readServiceOutcome(listedRunning, 'shop', 'web', NEW, nodes), { service: 'web', state: 'rolling', detail: '1 of 2 new tasks run healthy, 1 on a node that is down' });
+    const waiting = engine(NEW, 'updating', [{ image: NEW, state: 'running', node: 'n2' }, { image: OLD, state: 'running', node: 'n2' }, { image: NEW, state: 'starting', desired: 'shutdown', node: 'n3' }]);
+    assert.deepEqual(await readServiceOutcome(waiting, 'shop', 'web', NEW, nodes), { service: 'web', state: 'stalled', node: 'swarm-3', serving: '1 new and 1 old tasks', failureAction: 'pause' });
+    assert.equal((await readServiceOutcome(waiting, 'shop', 'web', NEW, [nodes[0], { ...nodes[1], state: 'ready' }])).state, 'rolling', 'the same tasks with every node ready');
   });
 });
