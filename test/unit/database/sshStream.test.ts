@@ -20,7 +20,7 @@ describe('a database stream over ssh -W', () => {
   });
 
   it('closes when the far end hangs up, as a socket does: a driver waiting for a reply hears of it', async () => {
-    const stream = await openSshStream({ host: 'db.example' }, '127.0.0.1', 3306);
+    const stream = await openSshStream({ host: 'db.example', connectTimeoutSeconds: 5 }, '127.0.0.1', 3306);
     const read: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => read.push(chunk));
     // what mysql2 listens for; without it a query waits for ever
