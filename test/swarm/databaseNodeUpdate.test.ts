@@ -81,8 +81,9 @@ for (const kind of ['mysql', 'mariadb'] as DatabaseServerKind[]) {
       await holder.query('LOCK TABLES items WRITE');
       const backup = runCli(project.file, 'backup', 'production');
       await until(async () => (await query<unknown[]>("SELECT ID FROM information_schema.PROCESSLIST WHERE STATE LIKE 'Waiting for table%lock'")).length > 0);
-      // what a stack deploy that changes the database's environment does: Swarm replaces its one task on its node, stop-first
-      managerDocker(swarm, ['service', 'update', '--detach', '--env-add', `DUAL_ENV_TEST_UPDATE=${Date.now()}`, service()]);
+      // what a stack deploy that changes the database's environment does: Swarm replaces its one task on its node, stop-first;
+      // watched for 1 s, not the deploy's health timeout, before Swarm calls it done
+      managerDocker(swarm, ['service', 'update', '--detach', '--update-monitor', '1s', '--env-add', `DUAL_ENV_TEST_UPDATE=${Date.now()}`, service()]);
       const result = await backup;
       holder.destroy();
       assert.doesNotMatch(result.stderr, /interrupted|ECONNRESET|connection lost/i, 'the driver\'s words are not the sentence');
