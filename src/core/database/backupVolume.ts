@@ -27,6 +27,8 @@ export interface BackupVolume {
   volume: string;
   /** An image the engine holds, with sh and coreutils: the database service's. */
   image: () => Promise<string>;
+  /** A failed backup's sentence in the words of where the database runs (a Swarm task replaced under it), or undefined to keep it. */
+  explainFailure?: (failure: Error) => Promise<Error | undefined>;
 }
 
 /** The volume that holds an environment's backups on its engine. */
@@ -242,9 +244,10 @@ export function volumePlace(target: BackupVolume): BackupPlace {
         // container to take its image from), else the dump's own (an SSH failure is said there), else either
         const notStarted = await starting.then(() => undefined, (startError: unknown) => startError);
         const cause = notStarted instanceof DualEnvError || !(error instanceof DualEnvError) ? notStarted ?? error : error;
-        const failure = signal.aborted || cause instanceof DualEnvError
-          ? cause
+        const plain = signal.aborted || cause instanceof DualEnvError
+          ? cause as Error
           : new DatabaseError(`Backup into ${where} failed (${errorMessage(cause)}); no backup was kept.`, { cause });
+        const failure = signal.aborted ? plain : (await target.explainFailure?.(plain).catch(() => undefined)) ?? plain;
         report.failed('backup', errorMessage(failure));
         throw failure;
       } finally {

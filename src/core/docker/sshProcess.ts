@@ -21,6 +21,9 @@ export function spawnSshProcess(args: readonly string[]): SshProcess {
   // ssh that gave up closes its stdin; the reason comes from its exit, not from the EPIPE
   child.stdin.on('error', () => undefined);
   const stream = new Duplex({
+    // as a net.Socket: ssh's end of output ends the stream whole, so it closes; mysql2 hears of a
+    // server that hung up without an error packet (MariaDB shutting down) only from 'close'
+    allowHalfOpen: false,
     write(chunk, _encoding, callback) {
       if (!child.stdin.writable) return callback();
       child.stdin.write(chunk, () => callback());

@@ -10,6 +10,7 @@ import { DualEnvError } from '../common/errors';
 import type { Environment } from '../config';
 import { callDocker, dockerClientFor, isApiError } from '../docker/client';
 import { dockerHostOf } from '../docker/dockerHost';
+import { endedTaskReason, noRunningTaskReason, type SwarmNode, type SwarmTask } from './databaseTask';
 import { nodeDockerHost } from './nodeHosts';
 
 /** The database of a Swarm environment cannot be reached through its node; the message says why and what to do. */
@@ -25,16 +26,25 @@ export interface DatabaseNode {
   docker: Docker;
   /** The id of the image the database's container runs: on the node's engine for certain, with sh and coreutils. */
   image: string;
+  /** The Swarm task found running the database, to tell afterwards whether it still does. */
+  taskId: string;
 }
 
-interface TaskInfo {
-  NodeID?: string;
-  Status?: { State?: string; ContainerStatus?: { ContainerID?: string } };
+/** Every task of the service, ended ones too, and the swarm's nodes: what says why a database task is not running. */
+async function tasksAndNodes(manager: Docker, name: string): Promise<{ tasks: SwarmTask[]; nodes: SwarmNode[] }> {
+  const tasks = await callDocker(manager, () => manager.listTasks({ filters: { service: [name] } }) as Promise<SwarmTask[]>);
+  const nodes = await callDocker(manager, () => manager.listNodes() as Promise<SwarmNode[]>);
+  return { tasks, nodes };
 }
 
-interface NodeInfo {
-  Description?: { Hostname?: string };
-  Status?: { Addr?: string };
+/**
+ * Why the database task `node` was found running no longer runs (replaced by an update,
+ * its node drained or down), as the end of "the database task on <node> …", or
+ * undefined while it still runs: a failure through it then had another cause.
+ */
+export async function databaseTaskEnded(manager: Docker, environment: Environment & { swarm: { stack: string } }, node: DatabaseNode): Promise<string | undefined> {
+  const { tasks, nodes } = await tasksAndNodes(manager, databaseServiceName(environment));
+  return endedTaskReason(node.taskId, tasks, nodes);
 }
 
 /** `<stack>_<service>`: the Swarm service of the environment's database. */
@@ -66,16 +76,19 @@ export async function findDatabaseNode(
   if (!(await databaseServiceExists(manager, environment))) {
     throw new SwarmDatabaseError(`${environment.label}'s database service ${name} is not on the swarm, so its database cannot be reached; deploy ${environment.label} first.`);
   }
-  const tasks = await callDocker(manager, () => manager.listTasks({ filters: { service: [name], 'desired-state': ['running'] } }) as Promise<TaskInfo[]>);
+  const tasks = await callDocker(manager, () => manager.listTasks({ filters: { service: [name], 'desired-state': ['running'] } }) as Promise<SwarmTask[]>);
   const running = tasks.filter((t) => t.Status?.State === 'running');
-  if (running.length !== 1) {
-    throw new SwarmDatabaseError(running.length === 0
-      ? `${environment.label}'s database service ${name} has no running task (${tasks.map((t) => t.Status?.State).join(', ') || 'none scheduled'}), so its database cannot be reached; look at docker service ps ${name}.`
-      : `${environment.label}'s database service ${name} runs ${running.length} tasks; a database on Swarm must be a single replica pinned to a node (deploy: replicas: 1 and a placement constraint).`);
+  if (running.length === 0) {
+    const { tasks: all, nodes } = await tasksAndNodes(manager, name);
+    const { why, remedy } = noRunningTaskReason(name, all, nodes);
+    throw new SwarmDatabaseError(`${environment.label}'s database service ${name} has no running task: ${why}, so its database cannot be reached; ${remedy}.`);
+  }
+  if (running.length > 1) {
+    throw new SwarmDatabaseError(`${environment.label}'s database service ${name} runs ${running.length} tasks; a database on Swarm must be a single replica pinned to a node (deploy: replicas: 1 and a placement constraint).`);
   }
   const [task] = running;
   const container = task.Status?.ContainerStatus?.ContainerID;
-  const node = await callDocker(manager, () => manager.getNode(task.NodeID!).inspect() as Promise<NodeInfo>);
+  const node = await callDocker(manager, () => manager.getNode(task.NodeID!).inspect() as Promise<SwarmNode>);
   const hostname = node.Description?.Hostname ?? task.NodeID!;
   const managerHost = dockerHostOf(environment);
   const self = ((await callDocker(manager, () => manager.info())) as { Swarm?: { NodeID?: string } }).Swarm?.NodeID;
@@ -88,7 +101,7 @@ export async function findDatabaseNode(
   if (!inspected?.Image) {
     throw new SwarmDatabaseError(`The container of ${name}'s task on ${hostname} was not found on that node's engine (${dockerHost}); try again once docker service ps ${name} shows it running.`);
   }
-  return { hostname, dockerHost, docker, image: inspected.Image };
+  return { hostname, dockerHost, docker, image: inspected.Image, taskId: task.ID! };
 }
 
 /**
@@ -106,7 +119,7 @@ export async function volumesOnNodes(
   if (volumes.length === 0) return [];
   const managerHost = dockerHostOf(environment);
   const self = ((await callDocker(manager, () => manager.info())) as { Swarm?: { NodeID?: string } }).Swarm?.NodeID;
-  const nodes = (await callDocker(manager, () => manager.listNodes())) as Array<NodeInfo & { ID: string }>;
+  const nodes = (await callDocker(manager, () => manager.listNodes())) as Array<SwarmNode & { ID: string }>;
   const found: string[] = [];
   for (const node of nodes) {
     const hostname = node.Description?.Hostname ?? node.ID;

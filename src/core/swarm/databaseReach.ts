@@ -11,7 +11,7 @@ import { backupVolumeName, volumePlace, type BackupPlace } from '../database';
 import { deferredPlace } from '../database/deferredPlace';
 import { dockerClientFor } from '../docker/client';
 import { sshTargetOf } from '../docker/sshTarget';
-import { databaseServiceName, findDatabaseNode } from './databaseNode';
+import { SwarmDatabaseError, databaseServiceName, databaseTaskEnded, findDatabaseNode, type DatabaseNode } from './databaseNode';
 
 type SwarmEnvironment = Environment & { swarm: { stack: string } };
 
@@ -23,8 +23,22 @@ export function swarmBackupPlace(config: DualEnvConfig, environment: SwarmEnviro
   const volume = backupVolumeName(config.projectName, environment.name);
   return deferredPlace(`volume ${volume} on the node running ${databaseServiceName(environment)}`, async () => {
     const node = await findDatabaseNode(manager(), environment);
-    return volumePlace({ docker: node.docker, engine: `${node.hostname} (${node.dockerHost})`, volume, image: async () => node.image });
+    return volumePlace({
+      docker: node.docker, engine: `${node.hostname} (${node.dockerHost})`, volume, image: async () => node.image,
+      explainFailure: (failure) => taskEndedFailure(manager(), environment, node, failure),
+    });
   });
+}
+
+/**
+ * A backup's failure said as what happened when the database's task stopped under it
+ * (an update replaced it, its node was drained): the driver's own words for that are
+ * "Query execution was interrupted" or a lost connection, which point nowhere.
+ */
+async function taskEndedFailure(manager: Docker, environment: SwarmEnvironment, node: DatabaseNode, failure: Error): Promise<Error | undefined> {
+  const ended = await databaseTaskEnded(manager, environment, node);
+  if (!ended) return undefined;
+  return new SwarmDatabaseError(`Backup of ${environment.database!.name} failed because ${environment.label}'s database task on ${node.hostname} ${ended} while the backup read it, so no backup was kept; back up again once docker service ps ${databaseServiceName(environment)} shows it running.`, { cause: failure });
 }
 
 /** The credentials with the route through the database's node: ssh -W from that node to host:port, or none for a node on tcp://. */
