@@ -70,10 +70,22 @@ export function planStackServices(document: Mapping, services: readonly string[]
   });
 }
 
-/** Long enough for a new task to pass, or fail, its health check: start period plus every retry's interval and timeout. */
+/** The longest update monitor Dual Env sets: see monitorSeconds. */
+export const MONITOR_CAP_SECONDS = 120;
+
+/**
+ * Long enough for a new task to pass, or fail, its health check: start period plus every
+ * retry's interval and timeout, at most MONITOR_CAP_SECONDS. Swarm watches the last task
+ * for a whole monitor window before it calls an update completed, and a health check with
+ * many retries (a database's, which allow for its first initialisation: 90 × 7 s) would
+ * keep every update of that service waiting ten minutes, past the deploy's health timeout,
+ * for a judgement the task's first healthy report (Swarm says `running` only after it)
+ * already gave.
+ */
 export function monitorSeconds(health: HealthTiming | undefined): number {
   if (!health) return 10;
-  return Math.max(10, Math.ceil(health.startPeriodSeconds + (health.intervalSeconds + health.timeoutSeconds) * (health.retries + 1)));
+  const window = Math.ceil(health.startPeriodSeconds + (health.intervalSeconds + health.timeoutSeconds) * (health.retries + 1));
+  return Math.min(MONITOR_CAP_SECONDS, Math.max(10, window));
 }
 
 /** Go duration strings as compose files write them (`1m30s`, `500ms`, `2s`), in seconds; undefined when unreadable. */

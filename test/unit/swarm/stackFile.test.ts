@@ -82,7 +82,8 @@ services:
     assert.equal(durationSeconds('500ms'), 0.5);
     assert.equal(durationSeconds('2 s'), undefined);
     assert.equal(monitorSeconds({ intervalSeconds: 2, timeoutSeconds: 1, retries: 4, startPeriodSeconds: 5 }), 20);
-    assert.equal(monitorSeconds({ intervalSeconds: 30, timeoutSeconds: 30, retries: 3, startPeriodSeconds: 0 }), 240);
+    assert.equal(monitorSeconds({ intervalSeconds: 30, timeoutSeconds: 30, retries: 3, startPeriodSeconds: 0 }), 120, 'capped');
     assert.equal(monitorSeconds(undefined), 10);
+    assert.equal(monitorSeconds({ intervalSeconds: 2, timeoutSeconds: 5, retries: 90, startPeriodSeconds: 0 }), 120, 'a database\'s first-start allowance is not a judgement window');
   });
 });
