@@ -8,13 +8,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { TreeNode } from '../../../src/extension/tree/environmentsTree';
-import type { ProjectModel } from '../../../src/extension/workspace/projectModel';
-import { dualEnv, until, withUserInput } from '../../vscode/suite/api';
+import { addProjectFolder, productionBackups, removeProjectFolder } from '../../vscode/suite/addedProject';
+import { dualEnv, withUserInput } from '../../vscode/suite/api';
 import { ScriptedUserInput } from '../../vscode/suite/scriptedUserInput';
-
-type Api = Awaited<ReturnType<typeof dualEnv>>;
-type BackupNode = Extract<TreeNode, { kind: 'backup' }>;
 
 /** The folder's name in the workspace, and Production's label as the modal says it beside another folder. */
 const FOLDER = 'swarm-database';
@@ -40,41 +36,20 @@ async function driverSetup(): Promise<{ dir: string; backupId: string; v1Image: 
   return { dir, backupId, v1Image };
 }
 
-/** The backup rows under the project's Production, and the Backups node's own text (it says why a listing failed). */
-async function productionBackups(api: Api, project: ProjectModel): Promise<{ nodes: BackupNode[]; group: string }> {
-  const folder = (await api.tree.getChildren()).find((n) => n.kind === 'folder' && n.project.key === project.key);
-  assert.ok(folder, `no folder node for ${project.name}`);
-  const production = (await api.tree.getChildren(folder)).find((n) => n.kind === 'environment' && n.environment.isProduction);
-  assert.ok(production, 'no Production node');
-  const group = (await api.tree.getChildren(production)).find((n) => n.kind === 'backups');
-  assert.ok(group, 'no Backups node under Production');
-  const nodes = (await api.tree.getChildren(group)).filter((n): n is BackupNode => n.kind === 'backup');
-  const view = api.tree.viewOf(group);
-  return { nodes, group: `${view.description ?? ''}: ${view.tooltip ?? ''}` };
-}
-
 suite('backups of a Swarm production, and a rollback from one', () => {
   let added: vscode.Uri | undefined;
 
   suiteTeardown(async function () {
     this.timeout(90_000);
-    if (!added) return;
-    const key = added.toString();
-    const index = vscode.workspace.workspaceFolders?.findIndex((f) => f.uri.toString() === key) ?? -1;
-    if (index >= 0) vscode.workspace.updateWorkspaceFolders(index, 1);
-    const api = await dualEnv();
-    await until(api, () => api.model.projectByKey(key) === undefined, 'the database project to be gone', 60_000);
+    await removeProjectFolder(added);
   });
 
   test('the tree lists the backups read through the database\'s node; Roll Back to This Backup names the backup and its images, and restores', async function () {
     this.timeout(540_000);
     const { dir, backupId, v1Image } = await driverSetup();
     const api = await dualEnv();
-    added = vscode.Uri.file(dir);
-    const key = added.toString();
-    assert.ok(vscode.workspace.updateWorkspaceFolders(vscode.workspace.workspaceFolders?.length ?? 0, 0, { uri: added, name: FOLDER }), 'the folder was not added');
-    await until(api, () => api.model.projectByKey(key)?.config !== undefined, 'the database project to load', 60_000);
-    const project = api.model.projectByKey(key)!;
+    const { uri, project } = await addProjectFolder(api, dir, FOLDER);
+    added = uri;
     assert.ok(project.config!.environments.find((e) => e.isProduction)?.swarm, 'production runs on Swarm');
 
     const listed = await productionBackups(api, project);

@@ -6,13 +6,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { TreeNode } from '../../../src/extension/tree/environmentsTree';
-import type { ProjectModel } from '../../../src/extension/workspace/projectModel';
-import { dualEnv, until, withUserInput } from './api';
+import { addProjectFolder, productionBackups, removeProjectFolder } from './addedProject';
+import { dualEnv, withUserInput } from './api';
 import { ScriptedUserInput } from './scriptedUserInput';
-
-type Api = Awaited<ReturnType<typeof dualEnv>>;
-type BackupNode = Extract<TreeNode, { kind: 'backup' }>;
 
 /** The project the driver made, its backup on the server, or why the driver could not. */
 function remoteSetup(): { dir: string; backupId: string } {
@@ -24,42 +20,21 @@ function remoteSetup(): { dir: string; backupId: string } {
   return { dir, backupId };
 }
 
-/** The Backups node's rows under the project's Production, and the node's own text (it says why a listing failed). */
-async function productionBackups(api: Api, project: ProjectModel): Promise<{ nodes: BackupNode[]; group: string }> {
-  const folder = (await api.tree.getChildren()).find((n) => n.kind === 'folder' && n.project.key === project.key);
-  assert.ok(folder, `no folder node for ${project.name}`);
-  const production = (await api.tree.getChildren(folder)).find((n) => n.kind === 'environment' && n.environment.isProduction);
-  assert.ok(production, 'no Production node');
-  const group = (await api.tree.getChildren(production)).find((n) => n.kind === 'backups');
-  assert.ok(group, 'no Backups node under Production');
-  const nodes = (await api.tree.getChildren(group)).filter((n): n is BackupNode => n.kind === 'backup');
-  const view = api.tree.viewOf(group);
-  return { nodes, group: `${view.description ?? ''}: ${view.tooltip ?? ''} (PATH ${process.env.PATH})` };
-}
-
 suite('backups of a production on a server', () => {
   let added: vscode.Uri | undefined;
 
   suiteTeardown(async function () {
     this.timeout(90_000);
-    if (!added) return;
-    const key = added.toString();
-    const index = vscode.workspace.workspaceFolders?.findIndex((f) => f.uri.toString() === key) ?? -1;
-    if (index >= 0) vscode.workspace.updateWorkspaceFolders(index, 1);
     // the suites after this one run with one project again: a palette command must not ask which folder
-    const api = await dualEnv();
-    await until(api, () => api.model.projectByKey(key) === undefined, 'the remote project to be gone', 60_000);
+    await removeProjectFolder(added);
   });
 
   test('the tree lists the backups in the server\'s volume; Verify and Delete act on them there', async function () {
     this.timeout(300_000);
     const { dir, backupId } = remoteSetup();
     const api = await dualEnv();
-    added = vscode.Uri.file(dir);
-    const key = added.toString();
-    assert.ok(vscode.workspace.updateWorkspaceFolders(vscode.workspace.workspaceFolders?.length ?? 0, 0, { uri: added, name: 'remote-project' }), 'the folder was not added');
-    await until(api, () => api.model.projectByKey(key)?.config !== undefined, 'the remote project to load', 60_000);
-    const project = api.model.projectByKey(key)!;
+    const { uri, project } = await addProjectFolder(api, dir, 'remote-project');
+    added = uri;
     const production = project.config!.environments.find((e) => e.isProduction)!;
     assert.match(production.dockerHost ?? '', /^ssh:\/\//);
 
