@@ -8,10 +8,11 @@
 import type Docker from 'dockerode';
 import { DualEnvError } from '../common/errors';
 import type { Environment } from '../config';
-import { callDocker, dockerClientFor, isApiError } from '../docker/client';
+import { callDocker, dockerClientFor } from '../docker/client';
 import { dockerHostOf } from '../docker/dockerHost';
-import { endedTaskReason, noRunningTaskReason, type SwarmNode, type SwarmTask } from './databaseTask';
+import { endedTaskReason, noRunningTaskReason } from './databaseTask';
 import { nodeDockerHost } from './nodeHosts';
+import { inspectSwarmService, managerNodeId, serviceTasks, swarmNodes, type ApiNode } from './swarmApi';
 
 /** The database of a Swarm environment cannot be reached through its node; the message says why and what to do. */
 export class SwarmDatabaseError extends DualEnvError {
@@ -30,21 +31,13 @@ export interface DatabaseNode {
   taskId: string;
 }
 
-/** Every task of the service, ended ones too, and the swarm's nodes: what says why a database task is not running. */
-async function tasksAndNodes(manager: Docker, name: string): Promise<{ tasks: SwarmTask[]; nodes: SwarmNode[] }> {
-  const tasks = await callDocker(manager, () => manager.listTasks({ filters: { service: [name] } }) as Promise<SwarmTask[]>);
-  const nodes = await callDocker(manager, () => manager.listNodes() as Promise<SwarmNode[]>);
-  return { tasks, nodes };
-}
-
 /**
  * Why the database task `node` was found running no longer runs (replaced by an update,
  * its node drained or down), as the end of "the database task on <node> …", or
  * undefined while it still runs: a failure through it then had another cause.
  */
 export async function databaseTaskEnded(manager: Docker, environment: Environment & { swarm: { stack: string } }, node: DatabaseNode): Promise<string | undefined> {
-  const { tasks, nodes } = await tasksAndNodes(manager, databaseServiceName(environment));
-  return endedTaskReason(node.taskId, tasks, nodes);
+  return endedTaskReason(node.taskId, await serviceTasks(manager, [databaseServiceName(environment)]), await swarmNodes(manager));
 }
 
 /** `<stack>_<service>`: the Swarm service of the environment's database. */
@@ -54,11 +47,7 @@ export function databaseServiceName(environment: Environment & { swarm: { stack:
 
 /** Whether the stack has its database service yet (none before the environment's first deploy). */
 export async function databaseServiceExists(manager: Docker, environment: Environment & { swarm: { stack: string } }): Promise<boolean> {
-  const name = databaseServiceName(environment);
-  return callDocker(manager, () => manager.getService(name).inspect()).then(() => true, (error: unknown) => {
-    if (isApiError(error) && error.statusCode === 404) return false;
-    throw error;
-  });
+  return (await inspectSwarmService(manager, databaseServiceName(environment))) !== undefined;
 }
 
 /**
@@ -76,11 +65,9 @@ export async function findDatabaseNode(
   if (!(await databaseServiceExists(manager, environment))) {
     throw new SwarmDatabaseError(`${environment.label}'s database service ${name} is not on the swarm, so its database cannot be reached; deploy ${environment.label} first.`);
   }
-  const tasks = await callDocker(manager, () => manager.listTasks({ filters: { service: [name], 'desired-state': ['running'] } }) as Promise<SwarmTask[]>);
-  const running = tasks.filter((t) => t.Status?.State === 'running');
+  const running = (await serviceTasks(manager, [name], { desiredRunning: true })).filter((t) => t.Status?.State === 'running');
   if (running.length === 0) {
-    const { tasks: all, nodes } = await tasksAndNodes(manager, name);
-    const { why, remedy } = noRunningTaskReason(name, all, nodes);
+    const { why, remedy } = noRunningTaskReason(name, await serviceTasks(manager, [name]), await swarmNodes(manager));
     throw new SwarmDatabaseError(`${environment.label}'s database service ${name} has no running task: ${why}, so its database cannot be reached; ${remedy}.`);
   }
   if (running.length > 1) {
@@ -88,15 +75,13 @@ export async function findDatabaseNode(
   }
   const [task] = running;
   const container = task.Status?.ContainerStatus?.ContainerID;
-  const node = await callDocker(manager, () => manager.getNode(task.NodeID!).inspect() as Promise<SwarmNode>);
+  const node = await callDocker(manager, () => manager.getNode(task.NodeID!).inspect() as Promise<ApiNode>);
   const hostname = node.Description?.Hostname ?? task.NodeID!;
-  const managerHost = dockerHostOf(environment);
-  const self = ((await callDocker(manager, () => manager.info())) as { Swarm?: { NodeID?: string } }).Swarm?.NodeID;
-  const dockerHost = self === task.NodeID ? managerHost : node.Status?.Addr && nodeDockerHost(managerHost, node.Status.Addr);
-  if (!dockerHost) {
-    throw new SwarmDatabaseError(`${environment.label}'s database runs on the node ${hostname}, which Dual Env cannot reach from a manager on ${managerHost}; name the manager by ssh:// in dockerHost so that its nodes are reached the same way.`);
+  const engine = (await nodeEngines(manager, environment, nodeDocker))(node);
+  if (!engine) {
+    throw new SwarmDatabaseError(`${environment.label}'s database runs on the node ${hostname}, which Dual Env cannot reach from a manager on ${dockerHostOf(environment)}; name the manager by ssh:// in dockerHost so that its nodes are reached the same way.`);
   }
-  const docker = dockerHost === managerHost ? manager : nodeDocker(dockerHost);
+  const { dockerHost, docker } = engine;
   const inspected = container ? await callDocker(docker, () => docker.getContainer(container).inspect()).catch(() => undefined) : undefined;
   if (!inspected?.Image) {
     throw new SwarmDatabaseError(`The container of ${name}'s task on ${hostname} was not found on that node's engine (${dockerHost}); try again once docker service ps ${name} shows it running.`);
@@ -117,20 +102,38 @@ export async function volumesOnNodes(
   nodeDocker: (dockerHost: string) => Docker = (dockerHost) => dockerClientFor({ dockerHost }),
 ): Promise<string[]> {
   if (volumes.length === 0) return [];
-  const managerHost = dockerHostOf(environment);
-  const self = ((await callDocker(manager, () => manager.info())) as { Swarm?: { NodeID?: string } }).Swarm?.NodeID;
-  const nodes = (await callDocker(manager, () => manager.listNodes())) as Array<SwarmNode & { ID: string }>;
+  const engineOf = await nodeEngines(manager, environment, nodeDocker);
+  const nodes = await swarmNodes(manager);
   const found: string[] = [];
   for (const node of nodes) {
-    const hostname = node.Description?.Hostname ?? node.ID;
-    const dockerHost = node.ID === self ? managerHost : node.Status?.Addr && nodeDockerHost(managerHost, node.Status.Addr);
+    const hostname = node.Description?.Hostname ?? node.ID ?? 'unknown';
     const unreachable = (why: string) => new SwarmDatabaseError(`${environment.label}'s database is not on the swarm yet, and the node ${hostname} could not be asked whether it keeps the database's volume from before (${why}), so no backup could account for it; bring the node back or remove it from the swarm, then deploy again.`);
-    if (!dockerHost) throw unreachable(`nothing says how to reach it from a manager on ${managerHost}`);
-    const docker = node.ID === self ? manager : nodeDocker(dockerHost);
+    const engine = engineOf(node);
+    if (!engine) throw unreachable(`nothing says how to reach it from a manager on ${dockerHostOf(environment)}`);
+    const { docker } = engine;
     const listed = await callDocker(docker, () => docker.listVolumes()).catch((error: unknown) => {
       throw unreachable(error instanceof Error ? error.message.replace(/[.\s]+$/, '') : String(error));
     }) as { Volumes?: Array<{ Name: string }> | null };
     for (const volume of listed.Volumes ?? []) if (volumes.includes(volume.Name)) found.push(`${volume.Name} on ${hostname}`);
   }
   return found;
+}
+
+/**
+ * How this machine reaches each node's engine: the environment's own dockerHost (and its
+ * client) for the manager it names, else the manager's scheme, user and port at the node's
+ * address; undefined for a node nothing says how to reach.
+ */
+async function nodeEngines(
+  manager: Docker,
+  environment: Environment,
+  nodeDocker: (dockerHost: string) => Docker,
+): Promise<(node: ApiNode) => { dockerHost: string; docker: Docker } | undefined> {
+  const managerHost = dockerHostOf(environment);
+  const self = await managerNodeId(manager);
+  return (node) => {
+    if (node.ID === self) return { dockerHost: managerHost, docker: manager };
+    const dockerHost = node.Status?.Addr && nodeDockerHost(managerHost, node.Status.Addr);
+    return dockerHost ? { dockerHost, docker: nodeDocker(dockerHost) } : undefined;
+  };
 }

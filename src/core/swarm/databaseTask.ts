@@ -4,20 +4,7 @@
 // update of its service replaces the task in place (stop-first), cutting whatever was
 // reading it. Pure: it reads the manager's task and node lists.
 
-export interface SwarmTask {
-  ID?: string;
-  NodeID?: string;
-  DesiredState?: string;
-  CreatedAt?: string;
-  Status?: { State?: string; Err?: string; ContainerStatus?: { ContainerID?: string } };
-}
-
-export interface SwarmNode {
-  ID?: string;
-  Description?: { Hostname?: string };
-  Spec?: { Availability?: string };
-  Status?: { State?: string; Addr?: string };
-}
+import type { ApiNode as SwarmNode, ApiTask as SwarmTask } from './swarmApi';
 
 /** Task states on the way to running: Swarm is starting a task, a replacement when another ran before. */
 const STARTING = new Set(['new', 'pending', 'assigned', 'accepted', 'preparing', 'ready', 'starting']);

@@ -5,13 +5,14 @@
 // as `docker service logs` does. What needs handling here is the manager itself
 // going away (reconnect, nothing shown twice) and the service not existing yet.
 import type Docker from 'dockerode';
-import { callDocker, isApiError } from '../docker/client';
+import { callDocker } from '../docker/client';
 import { openDockerEvents } from '../docker/eventStream';
 import type { OutputStream } from '../docker/frames';
 import { pumpLogLines } from '../docker/logStreamPump';
 import { backOffAfterLoss, nanosToSince, timestampNanos, type Follower } from '../docker/logFollower';
 import { SeenLines } from '../docker/seenLines';
 import { sleep } from '../docker/sleep';
+import { inspectSwarmService } from './swarmApi';
 
 /** Follows (or, without follow, prints the history of) the service `<stack>_<service>` until aborted. */
 export async function followSwarmService(f: Follower, stack: string, service: string): Promise<void> {
@@ -28,7 +29,7 @@ export async function followSwarmService(f: Follower, stack: string, service: st
     try {
       // opened before looking, so a deploy between the look and the wait is not missed
       const created = f.follow ? await nextServiceCreate(f.docker, name, waiter.signal) : undefined;
-      const spec = await inspectService(f.docker, name);
+      const spec = await inspectSwarmService<ServiceSpec>(f.docker, name);
       if (!spec) {
         if (!saidAbsent) f.emit({ service, stream: 'marker', text: `${service} is not a service of the Swarm stack ${stack}${f.follow ? ' yet; waiting for it to be deployed' : ''}` });
         saidAbsent = true;
@@ -59,15 +60,6 @@ export async function followSwarmService(f: Follower, stack: string, service: st
 interface ServiceSpec {
   ID: string;
   Spec?: { TaskTemplate?: { ContainerSpec?: { TTY?: boolean } } };
-}
-
-async function inspectService(docker: Docker, name: string): Promise<ServiceSpec | undefined> {
-  try {
-    return await callDocker(docker, () => docker.getService(name).inspect() as Promise<ServiceSpec>);
-  } catch (error) {
-    if (isApiError(error) && error.statusCode === 404) return undefined;
-    throw error;
-  }
 }
 
 /** Resolves when the service is created (a deploy), or the event stream ends (look again). */

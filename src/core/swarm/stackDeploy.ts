@@ -9,8 +9,8 @@ import { runChecked } from '../common/process';
 import type { ProgressReporter } from '../common/progress';
 import type { DualEnvConfig, Environment } from '../config';
 import { loadVariables } from '../config/interpolate';
-import { callDocker, isApiError } from '../docker/client';
 import { composeHealthTiming, renderStackFile, type HealthTiming, type SwarmServicePlan } from './stackFile';
+import { inspectSwarmService } from './swarmApi';
 import { followUpdate, type GateResult } from './updateGate';
 
 type SwarmEnvironment = Environment & { swarm: { stack: string } };
@@ -23,11 +23,8 @@ export async function specImages(docker: Docker, environment: SwarmEnvironment):
   const images: Record<string, string> = {};
   for (const service of environment.services) {
     const name = `${environment.swarm.stack}_${service}`;
-    const info = await callDocker(docker, () => docker.getService(name).inspect()).catch((error: unknown) => {
-      if (isApiError(error) && error.statusCode === 404) return undefined;
-      throw error;
-    });
-    const image = (info as { Spec?: { TaskTemplate?: { ContainerSpec?: { Image?: string } } } } | undefined)?.Spec?.TaskTemplate?.ContainerSpec?.Image;
+    const info = await inspectSwarmService<{ Spec?: { TaskTemplate?: { ContainerSpec?: { Image?: string } } } }>(docker, name);
+    const image = info?.Spec?.TaskTemplate?.ContainerSpec?.Image;
     if (image) images[service] = image;
   }
   return images;

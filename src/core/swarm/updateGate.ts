@@ -9,21 +9,12 @@
 import type Docker from 'dockerode';
 import { DualEnvError } from '../common/errors';
 import { callDocker } from '../docker/client';
+import { serviceTasks, swarmNodes, type ApiTask } from './swarmApi';
 import { awaitingReschedule, nodeLossSentence, nodesLost, nodesNotReady, nodeWentDownLine, updateStalledOn, type GateNode, type GateTask } from './nodeLoss';
 
 interface ServiceInfo {
   Spec?: { UpdateConfig?: { FailureAction?: string }; TaskTemplate?: { ContainerSpec?: { Image?: string } }; Mode?: { Replicated?: { Replicas?: number }; Global?: object } };
   UpdateStatus?: { State?: string; Message?: string };
-}
-
-interface TaskInfo {
-  ServiceID?: string;
-  Slot?: number;
-  NodeID?: string;
-  DesiredState?: string;
-  CreatedAt?: string;
-  Spec?: { ContainerSpec?: { Image?: string } };
-  Status?: { State?: string; Err?: string };
 }
 
 /** Where one service stands: still rolling, done on the new spec, or rolled back or stopped by Swarm. */
@@ -51,7 +42,7 @@ const withoutDigest = (image: string | undefined) => image?.replace(/@sha256:[0-
 
 /** The newest failed task of the expected image: why its new version did not hold. */
 async function failureOf(docker: Docker, name: string, image: string | undefined): Promise<string | undefined> {
-  const tasks = await callDocker(docker, () => docker.listTasks({ filters: { service: [name] } }) as Promise<TaskInfo[]>);
+  const tasks = await serviceTasks(docker, [name]);
   const failed = tasks
     .filter((t) => (!image || withoutDigest(t.Spec?.ContainerSpec?.Image) === image) && ['failed', 'rejected', 'shutdown'].includes(t.Status?.State ?? '') && t.Status?.Err)
     .sort((a, b) => (b.CreatedAt ?? '').localeCompare(a.CreatedAt ?? ''));
@@ -78,12 +69,12 @@ export async function readServiceOutcome(docker: Docker, stack: string, service:
   if (state === 'paused') return { service, state: 'paused', reason: info.UpdateStatus?.Message ?? 'no reason given' };
   if (expected && specImage !== expected) return { service, state: 'rolling', detail: `its spec still names ${specImage ?? 'no image'}` };
   if (state === 'updating' && notReady.size > 0) {
-    const tasks = gateTasks(await callDocker(docker, () => docker.listTasks({ filters: { service: [name] } }) as Promise<TaskInfo[]>));
+    const tasks = gateTasks(await serviceTasks(docker, [name]));
     const stalled = updateStalledOn(tasks, specImage, nodes);
     if (stalled) return { service, state: 'stalled', node: stalled.hostname, serving: servingLeft(tasks, specImage, notReady), failureAction: info.Spec?.UpdateConfig?.FailureAction ?? 'pause' };
   }
   if (state === 'updating' || state === 'rollback_started') return { service, state: 'rolling', detail: `Swarm is ${state === 'updating' ? 'updating' : 'rolling back'} it` };
-  const tasks = await callDocker(docker, () => docker.listTasks({ filters: { service: [name], 'desired-state': ['running'] } }) as Promise<TaskInfo[]>);
+  const tasks = await serviceTasks(docker, [name], { desiredRunning: true });
   const current = tasks.filter((t) => withoutDigest(t.Spec?.ContainerSpec?.Image) === specImage);
   const global = info.Spec?.Mode?.Global !== undefined;
   const onReadyNodes = current.filter((t) => !notReady.has(t.NodeID ?? ''));
@@ -106,18 +97,18 @@ function servingLeft(tasks: readonly GateTask[], specImage: string | undefined, 
   return serving.length === 0 ? 'no task' : `${counted} task${serving.length === 1 ? '' : 's'}`;
 }
 
-const gateTasks = (tasks: readonly TaskInfo[]): GateTask[] => tasks.map((t) => ({
+const gateTasks = (tasks: readonly ApiTask[]): GateTask[] => tasks.map((t) => ({
   serviceId: t.ServiceID ?? '', slot: t.Slot, nodeId: t.NodeID, desiredState: t.DesiredState ?? '', state: t.Status?.State ?? '', image: withoutDigest(t.Spec?.ContainerSpec?.Image),
 }));
 
 async function readNodes(docker: Docker): Promise<GateNode[]> {
-  const nodes = await callDocker(docker, () => docker.listNodes());
+  const nodes = await swarmNodes(docker);
   return nodes.map((n) => ({ id: n.ID ?? '', hostname: n.Description?.Hostname ?? n.ID ?? '', state: n.Status?.State ?? 'unknown', message: n.Status?.Message || undefined }));
 }
 
 /** Every task of the stack's services, every desired state: what the lost nodes held and what replaced it. */
 async function stackTasks(docker: Docker, stack: string, services: readonly string[]): Promise<GateTask[]> {
-  return gateTasks(await callDocker(docker, () => docker.listTasks({ filters: { service: services.map((service) => `${stack}_${service}`) } }) as Promise<TaskInfo[]>));
+  return gateTasks(await serviceTasks(docker, services.map((service) => `${stack}_${service}`)));
 }
 
 /** How the gate ended: each service's outcome, and a sentence (no period) per node lost on the way. */

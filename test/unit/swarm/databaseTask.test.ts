@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { endedTaskReason, noRunningTaskReason, type SwarmNode, type SwarmTask } from '../../../src/core/swarm/databaseTask';
+import { endedTaskReason, noRunningTaskReason } from '../../../src/core/swarm/databaseTask';
+import type { ApiNode as SwarmNode, ApiTask as SwarmTask } from '../../../src/core/swarm/swarmApi';
 
 const SERVICE = 'shop_database';
 const node = (availability: string, state = 'ready'): SwarmNode => ({ ID: 'n2', Description: { Hostname: 'db-node' }, Spec: { Availability: availability }, Status: { State: state } });
